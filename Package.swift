@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+// Precast: an ahead-of-time compiler from Keras-style Swift models to specialized SwiftPM packages.
+import PackageDescription
+
+let package = Package(
+  name: "Precast",
+  products: [
+    // MARK: - Public API
+    .executable(name: "precast", targets: ["precast"]),
+    .library(name: "Precast", targets: ["Precast"]),
+    // The runtime that generated packages link.
+    .library(name: "PrecastRuntime", targets: ["PrecastRuntime"]),
+    .library(name: "PrecastCommands", targets: ["PrecastCommands"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+  ],
+  targets: [
+    // MARK: - System libraries (pkg-config; installed by `Scripts/setup.sh`)
+    .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+    // MARK: - Runtime (linked by generated packages; no Foundation)
+    .target(name: "PrecastHDF5", dependencies: ["CHDF5"]),
+    .target(name: "PrecastData", dependencies: ["CZlib"]),
+    // The Keras vocabulary shared by compiler and runtime: activations, losses, optimizers, initializers.
+    .target(name: "PrecastCore"),
+    .target(name: "PrecastKernels", dependencies: ["PrecastCore", "CBLAS"]),
+    .target(name: "PrecastRuntime", dependencies: ["PrecastKernels", "PrecastHDF5", "PrecastData"]),
+    .target(
+      name: "PrecastCommands",
+      dependencies: ["PrecastRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+    // MARK: - Compiler: builder DSL, spec, generator
+    .target(
+      name: "Precast",
+      dependencies: ["PrecastCore", .product(name: "Mustache", package: "swift-mustache")]),
+    .executableTarget(
+      name: "precast",
+      dependencies: ["Precast", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+    // MARK: - Tests
+    .testTarget(name: "PrecastHDF5Tests", dependencies: ["PrecastHDF5"]),
+    .testTarget(name: "PrecastDataTests", dependencies: ["PrecastData"]),
+    .testTarget(name: "PrecastTests", dependencies: ["Precast", "PrecastRuntime"]),
+  ]
+)

@@ -1,0 +1,255 @@
+// Generator.swift: renders a checked spec into a SwiftPM package through the templates in Templates/.
+import Foundation
+import Mustache
+
+/// One file of a generated package, relative to the package root.
+public struct GeneratedFile: Sendable, Equatable {
+  public var path: String
+  public var contents: String
+}
+
+/// Renders model packages from the Mustache templates in a `Templates/` directory.
+public struct Generator {
+  private let library: MustacheLibrary
+
+  /// Loads every `*.mustache` file below `templatesDirectory` (partials are named by relative path, e.g. `layers/dense`).
+  public init(templatesDirectory: String) throws {
+    var library = MustacheLibrary()
+    let root = URL(fileURLWithPath: templatesDirectory)
+    guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
+      throw SpecError("cannot read the templates in \(templatesDirectory)")
+    }
+    let files = walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "mustache" }
+    guard !files.isEmpty else { throw SpecError("no templates in \(templatesDirectory)") }
+    for file in files.sorted(by: { $0.path < $1.path }) {
+      let relative = String(file.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
+      let name = String(relative.dropLast(".mustache".count))
+      do {
+        try library.register(try String(contentsOf: file, encoding: .utf8), named: name)
+      } catch {
+        throw SpecError("template \(relative): \(error)")
+      }
+    }
+    self.library = library
+  }
+
+  /// Renders the package files of `model`. `source` is what the user passed to `precast generate`
+  /// (printed in headers); `precastPath` is the Precast package the generated package depends on.
+  public func render(_ model: Model, source: String, precastPath: String) throws -> [GeneratedFile] {
+    let spec = try ModelSpec(model)
+    let plan = try ModelPlan(spec)
+    let context = modelContext(plan, summary: model.summary, source: source, precastPath: precastPath)
+    let type = context["typeName"] as! String
+    let module = context["moduleName"] as! String
+    func render(_ template: String) throws -> String {
+      guard let text = library.render(context, withTemplate: template) else { throw SpecError("missing template \(template)") }
+      return text
+    }
+    return [
+      GeneratedFile(path: "Package.swift", contents: try render("Package.swift")),
+      GeneratedFile(path: "README.md", contents: try render("README.md")),
+      GeneratedFile(path: "Sources/\(module)/\(type).swift", contents: try render("Model.swift")),
+      GeneratedFile(path: "Sources/\(spec.name)-train/main.swift", contents: try render("train-main.swift")),
+      GeneratedFile(path: "Sources/\(spec.name)-infer/main.swift", contents: try render("infer-main.swift")),
+    ]
+  }
+
+  /// Writes `files` below `directory`, replacing what a previous generation wrote (other files stay).
+  public static func write(_ files: [GeneratedFile], to directory: String) throws {
+    let fm = FileManager.default
+    for file in files {
+      let url = URL(fileURLWithPath: directory).appendingPathComponent(file.path)
+      try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try file.contents.write(to: url, atomically: true, encoding: .utf8)
+    }
+  }
+}
+
+// MARK: - Template context
+
+extension Generator {
+  func modelContext(_ plan: ModelPlan, summary: String, source: String, precastPath: String) -> [String: Any] {
+    let spec = plan.spec
+    let type = typeName(spec.name)
+    var offset = 0
+    var slots: [[String: Any]] = []
+    var offsets: [String: Int] = [:]
+    for layer in spec.layers {
+      for w in layer.weights {
+        offsets["\(layer.name)/\(w.name)"] = offset
+        slots.append([
+          "layer": layer.name, "name": w.name, "shape": "\(w.shape)", "offset": offset,
+          "initializer": "\(w.initializer)", "fanIn": w.fanIn, "fanOut": w.fanOut,
+        ])
+        offset += w.count
+      }
+    }
+    let layers = plan.layers.enumerated().map { i, layer in layerContext(layer, index: i, offsets: offsets) }
+    var inference: [[String: Any]] = []
+    var training: [[String: Any]] = []
+    for layer in plan.layers {
+      switch layer.spec.declaration.kind {
+      case .flatten: continue
+      case .dropout:
+        training.append(["fn": layer.fn, "input": layer.trainInput, "usesRandom": true])
+      default:
+        training.append(["fn": layer.fn, "input": layer.trainInput])
+        inference.append(["fn": layer.fn, "input": layer.inferInput])
+      }
+    }
+    let backward: [[String: Any]] = plan.backward.map { step in
+      let layer = plan.layers[step.layer]
+      var call: [String: Any] = ["fn": layer.fn, "gradient": step.gradient]
+      if case .dropout = layer.spec.declaration.kind {} else { call["hasInput"] = true; call["input"] = layer.trainInput }
+      if let dx = step.inputGradient {
+        call["hasInputGradient"] = true
+        call["inputGradient"] = dx
+      } else {
+        call["noInputGradient"] = true
+      }
+      return call
+    }
+    let slotFloats = spec.optimizer.slotsPerParameter * spec.parameterCount
+    return [
+      "name": spec.name, "typeName": type, "moduleName": "\(type)Model", "source": source, "summary": summary,
+      "precastPath": precastPath,
+      "inputShape": "\(spec.inputShape)", "inputSize": spec.inputShape.reduce(1, *), "outputSize": spec.outputSize,
+      "layers": layers, "weightSlots": slots, "parameterCount": spec.parameterCount,
+      "parameterBytes": bytes(spec.parameterCount * 4), "slotBytes": bytes(slotFloats * 4),
+      "arenaPerSample": plan.arenaPerSample, "arenaBytesAt128": bytes(plan.arenaPerSample * 4 * 128),
+      "buffers": plan.buffers.map { ["name": $0.name, "width": $0.width, "offset": $0.offset, "comment": $0.comment] },
+      "loss": "\(spec.loss)", "metrics": spec.metrics.map { ".\($0)" }.joined(separator: ", "),
+      "accuracyKind": "\(spec.accuracyKind)", "optimizer": spec.optimizer.swiftLiteral,
+      "epochs": spec.epochs, "batchSize": spec.batchSize, "validationSplit": "\(spec.validationSplit)",
+      "kerasModelConfig": spec.kerasModelConfig,
+      "trainOutput": plan.trainOutput, "inferenceOutput": plan.inferenceOutput,
+      "inferenceCalls": inference, "trainingCalls": training, "backwardCalls": backward,
+      "lossCall": plan.lossCall(training: true), "evaluateLossCall": plan.lossCall(training: false),
+      "layerTable": Generator.layerTableRows(spec),
+      "lossDescription": spec.lossFromLogits
+        ? "\(spec.loss.rawValue), computed from the logits of the \(spec.outputActivation!.kerasName) output (as Keras does)"
+        : spec.loss.rawValue,
+      "optimizerDescription": spec.optimizer.swiftLiteral,
+      "metricsDescription": spec.metrics.isEmpty ? "none" : spec.metrics.map(\.rawValue).joined(separator: ", ")
+        + (spec.metrics.contains(.accuracy) ? " (as \(spec.accuracyKind.kerasName))" : ""),
+    ]
+  }
+
+  func layerContext(_ layer: LayerPlan, index: Int, offsets: [String: Int]) -> [String: Any] {
+    let spec = layer.spec
+    var c: [String: Any] = [
+      "index": index, "name": spec.name, "className": spec.className, "fn": layer.fn,
+      "declaration": spec.declaration.swiftDescription,
+      "inputDescription": spec.inputShape.map(String.init).joined(separator: ", "),
+      "outputDescription": spec.outputShape.map(String.init).joined(separator: ", "),
+      "outputWidth": spec.outputShape.reduce(1, *), "width": spec.outputShape.reduce(1, *),
+      "outputBuffer": layer.outputBuffer, "zBuffer": layer.zBuffer, "parameterCount": spec.parameterCount,
+      "weights": spec.weights.enumerated().map { i, w in
+        ["name": w.name, "shape": "\(w.shape)", "last": i == spec.weights.count - 1] as [String: Any]
+      },
+      "weightList": spec.weights.isEmpty ? "—" : spec.weights.map { "\(spec.name)/\($0.name) \($0.shape)" }.joined(separator: ", "),
+    ]
+    if let backward = layer.backwardActivation { c["backwardActivation"] = backward.swiftLiteral }
+    switch spec.declaration.kind {
+    case .dense(let units, let activation, let useBias, _, _):
+      let kernel = offsets["\(spec.name)/kernel"]!
+      c["isDense"] = true
+      c["units"] = units
+      c["inputs"] = spec.inputShape[0]
+      c["activation"] = activation.swiftLiteral
+      c["activationName"] = activation.kerasName
+      c["kernelOffset"] = kernel
+      c["gradientOf"] = layer.backwardActivation == nil ? "(x·kernel + bias)" : "its output"
+      if useBias {
+        let bias = offsets["\(spec.name)/bias"]!
+        c["useBias"] = true
+        c["biasOffset"] = bias
+        c["biasPointer"] = "parameters + \(bias)"
+        c["biasGradientPointer"] = "gradients + \(bias)"
+      } else {
+        c["biasPointer"] = "nil"
+        c["biasGradientPointer"] = "nil"
+      }
+    case .dropout(let rate):
+      c["isDropout"] = true
+      c["rate"] = "\(Float(rate))"
+      c["maskBuffer"] = layer.maskBuffer!
+    case .activation(let activation):
+      c["isActivation"] = true
+      c["activation"] = activation.swiftLiteral
+      c["activationName"] = activation.kerasName
+    case .flatten:
+      c["isFlatten"] = true
+    }
+    return c
+  }
+
+  /// Aligned rows: "#  layer  class  output  weights  params".
+  static func layerTableRows(_ spec: ModelSpec) -> [String] {
+    var rows = [["#", "layer", "class", "output", "weights", "params"]]
+    for (i, layer) in spec.layers.enumerated() {
+      let weights = layer.weights.isEmpty ? "—" : layer.weights.map { "\($0.name) \($0.shape)" }.joined(separator: ", ")
+      rows.append([String(i), layer.name, layer.className, "[B, " + layer.outputShape.map(String.init).joined(separator: ", ") + "]", weights, String(layer.parameterCount)])
+    }
+    rows.append(["", "total", "", "", "", String(spec.parameterCount)])
+    let widths = (0..<6).map { col in rows.map { $0[col].count }.max()! }
+    return rows.map { row in
+      row.enumerated().map { col, cell in cell.padding(toLength: widths[col], withPad: " ", startingAt: 0) }
+        .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }
+  }
+}
+
+private func bytes(_ n: Int) -> String {
+  if n >= 1 << 20 { return String(format: "%.1f MiB", Double(n) / 1048576) }
+  if n >= 1 << 10 { return String(format: "%.1f KiB", Double(n) / 1024) }
+  return "\(n) B"
+}
+
+// MARK: - Swift literals
+
+extension ActivationFunction {
+  /// The Swift expression for this activation, e.g. `.relu` or `.leakyRelu(alpha: 0.2)`.
+  var swiftLiteral: String {
+    switch self {
+    case .leakyRelu(let alpha): return ".leakyRelu(alpha: \(alpha))"
+    case .elu(let alpha): return ".elu(alpha: \(alpha))"
+    default: return ".\(self)"
+    }
+  }
+}
+
+extension OptimizerConfig {
+  /// The Swift expression, every hyper-parameter spelled out.
+  var swiftLiteral: String {
+    switch self {
+    case .sgd(let lr, let momentum, let nesterov): return ".sgd(learningRate: \(lr), momentum: \(momentum), nesterov: \(nesterov))"
+    case .adam(let lr, let b1, let b2, let eps): return ".adam(learningRate: \(lr), beta1: \(b1), beta2: \(b2), epsilon: \(eps))"
+    case .rmsprop(let lr, let rho, let eps): return ".rmsprop(learningRate: \(lr), rho: \(rho), epsilon: \(eps))"
+    }
+  }
+}
+
+extension LayerDeclaration {
+  /// How the layer reads in the builder, e.g. `Dense(12, relu)`.
+  var swiftDescription: String {
+    switch kind {
+    case .dense(let units, let activation, let useBias, _, _):
+      return "Dense(\(units), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
+    case .activation(let activation): return "Activation(\(activation.kerasName))"
+    case .dropout(let rate): return "Dropout(\(rate))"
+    case .flatten: return "Flatten()"
+    }
+  }
+}
+
+extension AccuracyKind {
+  /// The Keras function "accuracy" resolves to.
+  var kerasName: String {
+    switch self {
+    case .binary: return "binary_accuracy"
+    case .categorical: return "categorical_accuracy"
+    case .sparseCategorical: return "sparse_categorical_accuracy"
+    }
+  }
+}

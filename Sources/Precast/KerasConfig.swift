@@ -1,0 +1,117 @@
+// KerasConfig.swift: the Keras 3 `model_config` JSON of a spec, so keras.models.load_model opens our .h5 files.
+import Foundation
+
+/// A JSON value that keeps its keys in insertion order (Keras's own order), rendered deterministically.
+indirect enum JSON {
+  case null, bool(Bool), int(Int), number(Double), string(String)
+  case array([JSON])
+  case object([(String, JSON)])
+
+  var rendered: String {
+    switch self {
+    case .null: return "null"
+    case .bool(let b): return b ? "true" : "false"
+    case .int(let i): return String(i)
+    case .number(let d): return "\(d)"
+    case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    case .array(let items): return "[" + items.map(\.rendered).joined(separator: ", ") + "]"
+    case .object(let pairs): return "{" + pairs.map { JSON.string($0.0).rendered + ": " + $0.1.rendered }.joined(separator: ", ") + "}"
+    }
+  }
+}
+
+extension ModelSpec {
+  /// `model.to_json()` of the equivalent Keras 3 Sequential model.
+  public var kerasModelConfig: String {
+    let batchShape = JSON.array([.null] + inputShape.map(JSON.int))
+    var layerConfigs: [JSON] = [
+      .object([
+        ("module", .string("keras.layers")), ("class_name", .string("InputLayer")),
+        ("config", .object([
+          ("batch_shape", batchShape), ("dtype", .string("float32")), ("sparse", .bool(false)),
+          ("ragged", .bool(false)), ("name", .string("input_layer")), ("optional", .bool(false)),
+        ])),
+        ("registered_name", .null),
+      ])
+    ]
+    layerConfigs += layers.map(\.kerasConfig)
+    return JSON.object([
+      ("module", .string("keras")), ("class_name", .string("Sequential")),
+      ("config", .object([
+        ("name", .string(name)), ("trainable", .bool(true)), ("dtype", dtypePolicy),
+        ("layers", .array(layerConfigs)), ("build_input_shape", batchShape),
+      ])),
+      ("registered_name", .null),
+      ("build_config", .object([("input_shape", batchShape)])),
+    ]).rendered
+  }
+}
+
+private let dtypePolicy = JSON.object([
+  ("module", .string("keras")), ("class_name", .string("DTypePolicy")),
+  ("config", .object([("name", .string("float32"))])), ("registered_name", .null),
+])
+
+extension LayerSpec {
+  var kerasConfig: JSON {
+    var config: [(String, JSON)] = [("name", .string(name)), ("trainable", .bool(true)), ("dtype", dtypePolicy)]
+    switch declaration.kind {
+    case .dense(let units, let activation, let useBias, let kernelInit, let biasInit):
+      config += [
+        ("units", .int(units)), ("activation", .string(activation.kerasName)), ("use_bias", .bool(useBias)),
+        ("kernel_initializer", kernelInit.kerasConfig), ("bias_initializer", biasInit.kerasConfig),
+        ("kernel_regularizer", .null), ("bias_regularizer", .null), ("kernel_constraint", .null),
+        ("bias_constraint", .null),
+      ]
+    case .activation(let activation):
+      config.append(("activation", .string(activation.kerasName)))
+    case .dropout(let rate):
+      config += [("rate", .number(rate)), ("seed", .null), ("noise_shape", .null)]
+    case .flatten:
+      config.append(("data_format", .string("channels_last")))
+    }
+    var pairs: [(String, JSON)] = [
+      ("module", .string("keras.layers")), ("class_name", .string(className)), ("config", .object(config)),
+      ("registered_name", .null),
+    ]
+    if !weights.isEmpty {
+      pairs.append(("build_config", .object([("input_shape", .array([.null] + inputShape.map(JSON.int)))])))
+    }
+    return .object(pairs)
+  }
+}
+
+extension ActivationFunction {
+  /// The name Keras serialises (`keras.activations.serialize`); leaky_relu and elu with their default slopes.
+  public var kerasName: String {
+    switch self {
+    case .linear: return "linear"
+    case .relu: return "relu"
+    case .sigmoid: return "sigmoid"
+    case .tanh: return "tanh"
+    case .softmax: return "softmax"
+    case .selu: return "selu"
+    case .swish: return "silu"
+    case .leakyRelu: return "leaky_relu"
+    case .elu: return "elu"
+    }
+  }
+}
+
+extension Initializer {
+  var kerasConfig: JSON {
+    let (name, config): (String, [(String, JSON)]) = switch self {
+    case .glorotUniform: ("GlorotUniform", [("seed", .null)])
+    case .uniform: ("RandomUniform", [("minval", .number(-0.05)), ("maxval", .number(0.05)), ("seed", .null)])
+    case .normal: ("RandomNormal", [("mean", .number(0)), ("stddev", .number(0.05)), ("seed", .null)])
+    case .zeros: ("Zeros", [])
+    case .ones: ("Ones", [])
+    case .heNormal: ("HeNormal", [("seed", .null)])
+    case .heUniform: ("HeUniform", [("seed", .null)])
+    }
+    return .object([
+      ("module", .string("keras.initializers")), ("class_name", .string(name)), ("config", .object(config)),
+      ("registered_name", .null),
+    ])
+  }
+}

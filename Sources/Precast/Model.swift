@@ -1,0 +1,63 @@
+// Model.swift: `Sequential` and `compile`: the builder's entry points, read like Keras.
+
+/// Collects the layers written inside `Sequential { … }`.
+@resultBuilder
+public enum LayerBuilder {
+  public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }
+  public static func buildExpression(_ layers: [any Layer]) -> [any Layer] { layers }
+  public static func buildBlock(_ parts: [any Layer]...) -> [any Layer] { parts.flatMap { $0 } }
+  public static func buildOptional(_ part: [any Layer]?) -> [any Layer] { part ?? [] }
+  public static func buildEither(first part: [any Layer]) -> [any Layer] { part }
+  public static func buildEither(second part: [any Layer]) -> [any Layer] { part }
+  public static func buildArray(_ parts: [[any Layer]]) -> [any Layer] { parts.flatMap { $0 } }
+}
+
+/// `keras.Sequential`: a stack of layers on an input of fixed shape (without the batch dimension).
+public struct Sequential: Sendable {
+  public var name: String
+  public var input: [Int]
+  public var layers: [any Layer]
+
+  public init(name: String, input: [Int], @LayerBuilder _ layers: () -> [any Layer]) {
+    self.name = name
+    self.input = input
+    self.layers = layers()
+  }
+
+  /// `model.compile(loss=…, optimizer=…, metrics=[…])`.
+  public func compile(loss: Loss, optimizer: OptimizerConfig = .rmsprop(), metrics: [Metric] = []) -> Model {
+    Model(sequential: self, loss: loss, optimizer: optimizer, metrics: metrics)
+  }
+}
+
+/// A compiled model: architecture, loss, optimizer, metrics, and the `fit` defaults its trainer starts from.
+public struct Model: Sendable {
+  public var sequential: Sequential
+  public var loss: Loss
+  public var optimizer: OptimizerConfig
+  public var metrics: [Metric]
+  /// Keras `fit` defaults: epochs 1, batch size 32, no validation split.
+  public var epochs = 1
+  public var batchSize = 32
+  public var validationSplit = 0.0
+  /// A one-line description shown by `precast list`.
+  public var summary = ""
+
+  public var name: String { sequential.name }
+
+  /// Sets the trainer's defaults, as the tutorial's `model.fit(…, epochs=150, batch_size=10)`.
+  public func fit(epochs: Int, batchSize: Int, validationSplit: Double = 0) -> Model {
+    var model = self
+    model.epochs = epochs
+    model.batchSize = batchSize
+    model.validationSplit = validationSplit
+    return model
+  }
+
+  /// Attaches a description for `precast list`.
+  public func described(_ text: String) -> Model {
+    var model = self
+    model.summary = text
+    return model
+  }
+}

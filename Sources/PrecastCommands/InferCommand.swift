@@ -1,0 +1,113 @@
+// InferCommand.swift: the generated inference binary's command line (`<model>-infer`), generic over the model.
+import ArgumentParser
+import Glibc
+import PrecastRuntime
+
+/// `<model>-infer`: Keras weights + CSV/NPY/IDX input (or CSV on stdin) → one CSV row of outputs per sample.
+public struct InferCommand<Model: CompiledModel>: ParsableCommand {
+  public static var configuration: CommandConfiguration {
+    let info = Model.info
+    return CommandConfiguration(
+      commandName: "\(info.name)-infer",
+      abstract: "Predict with the '\(info.name)' model: input \(info.inputShape) → \(info.outputSize) output(s) per sample.",
+      discussion: """
+        Input rows hold \(info.inputSize) features (CSV rows, NPY/IDX samples); with no file, or '-', CSV is read
+        from standard input. Preprocessing saved with the weights (--normalize, --standardize) is applied.
+        """)
+  }
+
+  @Option(help: "Weights file (Precast- or Keras-written: .h5, .weights.h5, tf-keras .h5).")
+  var weights: String
+  @Argument(help: "Input files (.csv, .npy, .idx, .gz); none or '-' reads CSV from stdin.")
+  var inputs: [String] = []
+  @Flag(help: "Print the class index (threshold 0.5 for one sigmoid unit, argmax otherwise).")
+  var classes = false
+  @Flag(help: "CSV rows also hold the target column(s) at the end: ignore them.")
+  var targetsIncluded = false
+  @Option(help: "Samples per forward pass.")
+  var batchSize: Int = 256
+  @Option(help: "Write predictions to this .npy or .csv file instead of stdout.")
+  var output: String?
+  @Option(help: "OpenBLAS threads (default: all cores).")
+  var threads: Int?
+  @Flag(help: "Measure batch-1 latency and batch-1000 throughput instead of predicting.")
+  var benchmark = false
+
+  public init() {}
+
+  public func validate() throws {
+    if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+  }
+
+  public func run() throws {
+    do {
+      if let threads { setBlasThreads(threads) }
+      if benchmark { return try runBenchmark() }
+      try predict()
+    } catch let error as PrecastError {
+      printError("error: \(error.message)")
+      throw ExitCode.failure
+    }
+  }
+
+  private func predict() throws(PrecastError) {
+    let model = Model(maxBatch: batchSize)
+    let preprocessing = try model.loadWeights(path: weights)
+    let sources = inputs.isEmpty ? ["-"] : inputs
+    for source in sources {
+      var x = try readInput(source)
+      preprocessing.apply(to: &x)
+      let y = model.predictAll(x)
+      try emit(y)
+    }
+  }
+
+  private func readInput(_ source: String) throws(PrecastError) -> DataArray {
+    let info = Model.info
+    let raw: DataArray
+    do {
+      let columns = targetsIncluded ? nil : info.inputSize
+      if source == "-" {
+        raw = try CSVReader.readStandardInput(expectedColumns: columns)
+      } else if source.hasSuffix(".csv") || source.hasSuffix(".txt") {
+        raw = try CSVReader.read(path: source, expectedColumns: columns)
+      } else {
+        raw = try DataLoader.load(path: source)
+      }
+    } catch {
+      throw PrecastError("\(error)")
+    }
+    if targetsIncluded, raw.shape.count == 2, raw.shape[1] > info.inputSize {
+      return raw.columns(0..<info.inputSize)
+    }
+    return try Dataset.flattenedFeatures(raw, path: source == "-" ? "<stdin>" : source, info: info)
+  }
+
+  private func emit(_ y: DataArray) throws(PrecastError) {
+    if let output, output.hasSuffix(".npy") {
+      do { try NPYWriter.write(y, path: output) } catch { throw PrecastError("\(error)") }
+      return
+    }
+    let text = formatPredictions(y, classes: classes)
+    if let output {
+      try writeTextFileAtomically(text, to: output)
+    } else {
+      writeOut(text)
+    }
+  }
+
+  private func runBenchmark() throws(PrecastError) {
+    let info = Model.info
+    let model = Model(maxBatch: 1000)
+    try model.loadWeights(path: weights)
+    var rng = Random(seed: 3)
+    let x = (0..<(1000 * info.inputSize)).map { _ in rng.nextUnitFloat() }
+    x.withUnsafeBufferPointer { xs in
+      let one = measure { _ = model.predict(xs.baseAddress!, count: 1) }
+      let thousand = measure { _ = model.predict(xs.baseAddress!, count: 1000) }
+      print("BLAS: \(blasCoreName), \(blasThreads) thread(s)")
+      print("batch-1 latency: \(formatFixed(one * 1e6, 1)) µs")
+      print("batch-1000: \(formatFixed(thousand * 1e3, 2)) ms - \(formatFixed(1000 / thousand, 0)) samples/s")
+    }
+  }
+}

@@ -1,0 +1,202 @@
+// TrainCommand.swift: the generated trainer's command line (`<model>-train`), generic over the model.
+import ArgumentParser
+import PrecastRuntime
+
+/// `<model>-train`: data → fit (Keras-style logs, validation, checkpoints) → Keras-compatible HDF5 weights.
+public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
+  public static var configuration: CommandConfiguration {
+    let info = Model.info
+    return CommandConfiguration(
+      commandName: "\(info.name)-train",
+      abstract: "Train the '\(info.name)' model (\(info.parameterCount) parameters) and save Keras-compatible weights.",
+      discussion: """
+        Data: a CSV whose last column(s) hold the targets (one class label, or one column per output), or
+        features (CSV, NPY, IDX, IDX.gz) with --labels. The weights file is rewritten after every epoch
+        (atomically); Ctrl-C finishes the batch, saves and exits.
+        """)
+  }
+
+  @Option(help: "Training data (CSV with targets last, or features with --labels).")
+  var data: String?
+  @Option(help: "Labels/targets for --data (IDX, NPY or CSV).")
+  var labels: String?
+  @Option(help: "Validation data (instead of --validation-split).")
+  var validationData: String?
+  @Option(help: "Labels for --validation-data.")
+  var validationLabels: String?
+  @Option(help: "Test data evaluated after training.")
+  var testData: String?
+  @Option(help: "Labels for --test-data.")
+  var testLabels: String?
+
+  @Option(help: "Epochs (default: \(Model.info.defaults.epochs)).")
+  var epochs: Int?
+  @Option(help: "Batch size (default: \(Model.info.defaults.batchSize)).")
+  var batchSize: Int?
+  @Option(help: "Fraction of the rows, taken from the end before shuffling, used for validation (default: \(Model.info.defaults.validationSplit)).")
+  var validationSplit: Double?
+  @Flag(help: "Divide inputs by 255 (images); stored with the weights.")
+  var normalize = false
+  @Flag(help: "Z-score each feature with training-split statistics; stored with the weights.")
+  var standardize = false
+  @Option(help: "Random seed for initialization, shuffling and dropout (default: from the clock).")
+  var seed: UInt64?
+  @Option(help: "Start from these weights (any Keras weights file) instead of initializing.")
+  var weights: String?
+
+  @Option(help: "Weights file written after every epoch (default: <model>.h5).")
+  var output: String?
+  @Option(help: "h5 (model.save layout with model_config) or weights.h5 (Keras 3 save_weights); default from --output's name.")
+  var format: String?
+  @Option(help: "History CSV of every epoch's logs (default: <output>.history.csv).")
+  var history: String?
+  @Option(help: "0 silent, 1 progress bar and epoch lines, 2 epoch lines only.")
+  var verbose: Int = 1
+  @Option(help: "OpenBLAS threads (default: all cores).")
+  var threads: Int?
+  @Flag(help: "Time one epoch against OpenBLAS's sgemm rate instead of training (uses --data, or random data).")
+  var benchmark = false
+
+  public init() {}
+
+  public func validate() throws {
+    if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+    if let split = validationSplit, !(0..<1).contains(split) { throw ValidationError("--validation-split must be in [0, 1)") }
+    if let format, KerasWeightFormat(rawValue: format) == nil || format == "legacy-weights" {
+      throw ValidationError("--format must be h5 or weights.h5")
+    }
+    if data == nil && !benchmark { throw ValidationError("--data is required") }
+    if validationData != nil && validationSplit != nil { throw ValidationError("use either --validation-data or --validation-split") }
+    if (labels != nil) != (data != nil && labels != nil) { throw ValidationError("--labels needs --data") }
+  }
+
+  public func run() throws {
+    do {
+      installInterruptHandler()
+      if let threads { setBlasThreads(threads) }
+      if benchmark { return try runBenchmark() }
+      try train()
+    } catch let error as PrecastError {
+      printError("error: \(error.message)")
+      throw ExitCode.failure
+    }
+  }
+
+  // MARK: - Training
+
+  private func train() throws(PrecastError) {
+    let info = Model.info
+    let batch = batchSize ?? info.defaults.batchSize
+    let seed = seed ?? wallClockSeed() % 1_000_000
+    let outputPath = output ?? "\(info.name).h5"
+    let fileFormat = format.flatMap(KerasWeightFormat.init(rawValue:)) ?? weightFormat(forPath: outputPath)
+
+    var all = try Dataset.load(features: data!, labels: labels, info: info)
+    var validation: Dataset? = nil
+    if let validationData {
+      validation = try Dataset.load(features: validationData, labels: validationLabels, info: info)
+    } else {
+      (all, validation) = all.splitValidation(validationSplit ?? info.defaults.validationSplit)
+    }
+    var test = try testData.map { (path) throws(PrecastError) in try Dataset.load(features: path, labels: testLabels, info: info) }
+
+    let model = Model(maxBatch: batch)
+    var preprocessing = Preprocessing()
+    if let weights {
+      preprocessing = try model.loadWeights(path: weights)
+    } else {
+      model.initializeParameters(seed: seed)
+    }
+    if normalize { preprocessing.inputScale = 1 / 255 }
+    preprocessing.apply(to: &all.x)
+    if standardize {
+      preprocessing.standardizer = Standardizer.fit(all.x)
+      preprocessing.standardizer!.apply(to: &all.x)
+    }
+    validation.map { v in var v = v; preprocessing.apply(to: &v.x); validation = v }
+    if var t = test { preprocessing.apply(to: &t.x); test = t }
+
+    if verbose > 0 {
+      let valText = validation.map { ", validate on \($0.count)" } ?? ""
+      print("Train on \(all.count) samples\(valText) - \(info.parameterCount) parameters - seed \(seed) - BLAS \(blasCoreName) × \(blasThreads)")
+    }
+    let trainer = Trainer(model: model, preprocessing: preprocessing)
+    let options = FitOptions(
+      epochs: epochs ?? info.defaults.epochs, batchSize: batch, seed: seed, verbose: verbose,
+      outputPath: outputPath, format: fileFormat, historyPath: history ?? historyPath(for: outputPath))
+    let outcome = try trainer.fit(all, validation: validation, options: options)
+    if case .interrupted = outcome { return }
+    if verbose > 0 { print("Saved weights to \(outputPath) (\(fileFormat == .legacyModel ? "Keras .h5 with model_config" : "Keras 3 .weights.h5"))") }
+    if let test {
+      let logs = trainer.evaluate(test, batchSize: batch)
+      print("Test (\(test.count) samples): \(logs.formatted)")
+    }
+  }
+
+  private func historyPath(for output: String) -> String {
+    var stem = output
+    for suffix in [".weights.h5", ".h5"] where stem.hasSuffix(suffix) {
+      stem.removeLast(suffix.count)
+      break
+    }
+    return stem + ".history.csv"
+  }
+
+  // MARK: - Benchmark
+
+  private func runBenchmark() throws(PrecastError) {
+    let info = Model.info
+    let batch = batchSize ?? info.defaults.batchSize
+    var dataset: Dataset
+    if let data {
+      dataset = try Dataset.load(features: data, labels: labels, info: info)
+      if normalize { Preprocessing(inputScale: 1 / 255).apply(to: &dataset.x) }
+    } else {
+      dataset = syntheticDataset(info: info, count: 60_000)
+    }
+    let model = Model(maxBatch: batch)
+    model.initializeParameters(seed: seed ?? 1)
+    let trainer = Trainer(model: model, preprocessing: Preprocessing())
+    _ = trainer.timeEpoch(dataset, batchSize: batch, seed: 1, limit: 20)  // warm-up
+    let epochSeconds = trainer.timeEpoch(dataset, batchSize: batch, seed: 2, limit: nil)
+
+    let full = dataset.count / batch, tail = dataset.count % batch
+    var gemmSeconds = 0.0, flops = 0.0
+    print("GEMMs of one training step (batch \(batch)), OpenBLAS alone:")
+    for shape in info.trainingGemms(batch: batch) {
+      let t = measureSgemm(shape)
+      gemmSeconds += t * Double(full)
+      flops += shape.flops * Double(full)
+      print("  \(shape): \(formatFixed(shape.flops / t / 1e9, 1)) GFLOP/s")
+    }
+    if tail > 0 {
+      for shape in info.trainingGemms(batch: tail) {
+        gemmSeconds += measureSgemm(shape)
+        flops += shape.flops
+      }
+    }
+    let samplesPerSecond = Double(dataset.count) / epochSeconds
+    print("BLAS: \(blasCoreName), \(blasThreads) thread(s)")
+    print("epoch: \(formatFixed(epochSeconds, 3)) s for \(dataset.count) samples (batch \(batch)) - \(formatFixed(samplesPerSecond, 0)) samples/s")
+    print("achieved: \(formatFixed(flops / epochSeconds / 1e9, 1)) GFLOP/s; OpenBLAS sgemm on the same shapes: \(formatFixed(flops / gemmSeconds / 1e9, 1)) GFLOP/s")
+    print("ratio to sgemm: \(formatFixed(100 * gemmSeconds / epochSeconds, 1))% (GEMM-only time \(formatFixed(gemmSeconds, 3)) s)")
+  }
+}
+
+/// Random inputs in [0, 1) and random valid targets, for benchmarks without data.
+func syntheticDataset(info: ModelInfo, count: Int) -> Dataset {
+  var rng = Random(seed: 7)
+  let x = (0..<(count * info.inputSize)).map { _ in rng.nextUnitFloat() }
+  var y = [Float](repeating: 0, count: count * info.targetSize)
+  for r in 0..<count {
+    let label = Int(rng.next() % UInt64(max(info.outputSize, 2)))
+    switch info.loss {
+    case .sparseCategoricalCrossentropy: y[r] = Float(label)
+    case .categoricalCrossentropy: y[r * info.targetSize + label % info.targetSize] = 1
+    case .binaryCrossentropy: for c in 0..<info.targetSize { y[r * info.targetSize + c] = Float(label % 2) }
+    default: for c in 0..<info.targetSize { y[r * info.targetSize + c] = rng.nextUnitFloat() }
+    }
+  }
+  return Dataset(x: DataArray(shape: [count, info.inputSize], values: x), y: DataArray(shape: [count, info.targetSize], values: y))
+}

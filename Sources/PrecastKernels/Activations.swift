@@ -1,0 +1,116 @@
+// Activations.swift: Keras's activations, fused with the bias add (forward) and their derivatives (backward).
+import Glibc
+
+
+// SELU constants (Klambauer et al.; Keras uses the same rounded values).
+let seluAlpha: Float = 1.6732632423543772
+let seluScale: Float = 1.0507009873554805
+
+@inline(__always) func sigmoidf(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+
+// MARK: - Forward: y = act(z + bias)
+
+/// Adds `bias` to each row of `z` [rows, cols] and applies `activation`, writing `y` (which may equal `z`).
+/// When `y != z`, `z` keeps the pre-activation values (needed by swish and by losses computed from logits).
+@inline(__always)
+public func biasActivate(
+  _ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, rows: Int, cols: Int,
+  _ activation: ActivationFunction, output y: UnsafeMutablePointer<Float>
+) {
+  if let bias { addBias(z, bias: bias, rows: rows, cols: cols) }
+  activate(z, rows: rows, cols: cols, activation, output: y)
+}
+
+@inline(__always)
+func addBias(_ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, cols: Int) {
+  for r in 0..<rows {
+    let row = z + r * cols
+    for c in 0..<cols { row[c] += bias[c] }
+  }
+}
+
+/// y = act(z), element-wise (softmax: per row of `cols`).
+@inline(__always)
+public func activate(
+  _ z: UnsafePointer<Float>, rows: Int, cols: Int, _ activation: ActivationFunction, output y: UnsafeMutablePointer<Float>
+) {
+  let count = rows * cols
+  switch activation {
+  case .linear:
+    if UnsafePointer(y) != z { y.update(from: z, count: count) }
+  case .relu:
+    for i in 0..<count { y[i] = z[i] > 0 ? z[i] : 0 }
+  case .sigmoid:
+    for i in 0..<count { y[i] = sigmoidf(z[i]) }
+  case .tanh:
+    for i in 0..<count { y[i] = tanhf(z[i]) }
+  case .leakyRelu(let alpha):
+    for i in 0..<count { y[i] = z[i] > 0 ? z[i] : alpha * z[i] }
+  case .elu(let alpha):
+    for i in 0..<count { y[i] = z[i] > 0 ? z[i] : alpha * (expf(z[i]) - 1) }
+  case .selu:
+    for i in 0..<count { y[i] = z[i] > 0 ? seluScale * z[i] : seluScale * seluAlpha * (expf(z[i]) - 1) }
+  case .swish:
+    for i in 0..<count { y[i] = z[i] * sigmoidf(z[i]) }
+  case .softmax:
+    for r in 0..<rows { softmaxRow(z + r * cols, cols: cols, output: y + r * cols) }
+  }
+}
+
+/// Numerically stable softmax of one row: exp(z - max) / Σ exp(z - max).
+@inline(__always)
+public func softmaxRow(_ z: UnsafePointer<Float>, cols: Int, output y: UnsafeMutablePointer<Float>) {
+  var m = z[0]
+  for c in 1..<max(cols, 1) where z[c] > m { m = z[c] }
+  var s: Float = 0
+  for c in 0..<cols {
+    let e = expf(z[c] - m)
+    y[c] = e
+    s += e
+  }
+  let inv = 1 / s
+  for c in 0..<cols { y[c] *= inv }
+}
+
+// MARK: - Backward: dy ← dy ⊙ act'(z)
+
+/// Turns the gradient w.r.t. the activation's output into the gradient w.r.t. its input, in place.
+/// `y` is the forward output; `z` the pre-activation (only read for swish).
+@inline(__always)
+public func activationBackward(
+  _ dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, preactivation z: UnsafePointer<Float>,
+  rows: Int, cols: Int, _ activation: ActivationFunction
+) {
+  let count = rows * cols
+  switch activation {
+  case .linear:
+    break
+  case .relu:
+    for i in 0..<count { dy[i] = y[i] > 0 ? dy[i] : 0 }
+  case .sigmoid:
+    for i in 0..<count { dy[i] *= y[i] * (1 - y[i]) }
+  case .tanh:
+    for i in 0..<count { dy[i] *= 1 - y[i] * y[i] }
+  case .leakyRelu(let alpha):
+    for i in 0..<count { dy[i] = y[i] > 0 ? dy[i] : alpha * dy[i] }
+  case .elu(let alpha):
+    for i in 0..<count { dy[i] = y[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha) }
+  case .selu:
+    let k = seluScale * seluAlpha
+    for i in 0..<count { dy[i] = y[i] > 0 ? seluScale * dy[i] : dy[i] * (y[i] + k) }
+  case .swish:
+    for i in 0..<count {
+      let s = sigmoidf(z[i])
+      dy[i] *= s + z[i] * s * (1 - s)
+    }
+  case .softmax:
+    // dz_i = y_i · (dy_i − Σ_j dy_j·y_j), per row.
+    for r in 0..<rows {
+      let g = dy + r * cols
+      let p = y + r * cols
+      var dot: Float = 0
+      for c in 0..<cols { dot += g[c] * p[c] }
+      for c in 0..<cols { g[c] = p[c] * (g[c] - dot) }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+// Exports.swift: kernels speak the shared vocabulary (activations, losses, optimizers, initializers).
+@_exported import PrecastCore

@@ -1,0 +1,172 @@
+// Losses.swift: Keras's losses as batch means, each writing the gradient of that mean.
+import Glibc
+
+// Conventions: `rows` samples of `cols` outputs, row-major. Each function returns the mean loss of the
+// batch (Keras's "sum_over_batch_size" reduction) and writes ∂(mean loss)/∂(its input) into `grad`.
+// Crossentropy after a sigmoid/softmax output is computed from the logits, as Keras does
+// (see shared/notes/keras-training.md): no clipping, log-sum-exp for stability.
+
+
+// MARK: - Crossentropy fused with its output activation (gradient w.r.t. the logits)
+
+/// Sigmoid + binary crossentropy from logits z: mean of max(z,0) − z·t + log(1 + e^−|z|); dz = (σ(z) − t)/(rows·cols).
+public func sigmoidBinaryCrossentropy(
+  logits z: UnsafePointer<Float>, probabilities p: UnsafePointer<Float>, targets t: UnsafePointer<Float>,
+  rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+) -> Double {
+  let count = rows * cols
+  let scale = 1 / Float(count)
+  var sum = 0.0
+  for i in 0..<count {
+    let l = max(z[i], 0) - z[i] * t[i] + log1pf(expf(-abs(z[i])))
+    sum += Double(l)
+    dz[i] = (p[i] - t[i]) * scale
+  }
+  return sum / Double(count)
+}
+
+/// Softmax + categorical crossentropy from logits, one-hot (or soft) targets [rows, cols]:
+/// mean over rows of Σ_c t_c·(logΣe^z − z_c); dz = (p·Σt − t)/rows.
+public func softmaxCategoricalCrossentropy(
+  logits z: UnsafePointer<Float>, probabilities p: UnsafePointer<Float>, targets t: UnsafePointer<Float>,
+  rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+) -> Double {
+  let scale = 1 / Float(rows)
+  var sum = 0.0
+  for r in 0..<rows {
+    let zr = z + r * cols, pr = p + r * cols, tr = t + r * cols, gr = dz + r * cols
+    let lse = logSumExp(zr, cols: cols)
+    var tsum: Float = 0
+    for c in 0..<cols {
+      sum += Double(tr[c] * (lse - zr[c]))
+      tsum += tr[c]
+    }
+    for c in 0..<cols { gr[c] = (pr[c] * tsum - tr[c]) * scale }
+  }
+  return sum / Double(rows)
+}
+
+/// Softmax + sparse categorical crossentropy: integer labels [rows] (stored as floats).
+public func softmaxSparseCategoricalCrossentropy(
+  logits z: UnsafePointer<Float>, probabilities p: UnsafePointer<Float>, labels: UnsafePointer<Float>,
+  rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+) -> Double {
+  let scale = 1 / Float(rows)
+  var sum = 0.0
+  for r in 0..<rows {
+    let zr = z + r * cols, pr = p + r * cols, gr = dz + r * cols
+    let label = Int(labels[r])
+    sum += Double(logSumExp(zr, cols: cols) - zr[label])
+    for c in 0..<cols { gr[c] = pr[c] * scale }
+    gr[label] -= scale
+  }
+  return sum / Double(rows)
+}
+
+@inline(__always)
+func logSumExp(_ z: UnsafePointer<Float>, cols: Int) -> Float {
+  var m = z[0]
+  for c in 1..<max(cols, 1) where z[c] > m { m = z[c] }
+  var s: Float = 0
+  for c in 0..<cols { s += expf(z[c] - m) }
+  return m + logf(s)
+}
+
+// MARK: - Crossentropy on probabilities (output not a sigmoid/softmax: Keras clips to [ε, 1−ε])
+
+/// Binary crossentropy of probabilities p: mean of −(t·log p + (1−t)·log(1−p)), p clipped to [ε, 1−ε].
+public func binaryCrossentropy(
+  probabilities p: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int,
+  grad dp: UnsafeMutablePointer<Float>
+) -> Double {
+  let count = rows * cols
+  let scale = 1 / Float(count)
+  var sum = 0.0
+  for i in 0..<count {
+    let q = min(max(p[i], kerasEpsilon), 1 - kerasEpsilon)
+    sum -= Double(t[i] * logf(q) + (1 - t[i]) * logf(1 - q))
+    let clipped = p[i] < kerasEpsilon || p[i] > 1 - kerasEpsilon
+    dp[i] = clipped ? 0 : (q - t[i]) / (q * (1 - q)) * scale
+  }
+  return sum / Double(count)
+}
+
+/// Categorical crossentropy of (unnormalised) probabilities, Keras style: q = p/Σp clipped to [ε, 1−ε],
+/// loss = −Σ t·log q. Gradient: g_c = −t_c/q_c (0 where clipped), ∂L/∂p_j = (g_j − Σ_c g_c·q_c)/Σp.
+public func categoricalCrossentropy(
+  probabilities p: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int,
+  grad dp: UnsafeMutablePointer<Float>
+) -> Double {
+  let scale = 1 / Float(rows)
+  var sum = 0.0
+  for r in 0..<rows {
+    let pr = p + r * cols, tr = t + r * cols, gr = dp + r * cols
+    var s: Float = 0
+    for c in 0..<cols { s += pr[c] }
+    var dot: Float = 0
+    for c in 0..<cols {
+      let q = pr[c] / s
+      let qc = min(max(q, kerasEpsilon), 1 - kerasEpsilon)
+      sum -= Double(tr[c] * logf(qc))
+      let g: Float = (q < kerasEpsilon || q > 1 - kerasEpsilon) ? 0 : -tr[c] / q
+      gr[c] = g
+      dot += g * q
+    }
+    for c in 0..<cols { gr[c] = (gr[c] - dot) / s * scale }
+  }
+  return sum / Double(rows)
+}
+
+/// Sparse categorical crossentropy of probabilities: as `categoricalCrossentropy` with one-hot labels.
+public func sparseCategoricalCrossentropy(
+  probabilities p: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, cols: Int,
+  grad dp: UnsafeMutablePointer<Float>
+) -> Double {
+  var onehot = [Float](repeating: 0, count: cols)
+  var sum = 0.0
+  for r in 0..<rows {
+    let label = Int(labels[r])
+    onehot[label] = 1
+    sum += onehot.withUnsafeBufferPointer {
+      categoricalCrossentropy(
+        probabilities: p + r * cols, targets: $0.baseAddress!, rows: 1, cols: cols, grad: dp + r * cols)
+    }
+    onehot[label] = 0
+    for c in 0..<cols { dp[r * cols + c] /= Float(rows) }
+  }
+  return sum / Double(rows)
+}
+
+// MARK: - Regression
+
+/// Mean squared error: mean of (y − t)²; dy = 2(y − t)/(rows·cols).
+public func meanSquaredError(
+  predictions y: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int,
+  grad dy: UnsafeMutablePointer<Float>
+) -> Double {
+  let count = rows * cols
+  let scale = 2 / Float(count)
+  var sum = 0.0
+  for i in 0..<count {
+    let d = y[i] - t[i]
+    sum += Double(d * d)
+    dy[i] = d * scale
+  }
+  return sum / Double(count)
+}
+
+/// Mean absolute error: mean of |y − t|; dy = sign(y − t)/(rows·cols), 0 where y == t.
+public func meanAbsoluteError(
+  predictions y: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int,
+  grad dy: UnsafeMutablePointer<Float>
+) -> Double {
+  let count = rows * cols
+  let scale = 1 / Float(count)
+  var sum = 0.0
+  for i in 0..<count {
+    let d = y[i] - t[i]
+    sum += Double(abs(d))
+    dy[i] = d > 0 ? scale : (d < 0 ? -scale : 0)
+  }
+  return sum / Double(count)
+}

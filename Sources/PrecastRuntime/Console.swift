@@ -1,0 +1,71 @@
+// Console.swift: number formatting, stderr/stdout writing and the clock, without Foundation.
+import Glibc
+
+/// A one-line user-facing error. Commands print it as `error: <message>` and exit non-zero.
+public struct PrecastError: Error, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// Formats `x` with a fixed number of decimals (printf "%.Nf").
+public func formatFixed(_ x: Double, _ decimals: Int) -> String {
+  var buffer = [CChar](repeating: 0, count: 64)
+  let written = withVaList([Int32(decimals), x]) { vsnprintf(&buffer, 64, "%.*f", $0) }
+  guard written >= 0 else { return String(x) }
+  return String(cString: buffer)
+}
+
+/// Formats `x` with `digits` significant digits (printf "%.Ng").
+public func formatSignificant(_ x: Double, _ digits: Int) -> String {
+  var buffer = [CChar](repeating: 0, count: 64)
+  let written = withVaList([Int32(digits), x]) { vsnprintf(&buffer, 64, "%.*g", $0) }
+  guard written >= 0 else { return String(x) }
+  return String(cString: buffer)
+}
+
+/// Writes to standard error (unbuffered).
+public func printError(_ message: String) {
+  var line = message
+  line.append("\n")
+  fflush(nil)  // keep the order with what was printed to stdout
+  var bytes = Array(line.utf8)
+  _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+}
+
+/// Writes a string to standard output without a newline and flushes (progress bars).
+public func writeOut(_ text: String) {
+  print(text, terminator: "")
+  fflush(nil)
+}
+
+/// True when standard output is a terminal (progress bars are drawn only then, as Keras does).
+public var stdoutIsTerminal: Bool { isatty(1) != 0 }
+
+/// Monotonic seconds.
+public func now() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Wall-clock seconds since the epoch (for default seeds).
+public func wallClockSeed() -> UInt64 {
+  var ts = timespec()
+  clock_gettime(CLOCK_REALTIME, &ts)
+  return UInt64(ts.tv_sec) &* 1_000_003 &+ UInt64(ts.tv_nsec)
+}
+
+/// Writes `text` to `path` atomically: a temporary file beside it, then rename(2).
+public func writeTextFileAtomically(_ text: String, to path: String) throws(PrecastError) {
+  let temp = "\(path).tmp\(getpid())"
+  guard let file = fopen(temp, "w") else {
+    throw PrecastError("\(path): cannot write (\(String(cString: strerror(errno))))")
+  }
+  let ok = text.withCString { fputs($0, file) } >= 0
+  let closed = fclose(file) == 0
+  guard ok, closed, rename(temp, path) == 0 else {
+    unlink(temp)
+    throw PrecastError("\(path): cannot write (\(String(cString: strerror(errno))))")
+  }
+}

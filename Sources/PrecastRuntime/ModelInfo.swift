@@ -1,0 +1,104 @@
+// ModelInfo.swift: what a generated model tells the runtime about itself, and the protocol it conforms to.
+
+/// Where one weight lives in the flat parameter buffer, and how it starts.
+public struct WeightSlot: Sendable {
+  public var layer: String
+  public var name: String
+  public var shape: [Int]
+  /// Offset into `CompiledModel.parameters`, in floats.
+  public var offset: Int
+  public var initializer: Initializer
+  public var fanIn: Int
+  public var fanOut: Int
+  public var count: Int { shape.reduce(1, *) }
+
+  public init(layer: String, name: String, shape: [Int], offset: Int, initializer: Initializer, fanIn: Int, fanOut: Int) {
+    self.layer = layer
+    self.name = name
+    self.shape = shape
+    self.offset = offset
+    self.initializer = initializer
+    self.fanIn = fanIn
+    self.fanOut = fanOut
+  }
+}
+
+/// Keras `fit` defaults a generated trainer starts from (its command line overrides them).
+public struct TrainingDefaults: Sendable {
+  public var epochs: Int
+  public var batchSize: Int
+  public var validationSplit: Double
+  public init(epochs: Int, batchSize: Int, validationSplit: Double) {
+    self.epochs = epochs
+    self.batchSize = batchSize
+    self.validationSplit = validationSplit
+  }
+}
+
+/// Everything static about a generated model: shapes, the Keras layer table, loss, metrics, optimizer.
+public struct ModelInfo: Sendable {
+  public var name: String
+  /// One sample's input shape, e.g. [8] or [28, 28].
+  public var inputShape: [Int]
+  public var outputSize: Int
+  /// The Keras layer table (every layer, weightless ones included), used to read and write weight files.
+  public var layers: [LayerInfo]
+  /// Weights in layer order, then Keras's weight order.
+  public var weights: [WeightSlot]
+  public var parameterCount: Int
+  public var loss: Loss
+  public var metrics: [Metric]
+  public var accuracyKind: AccuracyKind
+  public var optimizer: OptimizerConfig
+  public var defaults: TrainingDefaults
+  /// `model.to_json()` of the equivalent Keras model, stored as `model_config` in legacy .h5 files.
+  public var kerasModelConfig: String
+
+  public init(
+    name: String, inputShape: [Int], outputSize: Int, layers: [LayerInfo], weights: [WeightSlot],
+    parameterCount: Int, loss: Loss, metrics: [Metric], accuracyKind: AccuracyKind,
+    optimizer: OptimizerConfig, defaults: TrainingDefaults, kerasModelConfig: String
+  ) {
+    self.name = name
+    self.inputShape = inputShape
+    self.outputSize = outputSize
+    self.layers = layers
+    self.weights = weights
+    self.parameterCount = parameterCount
+    self.loss = loss
+    self.metrics = metrics
+    self.accuracyKind = accuracyKind
+    self.optimizer = optimizer
+    self.defaults = defaults
+    self.kerasModelConfig = kerasModelConfig
+  }
+
+  /// Floats per input sample.
+  public var inputSize: Int { inputShape.reduce(1, *) }
+  /// Floats per target row: 1 (an integer label) for sparse crossentropy, else the output size.
+  public var targetSize: Int { loss == .sparseCategoricalCrossentropy ? 1 : outputSize }
+  /// True for losses whose targets are classes (accuracy-style outputs).
+  public var isClassifier: Bool { loss != .meanSquaredError && loss != .meanAbsoluteError }
+}
+
+/// The interface every generated model implements. All buffers are allocated in `init`, for at most
+/// `maxBatch` samples; no call allocates.
+public protocol CompiledModel: AnyObject {
+  static var info: ModelInfo { get }
+  init(maxBatch: Int)
+  var maxBatch: Int { get }
+  /// All trainable parameters, [info.parameterCount], carved into weights by `info.weights`.
+  var parameters: UnsafeMutablePointer<Float> { get }
+  /// ∂loss/∂parameters of the last `trainStep`, [info.parameterCount].
+  var gradients: UnsafeMutablePointer<Float> { get }
+  /// Inference forward pass of `n` samples x [n, inputSize]; returns the outputs [n, outputSize],
+  /// valid until the next call.
+  func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float>
+  /// Training forward pass (dropout on), loss, and backward pass; overwrites `gradients`.
+  /// Returns the batch's mean loss; `output` then holds the training-mode predictions.
+  func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double
+  /// Inference forward pass and loss (validation, evaluation); `output` holds the predictions.
+  func evaluate(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double
+  /// The output buffer [maxBatch, outputSize] of the last pass.
+  var output: UnsafePointer<Float> { get }
+}

@@ -1,0 +1,251 @@
+// Trainer.swift: Keras's fit/evaluate loop over a generated model: batches, metrics, logs, checkpoints.
+import Glibc
+
+/// Options of one `fit` run (the trainer's command line fills them).
+public struct FitOptions: Sendable {
+  public var epochs: Int
+  public var batchSize: Int
+  public var seed: UInt64
+  /// 0 silent, 1 progress bar (on a terminal) and one line per epoch, 2 one line per epoch.
+  public var verbose: Int
+  /// Weights file rewritten (atomically) after every epoch and at the end.
+  public var outputPath: String
+  public var format: KerasWeightFormat
+  /// CSV of every epoch's logs (Keras CSVLogger layout), or nil.
+  public var historyPath: String?
+
+  public init(epochs: Int, batchSize: Int, seed: UInt64, verbose: Int, outputPath: String, format: KerasWeightFormat, historyPath: String?) {
+    self.epochs = epochs
+    self.batchSize = batchSize
+    self.seed = seed
+    self.verbose = verbose
+    self.outputPath = outputPath
+    self.format = format
+    self.historyPath = historyPath
+  }
+}
+
+/// How a fit ended.
+public enum FitOutcome: Equatable, Sendable {
+  case completed(epochs: Int)
+  case interrupted(epoch: Int, batch: Int)
+}
+
+/// Named values of one epoch or evaluation, in Keras's log order (loss first).
+public struct Logs: Sendable {
+  public var entries: [(name: String, value: Double)] = []
+  public subscript(name: String) -> Double? { entries.first { $0.name == name }?.value }
+  /// "loss: 0.6012 - accuracy: 0.6890"
+  public var formatted: String { entries.map { "\($0.name): \(formatFixed($0.value, 4))" }.joined(separator: " - ") }
+}
+
+/// Runs Keras-style training of one generated model.
+public final class Trainer<Model: CompiledModel> {
+  public let model: Model
+  public let optimizer: Optimizer
+  public var preprocessing: Preprocessing
+  /// Per-epoch logs so far (train and validation).
+  public private(set) var history: [Logs] = []
+
+  // Batch buffers, allocated once: x [maxBatch, inputSize], y [maxBatch, targetSize].
+  private let batchX: UnsafeMutablePointer<Float>
+  private let batchY: UnsafeMutablePointer<Float>
+
+  public init(model: Model, preprocessing: Preprocessing) {
+    self.model = model
+    self.preprocessing = preprocessing
+    optimizer = Optimizer(Model.info.optimizer, count: Model.info.parameterCount)
+    batchX = .allocate(capacity: model.maxBatch * Model.info.inputSize)
+    batchY = .allocate(capacity: model.maxBatch * Model.info.targetSize)
+  }
+
+  deinit {
+    batchX.deallocate()
+    batchY.deallocate()
+  }
+
+  // MARK: - fit
+
+  /// Trains for `options.epochs` epochs, shuffling every epoch, validating after each one, and
+  /// checkpointing to `options.outputPath`. Throws on a non-finite loss (the last good checkpoint stays).
+  public func fit(_ train: Dataset, validation: Dataset?, options: FitOptions) throws(PrecastError) -> FitOutcome {
+    let info = Model.info
+    precondition(options.batchSize <= model.maxBatch, "batch size above the model's allocation")
+    guard train.count > 0 else { throw PrecastError("no training samples") }
+    var rng = Random(seed: options.seed)
+    var order = Array(0..<train.count)
+    let batches = (train.count + options.batchSize - 1) / options.batchSize
+    var lastGoodEpoch = 0
+    var history: [String] = []
+    let showBar = options.verbose == 1 && stdoutIsTerminal
+
+    for epoch in 1...max(options.epochs, 1) {
+      let start = now()
+      rng.shuffle(&order)
+      var accumulator = MetricAccumulator(info: info)
+      var lastDraw = 0.0
+      for batch in 0..<batches {
+        let lo = batch * options.batchSize
+        let n = min(options.batchSize, train.count - lo)
+        gather(train, order[lo..<(lo + n)])
+        let loss = model.trainStep(batchX, targets: batchY, count: n, rng: &rng)
+        guard loss.isFinite else {
+          if showBar { writeOut("\n") }
+          let kept = lastGoodEpoch > 0 ? "the last good weights (epoch \(lastGoodEpoch)) are in \(options.outputPath)" : "no checkpoint was written"
+          throw PrecastError("loss is \(loss) at epoch \(epoch), batch \(batch + 1)/\(batches): training stopped; \(kept)")
+        }
+        optimizer.step(model.parameters, gradients: model.gradients)
+        accumulator.add(loss: loss, output: model.output, targets: batchY, count: n)
+        if interrupted {
+          if showBar { writeOut("\n") }
+          try save(options)
+          if options.verbose > 0 {
+            print("Interrupted at epoch \(epoch), batch \(batch + 1)/\(batches): weights saved to \(options.outputPath)")
+          }
+          return .interrupted(epoch: epoch, batch: batch + 1)
+        }
+        if showBar, now() - lastDraw > 0.1 || batch == batches - 1 {
+          lastDraw = now()
+          drawBar(done: batch + 1, of: batches, elapsed: lastDraw - start, logs: accumulator.logs(prefix: ""))
+        }
+      }
+      var logs = accumulator.logs(prefix: "")
+      if let validation { logs.entries += evaluate(validation, batchSize: options.batchSize, prefix: "val_").entries }
+      let seconds = now() - start
+      self.history.append(logs)
+      if showBar { writeOut("\r\u{1B}[2K") }
+      if options.verbose > 0 {
+        print("Epoch \(epoch)/\(options.epochs) - \(formatFixed(seconds, 2))s - \(logs.formatted)")
+      }
+      try save(options)
+      lastGoodEpoch = epoch
+      if let path = options.historyPath {
+        history.append(csvRow(epoch: epoch - 1, logs))
+        try writeTextFileAtomically(csvHeader(logs) + history.joined(), to: path)
+      }
+    }
+    return .completed(epochs: options.epochs)
+  }
+
+  /// Writes the current weights and preprocessing to the output file (atomically).
+  public func save(_ options: FitOptions) throws(PrecastError) {
+    try model.saveWeights(path: options.outputPath, format: options.format, preprocessing: preprocessing)
+  }
+
+  /// Seconds for one shuffled epoch of training steps (at most `limit` batches), without logs or saving.
+  public func timeEpoch(_ train: Dataset, batchSize: Int, seed: UInt64, limit: Int?) -> Double {
+    var rng = Random(seed: seed)
+    var order = Array(0..<train.count)
+    rng.shuffle(&order)
+    let batches = min((train.count + batchSize - 1) / batchSize, limit ?? Int.max)
+    let start = now()
+    for batch in 0..<batches {
+      let lo = batch * batchSize
+      let n = min(batchSize, train.count - lo)
+      gather(train, order[lo..<(lo + n)])
+      _ = model.trainStep(batchX, targets: batchY, count: n, rng: &rng)
+      optimizer.step(model.parameters, gradients: model.gradients)
+    }
+    return now() - start
+  }
+
+  // MARK: - evaluate
+
+  /// Keras's `evaluate`: loss and metrics over `data` in inference mode.
+  public func evaluate(_ data: Dataset, batchSize: Int, prefix: String = "") -> Logs {
+    var accumulator = MetricAccumulator(info: Model.info)
+    var lo = 0
+    while lo < data.count {
+      let n = min(batchSize, model.maxBatch, data.count - lo)
+      copyRows(data, lo..<(lo + n))
+      let loss = model.evaluate(batchX, targets: batchY, count: n)
+      accumulator.add(loss: loss, output: model.output, targets: batchY, count: n)
+      lo += n
+    }
+    return accumulator.logs(prefix: prefix)
+  }
+
+  // MARK: - Batches
+
+  private func gather(_ data: Dataset, _ rows: ArraySlice<Int>) {
+    let xs = Model.info.inputSize, ys = Model.info.targetSize
+    data.x.values.withUnsafeBufferPointer { x in
+      data.y.values.withUnsafeBufferPointer { y in
+        for (i, row) in rows.enumerated() {
+          (batchX + i * xs).update(from: x.baseAddress! + row * xs, count: xs)
+          (batchY + i * ys).update(from: y.baseAddress! + row * ys, count: ys)
+        }
+      }
+    }
+  }
+
+  private func copyRows(_ data: Dataset, _ range: Range<Int>) {
+    let xs = Model.info.inputSize, ys = Model.info.targetSize
+    data.x.values.withUnsafeBufferPointer { x in
+      batchX.update(from: x.baseAddress! + range.lowerBound * xs, count: range.count * xs)
+    }
+    data.y.values.withUnsafeBufferPointer { y in
+      batchY.update(from: y.baseAddress! + range.lowerBound * ys, count: range.count * ys)
+    }
+  }
+
+  // MARK: - Output
+
+  private func drawBar(done: Int, of total: Int, elapsed: Double, logs: Logs) {
+    let width = 20
+    let filled = done * width / total
+    let bar = String(repeating: "━", count: filled) + String(repeating: "─", count: width - filled)
+    let digits = String(total).count
+    let count = String(repeating: " ", count: max(digits - String(done).count, 0)) + "\(done)/\(total)"
+    writeOut("\r\(count) \(bar) \(formatFixed(elapsed, 1))s - \(logs.formatted)\u{1B}[K")
+  }
+
+  // Keras CSVLogger layout: "epoch" (from 0) then the log keys sorted by name.
+  private func csvHeader(_ logs: Logs) -> String {
+    "epoch," + logs.entries.map(\.name).sorted().joined(separator: ",") + "\n"
+  }
+
+  private func csvRow(epoch: Int, _ logs: Logs) -> String {
+    let values = logs.entries.sorted { $0.name < $1.name }.map { "\($0.value)" }
+    return "\(epoch)," + values.joined(separator: ",") + "\n"
+  }
+}
+
+/// Sample-weighted running means of the loss and the compiled metrics (as Keras's `fit` logs them).
+struct MetricAccumulator {
+  let info: ModelInfo
+  var samples = 0
+  var lossSum = 0.0
+  var metricSums: [Double]
+
+  init(info: ModelInfo) {
+    self.info = info
+    metricSums = Array(repeating: 0, count: info.metrics.count)
+  }
+
+  mutating func add(loss: Double, output: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) {
+    samples += n
+    lossSum += loss * Double(n)
+    let cols = info.outputSize
+    for (i, metric) in info.metrics.enumerated() {
+      switch metric {
+      case .accuracy:
+        switch info.accuracyKind {
+        case .binary: metricSums[i] += binaryAccuracySum(output, targets: targets, rows: n, cols: cols)
+        case .categorical: metricSums[i] += categoricalAccuracySum(output, targets: targets, rows: n, cols: cols)
+        case .sparseCategorical: metricSums[i] += sparseAccuracySum(output, labels: targets, rows: n, cols: cols)
+        }
+      case .meanAbsoluteError:
+        metricSums[i] += absoluteErrorSum(output, targets: targets, rows: n, cols: cols)
+      }
+    }
+  }
+
+  func logs(prefix: String) -> Logs {
+    let n = Double(max(samples, 1))
+    var logs = Logs()
+    logs.entries.append((prefix + "loss", lossSum / n))
+    for (i, metric) in info.metrics.enumerated() { logs.entries.append((prefix + metric.rawValue, metricSums[i] / n)) }
+    return logs
+  }
+}

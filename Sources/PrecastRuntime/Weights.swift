@@ -1,0 +1,94 @@
+// Weights.swift: initializing a model's parameters and moving them to and from Keras weight files.
+
+/// Preprocessing that travels with the weights (stored under /precast in the file; Keras ignores it).
+public struct Preprocessing: Sendable, Equatable {
+  /// Multiplier applied to raw inputs first (1/255 for `--normalize`), or nil.
+  public var inputScale: Float?
+  /// Per-feature z-score statistics (`--standardize`), fitted on the training split.
+  public var standardizer: Standardizer?
+
+  public init(inputScale: Float? = nil, standardizer: Standardizer? = nil) {
+    self.inputScale = inputScale
+    self.standardizer = standardizer
+  }
+
+  /// Applies the preprocessing to a [n, features] array in place.
+  public func apply(to x: inout DataArray) {
+    if let inputScale { for i in x.values.indices { x.values[i] *= inputScale } }
+    standardizer?.apply(to: &x)
+  }
+
+  var extras: [String: [Float]] {
+    var extras: [String: [Float]] = [:]
+    if let inputScale { extras["input_scale"] = [inputScale] }
+    if let standardizer {
+      extras["feature_mean"] = standardizer.mean
+      extras["feature_std"] = standardizer.std
+    }
+    return extras
+  }
+
+  init(extras: [String: [Float]]) {
+    inputScale = extras["input_scale"]?.first
+    if let mean = extras["feature_mean"], let std = extras["feature_std"] {
+      standardizer = Standardizer(mean: mean, std: std)
+    }
+  }
+}
+
+extension CompiledModel {
+  /// Fills every weight with its Keras initializer, deterministically from `seed`.
+  public func initializeParameters(seed: UInt64) {
+    var rng = Random(seed: seed)
+    for slot in Self.info.weights {
+      slot.initializer.fill(parameters + slot.offset, count: slot.count, fanIn: slot.fanIn, fanOut: slot.fanOut, rng: &rng)
+    }
+  }
+
+  /// Loads weights from any Keras weights file (legacy .h5, tf-keras .h5, weights-only .h5, Keras 3 .weights.h5).
+  /// Returns the preprocessing stored beside them (none for files Keras wrote).
+  @discardableResult
+  public func loadWeights(path: String) throws(PrecastError) -> Preprocessing {
+    let loaded: LoadedWeights
+    do {
+      loaded = try KerasWeightFile.read(path: path, layers: Self.info.layers)
+    } catch {
+      throw PrecastError("\(error)")
+    }
+    let slots = Self.info.weights
+    guard loaded.values.count == slots.count else {
+      throw PrecastError("\(path): \(loaded.values.count) weights read, the model has \(slots.count)")
+    }
+    for (slot, values) in zip(slots, loaded.values) {
+      guard values.count == slot.count else {
+        throw PrecastError("\(path): layer '\(slot.layer)' weight '\(slot.name)' has \(values.count) values, expected \(slot.count)")
+      }
+      values.withUnsafeBufferPointer { (parameters + slot.offset).update(from: $0.baseAddress!, count: slot.count) }
+    }
+    let preprocessing = Preprocessing(extras: loaded.extras)
+    if let standardizer = preprocessing.standardizer, standardizer.mean.count != Self.info.inputSize {
+      throw PrecastError("\(path): standardization statistics cover \(standardizer.mean.count) features, the model has \(Self.info.inputSize)")
+    }
+    return preprocessing
+  }
+
+  /// Saves the weights atomically in a layout Keras loads (`.h5`: model.save layout with model_config;
+  /// `.weights.h5`: Keras 3 save_weights layout), with the preprocessing beside them.
+  public func saveWeights(path: String, format: KerasWeightFormat, preprocessing: Preprocessing) throws(PrecastError) {
+    let values = Self.info.weights.map { slot in
+      Array(UnsafeBufferPointer(start: parameters + slot.offset, count: slot.count))
+    }
+    do {
+      try KerasWeightFile.write(
+        path: path, format: format, modelName: Self.info.name, layers: Self.info.layers, values: values,
+        modelConfig: format == .legacyModel ? Self.info.kerasModelConfig : nil, extras: preprocessing.extras)
+    } catch {
+      throw PrecastError("\(error)")
+    }
+  }
+}
+
+/// The weights format implied by a file name: `*.weights.h5` → Keras 3 save_weights layout, else legacy .h5.
+public func weightFormat(forPath path: String) -> KerasWeightFormat {
+  path.hasSuffix(".weights.h5") ? .kerasWeights : .legacyModel
+}
