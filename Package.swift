@@ -42,8 +42,16 @@ let package = Package(
       dependencies: ["Precast", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     // MARK: - Tests
-    .testTarget(name: "PrecastHDF5Tests", dependencies: ["PrecastHDF5"]),
+    // Generated code compiled into the tests: the examples' models (golden files in Generated/) and
+    // the gradient-check models (Tests/Models/). `precast regenerate` rewrites both.
+    .target(name: "PimaModel", dependencies: ["PrecastRuntime"], path: "Generated/pima/Sources/PimaModel"),
+    .target(name: "FashionMlpModel", dependencies: ["PrecastRuntime"], path: "Generated/fashion-mlp/Sources/FashionMlpModel"),
+    .target(name: "BostonModel", dependencies: ["PrecastRuntime"], path: "Generated/boston/Sources/BostonModel"),
+    .target(name: "CheckModels", dependencies: ["PrecastRuntime"], path: "Tests/Models"),
+    .testTarget(name: "PrecastHDF5Tests", dependencies: ["PrecastHDF5", "CHDF5"]),
     .testTarget(name: "PrecastDataTests", dependencies: ["PrecastData"]),
-    .testTarget(name: "PrecastTests", dependencies: ["Precast", "PrecastRuntime"]),
+    .testTarget(
+      name: "PrecastTests",
+      dependencies: ["Precast", "PrecastRuntime", "PimaModel", "FashionMlpModel", "BostonModel", "CheckModels"]),
   ]
 )

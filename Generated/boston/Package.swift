@@ -11,12 +11,12 @@ let package = Package(
   ],
   dependencies: [
     // The Precast runtime (BLAS and HDF5 bindings, data loading, the fit loop).
-    .package(path: "../.."),
+    .package(name: "Precast", path: "../.."),
   ],
   targets: [
     // The generated model: every shape a literal, one function per layer and pass.
-    .target(name: "BostonModel", dependencies: ["PrecastRuntime"]),
-    .executableTarget(name: "boston-train", dependencies: ["BostonModel", "PrecastCommands"]),
-    .executableTarget(name: "boston-infer", dependencies: ["BostonModel", "PrecastCommands"]),
+    .target(name: "BostonModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
+    .executableTarget(name: "boston-train", dependencies: ["BostonModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "boston-infer", dependencies: ["BostonModel", .product(name: "PrecastCommands", package: "Precast")]),
   ]
 )

@@ -11,12 +11,12 @@ let package = Package(
   ],
   dependencies: [
     // The Precast runtime (BLAS and HDF5 bindings, data loading, the fit loop).
-    .package(path: "../.."),
+    .package(name: "Precast", path: "../.."),
   ],
   targets: [
     // The generated model: every shape a literal, one function per layer and pass.
-    .target(name: "FashionMlpModel", dependencies: ["PrecastRuntime"]),
-    .executableTarget(name: "fashion-mlp-train", dependencies: ["FashionMlpModel", "PrecastCommands"]),
-    .executableTarget(name: "fashion-mlp-infer", dependencies: ["FashionMlpModel", "PrecastCommands"]),
+    .target(name: "FashionMlpModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
+    .executableTarget(name: "fashion-mlp-train", dependencies: ["FashionMlpModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "fashion-mlp-infer", dependencies: ["FashionMlpModel", .product(name: "PrecastCommands", package: "Precast")]),
   ]
 )

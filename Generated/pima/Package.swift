@@ -11,12 +11,12 @@ let package = Package(
   ],
   dependencies: [
     // The Precast runtime (BLAS and HDF5 bindings, data loading, the fit loop).
-    .package(path: "../.."),
+    .package(name: "Precast", path: "../.."),
   ],
   targets: [
     // The generated model: every shape a literal, one function per layer and pass.
-    .target(name: "PimaModel", dependencies: ["PrecastRuntime"]),
-    .executableTarget(name: "pima-train", dependencies: ["PimaModel", "PrecastCommands"]),
-    .executableTarget(name: "pima-infer", dependencies: ["PimaModel", "PrecastCommands"]),
+    .target(name: "PimaModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
+    .executableTarget(name: "pima-train", dependencies: ["PimaModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "pima-infer", dependencies: ["PimaModel", .product(name: "PrecastCommands", package: "Precast")]),
   ]
 )

@@ -176,11 +176,13 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
         flops += shape.flops
       }
     }
+    let (stepSeconds, updateSeconds) = trainer.timeStepParts(dataset, batchSize: batch)
     let samplesPerSecond = Double(dataset.count) / epochSeconds
     print("BLAS: \(blasCoreName), \(blasThreads) thread(s)")
     print("epoch: \(formatFixed(epochSeconds, 3)) s for \(dataset.count) samples (batch \(batch)) - \(formatFixed(samplesPerSecond, 0)) samples/s")
     print("achieved: \(formatFixed(flops / epochSeconds / 1e9, 1)) GFLOP/s; OpenBLAS sgemm on the same shapes: \(formatFixed(flops / gemmSeconds / 1e9, 1)) GFLOP/s")
     print("ratio to sgemm: \(formatFixed(100 * gemmSeconds / epochSeconds, 1))% (GEMM-only time \(formatFixed(gemmSeconds, 3)) s)")
+    print("per batch: forward+backward \(formatFixed(stepSeconds * 1e3, 3)) ms, optimizer update \(formatFixed(updateSeconds * 1e3, 3)) ms")
   }
 }
 

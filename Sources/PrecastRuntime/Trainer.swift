@@ -149,6 +149,16 @@ public final class Trainer<Model: CompiledModel> {
     return now() - start
   }
 
+  /// Median seconds of one full-batch training step (forward + loss + backward) and of one optimizer update.
+  public func timeStepParts(_ train: Dataset, batchSize: Int) -> (step: Double, update: Double) {
+    let n = min(batchSize, train.count)
+    copyRows(train, 0..<n)
+    var rng = Random(seed: 5)
+    let step = measure { _ = model.trainStep(batchX, targets: batchY, count: n, rng: &rng) }
+    let update = measure { optimizer.step(model.parameters, gradients: model.gradients) }
+    return (step, update)
+  }
+
   // MARK: - evaluate
 
   /// Keras's `evaluate`: loss and metrics over `data` in inference mode.

@@ -7,7 +7,7 @@ struct PrecastCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "precast",
     abstract: "Compile Keras-style Swift models into specialized SwiftPM packages (trainer + inference binary).",
-    subcommands: [List.self, Generate.self, Summary.self])
+    subcommands: [List.self, Generate.self, Summary.self, Regenerate.self])
 }
 
 struct List: ParsableCommand {
@@ -64,6 +64,17 @@ struct Summary: ParsableCommand {
       FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
       throw ExitCode.failure
     }
+  }
+}
+
+struct Regenerate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Regenerate the golden output: every example under Generated/ and the check models under Tests/Models/.")
+  func run() throws {
+    let generator = try Generator(templatesDirectory: PrecastPaths.templates)
+    let files = try allGeneratedFiles(generator: generator)
+    try Generator.write(files, to: PrecastPaths.root)
+    print("Regenerated \(files.count) files in \(PrecastPaths.root)")
   }
 }
 

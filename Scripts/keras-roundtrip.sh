@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# keras-roundtrip.sh: trains the pima and fashion-mlp packages with Precast, then checks Keras 3 loads the weights and predicts the same.
+set -euo pipefail
+
+# Environment: PRECAST_ALLOW_SKIP=1 exits 0 (skipped) when pip cannot install Keras;
+# KERAS_ROUNDTRIP_KEEP=1 keeps the work directory (it is always kept when a check fails).
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$REPO/.build-keras-venv"
+FASHION_DIR=/usr/share/datasets/fashion-mnist
+PY_PACKAGES=(keras h5py numpy scipy jax)
+export KERAS_BACKEND=jax JAX_PLATFORMS=cpu
+
+say() { printf 'keras-roundtrip: %s\n' "$*"; }
+
+venv_ready() {
+  [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -c 'import keras, h5py, numpy, scipy, jax' >/dev/null 2>&1
+}
+
+# MARK: - Python venv with Keras (reused when it already imports keras)
+if venv_ready; then
+  say "reusing $VENV"
+else
+  say "creating $VENV (pip install ${PY_PACKAGES[*]})"
+  [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
+  PIP_LOG="$(mktemp)"
+  if ! "$VENV/bin/python" -m pip install --quiet "${PY_PACKAGES[@]}" >"$PIP_LOG" 2>&1 || ! venv_ready; then
+    tail -n 20 "$PIP_LOG" >&2
+    rm -f "$PIP_LOG"
+    if [[ "${PRECAST_ALLOW_SKIP:-}" == 1 ]]; then
+      say "skipped (pip cannot install keras)"
+      exit 0
+    fi
+    say "error: pip cannot install keras (set PRECAST_ALLOW_SKIP=1 to skip instead of failing)" >&2
+    exit 1
+  fi
+  rm -f "$PIP_LOG"
+fi
+
+for f in t10k-images-idx3-ubyte.gz train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz; do
+  if [[ ! -f "$FASHION_DIR/$f" ]]; then
+    say "error: $FASHION_DIR/$f missing (apt-get install -y dataset-fashion-mnist)" >&2
+    exit 1
+  fi
+done
+
+# MARK: - Build the generated packages
+for pkg in pima fashion-mlp; do
+  say "building Generated/$pkg (release)"
+  (cd "$REPO/Generated/$pkg" && swift build -c release)
+done
+PIMA_BIN="$REPO/Generated/pima/.build/release"
+FASHION_BIN="$REPO/Generated/fashion-mlp/.build/release"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/keras-roundtrip.XXXXXX")"
+cleanup() {
+  local status=$?
+  if [[ $status -eq 0 && "${KERAS_ROUNDTRIP_KEEP:-}" != 1 ]]; then
+    rm -rf "$WORK"
+  else
+    say "work directory kept: $WORK"
+  fi
+}
+trap cleanup EXIT
+
+# MARK: - Train with Precast (both weight formats)
+for out in pima.h5 pima.weights.h5; do
+  say "training pima -> $out (20 epochs)"
+  "$PIMA_BIN/pima-train" --data "$REPO/Examples/data/pima-indians-diabetes.csv" \
+    --epochs 20 --batch-size 10 --seed 1 --verbose 0 --output "$WORK/$out"
+done
+for out in fashion-mlp.h5 fashion-mlp.weights.h5; do
+  say "training fashion-mlp -> $out (1 epoch)"
+  "$FASHION_BIN/fashion-mlp-train" --data "$FASHION_DIR/train-images-idx3-ubyte.gz" \
+    --labels "$FASHION_DIR/train-labels-idx1-ubyte.gz" --normalize \
+    --epochs 1 --batch-size 128 --seed 1 --verbose 0 --output "$WORK/$out"
+done
+
+# MARK: - Predict with Precast on fixed inputs
+"$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" prepare "$WORK" \
+  --pima-csv "$REPO/Examples/data/pima-indians-diabetes.csv" --fashion-images "$FASHION_DIR/t10k-images-idx3-ubyte.gz"
+for out in pima.h5 pima.weights.h5; do
+  "$PIMA_BIN/pima-infer" --weights "$WORK/$out" "$WORK/pima-rows.csv" >"$WORK/$out.precast.csv"
+done
+for out in fashion-mlp.h5 fashion-mlp.weights.h5; do
+  "$FASHION_BIN/fashion-mlp-infer" --weights "$WORK/$out" "$WORK/fashion-images.npy" >"$WORK/$out.precast.csv"
+done
+
+# MARK: - Load in Keras and compare
+"$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" check "$WORK"

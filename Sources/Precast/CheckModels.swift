@@ -1,0 +1,82 @@
+// CheckModels.swift: small models that together use every layer, activation and loss the generator emits;
+// their generated code is compiled into the test suite for finite-difference gradient checks.
+
+public enum CheckModels {
+  /// Every activation as a hidden Dense activation, regression output.
+  public static let activations = Sequential(name: "check-activations", input: [5]) {
+    Dense(6, activation: .linear)
+    Dense(6, activation: .relu)
+    Dense(6, activation: .sigmoid)
+    Dense(6, activation: .tanh)
+    Dense(6, activation: .softmax)
+    Dense(6, activation: .leakyRelu)
+    Dense(6, activation: .elu)
+    Dense(6, activation: .selu)
+    Dense(6, activation: .swish)
+    Dense(2)
+  }.compile(loss: .meanSquaredError, optimizer: .sgd())
+
+  public static let all: [Model] = [
+    activations,
+    Sequential(name: "check-bce-logits", input: [5]) {
+      Dense(4, activation: .relu)
+      Dense(3, activation: .tanh)
+      Dense(2, activation: .sigmoid)
+    }.compile(loss: .binaryCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // A trailing Dropout(0) hides the sigmoid from the loss: crossentropy on clipped probabilities.
+    Sequential(name: "check-bce-probabilities", input: [5]) {
+      Dense(4, activation: .leakyRelu)
+      Dense(1, activation: .sigmoid)
+      Dropout(0)
+    }.compile(loss: .binaryCrossentropy, optimizer: .rmsprop(), metrics: [.accuracy]),
+    Sequential(name: "check-cce-logits", input: [2, 3]) {
+      Flatten()
+      Dense(5, activation: .elu)
+      Dropout(0.3)
+      Dense(4, activation: .softmax)
+    }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    Sequential(name: "check-cce-probabilities", input: [5]) {
+      Dense(4, activation: .selu)
+      Dense(3, activation: .softmax)
+      Dropout(0)
+    }.compile(loss: .categoricalCrossentropy, optimizer: .sgd(momentum: 0.9, nesterov: true), metrics: [.accuracy]),
+    Sequential(name: "check-sparse-logits", input: [5]) {
+      Dense(4, activation: .swish)
+      Dense(3)
+      Activation(.softmax)
+    }.compile(loss: .sparseCategoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    Sequential(name: "check-sparse-probabilities", input: [5]) {
+      Dense(4, activation: .sigmoid, useBias: false)
+      Dense(3, activation: .softmax)
+      Dropout(0)
+    }.compile(loss: .sparseCategoricalCrossentropy, optimizer: .sgd(), metrics: [.accuracy]),
+    Sequential(name: "check-mse", input: [5]) {
+      Dense(4, activation: .tanh)
+      Activation(.relu)
+      Dropout(0.25)
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    Sequential(name: "check-mae", input: [5]) {
+      Dense(4, activation: .relu, kernelInitializer: .heNormal)
+      Dense(2, kernelInitializer: .heUniform)
+    }.compile(loss: .meanAbsoluteError, optimizer: .rmsprop(), metrics: [.meanAbsoluteError]),
+  ]
+}
+
+/// Everything `precast regenerate` writes: each example's package under `Generated/`, and each
+/// check model's source under `Tests/Models/`. Paths are relative to the Precast root.
+public func allGeneratedFiles(generator: Generator) throws -> [GeneratedFile] {
+  var files: [GeneratedFile] = []
+  for model in Examples.all {
+    for file in try generator.render(model, source: model.name, precastPath: "../..") {
+      files.append(GeneratedFile(path: "Generated/\(model.name)/\(file.path)", contents: file.contents))
+    }
+  }
+  for model in CheckModels.all {
+    let rendered = try generator.render(model, source: "--check-models", precastPath: "../..")
+    guard let source = rendered.first(where: { $0.path.hasPrefix("Sources/") && $0.path.hasSuffix("Model/\(typeName(model.name)).swift") })
+    else { continue }
+    files.append(GeneratedFile(path: "Tests/Models/\(typeName(model.name)).swift", contents: source.contents))
+  }
+  return files
+}

@@ -1,0 +1,52 @@
+// GoldenTests.swift: regenerating Generated/ and Tests/Models/ must reproduce the committed files byte for byte.
+import Foundation
+import Precast
+import XCTest
+
+final class GoldenTests: XCTestCase {
+  /// Fails on any difference; `PRECAST_RECORD=1 swift test --filter GoldenTests` (or `precast regenerate`) re-records.
+  func testGeneratedCodeMatchesCommittedGoldenFiles() throws {
+    let generator = try Generator(templatesDirectory: repositoryRoot + "/Templates")
+    let files = try allGeneratedFiles(generator: generator)
+    if ProcessInfo.processInfo.environment["PRECAST_RECORD"] == "1" {
+      try Generator.write(files, to: repositoryRoot)
+      return
+    }
+    for file in files {
+      let path = repositoryRoot + "/" + file.path
+      guard let committed = try? String(contentsOfFile: path, encoding: .utf8) else {
+        XCTFail("\(file.path) is missing: run `precast regenerate`")
+        continue
+      }
+      if committed != file.contents {
+        let old = committed.split(separator: "\n", omittingEmptySubsequences: false)
+        let new = file.contents.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = zip(old, new).firstIndex { $0 != $1 } ?? min(old.count, new.count)
+        XCTFail("\(file.path) differs from the generator's output at line \(line + 1): run `precast regenerate` and review the diff")
+      }
+    }
+  }
+
+  /// The same spec always renders to identical text.
+  func testGenerationIsDeterministic() throws {
+    let generator = try Generator(templatesDirectory: repositoryRoot + "/Templates")
+    XCTAssertEqual(
+      try generator.render(Examples.fashionMLP, source: "x", precastPath: "../.."),
+      try generator.render(Examples.fashionMLP, source: "x", precastPath: "../.."))
+  }
+
+  /// Generated functions stay small (the toolchain note: long straight-line functions compile slowly).
+  func testGeneratedFunctionsStaySmall() throws {
+    let generator = try Generator(templatesDirectory: repositoryRoot + "/Templates")
+    for file in try allGeneratedFiles(generator: generator) where file.path.hasSuffix(".swift") {
+      var depth = 0, statements = 0, worst = 0
+      for line in file.contents.split(separator: "\n") {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if depth >= 2, !trimmed.isEmpty, !trimmed.hasPrefix("//") { statements += 1 }
+        depth += line.filter { $0 == "{" }.count - line.filter { $0 == "}" }.count
+        if depth <= 1 { worst = max(worst, statements); statements = 0 }
+      }
+      XCTAssertLessThanOrEqual(worst, 250, "\(file.path) has a function of \(worst) lines")
+    }
+  }
+}

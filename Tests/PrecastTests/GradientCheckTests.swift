@@ -1,0 +1,76 @@
+// GradientCheckTests.swift: finite-difference checks of the generated backward passes, one per check model.
+import CheckModels
+import PrecastRuntime
+import XCTest
+
+final class GradientCheckTests: XCTestCase {
+  // Tolerance: central differences of a float32 forward pass with h = 1e-3 carry ~1e-4 of rounding
+  // noise, so each gradient must agree within 2e-3 absolute or 2% relative.
+  let h: Float = 1e-3
+  let absoluteTolerance: Float = 2e-3
+  let relativeTolerance: Float = 0.02
+
+  func testActivations() { check(CheckActivations.self) }
+  func testBinaryCrossentropyFromLogits() { check(CheckBceLogits.self) }
+  func testBinaryCrossentropyOnProbabilities() { check(CheckBceProbabilities.self) }
+  func testCategoricalCrossentropyFromLogitsWithDropout() { check(CheckCceLogits.self) }
+  func testCategoricalCrossentropyOnProbabilities() { check(CheckCceProbabilities.self) }
+  func testSparseCrossentropyFromLogitsThroughActivationLayer() { check(CheckSparseLogits.self) }
+  func testSparseCrossentropyOnProbabilities() { check(CheckSparseProbabilities.self) }
+  func testMeanSquaredErrorWithActivationAndDropoutLayers() { check(CheckMse.self) }
+  func testMeanAbsoluteError() { check(CheckMae.self) }
+
+  /// Compares `trainStep`'s gradients with central differences of its loss. The same RNG seed for every
+  /// evaluation keeps dropout masks fixed, so the loss is a deterministic function of the parameters.
+  private func check<M: CompiledModel>(_ type: M.Type, file: StaticString = #filePath, line: UInt = #line) {
+    let info = M.info
+    let n = 4
+    let model = M(maxBatch: n)
+    model.initializeParameters(seed: 3)
+    var rng = Random(seed: 99)
+    // Spread parameters so no unit sits on a ReLU kink by accident.
+    for i in 0..<info.parameterCount { model.parameters[i] += Float(rng.nextNormal() * 0.3) }
+    let x = (0..<(n * info.inputSize)).map { _ in Float(rng.nextNormal()) }
+    let y = targets(info, n, &rng)
+    func loss() -> Double {
+      var stepRng = Random(seed: 7)
+      return x.withUnsafeBufferPointer { xs in
+        y.withUnsafeBufferPointer { ys in model.trainStep(xs.baseAddress!, targets: ys.baseAddress!, count: n, rng: &stepRng) }
+      }
+    }
+    _ = loss()
+    let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: info.parameterCount))
+    var worst: (index: Int, analytic: Float, numeric: Float)? = nil
+    for i in 0..<info.parameterCount {
+      let saved = model.parameters[i]
+      model.parameters[i] = saved + h
+      let plus = loss()
+      model.parameters[i] = saved - h
+      let minus = loss()
+      model.parameters[i] = saved
+      let numeric = Float((plus - minus) / Double(2 * h))
+      if !analytic[i].isApproximatelyEqual(to: numeric, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance) {
+        if worst == nil || abs(analytic[i] - numeric) > abs(worst!.analytic - worst!.numeric) { worst = (i, analytic[i], numeric) }
+      }
+    }
+    if let worst {
+      let slot = info.weights.last { $0.offset <= worst.index }!
+      XCTFail("\(info.name): ∂loss/∂\(slot.layer)/\(slot.name)[\(worst.index - slot.offset)] analytic \(worst.analytic) vs numeric \(worst.numeric)", file: file, line: line)
+    }
+    XCTAssertTrue(analytic.contains { $0 != 0 }, "\(info.name): all gradients are zero", file: file, line: line)
+  }
+
+  private func targets(_ info: ModelInfo, _ n: Int, _ rng: inout Random) -> [Float] {
+    var y = [Float](repeating: 0, count: n * info.targetSize)
+    for r in 0..<n {
+      let label = Int(rng.next() % UInt64(info.outputSize))
+      switch info.loss {
+      case .sparseCategoricalCrossentropy: y[r] = Float(label)
+      case .categoricalCrossentropy: y[r * info.outputSize + label] = 1
+      case .binaryCrossentropy: for c in 0..<info.outputSize { y[r * info.outputSize + c] = Float(rng.next() % 2) }
+      default: for c in 0..<info.outputSize { y[r * info.outputSize + c] = Float(rng.nextNormal()) }
+      }
+    }
+    return y
+  }
+}

@@ -1,0 +1,71 @@
+// KerasParityTests.swift: generated models reproduce Keras's own predictions from every Keras file format.
+import FashionMlpModel
+import PimaModel
+import PrecastRuntime
+import XCTest
+
+final class KerasParityTests: XCTestCase {
+  /// The five layouts Keras writes: Keras 3 legacy .h5, tf-keras .h5, tf-keras weights-only .h5,
+  /// Keras 3 .weights.h5, tf-keras .weights.h5.
+  static let formats = ["h5", "tfkeras.h5", "tfkeras.legacy-weights.h5", "weights.h5", "tfkeras.weights.h5"]
+
+  /// `tab` is the Pima architecture (Dense 12 relu, 8 relu, 1 sigmoid): the generated Pima model must
+  /// reproduce tab.output.csv within 1e-5 from every format.
+  func testPimaModelMatchesKerasTabFixture() throws {
+    try checkParity(Pima.self, fixtureName: "tab")
+  }
+
+  /// `mlp` is the Fashion-MNIST MLP (its Flatten is free, so [8, 784] inputs feed [28, 28] directly).
+  func testFashionMLPMatchesKerasMLPFixture() throws {
+    try checkParity(FashionMlp.self, fixtureName: "mlp")
+  }
+
+  private func checkParity<M: CompiledModel>(_ type: M.Type, fixtureName: String) throws {
+    let x = try CSVReader.read(path: fixture("\(fixtureName).input.csv"))
+    let expected = try CSVReader.read(path: fixture("\(fixtureName).output.csv"))
+    for format in Self.formats {
+      let model = M(maxBatch: 8)
+      let preprocessing = try model.loadWeights(path: fixture("\(fixtureName).\(format)"))
+      XCTAssertEqual(preprocessing, Preprocessing(), "Keras files carry no Precast preprocessing")
+      for batch in [8, 1] {  // sgemm path and sgemv path
+        var got: [Float] = []
+        x.values.withUnsafeBufferPointer { xs in
+          var lo = 0
+          while lo < x.count {
+            let y = model.predict(xs.baseAddress! + lo * M.info.inputSize, count: batch)
+            got += Array(UnsafeBufferPointer(start: y, count: batch * M.info.outputSize))
+            lo += batch
+          }
+        }
+        let diff = maxAbsDifference(got, expected.values)
+        XCTAssertLessThanOrEqual(diff, 1e-5, "\(fixtureName).\(format), batch \(batch): max |Δ| = \(diff)")
+      }
+    }
+  }
+
+  /// Weights written by Precast in both layouts read back bit-identically, with the preprocessing.
+  func testSaveAndReloadBothFormats() throws {
+    let model = Pima(maxBatch: 4)
+    model.initializeParameters(seed: 11)
+    let preprocessing = Preprocessing(inputScale: 0.5, standardizer: Standardizer(mean: Array(repeating: 1, count: 8), std: Array(repeating: 2, count: 8)))
+    for name in ["pima-roundtrip.h5", "pima-roundtrip.weights.h5"] {
+      let path = NSTemporaryDirectory() + name
+      try model.saveWeights(path: path, format: weightFormat(forPath: path), preprocessing: preprocessing)
+      let copy = Pima(maxBatch: 4)
+      let loaded = try copy.loadWeights(path: path)
+      XCTAssertEqual(loaded, preprocessing)
+      XCTAssertEqual(Array(UnsafeBufferPointer(start: copy.parameters, count: Pima.info.parameterCount)),
+                     Array(UnsafeBufferPointer(start: model.parameters, count: Pima.info.parameterCount)))
+      try? FileManager.default.removeItem(atPath: path)
+    }
+  }
+
+  /// A weights file of another architecture names the layer and both shapes.
+  func testWrongArchitectureNamesLayerAndShapes() {
+    let model = Pima(maxBatch: 1)
+    XCTAssertThrowsError(try model.loadWeights(path: fixture("mlp.h5"))) { error in
+      let message = "\(error)"
+      XCTAssertTrue(message.contains("dense") && message.contains("[784, 512]") && message.contains("[8, 12]"), message)
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// SpecTests.swift: the spec names layers as Keras does, infers shapes, and reports mistakes by layer.
+import Precast
+import XCTest
+
+final class SpecTests: XCTestCase {
+  func testKerasNamesAndShapes() throws {
+    let spec = try ModelSpec(Examples.fashionMLP)
+    XCTAssertEqual(spec.layers.map(\.name), ["flatten", "dense", "dropout", "dense_1", "dropout_1", "dense_2"])
+    XCTAssertEqual(spec.layers.map(\.outputShape), [[784], [512], [512], [512], [512], [10]])
+    XCTAssertEqual(spec.parameterCount, 669_706)  // Keras's model.summary() total for this model
+    XCTAssertTrue(spec.lossFromLogits)
+    XCTAssertEqual(spec.accuracyKind, .categorical)
+    XCTAssertEqual(try ModelSpec(Examples.pima).parameterCount, 221)
+  }
+
+  func testDenseOnImageWithoutFlattenNamesLayerAndShape() {
+    let model = Sequential(name: "bad", input: [28, 28]) { Dense(10, activation: .softmax) }
+      .compile(loss: .categoricalCrossentropy)
+    XCTAssertThrowsError(try ModelSpec(model)) { error in
+      XCTAssertEqual("\(error)", "layer 'dense' (Dense): expects a 1-D input per sample, got [28, 28]; add Flatten() before it")
+    }
+  }
+
+  func testCategoricalCrossentropyNeedsTwoUnits() {
+    let model = Sequential(name: "bad", input: [4]) { Dense(1, activation: .sigmoid) }
+      .compile(loss: .categoricalCrossentropy)
+    XCTAssertThrowsError(try ModelSpec(model)) { error in
+      XCTAssertTrue("\(error)".contains("output layer 'dense' (Dense) with output [1]"), "\(error)")
+    }
+  }
+
+  func testOtherMistakes() {
+    let cases: [(Model, String)] = [
+      (Sequential(name: "m", input: [4]) { Dropout(1.5) ; Dense(2) }.compile(loss: .meanSquaredError), "layer 'dropout' (Dropout): rate must be in [0, 1), got 1.5"),
+      (Sequential(name: "m", input: [4]) { Dense(0) }.compile(loss: .meanSquaredError), "layer 'dense' (Dense): units must be positive, got 0"),
+      (Sequential(name: "m", input: [4]) { Dense(2, name: "a"); Dense(2, name: "a") }.compile(loss: .meanSquaredError), "two layers are named 'a'"),
+      (Sequential(name: "m", input: []) { Dense(2) }.compile(loss: .meanSquaredError), "model 'm': input shape [] must be non-empty with positive sizes"),
+      (Sequential(name: "m", input: [4]) {}.compile(loss: .meanSquaredError), "model 'm' has no layers"),
+    ]
+    for (model, message) in cases {
+      XCTAssertThrowsError(try ModelSpec(model)) { XCTAssertEqual("\($0)", message) }
+    }
+  }
+
+  func testSnakeCaseMatchesKeras() {
+    XCTAssertEqual(snakeCase("Dense"), "dense")
+    XCTAssertEqual(snakeCase("BatchNormalization"), "batch_normalization")
+    XCTAssertEqual(snakeCase("Conv2D"), "conv2d")
+    XCTAssertEqual(snakeCase("MaxPooling2D"), "max_pooling2d")
+  }
+}
