@@ -21,7 +21,7 @@ final class GoldenTests: XCTestCase {
       if committed != file.contents {
         let old = committed.split(separator: "\n", omittingEmptySubsequences: false)
         let new = file.contents.split(separator: "\n", omittingEmptySubsequences: false)
-        let line = zip(old, new).firstIndex { $0 != $1 } ?? min(old.count, new.count)
+        let line = Array(zip(old, new)).firstIndex { $0 != $1 } ?? min(old.count, new.count)
         XCTFail("\(file.path) differs from the generator's output at line \(line + 1): run `precast regenerate` and review the diff")
       }
     }

@@ -130,8 +130,8 @@ def run_check(results, label, load, x, expected):
             predicted = np.asarray(model.predict(x, batch_size=len(x), verbose=0), dtype=np.float64)
         notes += [f"warning: {w.category.__name__}: {str(w.message).strip().splitlines()[0]}" for w in caught]
     except Exception as error:  # Keras refused the file: report its message
-        lines = traceback.format_exception_only(type(error), error)
-        results.report(label, False, f"error: {''.join(lines).strip()}", notes)
+        lines = [l for l in "".join(traceback.format_exception_only(type(error), error)).splitlines() if l.strip()]
+        results.report(label, False, f"error: {lines[0]}", lines[1:] + notes)
         return
     if predicted.shape != expected.shape:
         results.report(label, False, f"shape: Keras {predicted.shape} vs Precast {expected.shape}", notes)
