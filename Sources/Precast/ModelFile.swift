@@ -29,8 +29,8 @@ public enum ModelFileRunner {
       import PackageDescription
       let package = Package(
         name: "runner",
-        dependencies: [.package(path: "\(PrecastPaths.root)")],
-        targets: [.executableTarget(name: "runner", dependencies: ["Precast"])]
+        dependencies: [.package(name: "Precast", path: "\(PrecastPaths.root)")],
+        targets: [.executableTarget(name: "runner", dependencies: [.product(name: "Precast", package: "Precast")])]
       )
 
       """
@@ -39,7 +39,7 @@ public enum ModelFileRunner {
     let main = text + "\n\n// Appended by precast generate:\nrunModelFile(\(modelsName), source: \"\(file)\")\n"
     try writeIfChanged(main, to: sources.appendingPathComponent("main.swift"))
 
-    FileHandle.standardError.write(Data("Compiling \(file) against Precast…\n".utf8))
+    print("Compiling \(file) against Precast…")
     let build = try run("/usr/bin/env", ["swift", "build", "--package-path", cache.path], captureOutput: true)
     guard build.status == 0 else {
       let mainPath = sources.appendingPathComponent("main.swift").path

@@ -92,7 +92,7 @@ public final class Trainer<Model: CompiledModel> {
         guard loss.isFinite else {
           if showBar { writeOut("\n") }
           let kept = lastGoodEpoch > 0 ? "the last good weights (epoch \(lastGoodEpoch)) are in \(options.outputPath)" : "no checkpoint was written"
-          throw PrecastError("loss is \(loss) at epoch \(epoch), batch \(batch + 1)/\(batches): training stopped; \(kept)")
+          throw PrecastError("loss is \(loss.isNaN ? "NaN" : "\(loss)") at epoch \(epoch), batch \(batch + 1)/\(batches): training stopped; \(kept)")
         }
         optimizer.step(model.parameters, gradients: model.gradients)
         accumulator.add(loss: loss, output: model.output, targets: batchY, count: n)
