@@ -44,7 +44,7 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
       if let threads { setBlasThreads(threads) }
       if benchmark { return try runBenchmark() }
       try predict()
-    } catch let error as PrecastError {
+    } catch {
       printError("error: \(error.message)")
       throw ExitCode.failure
     }

@@ -77,7 +77,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       if let threads { setBlasThreads(threads) }
       if benchmark { return try runBenchmark() }
       try train()
-    } catch let error as PrecastError {
+    } catch {
       printError("error: \(error.message)")
       throw ExitCode.failure
     }

@@ -1,4 +1,5 @@
 // Optimizers.swift: Keras 3's SGD, Adam and RMSprop update rules over one flat parameter buffer.
+import Dispatch
 import Glibc
 
 // Keras applies these rules per variable; they are element-wise, so one pass over the flat buffer
@@ -6,7 +7,7 @@ import Glibc
 
 
 /// Optimizer state for `count` parameters: the slots and the iteration counter.
-public final class Optimizer {
+public final class Optimizer: @unchecked Sendable {
   public let config: OptimizerConfig
   public let count: Int
   /// Completed update steps (Keras's `optimizer.iterations`).
@@ -24,19 +25,37 @@ public final class Optimizer {
 
   deinit { slots.deallocate() }
 
-  /// Applies one update to `w` given gradients `g` (both [count]).
+  /// Applies one update to `w` given gradients `g` (both [count]). Large models split the element-wise
+  /// update over two threads: it is memory-bound, and BLAS's threads are idle meanwhile.
   public func step(_ w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>) {
+    let parts = count >= 1 << 16 ? 2 : 1
+    let chunk = (count + parts - 1) / parts
+    let buffers = Buffers(w: w, g: g)
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+      let lo = part * chunk
+      update(buffers.w + lo, buffers.g + lo, slotOffset: lo, count: min(chunk, count - lo))
+    }
+    iterations += 1
+  }
+
+  /// The caller's buffers, shared with the two update threads (each touches its own half).
+  private struct Buffers: @unchecked Sendable {
+    let w: UnsafeMutablePointer<Float>
+    let g: UnsafePointer<Float>
+  }
+
+  private func update(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, slotOffset lo: Int, count: Int) {
+    let slots = self.slots + lo
     switch config {
     case .sgd(let lr, let momentum, let nesterov):
       sgdStep(w, g, velocity: momentum == 0 ? nil : slots, count: count, lr: lr, momentum: momentum, nesterov: nesterov)
     case .adam(let lr, let b1, let b2, let eps):
       let t = Double(iterations + 1)
       let alpha = Float(Double(lr) * (1 - pow(Double(b2), t)).squareRoot() / (1 - pow(Double(b1), t)))
-      adamStep(w, g, m: slots, v: slots + count, count: count, alpha: alpha, beta1: b1, beta2: b2, epsilon: eps)
+      adamStep(w, g, m: slots, v: slots + self.count, count: count, alpha: alpha, beta1: b1, beta2: b2, epsilon: eps)
     case .rmsprop(let lr, let rho, let eps):
       rmspropStep(w, g, velocity: slots, count: count, lr: lr, rho: rho, epsilon: eps)
     }
-    iterations += 1
   }
 }
 
@@ -66,12 +85,36 @@ public func adamStep(
   v: UnsafeMutablePointer<Float>, count: Int, alpha: Float, beta1: Float, beta2: Float, epsilon: Float
 ) {
   let c1 = 1 - beta1, c2 = 1 - beta2
-  for i in 0..<count {
+  // 8 lanes at a time through SIMD8 (the pointers may alias as far as the compiler knows, which keeps
+  // a plain loop scalar: ~3x slower here), then the tail.
+  let vector = count / 8 * 8
+  var i = 0
+  while i < vector {
+    let gi = load8(g + i)
+    var mi = load8(m + i), vi = load8(v + i)
+    mi += (gi - mi) * c1
+    vi += (gi * gi - vi) * c2
+    store8(mi, m + i)
+    store8(vi, v + i)
+    store8(load8(w + i) - alpha * mi / (vi.squareRoot() + epsilon), w + i)
+    i += 8
+  }
+  for i in vector..<count {
     let gi = g[i]
     m[i] += (gi - m[i]) * c1
     v[i] += (gi * gi - v[i]) * c2
     w[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
   }
+}
+
+@inline(__always) func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always) func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { load8(UnsafePointer(p)) }
+
+@inline(__always) func store8(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: x, as: SIMD8<Float>.self)
 }
 
 /// RMSprop: v = ρ·v + (1−ρ)·g²; w −= lr·g/√(v + ε)  (ε inside the root, as Keras).

@@ -61,6 +61,15 @@ final class KernelTests: XCTestCase {
     XCTAssertEqual(w[1], 1 + 0.001, accuracy: 1e-6)
   }
 
+  /// The 8-lane path and the scalar tail of Adam give the same updates (19 = 2·8 + 3), over several steps.
+  func testAdamVectorAndTailAgree() {
+    let optimizer = Optimizer(.adam(learningRate: 0.01), count: 19)
+    var w = [Float](repeating: 0.5, count: 19)
+    for step in 0..<5 { optimizer.step(&w, gradients: [Float](repeating: Float(step) - 1.5, count: 19)) }
+    XCTAssertEqual(Set(w).count, 1, "\(w)")
+    XCTAssertNotEqual(w[0], 0.5)
+  }
+
   /// Glorot uniform draws stay within √(6/(fanIn+fanOut)) and have the matching variance.
   func testGlorotUniformLimitsAndVariance() {
     var rng = Random(seed: 4)
