@@ -68,7 +68,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
     if data == nil && !benchmark { throw ValidationError("--data is required") }
     if validationData != nil && validationSplit != nil { throw ValidationError("use either --validation-data or --validation-split") }
-    if (labels != nil) != (data != nil && labels != nil) { throw ValidationError("--labels needs --data") }
+    if labels != nil && data == nil { throw ValidationError("--labels needs --data") }
   }
 
   public func run() throws {
