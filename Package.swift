@@ -47,11 +47,17 @@ let package = Package(
     .target(name: "PimaModel", dependencies: ["PrecastRuntime"], path: "Generated/pima/Sources/PimaModel"),
     .target(name: "FashionMlpModel", dependencies: ["PrecastRuntime"], path: "Generated/fashion-mlp/Sources/FashionMlpModel"),
     .target(name: "BostonModel", dependencies: ["PrecastRuntime"], path: "Generated/boston/Sources/BostonModel"),
+    .target(name: "FashionCnnModel", dependencies: ["PrecastRuntime"], path: "Generated/fashion-cnn/Sources/FashionCnnModel"),
+    .target(name: "FashionDeepCnnBnModel", dependencies: ["PrecastRuntime"], path: "Generated/fashion-deep-cnn-bn/Sources/FashionDeepCnnBnModel"),
+    .target(name: "CifarCnnModel", dependencies: ["PrecastRuntime"], path: "Generated/cifar-cnn/Sources/CifarCnnModel"),
     .target(name: "CheckModels", dependencies: ["PrecastRuntime"], path: "Tests/Models"),
     .testTarget(name: "PrecastHDF5Tests", dependencies: ["PrecastHDF5", "CHDF5"]),
     .testTarget(name: "PrecastDataTests", dependencies: ["PrecastData"]),
     .testTarget(
       name: "PrecastTests",
-      dependencies: ["Precast", "PrecastRuntime", "PimaModel", "FashionMlpModel", "BostonModel", "CheckModels"]),
+      dependencies: [
+        "Precast", "PrecastRuntime", "PimaModel", "FashionMlpModel", "BostonModel", "FashionCnnModel",
+        "FashionDeepCnnBnModel", "CifarCnnModel", "CheckModels",
+      ]),
   ]
 )

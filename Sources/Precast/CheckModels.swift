@@ -60,6 +60,41 @@ public enum CheckModels {
       Dense(4, activation: .relu, kernelInitializer: .heNormal)
       Dense(2, kernelInitializer: .heUniform)
     }.compile(loss: .meanAbsoluteError, optimizer: .rmsprop(), metrics: [.meanAbsoluteError]),
+    // Conv2D: same padding, a stride-2 rectangular valid kernel, a pointwise (1×1) kernel; max pooling with same padding.
+    Sequential(name: "check-conv", input: [7, 6, 2]) {
+      Conv2D(3, 3, padding: .same, activation: .tanh)
+      Conv2D(4, [3, 2], strides: 2, activation: .elu)
+      Conv2D(2, 1, activation: .swish)
+      MaxPooling2D(2, strides: 1, padding: .same)
+      Flatten()
+      Dense(3, activation: .softmax)
+    }.compile(loss: .sparseCategoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // Reshape, stride-2 same convolution, both average poolings, global max pooling.
+    Sequential(name: "check-pooling", input: [36]) {
+      Reshape([6, 6, -1])
+      Conv2D(4, 3, strides: 2, padding: .same, activation: .sigmoid)
+      AveragePooling2D(2, strides: 1)
+      Conv2D(3, 2, padding: .same, useBias: false)
+      AveragePooling2D(2, strides: 1, padding: .same)
+      GlobalMaxPooling2D()
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .sgd(), metrics: [.meanAbsoluteError]),
+    // The Keras `bn` fixture's architecture (also checked against Keras's outputs).
+    Sequential(name: "check-batchnorm", input: [20]) {
+      Dense(64)
+      BatchNormalization()
+      Activation(.relu)
+      Dense(3, activation: .softmax)
+    }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // BatchNormalization over channels after a convolution, without gamma; global average pooling.
+    Sequential(name: "check-conv-batchnorm", input: [5, 4, 2]) {
+      Conv2D(3, 3, padding: .same)
+      BatchNormalization(scale: false)
+      Activation(.tanh)
+      Dropout(0.2)
+      GlobalAveragePooling2D()
+      Dense(2, activation: .sigmoid)
+    }.compile(loss: .binaryCrossentropy, optimizer: .rmsprop(), metrics: [.accuracy]),
   ]
 }
 

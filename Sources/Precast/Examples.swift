@@ -2,7 +2,7 @@
 
 /// The models `precast list` shows and `precast generate NAME` renders.
 public enum Examples {
-  public static let all: [Model] = [pima, fashionMLP, boston]
+  public static let all: [Model] = [pima, fashionMLP, boston, fashionCNN, fashionDeepCNN, fashionDeepCNNBatchNorm, cifarCNN]
 
   public static func named(_ name: String) -> Model? { all.first { $0.name == name } }
 
@@ -38,4 +38,71 @@ public enum Examples {
   .compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError])
   .fit(epochs: 100, batchSize: 5)
   .described("Boston housing prices, regression (Examples/data/boston-housing.csv; train with --standardize)")
+
+  /// The Keras MNIST CNN, trained on Fashion-MNIST: conv 3×3×32 → max-pool → 128 → 10.
+  public static let fashionCNN = Sequential(name: "fashion-cnn", input: [28, 28, 1]) {
+    Conv2D(32, 3, activation: .relu)
+    MaxPooling2D(2)
+    Flatten()
+    Dense(128, activation: .relu)
+    Dense(10, activation: .softmax)
+  }
+  .compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy])
+  .fit(epochs: 3, batchSize: 128)
+  .described("Fashion-MNIST CNN (the Keras MNIST convnet tutorial), 10 classes")
+
+  /// The tutorials' "conv-conv-pool, then dropout" blocks, twice, then Dense(512).
+  public static let fashionDeepCNN = Sequential(name: "fashion-deep-cnn", input: [28, 28, 1]) {
+    Conv2D(32, 3, padding: .same, activation: .relu)
+    Conv2D(32, 3, padding: .same, activation: .relu)
+    MaxPooling2D(2)
+    Dropout(0.25)
+    Conv2D(64, 3, padding: .same, activation: .relu)
+    Conv2D(64, 3, padding: .same, activation: .relu)
+    MaxPooling2D(2)
+    Dropout(0.25)
+    Flatten()
+    Dense(512, activation: .relu)
+    Dropout(0.5)
+    Dense(10, activation: .softmax)
+  }
+  .compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy])
+  .fit(epochs: 10, batchSize: 128)
+  .described("Fashion-MNIST deep CNN: [conv-conv-pool-dropout] ×2 → 512 → 10")
+
+  /// The deep CNN with BatchNormalization after every convolution (activation moved after it).
+  public static let fashionDeepCNNBatchNorm = Sequential(name: "fashion-deep-cnn-bn", input: [28, 28, 1]) {
+    for filters in [32, 64] {
+      Conv2D(filters, 3, padding: .same)
+      BatchNormalization()
+      Activation(.relu)
+      Conv2D(filters, 3, padding: .same)
+      BatchNormalization()
+      Activation(.relu)
+      MaxPooling2D(2)
+      Dropout(0.25)
+    }
+    Flatten()
+    Dense(512, activation: .relu)
+    Dropout(0.5)
+    Dense(10, activation: .softmax)
+  }
+  .compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy])
+  .fit(epochs: 10, batchSize: 128)
+  .described("Fashion-MNIST deep CNN with BatchNormalization after each convolution")
+
+  /// The TensorFlow CNN tutorial's CIFAR-10 model: 32×32×3 → 3 convolutions → 64 → 10.
+  public static let cifarCNN = Sequential(name: "cifar-cnn", input: [32, 32, 3]) {
+    Conv2D(32, 3, activation: .relu)
+    MaxPooling2D(2)
+    Conv2D(64, 3, activation: .relu)
+    MaxPooling2D(2)
+    Conv2D(64, 3, activation: .relu)
+    Flatten()
+    Dense(64, activation: .relu)
+    Dense(10, activation: .softmax)
+  }
+  .compile(loss: .sparseCategoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy])
+  .fit(epochs: 10, batchSize: 64)
+  .described("CIFAR-10 CNN (TensorFlow tutorial): train on CIFAR-10's data_batch_*.bin files")
 }

@@ -80,6 +80,7 @@ extension Generator {
         slots.append([
           "layer": layer.name, "name": w.name, "shape": "\(w.shape)", "offset": offset,
           "initializer": "\(w.initializer)", "fanIn": w.fanIn, "fanOut": w.fanOut,
+          "nonTrainable": !w.trainable,
         ])
         offset += w.count
       }
@@ -89,9 +90,12 @@ extension Generator {
     var training: [[String: Any]] = []
     for layer in plan.layers {
       switch layer.spec.declaration.kind {
-      case .flatten: continue
+      case .flatten, .reshape: continue
       case .dropout:
         training.append(["fn": layer.fn, "input": layer.trainInput, "usesRandom": true])
+      case .batchNormalization:
+        training.append(["fn": layer.fn + "Training", "input": layer.trainInput])
+        inference.append(["fn": layer.fn, "input": layer.inferInput])
       default:
         training.append(["fn": layer.fn, "input": layer.trainInput])
         inference.append(["fn": layer.fn, "input": layer.inferInput])
@@ -118,6 +122,8 @@ extension Generator {
       "parameterBytes": bytes(spec.parameterCount * 4), "slotBytes": bytes(slotFloats * 4),
       "arenaPerSample": plan.arenaPerSample, "arenaBytesAt128": bytes(plan.arenaPerSample * 4 * 128),
       "buffers": plan.buffers.map { ["name": $0.name, "width": $0.width, "offset": $0.offset, "comment": $0.comment] },
+      "fixedBuffers": fixedContext(plan), "hasFixedBuffers": !plan.fixedBuffers.isEmpty,
+      "fixedTotal": plan.fixedTotal, "fixedBytes": bytes(plan.fixedTotal * 4),
       "loss": "\(spec.loss)", "metrics": spec.metrics.map { ".\($0)" }.joined(separator: ", "),
       "accuracyKind": "\(spec.accuracyKind)", "optimizer": spec.optimizer.swiftLiteral,
       "epochs": spec.epochs, "batchSize": spec.batchSize, "validationSplit": "\(spec.validationSplit)",
@@ -133,6 +139,14 @@ extension Generator {
       "metricsDescription": spec.metrics.isEmpty ? "none" : spec.metrics.map(\.rawValue).joined(separator: ", ")
         + (spec.metrics.contains(.accuracy) ? " (as \(spec.accuracyKind.kerasName))" : ""),
     ]
+  }
+
+  func fixedContext(_ plan: ModelPlan) -> [[String: Any]] {
+    var offset = 0
+    return plan.fixedBuffers.map { buffer in
+      defer { offset += buffer.count }
+      return ["name": buffer.name, "count": buffer.count, "offset": offset, "comment": buffer.comment]
+    }
   }
 
   func layerContext(_ layer: LayerPlan, index: Int, offsets: [String: Int]) -> [String: Any] {
@@ -180,6 +194,64 @@ extension Generator {
       c["activationName"] = activation.kerasName
     case .flatten:
       c["isFlatten"] = true
+    case .reshape:
+      c["isReshape"] = true
+    case .conv2D(let filters, _, _, _, let activation, let useBias, _, _):
+      let kernel = offsets["\(spec.name)/kernel"]!
+      c["isConv2D"] = true
+      c["filters"] = filters
+      c["activation"] = activation.swiftLiteral
+      c["activationName"] = activation.kerasName
+      c["kernelOffset"] = kernel
+      c["kernelShape"] = "\(spec.weights[0].shape)"
+      c["chunk"] = layer.chunk
+      c["pixels"] = spec.window!.outputPixels
+      c["gradientOf"] = layer.backwardActivation == nil ? "(conv + bias)" : "its output"
+      if useBias {
+        let bias = offsets["\(spec.name)/bias"]!
+        c["useBias"] = true
+        c["biasOffset"] = bias
+        c["biasPointer"] = "parameters + \(bias)"
+        c["biasGradientPointer"] = "gradients + \(bias)"
+      } else {
+        c["biasPointer"] = "nil"
+        c["biasGradientPointer"] = "nil"
+      }
+    case .pooling2D(let kind, _, _, _):
+      c["isPooling2D"] = true
+      c["poolName"] = kind == .max ? "max" : "average"
+      c["isMax"] = kind == .max
+    case .globalPooling2D(let kind):
+      c["isGlobalPooling2D"] = true
+      c["poolName"] = kind == .max ? "max" : "average"
+      c["isMax"] = kind == .max
+      c["pixels"] = spec.inputShape[0] * spec.inputShape[1]
+      c["channels"] = spec.inputShape[2]
+    case .batchNormalization(let momentum, let epsilon, _, _):
+      let channels = spec.outputShape.last!
+      c["isBatchNormalization"] = true
+      c["channels"] = channels
+      c["rowsPerSample"] = spec.outputShape.reduce(1, *) / channels
+      c["momentum"] = "\(Float(momentum))"
+      c["epsilon"] = "\(Float(epsilon))"
+      c["normalizedBuffer"] = layer.normalizedBuffer!
+      c["inverseStdBuffer"] = layer.inverseStdBuffer!
+      func pointer(_ name: String, _ base: String) -> String {
+        offsets["\(spec.name)/\(name)"].map { "\(base) + \($0)" } ?? "nil"
+      }
+      c["gammaPointer"] = pointer("gamma", "parameters")
+      c["betaPointer"] = pointer("beta", "parameters")
+      c["dGammaPointer"] = pointer("gamma", "gradients")
+      c["dBetaPointer"] = pointer("beta", "gradients")
+      c["movingMeanPointer"] = pointer("moving_mean", "parameters")
+      c["movingVariancePointer"] = pointer("moving_variance", "parameters")
+    }
+    if let window = spec.window {
+      c["window"] = "Window2D(inputHeight: \(window.inputHeight), inputWidth: \(window.inputWidth), channels: \(window.channels), "
+        + "kernelHeight: \(window.kernelHeight), kernelWidth: \(window.kernelWidth), strideY: \(window.strideY), strideX: \(window.strideX), "
+        + "padTop: \(window.padTop), padLeft: \(window.padLeft), outputHeight: \(window.outputHeight), outputWidth: \(window.outputWidth))"
+      c["windowDescription"] = "\(window.kernelHeight)×\(window.kernelWidth) window, stride \(window.strideY)×\(window.strideX), "
+        + "padding top \(window.padTop) left \(window.padLeft)"
     }
     return c
   }
@@ -192,6 +264,8 @@ extension Generator {
       rows.append([String(i), layer.name, layer.className, "[B, " + layer.outputShape.map(String.init).joined(separator: ", ") + "]", weights, String(layer.parameterCount)])
     }
     rows.append(["", "total", "", "", "", String(spec.parameterCount)])
+    let frozen = spec.parameterCount - spec.layers.reduce(0) { $0 + $1.trainableCount }
+    if frozen > 0 { rows.append(["", "non-trainable", "", "", "", String(frozen)]) }
     let widths = (0..<6).map { col in rows.map { $0[col].count }.max()! }
     return rows.map { row in
       row.enumerated().map { col, cell in cell.padding(toLength: widths[col], withPad: " ", startingAt: 0) }
@@ -239,6 +313,14 @@ extension LayerDeclaration {
     case .activation(let activation): return "Activation(\(activation.kerasName))"
     case .dropout(let rate): return "Dropout(\(rate))"
     case .flatten: return "Flatten()"
+    case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, _, _):
+      return "Conv2D(\(filters), \(size), strides \(strides), \(padding.rawValue), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
+    case .pooling2D(let kind, let size, let strides, let padding):
+      return "\(kind == .max ? "Max" : "Average")Pooling2D(\(size), strides \(strides), \(padding.rawValue))"
+    case .globalPooling2D(let kind): return "Global\(kind == .max ? "Max" : "Average")Pooling2D()"
+    case .batchNormalization(let momentum, let epsilon, let center, let scale):
+      return "BatchNormalization(momentum \(momentum), epsilon \(epsilon)\(center ? "" : ", no beta")\(scale ? "" : ", no gamma"))"
+    case .reshape(let target): return "Reshape(\(target))"
     }
   }
 }

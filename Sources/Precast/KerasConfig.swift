@@ -69,6 +69,34 @@ extension LayerSpec {
       config += [("rate", .number(rate)), ("seed", .null), ("noise_shape", .null)]
     case .flatten:
       config.append(("data_format", .string("channels_last")))
+    case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, let kernelInit, let biasInit):
+      config += [
+        ("filters", .int(filters)), ("kernel_size", size.json), ("strides", strides.json),
+        ("padding", .string(padding.rawValue)), ("data_format", .string("channels_last")),
+        ("dilation_rate", .array([.int(1), .int(1)])), ("groups", .int(1)),
+        ("activation", .string(activation.kerasName)), ("use_bias", .bool(useBias)),
+        ("kernel_initializer", kernelInit.kerasConfig), ("bias_initializer", biasInit.kerasConfig),
+        ("kernel_regularizer", .null), ("bias_regularizer", .null), ("activity_regularizer", .null),
+        ("kernel_constraint", .null), ("bias_constraint", .null),
+      ]
+    case .pooling2D(_, let size, let strides, let padding):
+      config += [
+        ("pool_size", size.json), ("padding", .string(padding.rawValue)), ("strides", strides.json),
+        ("data_format", .string("channels_last")),
+      ]
+    case .globalPooling2D:
+      config += [("data_format", .string("channels_last")), ("keepdims", .bool(false))]
+    case .batchNormalization(let momentum, let epsilon, let center, let scale):
+      config += [
+        ("axis", .int(-1)), ("momentum", .number(momentum)), ("epsilon", .number(epsilon)),
+        ("center", .bool(center)), ("scale", .bool(scale)),
+        ("beta_initializer", Initializer.zeros.kerasConfig), ("gamma_initializer", Initializer.ones.kerasConfig),
+        ("moving_mean_initializer", Initializer.zeros.kerasConfig), ("moving_variance_initializer", Initializer.ones.kerasConfig),
+        ("beta_regularizer", .null), ("gamma_regularizer", .null), ("beta_constraint", .null), ("gamma_constraint", .null),
+        ("synchronized", .bool(false)),
+      ]
+    case .reshape(let target):
+      config.append(("target_shape", .array(target.map(JSON.int))))
     }
     var pairs: [(String, JSON)] = [
       ("module", .string("keras.layers")), ("class_name", .string(className)), ("config", .object(config)),
@@ -79,6 +107,10 @@ extension LayerSpec {
     }
     return .object(pairs)
   }
+}
+
+extension Size2D {
+  var json: JSON { .array([.int(height), .int(width)]) }
 }
 
 extension ActivationFunction {

@@ -14,6 +14,11 @@ public struct LayerDeclaration: Sendable, Equatable {
     case activation(ActivationFunction)
     case dropout(rate: Double)
     case flatten
+    case conv2D(filters: Int, kernelSize: Size2D, strides: Size2D, padding: Padding, activation: ActivationFunction, useBias: Bool, kernelInitializer: Initializer, biasInitializer: Initializer)
+    case pooling2D(PoolingKind, poolSize: Size2D, strides: Size2D, padding: Padding)
+    case globalPooling2D(PoolingKind)
+    case batchNormalization(momentum: Double, epsilon: Double, center: Bool, scale: Bool)
+    case reshape([Int])
   }
   public var kind: Kind
   public var name: String?
@@ -25,6 +30,13 @@ public struct LayerDeclaration: Sendable, Equatable {
     case .activation: return "Activation"
     case .dropout: return "Dropout"
     case .flatten: return "Flatten"
+    case .conv2D: return "Conv2D"
+    case .pooling2D(.max, _, _, _): return "MaxPooling2D"
+    case .pooling2D(.average, _, _, _): return "AveragePooling2D"
+    case .globalPooling2D(.max): return "GlobalMaxPooling2D"
+    case .globalPooling2D(.average): return "GlobalAveragePooling2D"
+    case .batchNormalization: return "BatchNormalization"
+    case .reshape: return "Reshape"
     }
   }
 }
@@ -62,6 +74,101 @@ public struct Dropout: Layer {
 public struct Flatten: Layer {
   public let declaration: LayerDeclaration
   public init(name: String? = nil) { declaration = LayerDeclaration(kind: .flatten, name: name) }
+}
+
+// MARK: - Images
+
+/// A 2-D size (kernel, pool or stride): `3` means 3×3, `[3, 5]` means 3 rows × 5 columns, as Keras's `3` or `(3, 5)`.
+public struct Size2D: Sendable, Equatable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
+  public var height: Int
+  public var width: Int
+  public init(_ height: Int, _ width: Int) {
+    self.height = height
+    self.width = width
+  }
+  public init(integerLiteral value: Int) { self.init(value, value) }
+  public init(arrayLiteral elements: Int...) {
+    precondition(elements.count == 2, "a 2-D size has two elements, got \(elements)")
+    self.init(elements[0], elements[1])
+  }
+  public var description: String { "\(height)×\(width)" }
+}
+
+/// Keras's `padding`: "valid" (no padding) or "same" (output = ⌈input / stride⌉, zero-padded, odd pixel after).
+public enum Padding: String, Sendable, Equatable {
+  case valid, same
+}
+
+/// What a pooling layer takes from each window.
+public enum PoolingKind: Sendable, Equatable {
+  case max, average
+}
+
+/// `keras.layers.Conv2D` (channels_last): kernel [kh, kw, cin, filters], bias [filters], fused activation.
+public struct Conv2D: Layer {
+  public let declaration: LayerDeclaration
+  public init(
+    _ filters: Int, _ kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid,
+    activation: ActivationFunction = .linear, useBias: Bool = true,
+    kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros, name: String? = nil
+  ) {
+    declaration = LayerDeclaration(
+      kind: .conv2D(
+        filters: filters, kernelSize: kernelSize, strides: strides, padding: padding, activation: activation,
+        useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer),
+      name: name)
+  }
+}
+
+/// `keras.layers.MaxPooling2D`: the maximum of each window; strides default to the pool size.
+public struct MaxPooling2D: Layer {
+  public let declaration: LayerDeclaration
+  public init(_ poolSize: Size2D = 2, strides: Size2D? = nil, padding: Padding = .valid, name: String? = nil) {
+    declaration = LayerDeclaration(kind: .pooling2D(.max, poolSize: poolSize, strides: strides ?? poolSize, padding: padding), name: name)
+  }
+  public init(poolSize: Size2D, strides: Size2D? = nil, padding: Padding = .valid, name: String? = nil) {
+    self.init(poolSize, strides: strides, padding: padding, name: name)
+  }
+}
+
+/// `keras.layers.AveragePooling2D`: the mean of each window (padding excluded); strides default to the pool size.
+public struct AveragePooling2D: Layer {
+  public let declaration: LayerDeclaration
+  public init(_ poolSize: Size2D = 2, strides: Size2D? = nil, padding: Padding = .valid, name: String? = nil) {
+    declaration = LayerDeclaration(kind: .pooling2D(.average, poolSize: poolSize, strides: strides ?? poolSize, padding: padding), name: name)
+  }
+  public init(poolSize: Size2D, strides: Size2D? = nil, padding: Padding = .valid, name: String? = nil) {
+    self.init(poolSize, strides: strides, padding: padding, name: name)
+  }
+}
+
+/// `keras.layers.GlobalAveragePooling2D`: [h, w, c] → [c], the mean over all positions.
+public struct GlobalAveragePooling2D: Layer {
+  public let declaration: LayerDeclaration
+  public init(name: String? = nil) { declaration = LayerDeclaration(kind: .globalPooling2D(.average), name: name) }
+}
+
+/// `keras.layers.GlobalMaxPooling2D`: [h, w, c] → [c], the maximum over all positions.
+public struct GlobalMaxPooling2D: Layer {
+  public let declaration: LayerDeclaration
+  public init(name: String? = nil) { declaration = LayerDeclaration(kind: .globalPooling2D(.max), name: name) }
+}
+
+/// `keras.layers.BatchNormalization` over the last axis: weights gamma, beta (trainable), moving_mean,
+/// moving_variance (non-trainable, updated in training, used in inference).
+public struct BatchNormalization: Layer {
+  public let declaration: LayerDeclaration
+  public init(momentum: Double = 0.99, epsilon: Double = 0.001, center: Bool = true, scale: Bool = true, name: String? = nil) {
+    declaration = LayerDeclaration(kind: .batchNormalization(momentum: momentum, epsilon: epsilon, center: center, scale: scale), name: name)
+  }
+}
+
+/// `keras.layers.Reshape`: a new per-sample shape with the same number of values (one entry may be -1).
+public struct Reshape: Layer {
+  public let declaration: LayerDeclaration
+  public init(_ targetShape: [Int], name: String? = nil) {
+    declaration = LayerDeclaration(kind: .reshape(targetShape), name: name)
+  }
 }
 
 extension ActivationFunction {

@@ -8,6 +8,13 @@ struct BufferPlan {
   var comment: String
 }
 
+/// A buffer of fixed size (not per sample), allocated once beside the arena.
+struct FixedBufferPlan {
+  var name: String
+  var count: Int
+  var comment: String
+}
+
 /// How one layer is wired: its buffers in training and in inference, and what its backward does.
 struct LayerPlan {
   var spec: LayerSpec
@@ -17,6 +24,11 @@ struct LayerPlan {
   var outputBuffer: String
   var zBuffer: String
   var maskBuffer: String?
+  /// BatchNormalization: x̂ (arena) and 1/√(var + ε) (fixed), kept from forward to backward.
+  var normalizedBuffer: String?
+  var inverseStdBuffer: String?
+  /// Conv2D: images per im2col GEMM.
+  var chunk = 0
   /// The activation whose derivative the backward applies; nil when fused into the loss or linear.
   var backwardActivation: ActivationFunction?
 }
@@ -25,11 +37,16 @@ struct LayerPlan {
 struct ModelPlan {
   var spec: ModelSpec
   var buffers: [BufferPlan] = []
+  var fixedBuffers: [FixedBufferPlan] = []
   var layers: [LayerPlan] = []
   var backward: [(layer: Int, gradient: String, inputGradient: String?)] = []
   var trainOutput = "x"
   var inferenceOutput = "x"
   var arenaPerSample = 0
+  var fixedTotal = 0
+
+  /// Floats of im2col patch matrix per Conv2D GEMM, at most (a chunk holds at least one image).
+  static let columnBudget = 1 << 20
 
   init(_ spec: ModelSpec) throws(SpecError) {
     self.spec = spec
@@ -39,6 +56,30 @@ struct ModelPlan {
     }
     planForward()
     planBackward()
+    planScratch()
+  }
+
+  private mutating func fixed(_ name: String, _ count: Int, _ comment: String) -> String {
+    fixedBuffers.append(FixedBufferPlan(name: name, count: count, comment: comment))
+    fixedTotal += count
+    return name
+  }
+
+  /// Shared scratch: the im2col patch matrix of the largest Conv2D chunk, and BatchNormalization's per-channel sums.
+  private mutating func planScratch() {
+    var columns = -1, statistics = 0
+    for layer in layers {
+      switch layer.spec.declaration.kind {
+      case .conv2D:
+        let window = layer.spec.window!
+        columns = max(columns, window.isPointwise ? 1 : layer.chunk * window.outputPixels * window.patchSize)
+      case .batchNormalization:
+        statistics = max(statistics, 2 * layer.spec.outputShape.last!)
+      default: break
+      }
+    }
+    if columns >= 0 { _ = fixed("columns", columns, "im2col patch matrix of one Conv2D chunk [images·pixels, kh·kw·cin]") }
+    if statistics > 0 { _ = fixed("statistics", statistics, "BatchNormalization per-channel sums [2 × channels]") }
   }
 
   private mutating func buffer(_ name: String, _ width: Int, _ comment: String) -> String {
@@ -76,7 +117,29 @@ struct ModelPlan {
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output in training (x ⊙ mask)")
         plan.maskBuffer = buffer("\(fn)Mask", width, "\(layer.name) keep-mask: 0 or 1/(1 − rate)")
         train = plan.outputBuffer
-      case .flatten:
+      case .conv2D(_, _, _, _, let activation, _, _, _):
+        let out = buffer("\(fn)Output", width, "\(layer.name) output, after \(activation.kerasName)")
+        plan.outputBuffer = out
+        plan.zBuffer = out
+        if activation == .swish {
+          plan.zBuffer = buffer("\(fn)Logits", width, "\(layer.name) pre-activation (conv + bias)")
+        }
+        plan.backwardActivation = activation == .linear ? nil : activation
+        let window = layer.window!
+        plan.chunk = max(1, min(ModelPlan.columnBudget / (window.outputPixels * window.patchSize), 256))
+        train = out
+        infer = out
+      case .pooling2D, .globalPooling2D:
+        plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output")
+        train = plan.outputBuffer
+        infer = plan.outputBuffer
+      case .batchNormalization:
+        plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output")
+        plan.normalizedBuffer = buffer("\(fn)Normalized", width, "\(layer.name) x̂ = (x − batch mean)/√(batch var + ε), training")
+        plan.inverseStdBuffer = fixed("\(fn)InverseStd", layer.outputShape.last!, "\(layer.name) 1/√(batch var + ε) per channel, training")
+        train = plan.outputBuffer
+        infer = plan.outputBuffer
+      case .flatten, .reshape:
         break
       }
       layers.append(plan)
@@ -85,29 +148,38 @@ struct ModelPlan {
     inferenceOutput = infer
   }
 
+  /// Walks the layers backwards passing the output gradient between two ping-pong buffers, each sized
+  /// for the widest gradient it holds; layers that keep the shape work in place.
   private mutating func planBackward() {
-    let widths = spec.layers.flatMap { [$0.inputShape.reduce(1, *), $0.outputShape.reduce(1, *)] }
-    let gradientWidth = widths.max() ?? 1
-    let a = buffer("gradientA", gradientWidth, "gradient scratch (ping)")
-    let b = buffer("gradientB", gradientWidth, "gradient scratch (pong)")
-    var g = a
+    var steps: [(layer: Int, gradient: Int, inputGradient: Int?)] = []
+    var widths = [0, 0]
+    var g = 0
     for i in spec.layers.indices.reversed() {
-      let needsInputGradient = spec.layers[..<i].contains { $0.parameterCount > 0 }
+      let needsInputGradient = spec.layers[..<i].contains { $0.trainableCount > 0 }
       let layer = layers[i]
-      if layer.spec.parameterCount == 0 && !needsInputGradient { break }
+      if layer.spec.trainableCount == 0 && !needsInputGradient { break }
+      widths[g] = max(widths[g], layer.spec.outputShape.reduce(1, *))
       switch layer.spec.declaration.kind {
-      case .dense:
-        let dx = needsInputGradient ? (g == a ? b : a) : nil
-        backward.append((i, g, dx))
-        if let dx { g = dx }
-      case .dropout:
-        backward.append((i, g, g))
+      case .dense, .conv2D, .pooling2D, .globalPooling2D:
+        let dx = needsInputGradient ? 1 - g : nil
+        steps.append((i, g, dx))
+        if let dx {
+          widths[dx] = max(widths[dx], layer.spec.inputShape.reduce(1, *))
+          g = dx
+        }
+      case .dropout, .batchNormalization:
+        steps.append((i, g, needsInputGradient ? g : nil))
       case .activation:
-        if layer.backwardActivation != nil { backward.append((i, g, g)) }
-      case .flatten:
+        if layer.backwardActivation != nil { steps.append((i, g, g)) }
+      case .flatten, .reshape:
         break
       }
     }
+    let names = [
+      buffer("gradientA", max(widths[0], spec.outputSize), "gradient scratch (ping)"),
+      buffer("gradientB", max(widths[1], 1), "gradient scratch (pong)"),
+    ]
+    backward = steps.map { ($0.layer, names[$0.gradient], $0.inputGradient.map { names[$0] }) }
   }
 
   /// The loss call on training (or inference) buffers; writes its gradient into `gradientA`.

@@ -14,6 +14,8 @@ public struct WeightSpec: Sendable, Equatable {
   public var initializer: Initializer
   public var fanIn: Int
   public var fanOut: Int
+  /// False for statistics the layer updates itself (BatchNormalization's moving mean and variance).
+  public var trainable = true
   public var count: Int { shape.reduce(1, *) }
 }
 
@@ -26,6 +28,15 @@ public struct LayerSpec: Sendable, Equatable {
   public var weights: [WeightSpec]
   public var className: String { declaration.className }
   public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } }
+  /// The window of a Conv2D or pooling layer.
+  public var window: Window2D? {
+    switch declaration.kind {
+    case .conv2D(_, let size, let strides, let padding, _, _, _, _), .pooling2D(_, let size, let strides, let padding):
+      return try? window2D("", input: inputShape, size: size, strides: strides, padding: padding)
+    default: return nil
+    }
+  }
+  public var trainableCount: Int { weights.filter(\.trainable).reduce(0) { $0 + $1.count } }
 }
 
 /// The checked description of a compiled model.
@@ -163,8 +174,73 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     break
   case .flatten:
     output = [input.reduce(1, *)]
+  case .conv2D(let filters, let size, let strides, let padding, _, let useBias, let kernelInit, let biasInit):
+    guard filters > 0 else { throw SpecError("\(what): filters must be positive, got \(filters)") }
+    let window = try window2D(what, input: input, size: size, strides: strides, padding: padding)
+    output = [window.outputHeight, window.outputWidth, filters]
+    let receptive = size.height * size.width
+    weights.append(WeightSpec(
+      name: "kernel", shape: [size.height, size.width, input[2], filters], initializer: kernelInit,
+      fanIn: receptive * input[2], fanOut: receptive * filters))
+    if useBias {
+      weights.append(WeightSpec(name: "bias", shape: [filters], initializer: biasInit, fanIn: receptive * input[2], fanOut: receptive * filters))
+    }
+  case .pooling2D(_, let size, let strides, let padding):
+    let window = try window2D(what, input: input, size: size, strides: strides, padding: padding)
+    output = [window.outputHeight, window.outputWidth, input[2]]
+  case .globalPooling2D:
+    guard input.count == 3 else { throw SpecError("\(what): expects [height, width, channels] per sample, got \(input)") }
+    output = [input[2]]
+  case .batchNormalization(let momentum, let epsilon, let center, let scale):
+    guard (0...1).contains(momentum), epsilon > 0 else {
+      throw SpecError("\(what): momentum must be in [0, 1] and epsilon positive, got \(momentum) and \(epsilon)")
+    }
+    let c = input[input.count - 1]
+    func stat(_ name: String, _ initializer: Initializer, trainable: Bool) -> WeightSpec {
+      WeightSpec(name: name, shape: [c], initializer: initializer, fanIn: c, fanOut: c, trainable: trainable)
+    }
+    if scale { weights.append(stat("gamma", .ones, trainable: true)) }
+    if center { weights.append(stat("beta", .zeros, trainable: true)) }
+    weights.append(stat("moving_mean", .zeros, trainable: false))
+    weights.append(stat("moving_variance", .ones, trainable: false))
+  case .reshape(let target):
+    output = try reshaped(what, input: input, target: target)
   }
   return LayerSpec(name: name, declaration: d, inputShape: input, outputShape: output, weights: weights)
+}
+
+/// The window of a Conv2D or pooling layer on `input` [h, w, c], or an error naming the layer and the shapes.
+func window2D(_ what: String, input: [Int], size: Size2D, strides: Size2D, padding: Padding) throws(SpecError) -> Window2D {
+  guard input.count == 3 else {
+    throw SpecError("\(what): expects [height, width, channels] per sample, got \(input); add Reshape([\(input.first ?? 1), …, 1]) or set the input shape")
+  }
+  guard size.height > 0, size.width > 0, strides.height > 0, strides.width > 0 else {
+    throw SpecError("\(what): window \(size) and strides \(strides) must be positive")
+  }
+  let same = padding == .same
+  let rows = convolutionOutput(input: input[0], kernel: size.height, stride: strides.height, same: same)
+  let cols = convolutionOutput(input: input[1], kernel: size.width, stride: strides.width, same: same)
+  guard rows.size > 0, cols.size > 0 else {
+    throw SpecError("\(what): a \(size) window does not fit the input \(input) with padding \"valid\"")
+  }
+  return Window2D(
+    inputHeight: input[0], inputWidth: input[1], channels: input[2], kernelHeight: size.height, kernelWidth: size.width,
+    strideY: strides.height, strideX: strides.width, padTop: rows.padBefore, padLeft: cols.padBefore,
+    outputHeight: rows.size, outputWidth: cols.size)
+}
+
+/// Keras's Reshape: `target` with at most one -1, holding as many values as `input`.
+func reshaped(_ what: String, input: [Int], target: [Int]) throws(SpecError) -> [Int] {
+  let total = input.reduce(1, *)
+  let unknown = target.filter { $0 == -1 }.count
+  guard !target.isEmpty, unknown <= 1, target.allSatisfy({ $0 > 0 || $0 == -1 }) else {
+    throw SpecError("\(what): target shape \(target) must hold positive sizes and at most one -1")
+  }
+  let known = target.filter { $0 != -1 }.reduce(1, *)
+  guard unknown == 1 ? total % known == 0 : known == total else {
+    throw SpecError("\(what): cannot reshape \(input) (\(total) values) to \(target)")
+  }
+  return target.map { $0 == -1 ? total / known : $0 }
 }
 
 /// Keras's `to_snake_case`: "Dense" → "dense", "BatchNormalization" → "batch_normalization", "Conv2D" → "conv2d".

@@ -10,9 +10,16 @@ public struct WeightSlot: Sendable {
   public var initializer: Initializer
   public var fanIn: Int
   public var fanOut: Int
+  /// False for statistics the forward pass updates itself (BatchNormalization's moving mean and variance):
+  /// their gradient is always zero, so the optimizer leaves them unchanged.
+  public var trainable: Bool
   public var count: Int { shape.reduce(1, *) }
 
-  public init(layer: String, name: String, shape: [Int], offset: Int, initializer: Initializer, fanIn: Int, fanOut: Int) {
+  public init(
+    layer: String, name: String, shape: [Int], offset: Int, initializer: Initializer, fanIn: Int, fanOut: Int,
+    trainable: Bool = true
+  ) {
+    self.trainable = trainable
     self.layer = layer
     self.name = name
     self.shape = shape

@@ -14,7 +14,7 @@
 // Metrics: accuracy (as binary_accuracy)
 //
 // Memory: parameters 47 floats (188 B), gradients the same, optimizer slots 376 B;
-// activations and their gradients 21 floats per sample (10.5 KiB at batch 128).
+// activations and their gradients 18 floats per sample (9.0 KiB at batch 128).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = CheckBceLogits(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -55,7 +55,7 @@ public final class CheckBceLogits: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [47], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 21].
+  /// Activations, masks and gradient scratch: [maxBatch × 18].
   private let arena: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -69,9 +69,9 @@ public final class CheckBceLogits: CompiledModel {
   /// dense_2 pre-activation (x·kernel + bias)
   private let dense2Logits: UnsafeMutablePointer<Float>  // [B, 2]
   /// gradient scratch (ping)
-  private let gradientA: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientA: UnsafeMutablePointer<Float>  // [B, 4]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 3]
 
   /// The outputs of the last pass, [n, 2].
   public private(set) var output: UnsafePointer<Float>
@@ -82,14 +82,14 @@ public final class CheckBceLogits: CompiledModel {
     parameters.initialize(repeating: 0, count: 47)
     gradients = .allocate(capacity: 47)
     gradients.initialize(repeating: 0, count: 47)
-    arena = .allocate(capacity: maxBatch * 21)
-    arena.initialize(repeating: 0, count: maxBatch * 21)
+    arena = .allocate(capacity: maxBatch * 18)
+    arena.initialize(repeating: 0, count: maxBatch * 18)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 4
     dense2Output = arena + maxBatch * 7
     dense2Logits = arena + maxBatch * 9
     gradientA = arena + maxBatch * 11
-    gradientB = arena + maxBatch * 16
+    gradientB = arena + maxBatch * 15
     output = UnsafePointer(arena)
   }
 

@@ -14,7 +14,7 @@
 // Metrics: accuracy (as binary_accuracy)
 //
 // Memory: parameters 29 floats (116 B), gradients the same, optimizer slots 116 B;
-// activations and their gradients 17 floats per sample (8.5 KiB at batch 128).
+// activations and their gradients 12 floats per sample (6.0 KiB at batch 128).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = CheckBceProbabilities(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -53,7 +53,7 @@ public final class CheckBceProbabilities: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [29], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 17].
+  /// Activations, masks and gradient scratch: [maxBatch × 12].
   private let arena: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -67,9 +67,9 @@ public final class CheckBceProbabilities: CompiledModel {
   /// dropout keep-mask: 0 or 1/(1 − rate)
   private let dropoutMask: UnsafeMutablePointer<Float>  // [B, 1]
   /// gradient scratch (ping)
-  private let gradientA: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientA: UnsafeMutablePointer<Float>  // [B, 1]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 4]
 
   /// The outputs of the last pass, [n, 1].
   public private(set) var output: UnsafePointer<Float>
@@ -80,14 +80,14 @@ public final class CheckBceProbabilities: CompiledModel {
     parameters.initialize(repeating: 0, count: 29)
     gradients = .allocate(capacity: 29)
     gradients.initialize(repeating: 0, count: 29)
-    arena = .allocate(capacity: maxBatch * 17)
-    arena.initialize(repeating: 0, count: maxBatch * 17)
+    arena = .allocate(capacity: maxBatch * 12)
+    arena.initialize(repeating: 0, count: maxBatch * 12)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 4
     dropoutOutput = arena + maxBatch * 5
     dropoutMask = arena + maxBatch * 6
     gradientA = arena + maxBatch * 7
-    gradientB = arena + maxBatch * 12
+    gradientB = arena + maxBatch * 8
     output = UnsafePointer(arena)
   }
 

@@ -15,7 +15,7 @@
 // Metrics: accuracy (as categorical_accuracy)
 //
 // Memory: parameters 59 floats (236 B), gradients the same, optimizer slots 472 B;
-// activations and their gradients 35 floats per sample (17.5 KiB at batch 128).
+// activations and their gradients 32 floats per sample (16.0 KiB at batch 128).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = CheckCceLogits(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -55,7 +55,7 @@ public final class CheckCceLogits: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [59], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 35].
+  /// Activations, masks and gradient scratch: [maxBatch × 32].
   private let arena: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -71,9 +71,9 @@ public final class CheckCceLogits: CompiledModel {
   /// dense_1 pre-activation (x·kernel + bias)
   private let dense1Logits: UnsafeMutablePointer<Float>  // [B, 4]
   /// gradient scratch (ping)
-  private let gradientA: UnsafeMutablePointer<Float>  // [B, 6]
+  private let gradientA: UnsafeMutablePointer<Float>  // [B, 4]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 6]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 5]
 
   /// The outputs of the last pass, [n, 4].
   public private(set) var output: UnsafePointer<Float>
@@ -84,15 +84,15 @@ public final class CheckCceLogits: CompiledModel {
     parameters.initialize(repeating: 0, count: 59)
     gradients = .allocate(capacity: 59)
     gradients.initialize(repeating: 0, count: 59)
-    arena = .allocate(capacity: maxBatch * 35)
-    arena.initialize(repeating: 0, count: maxBatch * 35)
+    arena = .allocate(capacity: maxBatch * 32)
+    arena.initialize(repeating: 0, count: maxBatch * 32)
     denseOutput = arena + maxBatch * 0
     dropoutOutput = arena + maxBatch * 5
     dropoutMask = arena + maxBatch * 10
     dense1Output = arena + maxBatch * 15
     dense1Logits = arena + maxBatch * 19
     gradientA = arena + maxBatch * 23
-    gradientB = arena + maxBatch * 29
+    gradientB = arena + maxBatch * 27
     output = UnsafePointer(arena)
   }
 

@@ -14,7 +14,7 @@
 // Metrics: accuracy (as categorical_accuracy)
 //
 // Memory: parameters 39 floats (156 B), gradients the same, optimizer slots 156 B;
-// activations and their gradients 23 floats per sample (11.5 KiB at batch 128).
+// activations and their gradients 20 floats per sample (10.0 KiB at batch 128).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = CheckCceProbabilities(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -53,7 +53,7 @@ public final class CheckCceProbabilities: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [39], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 23].
+  /// Activations, masks and gradient scratch: [maxBatch × 20].
   private let arena: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -67,9 +67,9 @@ public final class CheckCceProbabilities: CompiledModel {
   /// dropout keep-mask: 0 or 1/(1 − rate)
   private let dropoutMask: UnsafeMutablePointer<Float>  // [B, 3]
   /// gradient scratch (ping)
-  private let gradientA: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientA: UnsafeMutablePointer<Float>  // [B, 3]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 4]
 
   /// The outputs of the last pass, [n, 3].
   public private(set) var output: UnsafePointer<Float>
@@ -80,14 +80,14 @@ public final class CheckCceProbabilities: CompiledModel {
     parameters.initialize(repeating: 0, count: 39)
     gradients = .allocate(capacity: 39)
     gradients.initialize(repeating: 0, count: 39)
-    arena = .allocate(capacity: maxBatch * 23)
-    arena.initialize(repeating: 0, count: maxBatch * 23)
+    arena = .allocate(capacity: maxBatch * 20)
+    arena.initialize(repeating: 0, count: maxBatch * 20)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 4
     dropoutOutput = arena + maxBatch * 7
     dropoutMask = arena + maxBatch * 10
     gradientA = arena + maxBatch * 13
-    gradientB = arena + maxBatch * 18
+    gradientB = arena + maxBatch * 16
     output = UnsafePointer(arena)
   }
 

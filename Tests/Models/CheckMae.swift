@@ -13,7 +13,7 @@
 // Metrics: mae
 //
 // Memory: parameters 34 floats (136 B), gradients the same, optimizer slots 136 B;
-// activations and their gradients 16 floats per sample (8.0 KiB at batch 128).
+// activations and their gradients 12 floats per sample (6.0 KiB at batch 128).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = CheckMae(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -51,7 +51,7 @@ public final class CheckMae: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [34], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 16].
+  /// Activations, masks and gradient scratch: [maxBatch × 12].
   private let arena: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -61,9 +61,9 @@ public final class CheckMae: CompiledModel {
   /// dense_1 output, after linear
   private let dense1Output: UnsafeMutablePointer<Float>  // [B, 2]
   /// gradient scratch (ping)
-  private let gradientA: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientA: UnsafeMutablePointer<Float>  // [B, 2]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 4]
 
   /// The outputs of the last pass, [n, 2].
   public private(set) var output: UnsafePointer<Float>
@@ -74,12 +74,12 @@ public final class CheckMae: CompiledModel {
     parameters.initialize(repeating: 0, count: 34)
     gradients = .allocate(capacity: 34)
     gradients.initialize(repeating: 0, count: 34)
-    arena = .allocate(capacity: maxBatch * 16)
-    arena.initialize(repeating: 0, count: maxBatch * 16)
+    arena = .allocate(capacity: maxBatch * 12)
+    arena.initialize(repeating: 0, count: maxBatch * 12)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 4
     gradientA = arena + maxBatch * 6
-    gradientB = arena + maxBatch * 11
+    gradientB = arena + maxBatch * 8
     output = UnsafePointer(arena)
   }
 

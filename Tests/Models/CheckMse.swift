@@ -15,7 +15,7 @@
 // Metrics: mae
 //
 // Memory: parameters 34 floats (136 B), gradients the same, optimizer slots 272 B;
-// activations and their gradients 28 floats per sample (14.0 KiB at batch 128).
+// activations and their gradients 24 floats per sample (12.0 KiB at batch 128).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = CheckMse(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -55,7 +55,7 @@ public final class CheckMse: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [34], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 28].
+  /// Activations, masks and gradient scratch: [maxBatch × 24].
   private let arena: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -71,9 +71,9 @@ public final class CheckMse: CompiledModel {
   /// dense_1 output, after linear
   private let dense1Output: UnsafeMutablePointer<Float>  // [B, 2]
   /// gradient scratch (ping)
-  private let gradientA: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientA: UnsafeMutablePointer<Float>  // [B, 2]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 4]
 
   /// The outputs of the last pass, [n, 2].
   public private(set) var output: UnsafePointer<Float>
@@ -84,15 +84,15 @@ public final class CheckMse: CompiledModel {
     parameters.initialize(repeating: 0, count: 34)
     gradients = .allocate(capacity: 34)
     gradients.initialize(repeating: 0, count: 34)
-    arena = .allocate(capacity: maxBatch * 28)
-    arena.initialize(repeating: 0, count: maxBatch * 28)
+    arena = .allocate(capacity: maxBatch * 24)
+    arena.initialize(repeating: 0, count: maxBatch * 24)
     denseOutput = arena + maxBatch * 0
     activationOutput = arena + maxBatch * 4
     dropoutOutput = arena + maxBatch * 8
     dropoutMask = arena + maxBatch * 12
     dense1Output = arena + maxBatch * 16
     gradientA = arena + maxBatch * 18
-    gradientB = arena + maxBatch * 23
+    gradientB = arena + maxBatch * 20
     output = UnsafePointer(arena)
   }
 

@@ -14,7 +14,7 @@
 // Metrics: accuracy (as sparse_categorical_accuracy)
 //
 // Memory: parameters 39 floats (156 B), gradients the same, optimizer slots 312 B;
-// activations and their gradients 24 floats per sample (12.0 KiB at batch 128).
+// activations and their gradients 21 floats per sample (10.5 KiB at batch 128).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = CheckSparseLogits(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -53,7 +53,7 @@ public final class CheckSparseLogits: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [39], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 24].
+  /// Activations, masks and gradient scratch: [maxBatch × 21].
   private let arena: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -67,9 +67,9 @@ public final class CheckSparseLogits: CompiledModel {
   /// activation output (softmax)
   private let activationOutput: UnsafeMutablePointer<Float>  // [B, 3]
   /// gradient scratch (ping)
-  private let gradientA: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientA: UnsafeMutablePointer<Float>  // [B, 3]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 5]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 4]
 
   /// The outputs of the last pass, [n, 3].
   public private(set) var output: UnsafePointer<Float>
@@ -80,14 +80,14 @@ public final class CheckSparseLogits: CompiledModel {
     parameters.initialize(repeating: 0, count: 39)
     gradients = .allocate(capacity: 39)
     gradients.initialize(repeating: 0, count: 39)
-    arena = .allocate(capacity: maxBatch * 24)
-    arena.initialize(repeating: 0, count: maxBatch * 24)
+    arena = .allocate(capacity: maxBatch * 21)
+    arena.initialize(repeating: 0, count: maxBatch * 21)
     denseOutput = arena + maxBatch * 0
     denseLogits = arena + maxBatch * 4
     dense1Output = arena + maxBatch * 8
     activationOutput = arena + maxBatch * 11
     gradientA = arena + maxBatch * 14
-    gradientB = arena + maxBatch * 19
+    gradientB = arena + maxBatch * 17
     output = UnsafePointer(arena)
   }
 

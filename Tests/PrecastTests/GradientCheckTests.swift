@@ -19,6 +19,10 @@ final class GradientCheckTests: XCTestCase {
   func testSparseCrossentropyOnProbabilities() { check(CheckSparseProbabilities.self) }
   func testMeanSquaredErrorWithActivationAndDropoutLayers() { check(CheckMse.self) }
   func testMeanAbsoluteError() { check(CheckMae.self) }
+  func testConv2DSameValidStridedPointwiseAndMaxPooling() { check(CheckConv.self) }
+  func testReshapeAveragePoolingAndGlobalMaxPooling() { check(CheckPooling.self) }
+  func testBatchNormalizationAfterDense() { check(CheckBatchnorm.self) }
+  func testBatchNormalizationOverConvChannelsWithGlobalAveragePooling() { check(CheckConvBatchnorm.self) }
 
   /// Compares `trainStep`'s gradients with central differences of its loss. The same RNG seed for every
   /// evaluation keeps dropout masks fixed, so the loss is a deterministic function of the parameters.

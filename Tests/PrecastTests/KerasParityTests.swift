@@ -1,4 +1,6 @@
 // KerasParityTests.swift: generated models reproduce Keras's own predictions from every Keras file format.
+import CheckModels
+import FashionCnnModel
 import FashionMlpModel
 import PimaModel
 import PrecastRuntime
@@ -18,6 +20,16 @@ final class KerasParityTests: XCTestCase {
   /// `mlp` is the Fashion-MNIST MLP (its Flatten is free, so [8, 784] inputs feed [28, 28] directly).
   func testFashionMLPMatchesKerasMLPFixture() throws {
     try checkParity(FashionMlp.self, fixtureName: "mlp")
+  }
+
+  /// `cnn` is the fashion-cnn architecture: Conv2D weights [3, 3, 1, 32], NHWC Flatten into Dense.
+  func testFashionCNNMatchesKerasCNNFixture() throws {
+    try checkParity(FashionCnn.self, fixtureName: "cnn")
+  }
+
+  /// `bn` is the check-batchnorm architecture: inference uses the moving statistics Keras saved.
+  func testBatchNormalizationMatchesKerasBNFixture() throws {
+    try checkParity(CheckBatchnorm.self, fixtureName: "bn")
   }
 
   private func checkParity<M: CompiledModel>(_ type: M.Type, fixtureName: String) throws {

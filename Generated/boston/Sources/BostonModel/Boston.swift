@@ -14,7 +14,7 @@
 // Metrics: mae
 //
 // Memory: parameters 273 floats (1.1 KiB), gradients the same, optimizer slots 2.1 KiB;
-// activations and their gradients 46 floats per sample (23.0 KiB at batch 128).
+// activations and their gradients 39 floats per sample (19.5 KiB at batch 128).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = Boston(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -55,7 +55,7 @@ public final class Boston: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [273], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 46].
+  /// Activations, masks and gradient scratch: [maxBatch × 39].
   private let arena: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -69,7 +69,7 @@ public final class Boston: CompiledModel {
   /// gradient scratch (ping)
   private let gradientA: UnsafeMutablePointer<Float>  // [B, 13]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 13]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 6]
 
   /// The outputs of the last pass, [n, 1].
   public private(set) var output: UnsafePointer<Float>
@@ -80,8 +80,8 @@ public final class Boston: CompiledModel {
     parameters.initialize(repeating: 0, count: 273)
     gradients = .allocate(capacity: 273)
     gradients.initialize(repeating: 0, count: 273)
-    arena = .allocate(capacity: maxBatch * 46)
-    arena.initialize(repeating: 0, count: maxBatch * 46)
+    arena = .allocate(capacity: maxBatch * 39)
+    arena.initialize(repeating: 0, count: maxBatch * 39)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 13
     dense2Output = arena + maxBatch * 19

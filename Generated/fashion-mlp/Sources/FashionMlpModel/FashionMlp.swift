@@ -17,7 +17,7 @@
 // Metrics: accuracy (as categorical_accuracy)
 //
 // Memory: parameters 669706 floats (2.6 MiB), gradients the same, optimizer slots 5.1 MiB;
-// activations and their gradients 4660 floats per sample (2.3 MiB at batch 128).
+// activations and their gradients 4116 floats per sample (2.0 MiB at batch 128).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = FashionMlp(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -61,7 +61,7 @@ public final class FashionMlp: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [669706], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 4660].
+  /// Activations, masks and gradient scratch: [maxBatch × 4116].
   private let arena: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -83,9 +83,9 @@ public final class FashionMlp: CompiledModel {
   /// dense_2 pre-activation (x·kernel + bias)
   private let dense2Logits: UnsafeMutablePointer<Float>  // [B, 10]
   /// gradient scratch (ping)
-  private let gradientA: UnsafeMutablePointer<Float>  // [B, 784]
+  private let gradientA: UnsafeMutablePointer<Float>  // [B, 512]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 784]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 512]
 
   /// The outputs of the last pass, [n, 10].
   public private(set) var output: UnsafePointer<Float>
@@ -96,8 +96,8 @@ public final class FashionMlp: CompiledModel {
     parameters.initialize(repeating: 0, count: 669706)
     gradients = .allocate(capacity: 669706)
     gradients.initialize(repeating: 0, count: 669706)
-    arena = .allocate(capacity: maxBatch * 4660)
-    arena.initialize(repeating: 0, count: maxBatch * 4660)
+    arena = .allocate(capacity: maxBatch * 4116)
+    arena.initialize(repeating: 0, count: maxBatch * 4116)
     denseOutput = arena + maxBatch * 0
     dropoutOutput = arena + maxBatch * 512
     dropoutMask = arena + maxBatch * 1024
@@ -107,7 +107,7 @@ public final class FashionMlp: CompiledModel {
     dense2Output = arena + maxBatch * 3072
     dense2Logits = arena + maxBatch * 3082
     gradientA = arena + maxBatch * 3092
-    gradientB = arena + maxBatch * 3876
+    gradientB = arena + maxBatch * 3604
     output = UnsafePointer(arena)
   }
 

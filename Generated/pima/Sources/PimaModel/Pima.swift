@@ -14,7 +14,7 @@
 // Metrics: accuracy (as binary_accuracy)
 //
 // Memory: parameters 221 floats (884 B), gradients the same, optimizer slots 1.7 KiB;
-// activations and their gradients 46 floats per sample (23.0 KiB at batch 128).
+// activations and their gradients 42 floats per sample (21.0 KiB at batch 128).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = Pima(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -55,7 +55,7 @@ public final class Pima: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [221], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 46].
+  /// Activations, masks and gradient scratch: [maxBatch × 42].
   private let arena: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -71,7 +71,7 @@ public final class Pima: CompiledModel {
   /// gradient scratch (ping)
   private let gradientA: UnsafeMutablePointer<Float>  // [B, 12]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 12]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 8]
 
   /// The outputs of the last pass, [n, 1].
   public private(set) var output: UnsafePointer<Float>
@@ -82,8 +82,8 @@ public final class Pima: CompiledModel {
     parameters.initialize(repeating: 0, count: 221)
     gradients = .allocate(capacity: 221)
     gradients.initialize(repeating: 0, count: 221)
-    arena = .allocate(capacity: maxBatch * 46)
-    arena.initialize(repeating: 0, count: maxBatch * 46)
+    arena = .allocate(capacity: maxBatch * 42)
+    arena.initialize(repeating: 0, count: maxBatch * 42)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 12
     dense2Output = arena + maxBatch * 20

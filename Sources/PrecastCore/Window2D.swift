@@ -1,0 +1,52 @@
+// Window2D.swift: the fixed geometry of a sliding 2-D window (convolution or pooling) and Keras's padding rule.
+
+/// The fixed geometry of a sliding 2-D window (Conv2D kernel or pooling window), per image, channels last.
+public struct Window2D: Sendable, Equatable {
+  public var inputHeight: Int, inputWidth: Int, channels: Int
+  public var kernelHeight: Int, kernelWidth: Int
+  public var strideY: Int, strideX: Int
+  /// Zero (or, for pooling, ignored) rows above and columns left of the image; Keras "same" puts the odd one after.
+  public var padTop: Int, padLeft: Int
+  public var outputHeight: Int, outputWidth: Int
+
+  public init(
+    inputHeight: Int, inputWidth: Int, channels: Int, kernelHeight: Int, kernelWidth: Int,
+    strideY: Int, strideX: Int, padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int
+  ) {
+    self.inputHeight = inputHeight
+    self.inputWidth = inputWidth
+    self.channels = channels
+    self.kernelHeight = kernelHeight
+    self.kernelWidth = kernelWidth
+    self.strideY = strideY
+    self.strideX = strideX
+    self.padTop = padTop
+    self.padLeft = padLeft
+    self.outputHeight = outputHeight
+    self.outputWidth = outputWidth
+  }
+
+  /// Floats per input image, H·W·C.
+  public var inputSize: Int { inputHeight * inputWidth * channels }
+  /// Output pixels per image, OH·OW.
+  public var outputPixels: Int { outputHeight * outputWidth }
+  /// Length of one patch, kh·kw·cin (the GEMM's K).
+  public var patchSize: Int { kernelHeight * kernelWidth * channels }
+  /// True when the patch matrix is the input itself (1×1 kernel, stride 1, no padding).
+  public var isPointwise: Bool {
+    kernelHeight == 1 && kernelWidth == 1 && strideY == 1 && strideX == 1 && padTop == 0 && padLeft == 0
+  }
+}
+
+// MARK: - Keras padding rules
+
+/// Keras's output size and leading padding along one axis: "valid" ⌊(in − k)/s⌋ + 1 with no padding;
+/// "same" ⌈in/s⌉ with max((out − 1)·s + k − in, 0) padding, the smaller half before.
+public func convolutionOutput(input: Int, kernel: Int, stride: Int, same: Bool) -> (size: Int, padBefore: Int) {
+  if same {
+    let size = (input + stride - 1) / stride
+    let total = max((size - 1) * stride + kernel - input, 0)
+    return (size, total / 2)
+  }
+  return (input >= kernel ? (input - kernel) / stride + 1 : 0, 0)
+}

@@ -1,0 +1,181 @@
+// Pooling.swift: max and average pooling over 2-D windows and over whole images (NHWC), forward and backward.
+
+// Windows use `Window2D` (kernel = pool size). Padding in "same" mode is ignored, as in Keras/TensorFlow:
+// max pooling never picks it, average pooling divides by the number of real pixels in the window.
+// Max pooling's backward recomputes each window's arg-max from the saved input instead of storing indices;
+// ties go to the first maximum in row-major order.
+
+// MARK: - MaxPooling2D
+
+/// y [n, OH, OW, C] = max over each window of x [n, H, W, C].
+@inline(__always)
+public func maxPool2DForward(_ x: UnsafePointer<Float>, count n: Int, _ g: Window2D, output y: UnsafeMutablePointer<Float>) {
+  let c = g.channels
+  var out = y
+  for image in 0..<n {
+    let base = x + image * g.inputSize
+    for oy in 0..<g.outputHeight {
+      let (y0, y1) = windowRange(oy, g.strideY, g.padTop, g.kernelHeight, g.inputHeight)
+      for ox in 0..<g.outputWidth {
+        let (x0, x1) = windowRange(ox, g.strideX, g.padLeft, g.kernelWidth, g.inputWidth)
+        out.update(from: base + (y0 * g.inputWidth + x0) * c, count: c)
+        for iy in y0..<y1 {
+          for ix in x0..<x1 {
+            let pixel = base + (iy * g.inputWidth + ix) * c
+            for ci in 0..<c where pixel[ci] > out[ci] { out[ci] = pixel[ci] }
+          }
+        }
+        out += c
+      }
+    }
+  }
+}
+
+/// dx [n, H, W, C] = dy routed to each window's maximum of x (overwrites dx).
+@inline(__always)
+public func maxPool2DBackward(
+  _ dy: UnsafePointer<Float>, input x: UnsafePointer<Float>, count n: Int, _ g: Window2D, dx: UnsafeMutablePointer<Float>
+) {
+  let c = g.channels
+  dx.update(repeating: 0, count: n * g.inputSize)
+  var grad = dy
+  for image in 0..<n {
+    let base = x + image * g.inputSize
+    let dbase = dx + image * g.inputSize
+    for oy in 0..<g.outputHeight {
+      let (y0, y1) = windowRange(oy, g.strideY, g.padTop, g.kernelHeight, g.inputHeight)
+      for ox in 0..<g.outputWidth {
+        let (x0, x1) = windowRange(ox, g.strideX, g.padLeft, g.kernelWidth, g.inputWidth)
+        for ci in 0..<c {
+          var best = (y0 * g.inputWidth + x0) * c + ci
+          for iy in y0..<y1 {
+            for ix in x0..<x1 {
+              let at = (iy * g.inputWidth + ix) * c + ci
+              if base[at] > base[best] { best = at }
+            }
+          }
+          dbase[best] += grad[ci]
+        }
+        grad += c
+      }
+    }
+  }
+}
+
+// MARK: - AveragePooling2D
+
+/// y [n, OH, OW, C] = mean over each window's real (unpadded) pixels of x [n, H, W, C].
+@inline(__always)
+public func averagePool2DForward(_ x: UnsafePointer<Float>, count n: Int, _ g: Window2D, output y: UnsafeMutablePointer<Float>) {
+  let c = g.channels
+  var out = y
+  for image in 0..<n {
+    let base = x + image * g.inputSize
+    for oy in 0..<g.outputHeight {
+      let (y0, y1) = windowRange(oy, g.strideY, g.padTop, g.kernelHeight, g.inputHeight)
+      for ox in 0..<g.outputWidth {
+        let (x0, x1) = windowRange(ox, g.strideX, g.padLeft, g.kernelWidth, g.inputWidth)
+        out.update(repeating: 0, count: c)
+        for iy in y0..<y1 {
+          for ix in x0..<x1 {
+            let pixel = base + (iy * g.inputWidth + ix) * c
+            for ci in 0..<c { out[ci] += pixel[ci] }
+          }
+        }
+        let scale = 1 / Float((y1 - y0) * (x1 - x0))
+        for ci in 0..<c { out[ci] *= scale }
+        out += c
+      }
+    }
+  }
+}
+
+/// dx [n, H, W, C] = dy spread evenly over each window's real pixels (overwrites dx).
+@inline(__always)
+public func averagePool2DBackward(_ dy: UnsafePointer<Float>, count n: Int, _ g: Window2D, dx: UnsafeMutablePointer<Float>) {
+  let c = g.channels
+  dx.update(repeating: 0, count: n * g.inputSize)
+  var grad = dy
+  for image in 0..<n {
+    let dbase = dx + image * g.inputSize
+    for oy in 0..<g.outputHeight {
+      let (y0, y1) = windowRange(oy, g.strideY, g.padTop, g.kernelHeight, g.inputHeight)
+      for ox in 0..<g.outputWidth {
+        let (x0, x1) = windowRange(ox, g.strideX, g.padLeft, g.kernelWidth, g.inputWidth)
+        let scale = 1 / Float((y1 - y0) * (x1 - x0))
+        for iy in y0..<y1 {
+          for ix in x0..<x1 {
+            let pixel = dbase + (iy * g.inputWidth + ix) * c
+            for ci in 0..<c { pixel[ci] += grad[ci] * scale }
+          }
+        }
+        grad += c
+      }
+    }
+  }
+}
+
+/// The input rows (or columns) [lo, hi) under output position `o`, clipped to the image.
+@inline(__always)
+func windowRange(_ o: Int, _ stride: Int, _ pad: Int, _ size: Int, _ limit: Int) -> (Int, Int) {
+  let start = o * stride - pad
+  return (max(start, 0), min(start + size, limit))
+}
+
+// MARK: - Global pooling
+
+/// y [n, C] = mean over the `pixels` positions of x [n, pixels, C].
+@inline(__always)
+public func globalAveragePoolForward(_ x: UnsafePointer<Float>, count n: Int, pixels: Int, channels c: Int, output y: UnsafeMutablePointer<Float>) {
+  let scale = 1 / Float(pixels)
+  for image in 0..<n {
+    let out = y + image * c
+    out.update(repeating: 0, count: c)
+    for p in 0..<pixels {
+      let pixel = x + (image * pixels + p) * c
+      for ci in 0..<c { out[ci] += pixel[ci] }
+    }
+    for ci in 0..<c { out[ci] *= scale }
+  }
+}
+
+/// dx [n, pixels, C] = dy [n, C] / pixels at every position (overwrites dx).
+@inline(__always)
+public func globalAveragePoolBackward(_ dy: UnsafePointer<Float>, count n: Int, pixels: Int, channels c: Int, dx: UnsafeMutablePointer<Float>) {
+  let scale = 1 / Float(pixels)
+  for image in 0..<n {
+    for p in 0..<pixels {
+      let pixel = dx + (image * pixels + p) * c
+      for ci in 0..<c { pixel[ci] = dy[image * c + ci] * scale }
+    }
+  }
+}
+
+/// y [n, C] = max over the `pixels` positions of x [n, pixels, C].
+@inline(__always)
+public func globalMaxPoolForward(_ x: UnsafePointer<Float>, count n: Int, pixels: Int, channels c: Int, output y: UnsafeMutablePointer<Float>) {
+  for image in 0..<n {
+    let out = y + image * c
+    out.update(from: x + image * pixels * c, count: c)
+    for p in 1..<max(pixels, 1) {
+      let pixel = x + (image * pixels + p) * c
+      for ci in 0..<c where pixel[ci] > out[ci] { out[ci] = pixel[ci] }
+    }
+  }
+}
+
+/// dx [n, pixels, C] = dy [n, C] at each channel's first maximum, zero elsewhere (overwrites dx).
+@inline(__always)
+public func globalMaxPoolBackward(
+  _ dy: UnsafePointer<Float>, input x: UnsafePointer<Float>, count n: Int, pixels: Int, channels c: Int, dx: UnsafeMutablePointer<Float>
+) {
+  dx.update(repeating: 0, count: n * pixels * c)
+  for image in 0..<n {
+    let base = x + image * pixels * c
+    for ci in 0..<c {
+      var best = ci
+      for p in 1..<max(pixels, 1) where base[p * c + ci] > base[best] { best = p * c + ci }
+      dx[image * pixels * c + best] = dy[image * c + ci]
+    }
+  }
+}
