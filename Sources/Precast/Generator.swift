@@ -88,22 +88,22 @@ extension Generator {
     let layers = plan.layers.enumerated().map { i, layer in layerContext(layer, index: i, offsets: offsets) }
     var inference: [[String: Any]] = []
     var training: [[String: Any]] = []
-    for layer in plan.layers {
+    for (index, layer) in plan.layers.enumerated() {
       switch layer.spec.declaration.kind {
       case .flatten, .reshape: continue
       case .dropout:
-        training.append(["fn": layer.fn, "input": layer.trainInput, "usesRandom": true])
+        training.append(["fn": layer.fn, "input": layer.trainInput, "usesRandom": true, "index": index])
       case .batchNormalization:
-        training.append(["fn": layer.fn + "Training", "input": layer.trainInput])
+        training.append(["fn": layer.fn + "Training", "input": layer.trainInput, "index": index])
         inference.append(["fn": layer.fn, "input": layer.inferInput])
       default:
-        training.append(["fn": layer.fn, "input": layer.trainInput])
+        training.append(["fn": layer.fn, "input": layer.trainInput, "index": index])
         inference.append(["fn": layer.fn, "input": layer.inferInput])
       }
     }
     let backward: [[String: Any]] = plan.backward.map { step in
       let layer = plan.layers[step.layer]
-      var call: [String: Any] = ["fn": layer.fn, "gradient": step.gradient]
+      var call: [String: Any] = ["fn": layer.fn, "gradient": step.gradient, "index": step.layer]
       if case .dropout = layer.spec.declaration.kind {} else { call["hasInput"] = true; call["input"] = layer.trainInput }
       if let dx = step.inputGradient {
         call["hasInputGradient"] = true
@@ -132,6 +132,7 @@ extension Generator {
       "inferenceCalls": inference, "trainingCalls": training, "backwardCalls": backward,
       "lossCall": plan.lossCall(training: true), "evaluateLossCall": plan.lossCall(training: false),
       "layerTable": Generator.layerTableRows(spec),
+      "gemmLayers": gemmLayers(plan), "lossBucket": plan.layers.count, "otherBucket": plan.layers.count + 1,
       "lossDescription": spec.lossFromLogits
         ? "\(spec.loss.rawValue), computed from the logits of the \(spec.outputActivation!.kerasName) output (as Keras does)"
         : spec.loss.rawValue,
@@ -139,6 +140,24 @@ extension Generator {
       "metricsDescription": spec.metrics.isEmpty ? "none" : spec.metrics.map(\.rawValue).joined(separator: ", ")
         + (spec.metrics.contains(.accuracy) ? " (as \(spec.accuracyKind.kerasName))" : ""),
     ]
+  }
+
+  /// `GemmLayer(…)` literals of the Dense and Conv2D layers, for the benchmark's per-part GFLOP/s.
+  func gemmLayers(_ plan: ModelPlan) -> [String] {
+    let withInputGradient = Set(plan.backward.filter { $0.inputGradient != nil }.map(\.layer))
+    return plan.layers.enumerated().compactMap { index, layer in
+      let spec = layer.spec
+      let (conv, rows, inputs, outputs, chunk): (Bool, Int, Int, Int, Int)
+      switch spec.declaration.kind {
+      case .dense(let units, _, _, _, _): (conv, rows, inputs, outputs, chunk) = (false, 1, spec.inputShape[0], units, 0)
+      case .conv2D(let filters, _, _, _, _, _, _, _):
+        let window = spec.window!
+        (conv, rows, inputs, outputs, chunk) = (true, window.outputPixels, window.patchSize, filters, layer.chunk)
+      default: return nil
+      }
+      return "GemmLayer(name: \"\(spec.name)\", isConvolution: \(conv), rowsPerSample: \(rows), inputs: \(inputs), "
+        + "outputs: \(outputs), chunk: \(chunk), inputGradient: \(withInputGradient.contains(index)))"
+    }
   }
 
   func fixedContext(_ plan: ModelPlan) -> [[String: Any]] {

@@ -159,30 +159,51 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     model.initializeParameters(seed: seed ?? 1)
     let trainer = Trainer(model: model, preprocessing: Preprocessing())
     _ = trainer.timeEpoch(dataset, batchSize: batch, seed: 1, limit: 20)  // warm-up
+    let probe = StepProbe(layers: info.layers.count)
+    model.probe = probe
     let epochSeconds = trainer.timeEpoch(dataset, batchSize: batch, seed: 2, limit: nil)
+    model.probe = nil
 
+    // OpenBLAS alone on exactly the GEMMs the epoch ran, per layer.
     let full = dataset.count / batch, tail = dataset.count % batch
-    var gemmSeconds = 0.0, flops = 0.0
-    print("GEMMs of one training step (batch \(batch)), OpenBLAS alone:")
-    for shape in info.trainingGemms(batch: batch) {
-      let t = measureSgemm(shape)
-      gemmSeconds += t * Double(full)
-      flops += shape.flops * Double(full)
-      print("  \(shape): \(formatFixed(shape.flops / t / 1e9, 1)) GFLOP/s")
-    }
-    if tail > 0 {
-      for shape in info.trainingGemms(batch: tail) {
-        gemmSeconds += measureSgemm(shape)
-        flops += shape.flops
+    func gemmCost(_ layer: GemmLayer) -> (seconds: Double, flops: Double) {
+      var seconds = 0.0, flops = 0.0
+      for (count, n) in [(full, batch), (1, tail)] where count > 0 && n > 0 {
+        for shape in layer.trainingGemms(batch: n) {
+          seconds += measureSgemm(shape) * Double(count)
+          flops += shape.flops * Double(count)
+        }
       }
+      return (seconds, flops)
     }
-    let (stepSeconds, updateSeconds) = trainer.timeStepParts(dataset, batchSize: batch)
-    let samplesPerSecond = Double(dataset.count) / epochSeconds
     print("BLAS: \(blasCoreName), \(blasThreads) thread(s)")
-    print("epoch: \(formatFixed(epochSeconds, 3)) s for \(dataset.count) samples (batch \(batch)) - \(formatFixed(samplesPerSecond, 0)) samples/s")
-    print("achieved: \(formatFixed(flops / epochSeconds / 1e9, 1)) GFLOP/s; OpenBLAS sgemm on the same shapes: \(formatFixed(flops / gemmSeconds / 1e9, 1)) GFLOP/s")
-    print("ratio to sgemm: \(formatFixed(100 * gemmSeconds / epochSeconds, 1))% (GEMM-only time \(formatFixed(gemmSeconds, 3)) s)")
-    print("per batch: forward+backward \(formatFixed(stepSeconds * 1e3, 3)) ms, optimizer update \(formatFixed(updateSeconds * 1e3, 3)) ms")
+    print("epoch: \(formatFixed(epochSeconds, 3)) s for \(dataset.count) samples (batch \(batch)) - \(formatFixed(Double(dataset.count) / epochSeconds, 0)) samples/s")
+    print("per layer, forward + backward over the epoch (GFLOP/s counts the GEMM work; sgemm = OpenBLAS alone on the same GEMMs):")
+    var parts: [Bool: (seconds: Double, flops: Double, gemmSeconds: Double)] = [:]
+    for (index, layer) in info.layers.enumerated() {
+      let seconds = probe.seconds[index]
+      var line = "  \(layer.name) (\(layer.className)): \(formatFixed(seconds, 3)) s"
+      if let gemm = info.gemmLayers.first(where: { $0.name == layer.name }) {
+        let cost = gemmCost(gemm)
+        line += " - \(formatFixed(cost.flops / seconds / 1e9, 1)) GFLOP/s (sgemm \(formatFixed(cost.flops / cost.seconds / 1e9, 1)))"
+        let part = parts[gemm.isConvolution] ?? (0, 0, 0)
+        parts[gemm.isConvolution] = (part.seconds + seconds, part.flops + cost.flops, part.gemmSeconds + cost.seconds)
+      }
+      if seconds > 0 { print(line) }
+    }
+    let stepSeconds = probe.seconds.reduce(0, +)
+    print("  loss: \(formatFixed(probe.seconds[info.layers.count], 3)) s; gradient zeroing: \(formatFixed(probe.seconds[info.layers.count + 1], 3)) s; "
+      + "optimizer and batching: \(formatFixed(epochSeconds - stepSeconds, 3)) s")
+    var gemmSeconds = 0.0, flops = 0.0
+    for (isConvolution, part) in parts.sorted(by: { $0.key && !$1.key }) {
+      print("\(isConvolution ? "conv" : "dense") part: \(formatFixed(part.seconds, 3)) s, \(formatFixed(part.flops / part.seconds / 1e9, 1)) GFLOP/s achieved; "
+        + "OpenBLAS sgemm on its GEMMs: \(formatFixed(part.flops / part.gemmSeconds / 1e9, 1)) GFLOP/s")
+      gemmSeconds += part.gemmSeconds
+      flops += part.flops
+    }
+    print("whole epoch: \(formatFixed(flops / epochSeconds / 1e9, 1)) GFLOP/s; ratio to sgemm: \(formatFixed(100 * gemmSeconds / epochSeconds, 1))% (GEMM-only time \(formatFixed(gemmSeconds, 3)) s)")
+    let (step, update) = trainer.timeStepParts(dataset, batchSize: batch)
+    print("per batch: forward+backward \(formatFixed(step * 1e3, 3)) ms, optimizer update \(formatFixed(update * 1e3, 3)) ms")
   }
 }
 

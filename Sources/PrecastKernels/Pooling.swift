@@ -20,10 +20,7 @@ public func maxPool2DForward(_ x: UnsafePointer<Float>, count n: Int, _ g: Windo
         let (x0, x1) = windowRange(ox, g.strideX, g.padLeft, g.kernelWidth, g.inputWidth)
         out.update(from: base + (y0 * g.inputWidth + x0) * c, count: c)
         for iy in y0..<y1 {
-          for ix in x0..<x1 {
-            let pixel = base + (iy * g.inputWidth + ix) * c
-            for ci in 0..<c where pixel[ci] > out[ci] { out[ci] = pixel[ci] }
-          }
+          for ix in x0..<x1 { maxInPlace(out, base + (iy * g.inputWidth + ix) * c, count: c) }
         }
         out += c
       }
@@ -31,14 +28,17 @@ public func maxPool2DForward(_ x: UnsafePointer<Float>, count n: Int, _ g: Windo
   }
 }
 
-/// dx [n, H, W, C] = dy routed to each window's maximum of x (overwrites dx).
+/// dx [n, H, W, C] = dy routed to each window's first maximum (overwrites dx). `y` is the forward output:
+/// a pixel takes the gradient where it equals its window's maximum and no earlier pixel did.
 @inline(__always)
 public func maxPool2DBackward(
-  _ dy: UnsafePointer<Float>, input x: UnsafePointer<Float>, count n: Int, _ g: Window2D, dx: UnsafeMutablePointer<Float>
+  _ dy: UnsafePointer<Float>, input x: UnsafePointer<Float>, output y: UnsafePointer<Float>, count n: Int, _ g: Window2D,
+  dx: UnsafeMutablePointer<Float>
 ) {
   let c = g.channels
   dx.update(repeating: 0, count: n * g.inputSize)
-  var grad = dy
+  var taken = [Bool](repeating: false, count: c)
+  var at = 0  // output pixel index × c
   for image in 0..<n {
     let base = x + image * g.inputSize
     let dbase = dx + image * g.inputSize
@@ -46,19 +46,52 @@ public func maxPool2DBackward(
       let (y0, y1) = windowRange(oy, g.strideY, g.padTop, g.kernelHeight, g.inputHeight)
       for ox in 0..<g.outputWidth {
         let (x0, x1) = windowRange(ox, g.strideX, g.padLeft, g.kernelWidth, g.inputWidth)
-        for ci in 0..<c {
-          var best = (y0 * g.inputWidth + x0) * c + ci
+        let maxima = y + at, grad = dy + at
+        if c % 8 == 0 {
+          var v = 0
+          while v < c {
+            var free = SIMDMask<SIMD8<Int32>>(repeating: true)
+            let best = load8(maxima + v), g8 = load8(grad + v)
+            for iy in y0..<y1 {
+              for ix in x0..<x1 {
+                let offset = (iy * g.inputWidth + ix) * c + v
+                let hit = (load8(base + offset) .== best) .& free
+                free = free .& .!hit
+                store8(load8(dbase + offset) + SIMD8<Float>(repeating: 0).replacing(with: g8, where: hit), dbase + offset)
+              }
+            }
+            v += 8
+          }
+        } else {
+          for ci in 0..<c { taken[ci] = false }
           for iy in y0..<y1 {
             for ix in x0..<x1 {
-              let at = (iy * g.inputWidth + ix) * c + ci
-              if base[at] > base[best] { best = at }
+              let offset = (iy * g.inputWidth + ix) * c
+              for ci in 0..<c where !taken[ci] && base[offset + ci] == maxima[ci] {
+                taken[ci] = true
+                dbase[offset + ci] += grad[ci]
+              }
             }
           }
-          dbase[best] += grad[ci]
         }
-        grad += c
+        at += c
       }
     }
+  }
+}
+
+/// a = max(a, b) element-wise, 8 lanes at a time.
+@inline(__always)
+func maxInPlace(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, count: Int) {
+  var i = 0
+  while i + 8 <= count {
+    let x = load8(a + i), y = load8(b + i)
+    store8(x.replacing(with: y, where: y .> x), a + i)
+    i += 8
+  }
+  while i < count {
+    if b[i] > a[i] { a[i] = b[i] }
+    i += 1
   }
 }
 

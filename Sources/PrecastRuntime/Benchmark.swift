@@ -8,22 +8,65 @@ public struct GemmShape: Sendable, CustomStringConvertible {
   public var description: String { "\(m)×\(n)×\(k)\(transA ? " Aᵀ" : "")\(transB ? " Bᵀ" : "")" }
 }
 
-extension ModelInfo {
-  /// The GEMMs of one training step on a batch of `n`: per Dense layer the forward x·K, the kernel
-  /// gradient xᵀ·dz and (except for the first weighted layer) the input gradient dz·Kᵀ.
+/// A layer whose work is GEMMs, as the benchmark sees it: Dense is [n, inputs]·[inputs, outputs]; Conv2D is
+/// [n·pixels, patch]·[patch, filters], `chunk` images per GEMM (0: the whole batch).
+public struct GemmLayer: Sendable {
+  public var name: String
+  public var isConvolution: Bool
+  /// Rows per sample (output pixels for Conv2D, 1 for Dense), the GEMM's K and N.
+  public var rowsPerSample: Int
+  public var inputs: Int
+  public var outputs: Int
+  public var chunk: Int
+  /// Whether the backward pass computes the input gradient (not for the first weighted layer).
+  public var inputGradient: Bool
+
+  public init(name: String, isConvolution: Bool, rowsPerSample: Int, inputs: Int, outputs: Int, chunk: Int, inputGradient: Bool) {
+    self.name = name
+    self.isConvolution = isConvolution
+    self.rowsPerSample = rowsPerSample
+    self.inputs = inputs
+    self.outputs = outputs
+    self.chunk = chunk
+    self.inputGradient = inputGradient
+  }
+
+  /// The GEMMs of one training step on `n` samples: forward, kernel gradient, input gradient.
   public func trainingGemms(batch n: Int) -> [GemmShape] {
     var shapes: [GemmShape] = []
-    var first = true
-    for layer in layers where layer.className == "Dense" {
-      guard let kernel = layer.weights.first, kernel.shape.count == 2 else { continue }
-      let (inputs, outputs) = (kernel.shape[0], kernel.shape[1])
-      shapes.append(GemmShape(m: n, n: outputs, k: inputs, transA: false, transB: false))
-      shapes.append(GemmShape(m: inputs, n: outputs, k: n, transA: true, transB: false))
-      if !first { shapes.append(GemmShape(m: n, n: inputs, k: outputs, transA: false, transB: true)) }
-      first = false
+    var left = n
+    while left > 0 {
+      let images = chunk > 0 ? min(chunk, left) : left
+      let rows = images * rowsPerSample
+      shapes.append(GemmShape(m: rows, n: outputs, k: inputs, transA: false, transB: false))
+      shapes.append(GemmShape(m: inputs, n: outputs, k: rows, transA: true, transB: false))
+      if inputGradient { shapes.append(GemmShape(m: rows, n: inputs, k: outputs, transA: false, transB: true)) }
+      left -= images
     }
     return shapes
   }
+}
+
+/// Per-layer wall time of training steps: the generated `trainStep` calls `lap(i)` after each layer's
+/// forward and backward call when a probe is attached (`--benchmark`); otherwise it costs one nil check.
+public final class StepProbe {
+  /// Seconds per layer index; index `layers.count` collects the loss, `layers.count + 1` the rest.
+  public private(set) var seconds: [Double]
+  private var last = 0.0
+
+  public init(layers: Int) { seconds = Array(repeating: 0, count: layers + 2) }
+
+  /// Starts timing a step.
+  public func start() { last = now() }
+
+  /// Adds the time since the previous lap to `bucket`.
+  public func lap(_ bucket: Int) {
+    let t = now()
+    seconds[bucket] += t - last
+    last = t
+  }
+
+  public func reset() { seconds = Array(repeating: 0, count: seconds.count) }
 }
 
 /// Seconds per call of `shape` on OpenBLAS (median of 9 samples of ≥ 20 ms each).

@@ -60,12 +60,15 @@ public struct ModelInfo: Sendable {
   public var defaults: TrainingDefaults
   /// `model.to_json()` of the equivalent Keras model, stored as `model_config` in legacy .h5 files.
   public var kerasModelConfig: String
+  /// The layers whose work is GEMMs (Dense, Conv2D), for the benchmark.
+  public var gemmLayers: [GemmLayer]
 
   public init(
     name: String, inputShape: [Int], outputSize: Int, layers: [LayerInfo], weights: [WeightSlot],
     parameterCount: Int, loss: Loss, metrics: [Metric], accuracyKind: AccuracyKind,
-    optimizer: OptimizerConfig, defaults: TrainingDefaults, kerasModelConfig: String
+    optimizer: OptimizerConfig, defaults: TrainingDefaults, kerasModelConfig: String, gemmLayers: [GemmLayer] = []
   ) {
+    self.gemmLayers = gemmLayers
     self.name = name
     self.inputShape = inputShape
     self.outputSize = outputSize
@@ -108,4 +111,6 @@ public protocol CompiledModel: AnyObject {
   func evaluate(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double
   /// The output buffer [maxBatch, outputSize] of the last pass.
   var output: UnsafePointer<Float> { get }
+  /// When set, `trainStep` records each layer's time (forward and backward) in it.
+  var probe: StepProbe? { get set }
 }
