@@ -18,7 +18,7 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
 
   @Option(help: "Weights file (Precast- or Keras-written: .h5, .weights.h5, tf-keras .h5).")
   var weights: String
-  @Argument(help: "Input files (.csv, .npy, .idx, .gz); none or '-' reads CSV from stdin.")
+  @Argument(help: "Input files (.csv, .npy, .idx, .gz, .pgm/.ppm images, CIFAR-10 .bin); none or '-' reads CSV from stdin.")
   var inputs: [String] = []
   @Flag(help: "Print the class index (threshold 0.5 for one sigmoid unit, argmax otherwise).")
   var classes = false
@@ -76,6 +76,14 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
       }
     } catch {
       throw PrecastError("\(error)")
+    }
+    if source.hasSuffix(".pgm") || source.hasSuffix(".ppm") || source.hasSuffix(".pnm") {
+      let image = Array(raw.shape.dropFirst())
+      let expected = Augmentation.imageShape(info.inputShape).map { [$0.height, $0.width, $0.channels] } ?? info.inputShape
+      guard image == expected else {
+        let show = { (s: [Int]) in s.map(String.init).joined(separator: "×") }
+        throw PrecastError("\(source): the image is \(show(image)) (height×width×channels), the model expects \(show(expected))")
+      }
     }
     if targetsIncluded, raw.shape.count == 2, raw.shape[1] > info.inputSize {
       return raw.columns(0..<info.inputSize)

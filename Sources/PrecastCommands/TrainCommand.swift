@@ -44,6 +44,19 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   @Option(help: "Start from these weights (any Keras weights file) instead of initializing.")
   var weights: String?
 
+  @Option(help: "Augmentation: random rotation in degrees, ±range (Keras rotation_range).")
+  var rotationRange: Double = 0
+  @Option(help: "Augmentation: random horizontal shift, ± this fraction of the width (width_shift_range).")
+  var widthShiftRange: Double = 0
+  @Option(help: "Augmentation: random vertical shift, ± this fraction of the height (height_shift_range).")
+  var heightShiftRange: Double = 0
+  @Option(help: "Augmentation: random zoom in [1 - z, 1 + z] per axis (zoom_range).")
+  var zoomRange: Double = 0
+  @Flag(help: "Augmentation: flip half of the images left to right (horizontal_flip).")
+  var horizontalFlip = false
+  @Option(help: "Write a 3×3 grid of augmented training images to this .pgm/.ppm file and exit.")
+  var augmentPreview: String?
+
   @Option(help: "Weights file written after every epoch (default: <model>.h5).")
   var output: String?
   @Option(help: "h5 (model.save layout with model_config) or weights.h5 (Keras 3 save_weights); default from --output's name.")
@@ -69,6 +82,14 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if data == nil && !benchmark { throw ValidationError("--data is required") }
     if validationData != nil && validationSplit != nil { throw ValidationError("use either --validation-data or --validation-split") }
     if labels != nil && data == nil { throw ValidationError("--labels needs --data") }
+    if rotationRange < 0 || rotationRange > 180 { throw ValidationError("--rotation-range must be in [0, 180] degrees") }
+    for (name, value) in [("--width-shift-range", widthShiftRange), ("--height-shift-range", heightShiftRange), ("--zoom-range", zoomRange)]
+    where value < 0 || value >= 1 {
+      throw ValidationError("\(name) must be in [0, 1)")
+    }
+    if !augmentation.isIdentity || augmentPreview != nil, Augmentation.imageShape(Model.info.inputShape) == nil {
+      throw ValidationError("augmentation needs image inputs ([height, width] or [height, width, channels]); this model's input is \(Model.info.inputShape)")
+    }
   }
 
   public func run() throws {
@@ -81,6 +102,12 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       printError("error: \(error.message)")
       throw ExitCode.failure
     }
+  }
+
+  private var augmentation: Augmentation {
+    Augmentation(
+      rotationRange: rotationRange, widthShiftRange: widthShiftRange, heightShiftRange: heightShiftRange,
+      zoomRange: zoomRange, horizontalFlip: horizontalFlip)
   }
 
   // MARK: - Training
@@ -117,14 +144,23 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     validation.map { v in var v = v; preprocessing.apply(to: &v.x); validation = v }
     if var t = test { preprocessing.apply(to: &t.x); test = t }
 
+    let trainer = Trainer(model: model, preprocessing: preprocessing)
+    if let augmentPreview {
+      let (h, w, c) = Augmentation.imageShape(info.inputShape)!
+      let images = trainer.augmentedSamples(all, count: 9, augmentation: augmentation, seed: seed)
+      try writeImageGrid(images, height: h, width: w, channels: c, columns: 3, to: augmentPreview)
+      print("Wrote \(images.count) augmented samples (\(augmentation.isIdentity ? "no augmentation" : augmentation.summary)) to \(augmentPreview)")
+      return
+    }
     if verbose > 0 {
       let valText = validation.map { ", validate on \($0.count)" } ?? ""
       print("Train on \(all.count) samples\(valText) - \(info.parameterCount) parameters - seed \(seed) - BLAS \(blasCoreName) × \(blasThreads)")
+      if !augmentation.isIdentity { print("Augmentation: \(augmentation.summary)") }
     }
-    let trainer = Trainer(model: model, preprocessing: preprocessing)
-    let options = FitOptions(
+    var options = FitOptions(
       epochs: epochs ?? info.defaults.epochs, batchSize: batch, seed: seed, verbose: verbose,
       outputPath: outputPath, format: fileFormat, historyPath: history ?? historyPath(for: outputPath))
+    options.augmentation = augmentation
     let outcome = try trainer.fit(all, validation: validation, options: options)
     if case .interrupted = outcome { return }
     if verbose > 0 { print("Saved weights to \(outputPath) (\(fileFormat == .legacyModel ? "Keras .h5 with model_config" : "Keras 3 .weights.h5"))") }

@@ -3,7 +3,7 @@
 // MARK: - Loader
 
 /// Loads any supported file by extension: `.csv`/`.txt` → CSV, `.npy` → NPY,
-/// `.idx`/`.gz`/`-ubyte`/`idx1`/`idx3` names → IDX.
+/// `.idx`/`.gz`/`-ubyte`/`idx1`/`idx3` names → IDX, `.pgm`/`.ppm` → one image, `.bin` → CIFAR-10 records.
 ///
 /// CSV files may have a header line (it is skipped). `NAME.csv.gz`, `NAME.txt.gz` and `NAME.npy.gz`
 /// are decompressed and read as CSV or NPY; other `.gz` files are read as IDX.
@@ -17,11 +17,13 @@ public enum DataLoader {
     case .idx: return try IDXReader.read(path: path)
     case .gzipCSV: return try CSVReader.parse(decompressed(path), name: path, allowHeader: true)
     case .gzipNPY: return try NPYReader.parse(decompressed(path), name: path)
+    case .image: return try NetpbmReader.read(path: path)
+    case .cifar: return try CIFARReader.read(path: path)
     case nil:
       throw DataError(
         file: path,
         "unsupported file type '\(fileExtension(baseName(path)))' "
-          + "(supported: .csv, .txt, .npy, .idx, .gz, and IDX names ending in -ubyte or containing idx1/idx3)")
+          + "(supported: .csv, .txt, .npy, .idx, .gz, .pgm, .ppm, CIFAR-10 .bin, and IDX names ending in -ubyte or containing idx1/idx3)")
     }
   }
 
@@ -29,7 +31,7 @@ public enum DataLoader {
 
   /// The file formats ``load(path:)`` recognises.
   enum Format: Equatable {
-    case csv, npy, idx, gzipCSV, gzipNPY
+    case csv, npy, idx, gzipCSV, gzipNPY, image, cifar
   }
 
   /// The format selected by the file name of `path`, or `nil` if it is not recognised.
@@ -47,6 +49,8 @@ public enum DataLoader {
     case ".csv", ".txt": return .csv
     case ".npy": return .npy
     case ".idx": return .idx
+    case ".pgm", ".ppm", ".pnm": return .image
+    case ".bin": return .cifar
     default: break
     }
     if name.hasSuffix("-ubyte") || name.contains("idx1") || name.contains("idx3") { return .idx }

@@ -58,11 +58,16 @@ public func wallClockSeed() -> UInt64 {
 
 /// Writes `text` to `path` atomically: a temporary file beside it, then rename(2).
 public func writeTextFileAtomically(_ text: String, to path: String) throws(PrecastError) {
+  try writeBinaryFileAtomically(Array(text.utf8), to: path)
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, then rename(2).
+public func writeBinaryFileAtomically(_ bytes: [UInt8], to path: String) throws(PrecastError) {
   let temp = "\(path).tmp\(getpid())"
   guard let file = fopen(temp, "w") else {
     throw PrecastError("\(path): cannot write (\(String(cString: strerror(errno))))")
   }
-  let ok = text.withCString { fputs($0, file) } >= 0
+  let ok = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) } == bytes.count
   let closed = fclose(file) == 0
   guard ok, closed, rename(temp, path) == 0 else {
     unlink(temp)

@@ -13,6 +13,8 @@ public struct FitOptions: Sendable {
   public var format: KerasWeightFormat
   /// CSV of every epoch's logs (Keras CSVLogger layout), or nil.
   public var historyPath: String?
+  /// Random image transforms applied to every training batch (never to validation data).
+  public var augmentation = Augmentation()
 
   public init(epochs: Int, batchSize: Int, seed: UInt64, verbose: Int, outputPath: String, format: KerasWeightFormat, historyPath: String?) {
     self.epochs = epochs
@@ -88,6 +90,7 @@ public final class Trainer<Model: CompiledModel> {
         let lo = batch * options.batchSize
         let n = min(options.batchSize, train.count - lo)
         gather(train, order[lo..<(lo + n)])
+        if !options.augmentation.isIdentity { augment(count: n, options.augmentation, rng: &rng) }
         let loss = model.trainStep(batchX, targets: batchY, count: n, rng: &rng)
         guard loss.isFinite else {
           if showBar { writeOut("\n") }
@@ -187,6 +190,29 @@ public final class Trainer<Model: CompiledModel> {
         }
       }
     }
+  }
+
+  /// Replaces each of the first `n` images in the batch with a randomly transformed copy.
+  private func augment(count n: Int, _ augmentation: Augmentation, rng: inout Random) {
+    guard let (h, w, c) = Augmentation.imageShape(Model.info.inputShape) else { return }
+    let size = Model.info.inputSize
+    let image = UnsafeMutablePointer<Float>.allocate(capacity: size)
+    defer { image.deallocate() }
+    for i in 0..<n {
+      let sample = batchX + i * size
+      image.update(from: sample, count: size)
+      augmentation.apply(image, into: sample, height: h, width: w, channels: c, rng: &rng)
+    }
+  }
+
+  /// The first `count` samples of `data`, augmented, for a preview grid.
+  public func augmentedSamples(_ data: Dataset, count: Int, augmentation: Augmentation, seed: UInt64) -> [[Float]] {
+    let n = min(count, data.count, model.maxBatch)
+    copyRows(data, 0..<n)
+    var rng = Random(seed: seed)
+    augment(count: n, augmentation, rng: &rng)
+    let size = Model.info.inputSize
+    return (0..<n).map { Array(UnsafeBufferPointer(start: batchX + $0 * size, count: size)) }
   }
 
   private func copyRows(_ data: Dataset, _ range: Range<Int>) {
