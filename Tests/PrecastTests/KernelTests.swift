@@ -81,3 +81,71 @@ final class KernelTests: XCTestCase {
     XCTAssertEqual(variance, Double(limit * limit) / 3, accuracy: 2e-4)
   }
 }
+
+// MARK: - Convolution and augmentation
+
+final class ConvolutionKernelTests: XCTestCase {
+  /// The im2col + sgemm path equals a direct convolution for odd/even kernels, strides and both paddings.
+  func testIm2colMatchesDirectConvolution() {
+    var rng = Random(seed: 4)
+    for (h, w, c, kh, kw, s, same, filters, batch) in [
+      (7, 6, 2, 3, 3, 1, false, 4, 3), (7, 6, 2, 3, 3, 1, true, 4, 3), (8, 8, 3, 2, 2, 2, true, 5, 2),
+      (9, 7, 1, 4, 3, 2, true, 8, 2), (5, 5, 4, 1, 1, 1, false, 3, 2), (6, 5, 3, 3, 2, 3, false, 2, 5),
+    ] {
+      let rows = convolutionOutput(input: h, kernel: kh, stride: s, same: same)
+      let cols = convolutionOutput(input: w, kernel: kw, stride: s, same: same)
+      let g = Window2D(
+        inputHeight: h, inputWidth: w, channels: c, kernelHeight: kh, kernelWidth: kw, strideY: s, strideX: s,
+        padTop: rows.padBefore, padLeft: cols.padBefore, outputHeight: rows.size, outputWidth: cols.size)
+      let x = (0..<(batch * g.inputSize)).map { _ in Float(rng.nextNormal()) }
+      let kernel = (0..<(g.patchSize * filters)).map { _ in Float(rng.nextNormal()) }
+      let expected = conv2DForwardNaive(x, count: batch, g, filters: filters, kernel: kernel, bias: nil)
+      var got = [Float](repeating: 0, count: expected.count)
+      var columns = [Float](repeating: 0, count: 2 * g.outputPixels * g.patchSize)
+      x.withUnsafeBufferPointer { xs in
+        kernel.withUnsafeBufferPointer { ks in
+          conv2DForward(xs.baseAddress!, count: batch, g, filters: filters, kernel: ks.baseAddress!, columns: &columns, chunk: 2, output: &got)
+        }
+      }
+      XCTAssertLessThanOrEqual(maxAbsDifference(got, expected), 1e-4, "\(h)×\(w)×\(c), kernel \(kh)×\(kw), stride \(s), same \(same)")
+    }
+  }
+
+  /// Keras's "same" rule: ⌈in/stride⌉ outputs, the odd padding pixel after (TensorFlow's convention).
+  func testSamePaddingRule() {
+    XCTAssertEqual(convolutionOutput(input: 28, kernel: 3, stride: 1, same: true).size, 28)
+    XCTAssertEqual(convolutionOutput(input: 28, kernel: 3, stride: 1, same: true).padBefore, 1)
+    XCTAssertEqual(convolutionOutput(input: 28, kernel: 2, stride: 1, same: true).padBefore, 0)  // 1 pixel, after
+    XCTAssertEqual(convolutionOutput(input: 7, kernel: 3, stride: 2, same: true).size, 4)
+    XCTAssertEqual(convolutionOutput(input: 8, kernel: 4, stride: 2, same: true).padBefore, 1)  // total 2
+    XCTAssertEqual(convolutionOutput(input: 28, kernel: 3, stride: 1, same: false).size, 26)
+    XCTAssertEqual(convolutionOutput(input: 27, kernel: 2, stride: 2, same: false).size, 13)
+  }
+
+  /// No ranges: the image is unchanged; flip only: an exact mirror; same seed: same result.
+  func testAugmentationIdentityFlipAndDeterminism() {
+    let (h, w) = (4, 5)
+    let image = (0..<(h * w)).map(Float.init)
+    var out = [Float](repeating: 0, count: image.count)
+    var rng = Random(seed: 1)
+    Augmentation(rotationRange: 0).apply(image, into: &out, height: h, width: w, channels: 1, rng: &rng)
+    XCTAssertEqual(out, image)
+    var flipped = false
+    for _ in 0..<8 {
+      Augmentation(horizontalFlip: true).apply(image, into: &out, height: h, width: w, channels: 1, rng: &rng)
+      if out != image {
+        flipped = true
+        for r in 0..<h { XCTAssertEqual(Array(out[(r * w)..<(r * w + w)]), Array(image[(r * w)..<(r * w + w)].reversed())) }
+      }
+    }
+    XCTAssertTrue(flipped, "8 draws never flipped")
+    let strong = Augmentation(rotationRange: 30, widthShiftRange: 0.2, heightShiftRange: 0.2, zoomRange: 0.2)
+    var a = [Float](repeating: 0, count: image.count), b = a
+    var r1 = Random(seed: 9), r2 = Random(seed: 9)
+    strong.apply(image, into: &a, height: h, width: w, channels: 1, rng: &r1)
+    strong.apply(image, into: &b, height: h, width: w, channels: 1, rng: &r2)
+    XCTAssertEqual(a, b)
+    XCTAssertNotEqual(a, image)
+    XCTAssertTrue(a.allSatisfy { (0...19).contains($0) }, "bilinear + nearest fill stays within the input's range")
+  }
+}

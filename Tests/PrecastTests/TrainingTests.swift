@@ -1,5 +1,6 @@
 // TrainingTests.swift: the fit loop reaches the tutorial's accuracy on Pima and stops cleanly on NaN.
 import BostonModel
+import CifarCnnModel
 import Foundation
 import PimaModel
 import PrecastRuntime
@@ -67,5 +68,44 @@ final class TrainingTests: XCTestCase {
     XCTAssertThrowsError(try Dataset.load(features: repositoryRoot + "/Examples/data/boston-housing.csv", labels: nil, info: Pima.info)) { error in
       XCTAssertTrue("\(error)".contains("rows have 14 columns; the model expects 8 features followed by 1 target column(s)"), "\(error)")
     }
+  }
+
+  /// cifar-cnn (32×32×3) learns a synthetic 10-class task read from CIFAR-10's binary record format:
+  /// each image is noise plus a bright 8×8 square whose position is the class.
+  func testCifarCNNLearnsSyntheticImagesFromCIFARBinaryFile() throws {
+    var rng = Random(seed: 5)
+    var bytes: [UInt8] = []
+    let count = 320
+    for i in 0..<count {
+      let label = i % 10
+      let (top, left) = ((label / 5) * 14 + 4, (label % 5) * 6 + 1)
+      bytes.append(UInt8(label))
+      for channel in 0..<3 {
+        for p in 0..<1024 {
+          let (r, c) = (p / 32, p % 32)
+          let inside = (top..<(top + 8)).contains(r) && (left..<(left + 6)).contains(c)
+          bytes.append(UInt8(min(255, Int(rng.next() % 100) + (inside ? 120 + channel * 20 : 0))))
+        }
+      }
+    }
+    let path = NSTemporaryDirectory() + "synthetic-cifar.bin"
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    var data = try Dataset.load(features: path, labels: nil, info: CifarCnn.info)
+    XCTAssertEqual(data.x.shape, [count, 3072])
+    XCTAssertEqual(data.y.values.prefix(3), [0, 1, 2])
+    Preprocessing(inputScale: 1 / 255).apply(to: &data.x)
+    let (train, validation) = data.splitValidation(0.25)
+    let model = CifarCnn(maxBatch: 32)
+    model.initializeParameters(seed: 2)
+    let trainer = Trainer(model: model, preprocessing: Preprocessing(inputScale: 1 / 255))
+    let output = NSTemporaryDirectory() + "synthetic-cifar.weights.h5"
+    _ = try trainer.fit(
+      train, validation: validation,
+      options: FitOptions(epochs: 6, batchSize: 32, seed: 1, verbose: 0, outputPath: output, format: .kerasWeights, historyPath: nil))
+    let logs = trainer.evaluate(validation!, batchSize: 32)
+    print("cifar-cnn on synthetic CIFAR-format data, held-out: \(logs.formatted)")
+    XCTAssertGreaterThanOrEqual(try XCTUnwrap(logs["accuracy"]), 0.6, "chance is 0.1")
+    try? FileManager.default.removeItem(atPath: path)
+    try? FileManager.default.removeItem(atPath: output)
   }
 }
