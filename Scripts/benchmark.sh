@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# benchmark.sh: fashion-mlp speed: epoch time, samples/s, GFLOP/s vs OpenBLAS sgemm, batch-1 latency, binary size, start-up.
+# benchmark.sh: fashion-mlp and fashion-cnn speed: epoch time, samples/s, GFLOP/s vs OpenBLAS sgemm, latency, memory, binary size, start-up.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data=/usr/share/datasets/fashion-mnist
@@ -25,4 +25,22 @@ if command -v hyperfine >/dev/null; then
     ".build/release/fashion-mlp-infer --weights $tmp/w.h5 $tmp/one.csv" >/dev/null
   echo "start to first prediction (process start, load 2.7 MB of weights, predict one CSV row, exit):"
   tail -1 "$tmp/startup.md"
+fi
+
+echo "== fashion-cnn (Conv2D 32 3×3 → MaxPool → Dense 128 → Dense 10)"
+cd "$repo/Generated/fashion-cnn"
+swift build -c release >/dev/null
+.build/release/fashion-cnn-train --benchmark --normalize \
+  --data $data/train-images-idx3-ubyte.gz --labels $data/train-labels-idx1-ubyte.gz
+/usr/bin/time -f "peak memory of a 1-epoch training run (max RSS): %M KB, wall %e s" \
+  .build/release/fashion-cnn-train --normalize --epochs 1 --seed 1 --verbose 0 --output "$tmp/cnn.h5" \
+  --data $data/train-images-idx3-ubyte.gz --labels $data/train-labels-idx1-ubyte.gz
+.build/release/fashion-cnn-infer --weights "$tmp/cnn.h5" --benchmark
+.build/release/fashion-cnn-infer --weights "$tmp/cnn.h5" --benchmark --threads 1 | sed 's/^/threads=1: /'
+if grep -q avx2 /proc/cpuinfo; then
+  echo "== fashion-cnn built for AVX2 (swift build -c release -Xswiftc -target-cpu -Xswiftc haswell)"
+  swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --build-path .build-avx2 >/dev/null
+  .build-avx2/release/fashion-cnn-train --benchmark --normalize \
+    --data $data/train-images-idx3-ubyte.gz --labels $data/train-labels-idx1-ubyte.gz | grep -E "^epoch|part:|ratio"
+  .build-avx2/release/fashion-cnn-infer --weights "$tmp/cnn.h5" --benchmark --threads 1 | sed 's/^/threads=1: /'
 fi

@@ -62,6 +62,46 @@ else
   bad "Ctrl-C (exit $status): $(tail -2 "$tmp/int.log")"
 fi
 
+# Images: fashion-cnn trained on Fashion-MNIST (the tutorial's 3 epochs), one picture file, augmentation.
+fashion=/usr/share/datasets/fashion-mnist
+cd "$repo/Generated/fashion-cnn" && swift build -c release >/dev/null 2>&1 || bad "building Generated/fashion-cnn"
+ctrain=".build/release/fashion-cnn-train"; cinfer=".build/release/fashion-cnn-infer"
+$ctrain --data $fashion/train-images-idx3-ubyte.gz --labels $fashion/train-labels-idx1-ubyte.gz \
+  --test-data $fashion/t10k-images-idx3-ubyte.gz --test-labels $fashion/t10k-labels-idx1-ubyte.gz \
+  --normalize --seed 1 --verbose 2 --output "$tmp/cnn.h5" >"$tmp/cnn.log" 2>&1
+accuracy=$(sed -n 's/^Test (10000 samples): .*accuracy: \([0-9.]*\)$/\1/p' "$tmp/cnn.log")
+if [ -n "$accuracy" ] && awk "BEGIN{exit !($accuracy >= 0.89)}"; then
+  ok "fashion-cnn, 3 epochs: test accuracy $accuracy ($(grep -o 'Epoch 3/3 - [0-9.]*s' "$tmp/cnn.log"))"
+else
+  bad "fashion-cnn accuracy '$accuracy': $(tail -2 "$tmp/cnn.log")"
+fi
+python3 - "$fashion/t10k-images-idx3-ubyte.gz" "$tmp" <<'PY'
+import gzip, sys
+pixels = gzip.open(sys.argv[1]).read()[16:16 + 784]
+open(sys.argv[2] + "/boot.pgm", "wb").write(b"P5\n# first test image\n28 28\n255\n" + pixels)
+open(sys.argv[2] + "/wide.pgm", "wb").write(b"P5\n32 28\n255\n" + bytes(32 * 28))
+open(sys.argv[2] + "/cut.pgm", "wb").write(b"P5\n28 28\n255\n" + pixels[:100])
+PY
+[ "$($cinfer --weights "$tmp/cnn.h5" --classes "$tmp/boot.pgm")" = "9" ] && ok "infer classifies one PGM picture (ankle boot = 9)" || bad "PGM inference: $($cinfer --weights "$tmp/cnn.h5" --classes "$tmp/boot.pgm" 2>&1)"
+expect_error "wrong image size" "wide.pgm: the image is 28×32×1 .*expects 28×28×1" $cinfer --weights "$tmp/cnn.h5" "$tmp/wide.pgm"
+expect_error "truncated PGM" "cut.pgm: truncated data" $cinfer --weights "$tmp/cnn.h5" "$tmp/cut.pgm"
+expect_error "weights of another architecture (conv)" "layer 'conv2d'|has 2 layers|conv2d" $cinfer --weights "$repo/Tests/Fixtures/keras/mlp.h5" "$tmp/boot.pgm"
+aug=(--rotation-range 10 --width-shift-range 0.1 --height-shift-range 0.1 --zoom-range 0.1 --horizontal-flip)
+if $ctrain --data $fashion/t10k-images-idx3-ubyte.gz --labels $fashion/t10k-labels-idx1-ubyte.gz --normalize --seed 1 "${aug[@]}" \
+     --augment-preview "$tmp/preview.pgm" >/dev/null 2>&1 && [ "$(head -c 11 "$tmp/preview.pgm" | tr '\n' ' ')" = "P5 86 86 25" ]; then
+  ok "augmentation preview: a 3×3 PGM grid (86×86)"
+else
+  bad "augmentation preview: $(head -c 20 "$tmp/preview.pgm" 2>&1)"
+fi
+for mode in plain augmented; do
+  extra=(); [ $mode = augmented ] && extra=("${aug[@]}")
+  $ctrain --data $fashion/t10k-images-idx3-ubyte.gz --labels $fashion/t10k-labels-idx1-ubyte.gz --normalize --seed 1 \
+    --epochs 1 --validation-split 0.2 --verbose 2 --output "$tmp/$mode.h5" "${extra[@]}" >"$tmp/$mode.log" 2>&1
+done
+plain=$(grep -o 'Epoch 1/1.*' "$tmp/plain.log" | sed 's/Epoch 1\/1 - [0-9.]*s - //'); augmented=$(grep -o 'Epoch 1/1.*' "$tmp/augmented.log" | sed 's/Epoch 1\/1 - [0-9.]*s - //')
+[ -n "$plain" ] && [ -n "$augmented" ] && [ "$plain" != "$augmented" ] && grep -q "^Augmentation: rotation" "$tmp/augmented.log" \
+  && ok "augmentation changes training (same seed): plain [$plain] vs augmented [$augmented]" || bad "augmentation: '$plain' vs '$augmented'"
+
 # precast itself: a user's model file, and spec errors at generation time.
 cd "$repo"
 swift build --product precast >/dev/null 2>&1
@@ -77,6 +117,12 @@ let model = Sequential(name: "broken", input: [28, 28]) { Dense(10, activation: 
 SWIFT
 expect_error "spec error names the layer and shape" "layer 'dense' \(Dense\): expects a 1-D input per sample, got \[28, 28\]" .build/debug/precast generate "$tmp/Broken.swift" --output "$tmp/broken"
 expect_error "unknown example" "unknown model 'nope'" .build/debug/precast generate nope
+cat >"$tmp/BadConv.swift" <<'SWIFT'
+import Precast
+let model = Sequential(name: "bad-conv", input: [4, 4, 1]) { Conv2D(8, 5); Flatten(); Dense(2, activation: .softmax) }
+  .compile(loss: .categoricalCrossentropy)
+SWIFT
+expect_error "conv spec error names the layer and shapes" "layer 'conv2d' \(Conv2D\): a 5×5 window does not fit the input \[4, 4, 1\]" .build/debug/precast generate "$tmp/BadConv.swift" --output "$tmp/badconv"
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# keras-roundtrip.sh: trains the pima and fashion-mlp packages with Precast, then checks Keras 3 loads the weights and predicts the same.
+# keras-roundtrip.sh: trains the pima, fashion-mlp and fashion-cnn packages with Precast, then checks Keras 3 loads the weights and predicts the same.
 set -euo pipefail
 
 # Environment: PRECAST_ALLOW_SKIP=1 exits 0 (skipped) when pip cannot install Keras;
@@ -37,7 +37,7 @@ else
   rm -f "$PIP_LOG"
 fi
 
-for f in t10k-images-idx3-ubyte.gz train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz; do
+for f in t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz; do
   if [[ ! -f "$FASHION_DIR/$f" ]]; then
     say "error: $FASHION_DIR/$f missing (apt-get install -y dataset-fashion-mnist)" >&2
     exit 1
@@ -45,12 +45,13 @@ for f in t10k-images-idx3-ubyte.gz train-images-idx3-ubyte.gz train-labels-idx1-
 done
 
 # MARK: - Build the generated packages
-for pkg in pima fashion-mlp; do
+for pkg in pima fashion-mlp fashion-cnn; do
   say "building Generated/$pkg (release)"
   (cd "$REPO/Generated/$pkg" && swift build -c release)
 done
 PIMA_BIN="$REPO/Generated/pima/.build/release"
 FASHION_BIN="$REPO/Generated/fashion-mlp/.build/release"
+CNN_BIN="$REPO/Generated/fashion-cnn/.build/release"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/keras-roundtrip.XXXXXX")"
 cleanup() {
@@ -75,6 +76,13 @@ for out in fashion-mlp.h5 fashion-mlp.weights.h5; do
     --labels "$FASHION_DIR/train-labels-idx1-ubyte.gz" --normalize \
     --epochs 1 --batch-size 128 --seed 1 --verbose 0 --output "$WORK/$out"
 done
+# fashion-cnn trains on the 10k test set only, to keep the check fast.
+for out in fashion-cnn.h5 fashion-cnn.weights.h5; do
+  say "training fashion-cnn -> $out (1 epoch, t10k subset)"
+  "$CNN_BIN/fashion-cnn-train" --data "$FASHION_DIR/t10k-images-idx3-ubyte.gz" \
+    --labels "$FASHION_DIR/t10k-labels-idx1-ubyte.gz" --normalize \
+    --epochs 1 --batch-size 128 --seed 1 --verbose 0 --output "$WORK/$out"
+done
 
 # MARK: - Predict with Precast on fixed inputs
 "$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" prepare "$WORK" \
@@ -84,6 +92,9 @@ for out in pima.h5 pima.weights.h5; do
 done
 for out in fashion-mlp.h5 fashion-mlp.weights.h5; do
   "$FASHION_BIN/fashion-mlp-infer" --weights "$WORK/$out" "$WORK/fashion-images.npy" >"$WORK/$out.precast.csv"
+done
+for out in fashion-cnn.h5 fashion-cnn.weights.h5; do
+  "$CNN_BIN/fashion-cnn-infer" --weights "$WORK/$out" "$WORK/fashion-images.npy" >"$WORK/$out.precast.csv"
 done
 
 # MARK: - Load in Keras and compare

@@ -11,6 +11,9 @@
                                  WORKDIR/<file>.precast.csv (written by <model>-infer):
                                    WORKDIR/pima.h5            WORKDIR/pima.weights.h5
                                    WORKDIR/fashion-mlp.h5     WORKDIR/fashion-mlp.weights.h5
+                                   WORKDIR/fashion-cnn.h5     WORKDIR/fashion-cnn.weights.h5
+                                 (fashion-mlp and fashion-cnn both predict on fashion-images.npy;
+                                 Keras sees them as (50, 28, 28) and (50, 28, 28, 1) respectively)
 
 Run `check` with KERAS_BACKEND=jax (or any installed backend). Prints one line per check and a
 final `N passed, M failed` line; exits 1 if any check failed.
@@ -58,10 +61,11 @@ def prepare(workdir, pima_csv, fashion_images):
 
 
 def load_inputs(workdir):
-    """The inputs Keras sees: pima raw features; fashion pixels / 255 (Precast applies its stored scale itself)."""
+    """The inputs Keras sees: pima raw features; fashion pixels / 255 (Precast applies its stored scale itself),
+    as (n, 28, 28) for fashion-mlp and (n, 28, 28, 1) for fashion-cnn."""
     pima = np.loadtxt(os.path.join(workdir, "pima-rows.csv"), delimiter=",", dtype=np.float32, ndmin=2)
     fashion = np.load(os.path.join(workdir, "fashion-images.npy")).astype(np.float32) / np.float32(255)
-    return {"pima": pima, "fashion-mlp": fashion}
+    return {"pima": pima, "fashion-mlp": fashion, "fashion-cnn": fashion.reshape(-1, 28, 28, 1)}
 
 
 # MARK: - Models
@@ -86,7 +90,20 @@ def build(keras, name):
             layers.Dropout(0.2, name="dropout_1"),
             layers.Dense(10, activation="softmax", name="dense_2"),
         ], name="fashion_mlp")
+    if name == "fashion-cnn":
+        return keras.Sequential([
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(32, (3, 3), padding="valid", activation="relu", name="conv2d"),
+            layers.MaxPooling2D((2, 2), name="max_pooling2d"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(128, activation="relu", name="dense"),
+            layers.Dense(10, activation="softmax", name="dense_1"),
+        ], name="fashion_cnn")
     raise ValueError(name)
+
+
+def _tuple(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
 def layer_signature(model):
@@ -95,6 +112,8 @@ def layer_signature(model):
     for layer in model.layers:
         cfg = layer.get_config()
         out.append((type(layer).__name__, layer.name, cfg.get("units"), cfg.get("activation"), cfg.get("rate"),
+                    cfg.get("filters"), _tuple(cfg.get("kernel_size")), _tuple(cfg.get("strides")),
+                    cfg.get("padding"), _tuple(cfg.get("pool_size")),
                     tuple(tuple(w.shape) for w in layer.weights)))
     return out
 
@@ -151,7 +170,7 @@ def check(workdir):
     print(f"Keras {keras.__version__}, backend {keras.backend.backend()}, tolerance {TOLERANCE:g}")
     inputs = load_inputs(workdir)
     results = Results()
-    for name in ["pima", "fashion-mlp"]:
+    for name in ["pima", "fashion-mlp", "fashion-cnn"]:
         x = inputs[name]
         for file in [f"{name}.h5", f"{name}.weights.h5"]:
             path = os.path.join(workdir, file)
