@@ -193,16 +193,7 @@ extension Generator {
       c["activationName"] = activation.kerasName
       c["kernelOffset"] = kernel
       c["gradientOf"] = layer.backwardActivation == nil ? "(x·kernel + bias)" : "its output"
-      if useBias {
-        let bias = offsets["\(spec.name)/bias"]!
-        c["useBias"] = true
-        c["biasOffset"] = bias
-        c["biasPointer"] = "parameters + \(bias)"
-        c["biasGradientPointer"] = "gradients + \(bias)"
-      } else {
-        c["biasPointer"] = "nil"
-        c["biasGradientPointer"] = "nil"
-      }
+      addBias(&c, offset: useBias ? offsets["\(spec.name)/bias"] : nil)
     case .dropout(let rate):
       c["isDropout"] = true
       c["rate"] = "\(Float(rate))"
@@ -226,16 +217,7 @@ extension Generator {
       c["chunk"] = layer.chunk
       c["pixels"] = spec.window!.outputPixels
       c["gradientOf"] = layer.backwardActivation == nil ? "(conv + bias)" : "its output"
-      if useBias {
-        let bias = offsets["\(spec.name)/bias"]!
-        c["useBias"] = true
-        c["biasOffset"] = bias
-        c["biasPointer"] = "parameters + \(bias)"
-        c["biasGradientPointer"] = "gradients + \(bias)"
-      } else {
-        c["biasPointer"] = "nil"
-        c["biasGradientPointer"] = "nil"
-      }
+      addBias(&c, offset: useBias ? offsets["\(spec.name)/bias"] : nil)
     case .pooling2D(let kind, _, _, _):
       c["isPooling2D"] = true
       c["poolName"] = kind == .max ? "max" : "average"
@@ -273,6 +255,19 @@ extension Generator {
         + "padding top \(window.padTop) left \(window.padLeft)"
     }
     return c
+  }
+
+  /// The bias keys of a Dense or Conv2D context: its offset and pointers, or nil pointers without a bias.
+  private func addBias(_ c: inout [String: Any], offset: Int?) {
+    guard let offset else {
+      c["biasPointer"] = "nil"
+      c["biasGradientPointer"] = "nil"
+      return
+    }
+    c["useBias"] = true
+    c["biasOffset"] = offset
+    c["biasPointer"] = "parameters + \(offset)"
+    c["biasGradientPointer"] = "gradients + \(offset)"
   }
 
   /// Aligned rows: "#  layer  class  output  weights  params".
