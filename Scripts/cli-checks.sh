@@ -88,8 +88,8 @@ expect_error "truncated PGM" "cut.pgm: truncated data" $cinfer --weights "$tmp/c
 expect_error "weights of another architecture (conv)" "layer 'conv2d'|has 2 layers|conv2d" $cinfer --weights "$repo/Tests/Fixtures/keras/mlp.h5" "$tmp/boot.pgm"
 aug=(--rotation-range 10 --width-shift-range 0.1 --height-shift-range 0.1 --zoom-range 0.1 --horizontal-flip)
 if $ctrain --data $fashion/t10k-images-idx3-ubyte.gz --labels $fashion/t10k-labels-idx1-ubyte.gz --normalize --seed 1 "${aug[@]}" \
-     --augment-preview "$tmp/preview.pgm" >/dev/null 2>&1 && [ "$(head -c 11 "$tmp/preview.pgm" | tr '\n' ' ')" = "P5 86 86 25" ]; then
-  ok "augmentation preview: a 3×3 PGM grid (86×86)"
+     --augment-preview "$tmp/preview.pgm" >/dev/null 2>&1 && [ "$(head -c 11 "$tmp/preview.pgm" | tr '\n' ' ')" = "P5 88 88 25" ]; then
+  ok "augmentation preview: a 3×3 PGM grid (88×88)"
 else
   bad "augmentation preview: $(head -c 20 "$tmp/preview.pgm" 2>&1)"
 fi
