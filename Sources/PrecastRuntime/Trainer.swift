@@ -52,6 +52,8 @@ public final class Trainer<Model: CompiledModel> {
   // Batch buffers, allocated once: x [maxBatch, inputSize], y [maxBatch, targetSize].
   private let batchX: UnsafeMutablePointer<Float>
   private let batchY: UnsafeMutablePointer<Float>
+  /// One input sample [inputSize]: the source image while augmentation rewrites its batch row.
+  private let augmentSource: UnsafeMutablePointer<Float>
 
   public init(model: Model, preprocessing: Preprocessing) {
     self.model = model
@@ -59,11 +61,13 @@ public final class Trainer<Model: CompiledModel> {
     optimizer = Optimizer(Model.info.optimizer, count: Model.info.parameterCount)
     batchX = .allocate(capacity: model.maxBatch * Model.info.inputSize)
     batchY = .allocate(capacity: model.maxBatch * Model.info.targetSize)
+    augmentSource = .allocate(capacity: Model.info.inputSize)
   }
 
   deinit {
     batchX.deallocate()
     batchY.deallocate()
+    augmentSource.deallocate()
   }
 
   // MARK: - fit
@@ -196,12 +200,10 @@ public final class Trainer<Model: CompiledModel> {
   private func augment(count n: Int, _ augmentation: Augmentation, rng: inout Random) {
     guard let (h, w, c) = Augmentation.imageShape(Model.info.inputShape) else { return }
     let size = Model.info.inputSize
-    let image = UnsafeMutablePointer<Float>.allocate(capacity: size)
-    defer { image.deallocate() }
     for i in 0..<n {
       let sample = batchX + i * size
-      image.update(from: sample, count: size)
-      augmentation.apply(image, into: sample, height: h, width: w, channels: c, rng: &rng)
+      augmentSource.update(from: sample, count: size)
+      augmentation.apply(augmentSource, into: sample, height: h, width: w, channels: c, rng: &rng)
     }
   }
 
