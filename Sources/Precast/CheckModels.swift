@@ -69,6 +69,16 @@ public enum CheckModels {
       Flatten()
       Dense(3, activation: .softmax)
     }.compile(loss: .sparseCategoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // The direct Conv2D kernels (K ≤ 32, filters in 8s), ReLU fused into the max pooling's backward,
+    // a pooling that leaves a row and column out (7 → 3) and one that tiles exactly (2 → 1).
+    Sequential(name: "check-conv-relu-pool", input: [7, 7, 2]) {
+      Conv2D(8, 3, padding: .same, activation: .relu)
+      MaxPooling2D(2)
+      Conv2D(16, 2, activation: .relu)
+      MaxPooling2D(2)
+      Flatten()
+      Dense(3, activation: .softmax)
+    }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
     // Reshape, stride-2 same convolution, both average poolings, global max pooling.
     Sequential(name: "check-pooling", input: [36]) {
       Reshape([6, 6, -1])

@@ -91,6 +91,7 @@ extension Generator {
     for (index, layer) in plan.layers.enumerated() {
       switch layer.spec.declaration.kind {
       case .flatten, .reshape: continue
+      case .pooling2D where layer.fusedIntoPrevious: continue
       case .dropout:
         training.append(["fn": layer.fn, "input": layer.trainInput, "usesRandom": true, "index": index])
       case .batchNormalization:
@@ -215,13 +216,28 @@ extension Generator {
       c["kernelOffset"] = kernel
       c["kernelShape"] = "\(spec.weights[0].shape)"
       c["chunk"] = layer.chunk
+      c["method"] = spec.window!.supportsDirectConvolution(filters: filters)
+        ? "direct kernel, bias and activation fused" : "im2col + sgemm, \(layer.chunk) image(s) per GEMM"
+      if let pool = layer.fusedPool {
+        c["fusedPool"] = true
+        c["unfused"] = false
+        c["poolWindow"] = windowLiteral(pool)
+        c["argmaxBuffer"] = layer.argmaxBuffer!
+        c["pooledDescription"] = "\(pool.outputHeight), \(pool.outputWidth), \(pool.channels)"
+        c["poolSize"] = "\(pool.kernelHeight)×\(pool.kernelWidth)"
+      } else {
+        c["unfused"] = true
+      }
       c["pixels"] = spec.window!.outputPixels
       c["gradientOf"] = layer.backwardActivation == nil ? "(conv + bias)" : "its output"
       addBias(&c, offset: useBias ? offsets["\(spec.name)/bias"] : nil)
+    case .pooling2D where layer.fusedIntoPrevious:
+      c["isFusedPooling2D"] = true
     case .pooling2D(let kind, _, _, _):
       c["isPooling2D"] = true
       c["poolName"] = kind == .max ? "max" : "average"
       c["isMax"] = kind == .max
+      c["poolsRelu"] = layer.poolsRelu
     case .globalPooling2D(let kind):
       c["isGlobalPooling2D"] = true
       c["poolName"] = kind == .max ? "max" : "average"
@@ -248,13 +264,18 @@ extension Generator {
       c["movingVariancePointer"] = pointer("moving_variance", "parameters")
     }
     if let window = spec.window {
-      c["window"] = "Window2D(inputHeight: \(window.inputHeight), inputWidth: \(window.inputWidth), channels: \(window.channels), "
-        + "kernelHeight: \(window.kernelHeight), kernelWidth: \(window.kernelWidth), strideY: \(window.strideY), strideX: \(window.strideX), "
-        + "padTop: \(window.padTop), padLeft: \(window.padLeft), outputHeight: \(window.outputHeight), outputWidth: \(window.outputWidth))"
+      c["window"] = windowLiteral(window)
       c["windowDescription"] = "\(window.kernelHeight)×\(window.kernelWidth) window, stride \(window.strideY)×\(window.strideX), "
         + "padding top \(window.padTop) left \(window.padLeft)"
     }
     return c
+  }
+
+  /// `Window2D(…)`, the Swift literal of a window's geometry.
+  func windowLiteral(_ window: Window2D) -> String {
+    "Window2D(inputHeight: \(window.inputHeight), inputWidth: \(window.inputWidth), channels: \(window.channels), "
+      + "kernelHeight: \(window.kernelHeight), kernelWidth: \(window.kernelWidth), strideY: \(window.strideY), strideX: \(window.strideX), "
+      + "padTop: \(window.padTop), padLeft: \(window.padLeft), outputHeight: \(window.outputHeight), outputWidth: \(window.outputWidth))"
   }
 
   /// The bias keys of a Dense or Conv2D context: its offset and pointers, or nil pointers without a bias.

@@ -29,8 +29,19 @@ struct LayerPlan {
   var inverseStdBuffer: String?
   /// Conv2D: images per im2col GEMM.
   var chunk = 0
-  /// The activation whose derivative the backward applies; nil when fused into the loss or linear.
+  /// The activation whose derivative the backward applies; nil when fused into the loss, into the
+  /// max pooling that follows (ReLU), or linear.
   var backwardActivation: ActivationFunction?
+  /// MaxPooling2D right after a ReLU Conv2D: its backward applies ReLU's derivative for that layer.
+  var poolsRelu = false
+  /// Conv2D that also does the ReLU and the MaxPooling2D after it (the pooling window), and the buffer
+  /// of each window's winning pixel; the pooling layer is then `fusedIntoPrevious`.
+  var fusedPool: Window2D?
+  var argmaxBuffer: String?
+  var fusedIntoPrevious = false
+
+  /// Floats per sample of the gradient arriving at this layer's output.
+  var outputGradientWidth: Int { fusedPool.map { $0.outputPixels * $0.channels } ?? spec.outputShape.reduce(1, *) }
 }
 
 /// The whole plan: buffers, per-layer wiring, the backward sequence and the loss calls.
@@ -68,11 +79,13 @@ struct ModelPlan {
   /// Shared scratch: the im2col patch matrix of the largest Conv2D chunk, and BatchNormalization's per-channel sums.
   private mutating func planScratch() {
     var columns = -1, statistics = 0
-    for layer in layers {
+    for (i, layer) in layers.enumerated() {
       switch layer.spec.declaration.kind {
-      case .conv2D:
+      case .conv2D(let filters, _, _, _, _, _, _, _):
         let window = layer.spec.window!
-        columns = max(columns, window.isPointwise ? 1 : layer.chunk * window.outputPixels * window.patchSize)
+        // The direct kernels need no patch matrix; their backward runs only where no input gradient is due.
+        let direct = window.supportsDirectConvolution(filters: filters) && !spec.layers[..<i].contains { $0.trainableCount > 0 }
+        columns = max(columns, window.isPointwise || direct ? 1 : layer.chunk * window.outputPixels * window.patchSize)
       case .batchNormalization:
         statistics = max(statistics, 2 * layer.spec.outputShape.last!)
       default: break
@@ -117,6 +130,15 @@ struct ModelPlan {
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output in training (x ⊙ mask)")
         plan.maskBuffer = buffer("\(fn)Mask", width, "\(layer.name) keep-mask: 0 or 1/(1 − rate)")
         train = plan.outputBuffer
+      case .conv2D(_, _, _, _, let activation, _, _, _) where fusablePool(after: i) != nil:
+        let pool = spec.layers[i + 1], poolWindow = fusablePool(after: i)!
+        let out = buffer("\(swiftIdentifier(pool.name))Output", pool.outputShape.reduce(1, *), "\(pool.name) output (\(layer.name), \(activation.kerasName) and the pooling in one pass)")
+        plan.argmaxBuffer = buffer("\(fn)Argmax", pool.outputShape.reduce(1, *), "\(pool.name)'s winning pixel per window and channel (0…\(poolWindow.kernelHeight * poolWindow.kernelWidth - 1))")
+        plan.fusedPool = poolWindow
+        plan.outputBuffer = out
+        plan.zBuffer = out
+        train = out
+        infer = out
       case .conv2D(_, _, _, _, let activation, _, _, _):
         let out = buffer("\(fn)Output", width, "\(layer.name) output, after \(activation.kerasName)")
         plan.outputBuffer = out
@@ -129,7 +151,19 @@ struct ModelPlan {
         plan.chunk = max(1, min(ModelPlan.columnBudget / (window.outputPixels * window.patchSize), 256))
         train = out
         infer = out
-      case .pooling2D, .globalPooling2D:
+      case .pooling2D where layers.last?.fusedPool != nil:
+        plan.fusedIntoPrevious = true
+        plan.outputBuffer = train
+      case .pooling2D(let kind, _, _, _):
+        plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output")
+        if kind == .max, let previous = layers.last, case .conv2D(_, _, _, _, .relu, _, _, _) = previous.spec.declaration.kind {
+          // A window's maximum is > 0 exactly where ReLU passes the gradient: the pooling backward does both.
+          plan.poolsRelu = true
+          layers[layers.count - 1].backwardActivation = nil
+        }
+        train = plan.outputBuffer
+        infer = plan.outputBuffer
+      case .globalPooling2D:
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output")
         train = plan.outputBuffer
         infer = plan.outputBuffer
@@ -148,6 +182,20 @@ struct ModelPlan {
     inferenceOutput = infer
   }
 
+  /// The pooling window when layer `i` is a Conv2D(relu) whose MaxPooling2D can be fused into it: the first
+  /// trainable layer (no input gradient), on the direct kernels, pooling valid with strides = pool size.
+  func fusablePool(after i: Int) -> Window2D? {
+    guard i + 1 < spec.layers.count, !spec.layers[..<i].contains(where: { $0.trainableCount > 0 }) else { return nil }
+    let conv = spec.layers[i], pool = spec.layers[i + 1]
+    guard case .conv2D(let filters, _, _, _, .relu, _, _, _) = conv.declaration.kind,
+      case .pooling2D(.max, _, _, _) = pool.declaration.kind,
+      conv.window!.supportsDirectConvolution(filters: filters), let p = pool.window,
+      p.strideY == p.kernelHeight, p.strideX == p.kernelWidth, p.padTop == 0, p.padLeft == 0,
+      p.outputHeight * p.kernelHeight <= p.inputHeight, p.outputWidth * p.kernelWidth <= p.inputWidth
+    else { return nil }
+    return p
+  }
+
   /// Walks the layers backwards passing the output gradient between two ping-pong buffers, each sized
   /// for the widest gradient it holds; layers that keep the shape work in place.
   private mutating func planBackward() {
@@ -158,8 +206,10 @@ struct ModelPlan {
       let needsInputGradient = spec.layers[..<i].contains { $0.trainableCount > 0 }
       let layer = layers[i]
       if layer.spec.trainableCount == 0 && !needsInputGradient { break }
-      widths[g] = max(widths[g], layer.spec.outputShape.reduce(1, *))
+      widths[g] = max(widths[g], layer.outputGradientWidth)
       switch layer.spec.declaration.kind {
+      case .pooling2D where layer.fusedIntoPrevious:
+        break  // the Conv2D below takes this gradient
       case .dense, .conv2D, .pooling2D, .globalPooling2D:
         let dx = needsInputGradient ? 1 - g : nil
         steps.append((i, g, dx))

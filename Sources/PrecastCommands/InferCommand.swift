@@ -41,7 +41,7 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
 
   public func run() throws {
     do {
-      if let threads { setBlasThreads(threads) }
+      configureBlas(threads: threads)
       if benchmark { return try runBenchmark() }
       try predict()
     } catch {

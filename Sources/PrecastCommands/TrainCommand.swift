@@ -95,7 +95,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   public func run() throws {
     do {
       installInterruptHandler()
-      if let threads { setBlasThreads(threads) }
+      configureBlas(threads: threads)
       if benchmark { return try runBenchmark() }
       try train()
     } catch {

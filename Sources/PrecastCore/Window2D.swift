@@ -32,6 +32,9 @@ public struct Window2D: Sendable, Equatable {
   public var outputPixels: Int { outputHeight * outputWidth }
   /// Length of one patch, kh·kw·cin (the GEMM's K).
   public var patchSize: Int { kernelHeight * kernelWidth * channels }
+  /// True when Conv2D's direct kernels handle this geometry: short patches (K ≤ 32, where a GEMM is
+  /// inefficient) and filters in groups of 8 (SIMD8 lanes).
+  public func supportsDirectConvolution(filters: Int) -> Bool { patchSize <= 32 && filters % 8 == 0 }
   /// True when the patch matrix is the input itself (1×1 kernel, stride 1, no padding).
   public var isPointwise: Bool {
     kernelHeight == 1 && kernelWidth == 1 && strideY == 1 && strideX == 1 && padTop == 0 && padLeft == 0

@@ -6,31 +6,118 @@ import CBLAS
 // [kh·kw·cin, cout]. The generator fixes the geometry and the chunk (images per GEMM) so the patch
 // matrix stays a few MB; a 1×1, stride-1, unpadded convolution needs no patch matrix at all.
 
+// Small patches (K = kh·kw·cin ≤ 32, e.g. a 3×3 first layer over grey or RGB pixels) make a GEMM whose
+// K is too short for OpenBLAS (its C tile is loaded and stored for 9 multiply-adds), and the pass over
+// the output that adds the bias and applies the activation costs as much again. For those, and filters
+// a multiple of 8, a direct kernel gathers each pixel's patch once and produces all filters in SIMD
+// registers with bias and ReLU fused; its backward accumulates the kernel and bias gradients the same way.
+
 // MARK: - Forward
 
-/// z [n, OH, OW, cout] = conv(x [n, H, W, cin], kernel) without bias (the caller fuses bias and activation).
-/// `columns` holds at least `chunk · OH·OW · kh·kw·cin` floats.
+/// y [n, OH, OW, cout] = activation(conv(x [n, H, W, cin], kernel) + bias), with z the pre-activation
+/// (z may equal y). `columns` holds at least `chunk · OH·OW · kh·kw·cin` floats.
 @inline(__always)
 public func conv2DForward(
   _ x: UnsafePointer<Float>, count n: Int, _ g: Window2D, filters: Int, kernel: UnsafePointer<Float>,
+  bias: UnsafePointer<Float>?, _ activation: ActivationFunction, columns: UnsafeMutablePointer<Float>, chunk: Int,
+  preactivation z: UnsafeMutablePointer<Float>, output y: UnsafeMutablePointer<Float>
+) {
+  if g.supportsDirectConvolution(filters: filters) {
+    let fusedRelu = activation == .relu && z == y
+    conv2DDirectForward(x, count: n, g, filters: filters, kernel: kernel, bias: bias, relu: fusedRelu, output: z)
+    if !fusedRelu { activate(z, rows: n * g.outputPixels, cols: filters, activation, output: y) }
+  } else {
+    conv2DGemmForward(x, count: n, g, filters: filters, kernel: kernel, columns: columns, chunk: chunk, output: z)
+    biasActivate(z, bias: bias, rows: n * g.outputPixels, cols: filters, activation, output: y)
+  }
+}
+
+/// z [n, OH, OW, cout] = conv(x, kernel) without bias through im2col + sgemm, `chunk` images per GEMM.
+@inline(__always)
+public func conv2DGemmForward(
+  _ x: UnsafePointer<Float>, count n: Int, _ g: Window2D, filters: Int, kernel: UnsafePointer<Float>,
   columns: UnsafeMutablePointer<Float>, chunk: Int, output z: UnsafeMutablePointer<Float>
 ) {
-  let pixels = g.outputPixels
-  var first = 0
-  while first < n {
-    let images = min(chunk, n - first)
-    let input = x + first * g.inputSize
-    var patches = input
-    if !g.isPointwise {
-      im2col(input, images: images, g, columns: columns)
-      patches = UnsafePointer(columns)
-    }
+  forEachChunk(x, count: n, g, columns: columns, chunk: chunk) { first, images, patches in
     // z [images·OH·OW, cout] = patches [images·OH·OW, K] · kernel [K, cout]
     cblas_sgemm(
-      CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(images * pixels), Int32(filters), Int32(g.patchSize),
-      1, patches, Int32(g.patchSize), kernel, Int32(filters), 0, z + first * pixels * filters, Int32(filters))
-    first += images
+      CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(images * g.outputPixels), Int32(filters), Int32(g.patchSize),
+      1, patches, Int32(g.patchSize), kernel, Int32(filters), 0, z + first * g.outputPixels * filters, Int32(filters))
   }
+}
+
+/// z [n, OH, OW, cout] = conv(x, kernel) + bias (then ReLU when `relu`), directly; filters a multiple of 8, K ≤ 32.
+@inline(__always)
+public func conv2DDirectForward(
+  _ x: UnsafePointer<Float>, count n: Int, _ g: Window2D, filters: Int, kernel: UnsafePointer<Float>,
+  bias: UnsafePointer<Float>?, relu: Bool, output z: UnsafeMutablePointer<Float>
+) {
+  let shared = (x: SharedPointer(x), kernel: SharedPointer(kernel), bias: bias.map(SharedPointer.init), z: SharedPointer(z))
+  forEachPart(n, minimumPerPart: 4) { _, first, count in
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: g.patchSize) { patch in
+      var out = shared.z.base + first * g.outputPixels * filters
+      for image in first..<(first + count) {
+        let base = UnsafePointer(shared.x.base) + image * g.inputSize
+        for oy in 0..<g.outputHeight {
+          for ox in 0..<g.outputWidth {
+            gatherPatch(base, g, oy: oy, ox: ox, into: patch.baseAddress!)
+            convolvePixel(
+              patch.baseAddress!, count: g.patchSize, kernel: shared.kernel.base, filters: filters,
+              bias: shared.bias?.base, relu: relu, output: out)
+            out += filters
+          }
+        }
+      }
+    }
+  }
+}
+
+/// out [cout] = bias + patch [K] · kernel [K, cout], 32 (then 8) filters at a time in SIMD registers.
+@inlinable @inline(__always)
+internal func convolvePixel(
+  _ p: UnsafePointer<Float>, count k: Int, kernel w: UnsafePointer<Float>, filters f: Int,
+  bias: UnsafePointer<Float>?, relu: Bool, output out: UnsafeMutablePointer<Float>
+) {
+  var j = 0
+  while j + 32 <= f {
+    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+    if let bias {
+      a0 = load8(bias + j)
+      a1 = load8(bias + j + 8)
+      a2 = load8(bias + j + 16)
+      a3 = load8(bias + j + 24)
+    }
+    var row = w + j
+    for i in 0..<k {
+      let s = SIMD8<Float>(repeating: p[i])
+      a0 += s * load8(row)
+      a1 += s * load8(row + 8)
+      a2 += s * load8(row + 16)
+      a3 += s * load8(row + 24)
+      row += f
+    }
+    storeActivated8(a0, out + j, relu: relu)
+    storeActivated8(a1, out + j + 8, relu: relu)
+    storeActivated8(a2, out + j + 16, relu: relu)
+    storeActivated8(a3, out + j + 24, relu: relu)
+    j += 32
+  }
+  while j < f {
+    var a = bias.map { load8($0 + j) } ?? SIMD8<Float>()
+    var row = w + j
+    for i in 0..<k {
+      a += SIMD8<Float>(repeating: p[i]) * load8(row)
+      row += f
+    }
+    storeActivated8(a, out + j, relu: relu)
+    j += 8
+  }
+}
+
+/// Stores `a`, or relu(a) when `relu`.
+@inlinable @inline(__always)
+internal func storeActivated8(_ a: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, relu: Bool) {
+  store8(relu ? a.replacing(with: 0, where: a .< 0) : a, p)
 }
 
 // MARK: - Backward
@@ -43,19 +130,15 @@ public func conv2DBackward(
   kernel: UnsafePointer<Float>, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
   dx: UnsafeMutablePointer<Float>?, columns: UnsafeMutablePointer<Float>, chunk: Int
 ) {
+  if dx == nil && g.supportsDirectConvolution(filters: filters) {
+    conv2DDirectBackward(dz, input: x, count: n, g, filters: filters, dKernel: dKernel, dBias: dBias)
+    return
+  }
   let pixels = g.outputPixels, k = g.patchSize
   if let dBias { sumRows(dz, rows: n * pixels, cols: filters, into: dBias) }
-  var first = 0
-  while first < n {
-    let images = min(chunk, n - first)
+  forEachChunk(x, count: n, g, columns: columns, chunk: chunk) { first, images, patches in
     let rows = images * pixels
-    let input = x + first * g.inputSize
     let dzChunk = dz + first * pixels * filters
-    var patches = input
-    if !g.isPointwise {
-      im2col(input, images: images, g, columns: columns)
-      patches = UnsafePointer(columns)
-    }
     // dKernel [K, cout] += patchesᵀ [K, rows] · dz [rows, cout]
     cblas_sgemm(
       CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(filters), Int32(rows),
@@ -69,42 +152,232 @@ public func conv2DBackward(
         1, dzChunk, Int32(filters), kernel, Int32(filters), 0, dPatches, Int32(k))
       if !g.isPointwise { col2im(columns, images: images, g, dx: dxChunk) }
     }
-    first += images
+  }
+}
+
+/// dKernel [K, cout] += Σ over pixels of patch ⊗ dz and dBias += Σ dz, directly (no input gradient);
+/// each thread sums its images into its own scratch, then the parts are added.
+@inline(__always)
+public func conv2DDirectBackward(
+  _ dz: UnsafePointer<Float>, input x: UnsafePointer<Float>, count n: Int, _ g: Window2D, filters f: Int,
+  dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
+) {
+  let k = g.patchSize, width = k * f + f  // per part: [K, cout] kernel sums, then [cout] bias sums
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: maximumParts * width) { partials in
+    partials.initialize(repeating: 0)
+    let shared = (x: SharedPointer(x), dz: SharedPointer(dz), partials: SharedPointer(partials.baseAddress!))
+    forEachPart(n, minimumPerPart: 4) { part, first, count in
+      let sums = shared.partials.base + part * width, biasSums = sums + k * f
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { patch in
+        var d = UnsafePointer(shared.dz.base) + first * g.outputPixels * f
+        for image in first..<(first + count) {
+          let base = UnsafePointer(shared.x.base) + image * g.inputSize
+          for oy in 0..<g.outputHeight {
+            for ox in 0..<g.outputWidth {
+              gatherPatch(base, g, oy: oy, ox: ox, into: patch.baseAddress!)
+              var j = 0
+              while j < f {
+                let dj = load8(d + j)
+                store8(load8(biasSums + j) + dj, biasSums + j)
+                var row = sums + j
+                for i in 0..<k {
+                  store8(load8(row) + SIMD8<Float>(repeating: patch[i]) * dj, row)
+                  row += f
+                }
+                j += 8
+              }
+              d += f
+            }
+          }
+        }
+      }
+    }
+    addPartials(partials.baseAddress!, width: width, kernelCount: k * f, dKernel: dKernel, dBias: dBias)
+  }
+}
+
+// MARK: - Conv2D + ReLU + MaxPooling2D in one pass
+
+// The tutorials' first block, Conv2D(relu) → MaxPooling2D, as one pair of kernels for the first layer:
+// forward convolves the pixels of each pooling window, keeps the maximum per channel (ReLU after the max,
+// which is the same) and which pixel won; the convolution's output is never stored. Backward routes each
+// window's gradient to the winning pixel's patch when the maximum is > 0. Pooling windows are valid with
+// strides equal to their size (Keras's default); the direct kernels' conditions apply.
+
+/// y [n, PH, PW, cout] = maxpool(relu(conv(x, kernel) + bias)); argmax [n, PH, PW, cout] = the winning pixel
+/// of each window (row-major index in the window, first maximum on ties), as Float.
+@inlinable @inline(__always)
+public func conv2DReluMaxPoolForward(
+  _ x: UnsafePointer<Float>, count n: Int, _ g: Window2D, pool p: Window2D, filters f: Int, kernel: UnsafePointer<Float>,
+  bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>, argmax a: UnsafeMutablePointer<Float>
+) {
+  let shared = (x: SharedPointer(x), kernel: SharedPointer(kernel), bias: bias.map(SharedPointer.init), y: SharedPointer(y), a: SharedPointer(a))
+  forEachPart(n, minimumPerPart: 4) { _, first, count in
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: g.patchSize + f) { scratch in
+      let patch = scratch.baseAddress!, z = patch + g.patchSize  // z [cout]: one pixel's convolution
+      var at = first * p.outputPixels * f
+      for image in first..<(first + count) {
+        let base = UnsafePointer(shared.x.base) + image * g.inputSize
+        for py in 0..<p.outputHeight {
+          for px in 0..<p.outputWidth {
+            let best = shared.y.base + at, winner = shared.a.base + at
+            for wy in 0..<p.kernelHeight {
+              for wx in 0..<p.kernelWidth {
+                let j = wy * p.kernelWidth + wx
+                gatherPatch(base, g, oy: py * p.strideY + wy, ox: px * p.strideX + wx, into: patch)
+                convolvePixel(patch, count: g.patchSize, kernel: shared.kernel.base, filters: f, bias: shared.bias?.base, relu: false, output: j == 0 ? best : z)
+                if j == 0 {
+                  winner.update(repeating: 0, count: f)
+                  continue
+                }
+                var c = 0
+                while c < f {
+                  let v = load8(z + c), b = load8(best + c)
+                  let wins = v .> b
+                  store8(b.replacing(with: v, where: wins), best + c)
+                  store8(load8(winner + c).replacing(with: Float(j), where: wins), winner + c)
+                  c += 8
+                }
+              }
+            }
+            map8(best, best, count: f) { $0.replacing(with: 0, where: $0 .< 0) }
+            at += f
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Backward of `conv2DReluMaxPoolForward` given dy = ∂L/∂y [n, PH, PW, cout]: accumulates dKernel and dBias
+/// (no input gradient: this pair serves a model's first layer).
+@inlinable @inline(__always)
+public func conv2DReluMaxPoolBackward(
+  _ dy: UnsafePointer<Float>, input x: UnsafePointer<Float>, count n: Int, _ g: Window2D, pool p: Window2D, filters f: Int,
+  output y: UnsafePointer<Float>, argmax a: UnsafePointer<Float>, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
+) {
+  let k = g.patchSize, width = k * f + f  // per part: [K, cout] kernel sums, then [cout] bias sums
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: maximumParts * width) { partials in
+    partials.initialize(repeating: 0)
+    let shared = (x: SharedPointer(x), dy: SharedPointer(dy), y: SharedPointer(y), a: SharedPointer(a), partials: SharedPointer(partials.baseAddress!))
+    let window = p.kernelHeight * p.kernelWidth
+    forEachPart(n, minimumPerPart: 4) { part, first, count in
+      let sums = shared.partials.base + part * width, biasSums = sums + k * f
+      // The patches of a pooling window's pixels [window, K], and per 8 channels the gradient each pixel takes.
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: window * k) { patches in
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: window) { taken in
+          var at = first * p.outputPixels * f
+          for image in first..<(first + count) {
+            let base = UnsafePointer(shared.x.base) + image * g.inputSize
+            for py in 0..<p.outputHeight {
+              for px in 0..<p.outputWidth {
+                for wy in 0..<p.kernelHeight {
+                  for wx in 0..<p.kernelWidth {
+                    let patch = patches.baseAddress! + (wy * p.kernelWidth + wx) * k
+                    gatherPatch(base, g, oy: py * p.strideY + wy, ox: px * p.strideX + wx, into: patch)
+                  }
+                }
+                let grad = UnsafePointer(shared.dy.base) + at, maxima = UnsafePointer(shared.y.base) + at
+                let winner = UnsafePointer(shared.a.base) + at
+                var c = 0
+                while c < f {
+                  let g8 = load8(grad + c).replacing(with: 0, where: load8(maxima + c) .<= 0)  // ReLU's derivative
+                  store8(load8(biasSums + c) + g8, biasSums + c)
+                  let w8 = load8(winner + c)
+                  for j in 0..<window { taken[j] = g8.replacing(with: 0, where: w8 .!= Float(j)) }
+                  // dKernel[i, c..<c+8] += Σ_j patch_j[i] · taken_j: one read-modify-write per row.
+                  var row = sums + c
+                  for i in 0..<k {
+                    var s = SIMD8<Float>(repeating: patches[i]) * taken[0]
+                    for j in 1..<window { s += SIMD8<Float>(repeating: patches[j * k + i]) * taken[j] }
+                    store8(load8(row) + s, row)
+                    row += f
+                  }
+                  c += 8
+                }
+                at += f
+              }
+            }
+          }
+        }
+      }
+    }
+    addPartials(partials.baseAddress!, width: width, kernelCount: k * f, dKernel: dKernel, dBias: dBias)
+  }
+}
+
+/// dKernel += Σ parts' kernel sums, dBias += Σ parts' bias sums (each part: kernelCount floats, then the bias).
+@inlinable @inline(__always)
+internal func addPartials(
+  _ partials: UnsafePointer<Float>, width: Int, kernelCount: Int, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
+) {
+  for part in 0..<maximumParts {
+    let sums = partials + part * width
+    update8(dKernel, sums, count: kernelCount) { $0 + $1 }
+    if let dBias { update8(dBias, sums + kernelCount, count: width - kernelCount) { $0 + $1 } }
   }
 }
 
 // MARK: - Patch matrices
 
+/// Runs `body(first, images, patches)` for each chunk of at most `chunk` images, where `patches` is the
+/// chunk's im2col matrix [images·OH·OW, K] (the input itself for a pointwise convolution).
+@inline(__always)
+func forEachChunk(
+  _ x: UnsafePointer<Float>, count n: Int, _ g: Window2D, columns: UnsafeMutablePointer<Float>, chunk: Int,
+  _ body: (_ first: Int, _ images: Int, _ patches: UnsafePointer<Float>) -> Void
+) {
+  var first = 0
+  while first < n {
+    let images = min(chunk, n - first)
+    let input = x + first * g.inputSize
+    if g.isPointwise {
+      body(first, images, input)
+    } else {
+      im2col(input, images: images, g, columns: columns)
+      body(first, images, columns)
+    }
+    first += images
+  }
+}
+
 /// columns [images·OH·OW, kh·kw·cin] = the (zero-padded) patch under every output pixel.
 @inline(__always)
 public func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: Window2D, columns: UnsafeMutablePointer<Float>) {
-  let c = g.channels, rowWidth = g.kernelWidth * c
   var out = columns
   for image in 0..<images {
     let base = x + image * g.inputSize
     for oy in 0..<g.outputHeight {
       for ox in 0..<g.outputWidth {
-        let x0 = ox * g.strideX - g.padLeft
-        for ky in 0..<g.kernelHeight {
-          let iy = oy * g.strideY - g.padTop + ky
-          if iy < 0 || iy >= g.inputHeight {
-            out.update(repeating: 0, count: rowWidth)
-          } else if x0 >= 0 && x0 + g.kernelWidth <= g.inputWidth {
-            out.update(from: base + (iy * g.inputWidth + x0) * c, count: rowWidth)  // the whole row is inside
-          } else {
-            for kx in 0..<g.kernelWidth {
-              let ix = x0 + kx
-              if ix < 0 || ix >= g.inputWidth {
-                (out + kx * c).update(repeating: 0, count: c)
-              } else {
-                (out + kx * c).update(from: base + (iy * g.inputWidth + ix) * c, count: c)
-              }
-            }
-          }
-          out += rowWidth
-        }
+        gatherPatch(base, g, oy: oy, ox: ox, into: out)
+        out += g.patchSize
       }
     }
+  }
+}
+
+/// patch [kh·kw·cin] = the window under output pixel (oy, ox) of one image [H, W, cin], zeros where it is padding.
+@inlinable @inline(__always)
+internal func gatherPatch(_ image: UnsafePointer<Float>, _ g: Window2D, oy: Int, ox: Int, into patch: UnsafeMutablePointer<Float>) {
+  let c = g.channels, rowWidth = g.kernelWidth * c
+  let x0 = ox * g.strideX - g.padLeft
+  var out = patch
+  for ky in 0..<g.kernelHeight {
+    let iy = oy * g.strideY - g.padTop + ky
+    if iy < 0 || iy >= g.inputHeight {
+      for i in 0..<rowWidth { out[i] = 0 }
+    } else if x0 >= 0 && x0 + g.kernelWidth <= g.inputWidth {
+      let row = image + (iy * g.inputWidth + x0) * c  // the whole row is inside
+      for i in 0..<rowWidth { out[i] = row[i] }
+    } else {
+      for kx in 0..<g.kernelWidth {
+        let ix = x0 + kx
+        let inside = ix >= 0 && ix < g.inputWidth
+        let pixel = image + (iy * g.inputWidth + ix) * c
+        for ci in 0..<c { out[kx * c + ci] = inside ? pixel[ci] : 0 }
+      }
+    }
+    out += rowWidth
   }
 }
 

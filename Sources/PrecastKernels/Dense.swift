@@ -1,5 +1,6 @@
 // Dense.swift: fully connected layer kernels (forward y = x·K, backward dK, dB, dX) on OpenBLAS.
 import CBLAS
+import Glibc
 
 // Shapes: x [n, inputs], kernel [inputs, outputs] (Keras layout), y [n, outputs], all row-major.
 // Batch 1 goes through sgemv (memory-bound, ~5x faster than sgemm with M=1); larger batches through sgemm.
@@ -57,7 +58,15 @@ public func denseBackward(
 public func sumRows(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into: UnsafeMutablePointer<Float>) {
   for r in 0..<rows {
     let row = m + r * cols
-    for c in 0..<cols { into[c] += row[c] }
+    var c = 0
+    while c + 8 <= cols {
+      store8(load8(into + c) + load8(row + c), into + c)
+      c += 8
+    }
+    while c < cols {
+      into[c] += row[c]
+      c += 1
+    }
   }
 }
 
@@ -87,6 +96,23 @@ public var blasThreads: Int {
 
 /// Sets the number of OpenBLAS threads.
 public func setBlasThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+
+/// Sets up OpenBLAS for Precast's pattern of calls: `threads` (nil: OpenBLAS's default), and idle worker
+/// threads that sleep at once instead of spinning. OpenBLAS's workers spin for 2^28 cycles (about 0.1 s)
+/// after every call by default, which takes the cores that Precast's own kernels, the optimizer and data
+/// batching run on between GEMMs: fashion-cnn trains an epoch in 4.4–5.5 s with spinning workers and
+/// 3.1 s without. A timeout the user set in OPENBLAS_THREAD_TIMEOUT is kept. Needs OpenBLAS's exported
+/// `openblas_read_env` and `blas_thread_shutdown_` (found at run time; without them nothing changes).
+public func configureBlas(threads: Int?) {
+  if getenv("OPENBLAS_THREAD_TIMEOUT") == nil, let library = dlopen(nil, RTLD_NOW),
+    let readEnvironment = dlsym(library, "openblas_read_env"), let shutDown = dlsym(library, "blas_thread_shutdown_")
+  {
+    setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)  // 2^4 cycles, OpenBLAS's minimum
+    unsafeBitCast(readEnvironment, to: (@convention(c) () -> Void).self)()
+    _ = unsafeBitCast(shutDown, to: (@convention(c) () -> Int32).self)()  // workers restart on the next call
+  }
+  if let threads { setBlasThreads(threads) }
+}
 
 /// OpenBLAS's name for the CPU core it tuned for ("Zen", "Haswell", …); empty means a foreign BLAS.
 public var blasCoreName: String {

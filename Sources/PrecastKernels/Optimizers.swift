@@ -107,13 +107,13 @@ public func adamStep(
   }
 }
 
-@inline(__always) func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+@inlinable @inline(__always) func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
   UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
 }
 
-@inline(__always) func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { load8(UnsafePointer(p)) }
+@inlinable @inline(__always) func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { load8(UnsafePointer(p)) }
 
-@inline(__always) func store8(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+@inlinable @inline(__always) func store8(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
   UnsafeMutableRawPointer(p).storeBytes(of: x, as: SIMD8<Float>.self)
 }
 

@@ -7,22 +7,25 @@
 
 // MARK: - MaxPooling2D
 
-/// y [n, OH, OW, C] = max over each window of x [n, H, W, C].
+/// y [n, OH, OW, C] = max over each window of x [n, H, W, C]; images split over the BLAS threads.
 @inline(__always)
 public func maxPool2DForward(_ x: UnsafePointer<Float>, count n: Int, _ g: Window2D, output y: UnsafeMutablePointer<Float>) {
   let c = g.channels
-  var out = y
-  for image in 0..<n {
-    let base = x + image * g.inputSize
-    for oy in 0..<g.outputHeight {
-      let (y0, y1) = windowRange(oy, g.strideY, g.padTop, g.kernelHeight, g.inputHeight)
-      for ox in 0..<g.outputWidth {
-        let (x0, x1) = windowRange(ox, g.strideX, g.padLeft, g.kernelWidth, g.inputWidth)
-        out.update(from: base + (y0 * g.inputWidth + x0) * c, count: c)
-        for iy in y0..<y1 {
-          for ix in x0..<x1 { maxInPlace(out, base + (iy * g.inputWidth + ix) * c, count: c) }
+  let shared = (x: SharedPointer(x), y: SharedPointer(y))
+  forEachPart(n, minimumPerPart: 8) { _, first, count in
+    var out = shared.y.base + first * g.outputPixels * c
+    for image in first..<(first + count) {
+      let base = UnsafePointer(shared.x.base) + image * g.inputSize
+      for oy in 0..<g.outputHeight {
+        let (y0, y1) = windowRange(oy, g.strideY, g.padTop, g.kernelHeight, g.inputHeight)
+        for ox in 0..<g.outputWidth {
+          let (x0, x1) = windowRange(ox, g.strideX, g.padLeft, g.kernelWidth, g.inputWidth)
+          out.update(from: base + (y0 * g.inputWidth + x0) * c, count: c)
+          for iy in y0..<y1 {
+            for ix in x0..<x1 { maxInPlace(out, base + (iy * g.inputWidth + ix) * c, count: c) }
+          }
+          out += c
         }
-        out += c
       }
     }
   }
@@ -30,54 +33,70 @@ public func maxPool2DForward(_ x: UnsafePointer<Float>, count n: Int, _ g: Windo
 
 /// dx [n, H, W, C] = dy routed to each window's first maximum (overwrites dx). `y` is the forward output:
 /// a pixel takes the gradient where it equals its window's maximum and no earlier pixel did.
+/// With `reluInput` (x is a ReLU's output) ReLU's derivative is fused: a window whose maximum is 0 passes
+/// nothing, so dx is the gradient before that ReLU.
 @inline(__always)
 public func maxPool2DBackward(
   _ dy: UnsafePointer<Float>, input x: UnsafePointer<Float>, output y: UnsafePointer<Float>, count n: Int, _ g: Window2D,
-  dx: UnsafeMutablePointer<Float>
+  dx: UnsafeMutablePointer<Float>, reluInput: Bool = false
 ) {
   let c = g.channels
-  dx.update(repeating: 0, count: n * g.inputSize)
-  var taken = [Bool](repeating: false, count: c)
-  var at = 0  // output pixel index × c
-  for image in 0..<n {
-    let base = x + image * g.inputSize
-    let dbase = dx + image * g.inputSize
-    for oy in 0..<g.outputHeight {
-      let (y0, y1) = windowRange(oy, g.strideY, g.padTop, g.kernelHeight, g.inputHeight)
-      for ox in 0..<g.outputWidth {
-        let (x0, x1) = windowRange(ox, g.strideX, g.padLeft, g.kernelWidth, g.inputWidth)
-        let maxima = y + at, grad = dy + at
-        if c % 8 == 0 {
+  // Windows that tile the image exactly write every pixel of dx once; otherwise clear it and add.
+  let tiles = g.strideY == g.kernelHeight && g.strideX == g.kernelWidth && g.padTop == 0 && g.padLeft == 0
+    && g.outputHeight * g.kernelHeight == g.inputHeight && g.outputWidth * g.kernelWidth == g.inputWidth
+  let shared = (x: SharedPointer(x), y: SharedPointer(y), dy: SharedPointer(dy), dx: SharedPointer(dx))
+  forEachPart(n, minimumPerPart: 8) { _, first, count in
+    if !tiles { (shared.dx.base + first * g.inputSize).update(repeating: 0, count: count * g.inputSize) }
+    for image in first..<(first + count) {
+      let base = UnsafePointer(shared.x.base) + image * g.inputSize
+      let dbase = shared.dx.base + image * g.inputSize
+      var at = image * g.outputPixels * c  // output pixel index × c
+      for oy in 0..<g.outputHeight {
+        let (y0, y1) = windowRange(oy, g.strideY, g.padTop, g.kernelHeight, g.inputHeight)
+        for ox in 0..<g.outputWidth {
+          let (x0, x1) = windowRange(ox, g.strideX, g.padLeft, g.kernelWidth, g.inputWidth)
+          let maxima = UnsafePointer(shared.y.base) + at, grad = UnsafePointer(shared.dy.base) + at
           var v = 0
           while v < c {
-            var free = SIMDMask<SIMD8<Int32>>(repeating: true)
-            let best = load8(maxima + v), g8 = load8(grad + v)
+            // 8 channels at a time; the last group masks off lanes past C.
+            let lanes = min(8, c - v)
+            let best = loadPartial8(maxima + v, lanes), g8 = loadPartial8(grad + v, lanes)
+            var free = reluInput ? best .> 0 : SIMDMask<SIMD8<Int32>>(repeating: true)
             for iy in y0..<y1 {
               for ix in x0..<x1 {
                 let offset = (iy * g.inputWidth + ix) * c + v
-                let hit = (load8(base + offset) .== best) .& free
+                let hit = (loadPartial8(base + offset, lanes) .== best) .& free
                 free = free .& .!hit
-                store8(load8(dbase + offset) + SIMD8<Float>(repeating: 0).replacing(with: g8, where: hit), dbase + offset)
+                let routed = SIMD8<Float>(repeating: 0).replacing(with: g8, where: hit)
+                storePartial8(tiles ? routed : loadPartial8(dbase + offset, lanes) + routed, dbase + offset, lanes)
               }
             }
             v += 8
           }
-        } else {
-          for ci in 0..<c { taken[ci] = false }
-          for iy in y0..<y1 {
-            for ix in x0..<x1 {
-              let offset = (iy * g.inputWidth + ix) * c
-              for ci in 0..<c where !taken[ci] && base[offset + ci] == maxima[ci] {
-                taken[ci] = true
-                dbase[offset + ci] += grad[ci]
-              }
-            }
-          }
+          at += c
         }
-        at += c
       }
     }
   }
+}
+
+/// The first `lanes` (1…8) floats at `p` in a SIMD8, zeros after.
+@inline(__always)
+func loadPartial8(_ p: UnsafePointer<Float>, _ lanes: Int) -> SIMD8<Float> {
+  if lanes == 8 { return load8(p) }
+  var v = SIMD8<Float>()
+  for i in 0..<lanes { v[i] = p[i] }
+  return v
+}
+
+@inline(__always)
+func loadPartial8(_ p: UnsafeMutablePointer<Float>, _ lanes: Int) -> SIMD8<Float> { loadPartial8(UnsafePointer(p), lanes) }
+
+/// Stores the first `lanes` (1…8) lanes of `v` at `p`.
+@inline(__always)
+func storePartial8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ lanes: Int) {
+  if lanes == 8 { return store8(v, p) }
+  for i in 0..<lanes { p[i] = v[i] }
 }
 
 /// a = max(a, b) element-wise, 8 lanes at a time.

@@ -142,9 +142,8 @@ public final class CheckConv: CompiledModel {
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 3, kernel: parameters + 0,
-      columns: columns, chunk: 256, output: conv2dOutput)
-    PrecastKernels.biasActivate(conv2dOutput, bias: parameters + 54, rows: n * 42, cols: 3, .tanh, output: conv2dOutput)
+      x, count: n, Self.conv2dWindow, filters: 3, kernel: parameters + 0, bias: parameters + 54, .tanh,
+      columns: columns, chunk: 256, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
   /// Backward of conv2d: dy [n, 7, 6, 3] (∂loss/∂its output, overwritten) → dx [n, 7, 6, 2];
@@ -167,9 +166,8 @@ public final class CheckConv: CompiledModel {
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d1Window, filters: 4, kernel: parameters + 57,
-      columns: columns, chunk: 256, output: conv2d1Output)
-    PrecastKernels.biasActivate(conv2d1Output, bias: parameters + 129, rows: n * 9, cols: 4, .elu(alpha: 1.0), output: conv2d1Output)
+      x, count: n, Self.conv2d1Window, filters: 4, kernel: parameters + 57, bias: parameters + 129, .elu(alpha: 1.0),
+      columns: columns, chunk: 256, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
   /// Backward of conv2d_1: dy [n, 3, 3, 4] (∂loss/∂its output, overwritten) → dx [n, 7, 6, 3];
@@ -192,9 +190,8 @@ public final class CheckConv: CompiledModel {
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d2Window, filters: 2, kernel: parameters + 133,
-      columns: columns, chunk: 256, output: conv2d2Logits)
-    PrecastKernels.biasActivate(conv2d2Logits, bias: parameters + 141, rows: n * 9, cols: 2, .swish, output: conv2d2Output)
+      x, count: n, Self.conv2d2Window, filters: 2, kernel: parameters + 133, bias: parameters + 141, .swish,
+      columns: columns, chunk: 256, preactivation: conv2d2Logits, output: conv2d2Output)
   }
 
   /// Backward of conv2d_2: dy [n, 3, 3, 2] (∂loss/∂its output, overwritten) → dx [n, 3, 3, 4];

@@ -152,9 +152,8 @@ public final class CheckConvBatchnorm: CompiledModel {
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 3, kernel: parameters + 0,
-      columns: columns, chunk: 256, output: conv2dOutput)
-    PrecastKernels.biasActivate(conv2dOutput, bias: parameters + 54, rows: n * 20, cols: 3, .linear, output: conv2dOutput)
+      x, count: n, Self.conv2dWindow, filters: 3, kernel: parameters + 0, bias: parameters + 54, .linear,
+      columns: columns, chunk: 256, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
   /// Backward of conv2d: dy [n, 5, 4, 3] (∂loss/∂(conv + bias), overwritten) → dx [n, 5, 4, 2];

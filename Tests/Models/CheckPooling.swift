@@ -141,9 +141,8 @@ public final class CheckPooling: CompiledModel {
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 4, kernel: parameters + 0,
-      columns: columns, chunk: 256, output: conv2dOutput)
-    PrecastKernels.biasActivate(conv2dOutput, bias: parameters + 36, rows: n * 9, cols: 4, .sigmoid, output: conv2dOutput)
+      x, count: n, Self.conv2dWindow, filters: 4, kernel: parameters + 0, bias: parameters + 36, .sigmoid,
+      columns: columns, chunk: 256, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
   /// Backward of conv2d: dy [n, 3, 3, 4] (∂loss/∂its output, overwritten) → dx [n, 6, 6, 1];
@@ -184,9 +183,8 @@ public final class CheckPooling: CompiledModel {
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d1Window, filters: 3, kernel: parameters + 40,
-      columns: columns, chunk: 256, output: conv2d1Output)
-    PrecastKernels.biasActivate(conv2d1Output, bias: nil, rows: n * 4, cols: 3, .linear, output: conv2d1Output)
+      x, count: n, Self.conv2d1Window, filters: 3, kernel: parameters + 40, bias: nil, .linear,
+      columns: columns, chunk: 256, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
   /// Backward of conv2d_1: dy [n, 2, 2, 3] (∂loss/∂(conv + bias), overwritten) → dx [n, 2, 2, 4];

@@ -21,6 +21,7 @@ final class GradientCheckTests: XCTestCase {
   func testMeanAbsoluteError() { check(CheckMae.self) }
   func testConv2DSameValidStridedPointwiseAndMaxPooling() { check(CheckConv.self) }
   func testReshapeAveragePoolingAndGlobalMaxPooling() { check(CheckPooling.self) }
+  func testDirectConv2DAndReluFusedIntoMaxPooling() { check(CheckConvReluPool.self) }
   func testBatchNormalizationAfterDense() { check(CheckBatchnorm.self) }
   func testBatchNormalizationOverConvChannelsWithGlobalAveragePooling() { check(CheckConvBatchnorm.self) }
 

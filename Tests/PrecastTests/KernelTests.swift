@@ -104,10 +104,76 @@ final class ConvolutionKernelTests: XCTestCase {
       var columns = [Float](repeating: 0, count: 2 * g.outputPixels * g.patchSize)
       x.withUnsafeBufferPointer { xs in
         kernel.withUnsafeBufferPointer { ks in
-          conv2DForward(xs.baseAddress!, count: batch, g, filters: filters, kernel: ks.baseAddress!, columns: &columns, chunk: 2, output: &got)
+          conv2DGemmForward(xs.baseAddress!, count: batch, g, filters: filters, kernel: ks.baseAddress!, columns: &columns, chunk: 2, output: &got)
         }
       }
       XCTAssertLessThanOrEqual(maxAbsDifference(got, expected), 1e-4, "\(h)×\(w)×\(c), kernel \(kh)×\(kw), stride \(s), same \(same)")
+    }
+  }
+
+  /// The direct kernels (K ≤ 32, filters in 8s) equal the naive convolution forward (bias and ReLU fused)
+  /// and the im2col + sgemm path backward (kernel and bias gradients), with 1 and 2 threads.
+  func testDirectConvolutionMatchesReferences() {
+    var rng = Random(seed: 5)
+    let savedThreads = blasThreads
+    defer { setBlasThreads(savedThreads) }
+    for (h, w, c, kh, kw, s, same, filters, batch, threads) in [
+      (28, 28, 1, 3, 3, 1, false, 32, 9, 2), (7, 6, 2, 3, 3, 1, true, 8, 3, 1), (9, 7, 3, 3, 3, 2, true, 40, 10, 2),
+      (6, 6, 8, 2, 2, 2, false, 16, 1, 2), (5, 5, 1, 5, 5, 1, true, 24, 8, 2),
+    ] {
+      setBlasThreads(threads)
+      let rows = convolutionOutput(input: h, kernel: kh, stride: s, same: same)
+      let cols = convolutionOutput(input: w, kernel: kw, stride: s, same: same)
+      let g = Window2D(
+        inputHeight: h, inputWidth: w, channels: c, kernelHeight: kh, kernelWidth: kw, strideY: s, strideX: s,
+        padTop: rows.padBefore, padLeft: cols.padBefore, outputHeight: rows.size, outputWidth: cols.size)
+      XCTAssertTrue(g.supportsDirectConvolution(filters: filters))
+      let x = (0..<(batch * g.inputSize)).map { _ in Float(rng.nextNormal()) }
+      let kernel = (0..<(g.patchSize * filters)).map { _ in Float(rng.nextNormal()) }
+      let bias = (0..<filters).map { _ in Float(rng.nextNormal()) }
+      let expected = conv2DForwardNaive(x, count: batch, g, filters: filters, kernel: kernel, bias: bias).map { max($0, 0) }
+      var got = [Float](repeating: 0, count: expected.count)
+      conv2DDirectForward(x, count: batch, g, filters: filters, kernel: kernel, bias: bias, relu: true, output: &got)
+      let label = "\(h)×\(w)×\(c), kernel \(kh)×\(kw), stride \(s), same \(same), \(filters) filters, \(threads) thread(s)"
+      XCTAssertLessThanOrEqual(maxAbsDifference(got, expected), 1e-4, label)
+
+      let dz = (0..<expected.count).map { _ in Float(rng.nextNormal()) }
+      var columns = [Float](repeating: 0, count: batch * g.outputPixels * g.patchSize)
+      var dKernel = [Float](repeating: 0.5, count: kernel.count), dBias = [Float](repeating: 0.5, count: filters)
+      var refKernel = dKernel, refBias = dBias  // both accumulate onto the same starting values
+      conv2DDirectBackward(dz, input: x, count: batch, g, filters: filters, dKernel: &dKernel, dBias: &dBias)
+      sumRows(dz, rows: batch * g.outputPixels, cols: filters, into: &refBias)
+      im2col(x, images: batch, g, columns: &columns)
+      for k in 0..<g.patchSize {
+        for f in 0..<filters {
+          var sum: Float = 0
+          for p in 0..<(batch * g.outputPixels) { sum += columns[p * g.patchSize + k] * dz[p * filters + f] }
+          refKernel[k * filters + f] += sum
+        }
+      }
+      XCTAssertLessThanOrEqual(maxAbsDifference(dKernel, refKernel), 2e-3, label)
+      XCTAssertLessThanOrEqual(maxAbsDifference(dBias, refBias), 1e-3, label)
+    }
+  }
+
+  /// Max pooling with a ReLU input routes a window's gradient only when its maximum is > 0; exact tilings
+  /// overwrite dx, other geometries clear it first; C not a multiple of 8 takes the masked lanes.
+  func testMaxPoolBackwardFusesRelu() {
+    for (h, c, tiles) in [(4, 8, true), (5, 3, false), (4, 11, true)] {
+      let g = Window2D(
+        inputHeight: h, inputWidth: h, channels: c, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2,
+        padTop: 0, padLeft: 0, outputHeight: h / 2, outputWidth: h / 2)
+      var rng = Random(seed: UInt64(h * c))
+      let x = (0..<g.inputSize).map { _ in max(Float(rng.nextNormal()), 0) }  // a ReLU's output: many zeros
+      var y = [Float](repeating: 0, count: g.outputPixels * c)
+      maxPool2DForward(x, count: 1, g, output: &y)
+      let dy = (0..<y.count).map { _ in Float(rng.nextNormal()) }
+      var plain = [Float](repeating: 7, count: x.count), fused = [Float](repeating: 7, count: x.count)
+      maxPool2DBackward(dy, input: x, output: y, count: 1, g, dx: &plain)
+      maxPool2DBackward(dy, input: x, output: y, count: 1, g, dx: &fused, reluInput: true)
+      let masked = zip(plain, x).map { $1 > 0 ? $0 : 0 }  // ReLU's derivative applied afterwards
+      XCTAssertEqual(fused, masked, "\(h)×\(h)×\(c), tiles \(tiles)")
+      XCTAssertEqual(plain.filter { $0 != 0 }.count, y.count, "one gradient per window")
     }
   }
 

@@ -19,8 +19,8 @@
 // Metrics: accuracy (as sparse_categorical_accuracy)
 //
 // Memory: parameters 122570 floats (478.8 KiB), gradients the same, optimizer slots 957.6 KiB;
-// activations and their gradients 86228 floats per sample (42.1 MiB at batch 128);
-// fixed scratch 1044900 floats (4.0 MiB).
+// activations and their gradients 46644 floats per sample (22.8 MiB at batch 128);
+// fixed scratch 1041408 floats (4.0 MiB).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = CifarCnn(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -64,7 +64,7 @@ public final class CifarCnn: CompiledModel {
     defaults: TrainingDefaults(epochs: 10, batchSize: 64, validationSplit: 0.0),
     kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "cifar-cnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 32, 32, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32, 32, 3]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 15, 15, 32]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 6, 64]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 64, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 1024]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 64]}}], "build_input_shape": [null, 32, 32, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 32, 32, 3]}}"#,
     gemmLayers: [
-      GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 900, inputs: 27, outputs: 32, chunk: 43, inputGradient: false),
+      GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 900, inputs: 27, outputs: 32, chunk: 0, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 169, inputs: 288, outputs: 64, chunk: 21, inputGradient: true),
       GemmLayer(name: "conv2d_2", isConvolution: true, rowsPerSample: 16, inputs: 576, outputs: 64, chunk: 113, inputGradient: true),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 1024, outputs: 64, chunk: 0, inputGradient: true),
@@ -77,17 +77,17 @@ public final class CifarCnn: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [122570], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 86228].
+  /// Activations, masks and gradient scratch: [maxBatch × 46644].
   private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [1044900].
+  /// Scratch whose size does not depend on the batch: [1041408].
   private let scratch: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
 
-  /// conv2d output, after relu
-  private let conv2dOutput: UnsafeMutablePointer<Float>  // [B, 28800]
-  /// max_pooling2d output
+  /// max_pooling2d output (conv2d, relu and the pooling in one pass)
   private let maxPooling2dOutput: UnsafeMutablePointer<Float>  // [B, 7200]
+  /// max_pooling2d's winning pixel per window and channel (0…3)
+  private let conv2dArgmax: UnsafeMutablePointer<Float>  // [B, 7200]
   /// conv2d_1 output, after relu
   private let conv2d1Output: UnsafeMutablePointer<Float>  // [B, 10816]
   /// max_pooling2d_1 output
@@ -101,11 +101,11 @@ public final class CifarCnn: CompiledModel {
   /// dense_1 pre-activation (x·kernel + bias)
   private let dense1Logits: UnsafeMutablePointer<Float>  // [B, 10]
   /// gradient scratch (ping)
-  private let gradientA: UnsafeMutablePointer<Float>  // [B, 28800]
+  private let gradientA: UnsafeMutablePointer<Float>  // [B, 10816]
   /// gradient scratch (pong)
   private let gradientB: UnsafeMutablePointer<Float>  // [B, 7200]
   /// im2col patch matrix of one Conv2D chunk [images·pixels, kh·kw·cin]
-  private let columns: UnsafeMutablePointer<Float>  // [1044900]
+  private let columns: UnsafeMutablePointer<Float>  // [1041408]
 
   /// The outputs of the last pass, [n, 10].
   public private(set) var output: UnsafePointer<Float>
@@ -118,19 +118,19 @@ public final class CifarCnn: CompiledModel {
     parameters.initialize(repeating: 0, count: 122570)
     gradients = .allocate(capacity: 122570)
     gradients.initialize(repeating: 0, count: 122570)
-    arena = .allocate(capacity: maxBatch * 86228)
-    arena.initialize(repeating: 0, count: maxBatch * 86228)
-    conv2dOutput = arena + maxBatch * 0
-    maxPooling2dOutput = arena + maxBatch * 28800
-    conv2d1Output = arena + maxBatch * 36000
-    maxPooling2d1Output = arena + maxBatch * 46816
-    conv2d2Output = arena + maxBatch * 49120
-    denseOutput = arena + maxBatch * 50144
-    dense1Output = arena + maxBatch * 50208
-    dense1Logits = arena + maxBatch * 50218
-    gradientA = arena + maxBatch * 50228
-    gradientB = arena + maxBatch * 79028
-    scratch = .allocate(capacity: 1044900)
+    arena = .allocate(capacity: maxBatch * 46644)
+    arena.initialize(repeating: 0, count: maxBatch * 46644)
+    maxPooling2dOutput = arena + maxBatch * 0
+    conv2dArgmax = arena + maxBatch * 7200
+    conv2d1Output = arena + maxBatch * 14400
+    maxPooling2d1Output = arena + maxBatch * 25216
+    conv2d2Output = arena + maxBatch * 27520
+    denseOutput = arena + maxBatch * 28544
+    dense1Output = arena + maxBatch * 28608
+    dense1Logits = arena + maxBatch * 28618
+    gradientA = arena + maxBatch * 28628
+    gradientB = arena + maxBatch * 39444
+    scratch = .allocate(capacity: 1041408)
     columns = scratch + 0
     output = UnsafePointer(arena)
   }
@@ -147,43 +147,31 @@ public final class CifarCnn: CompiledModel {
   /// conv2d: [32, 32, 3] → [30, 30, 32], 3×3 window, stride 1×1, padding top 0 left 0.
   static let conv2dWindow = Window2D(inputHeight: 32, inputWidth: 32, channels: 3, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 30, outputWidth: 30)
 
-  /// conv2dOutput [n, 30, 30, 32] = relu(conv(x, kernel) + bias); x [n, 32, 32, 3],
-  /// kernel [3, 3, 3, 32] at 0, bias [32] at 864; im2col + sgemm, 43 image(s) per GEMM.
+  /// The 2×2 max pooling after conv2d: [30, 30, 32] → [15, 15, 32].
+  static let conv2dPoolWindow = Window2D(inputHeight: 30, inputWidth: 30, channels: 32, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 15, outputWidth: 15)
+
+  /// maxPooling2dOutput [n, 15, 15, 32] = maxpool(relu(conv(x, kernel) + bias)), the next layer's output,
+  /// and conv2dArgmax its winning pixels; x [n, 32, 32, 3], kernel [3, 3, 3, 32] at 0,
+  /// bias [32] at 864. Direct kernel; the [n, 30, 30, 32] convolution output is never stored.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-      columns: columns, chunk: 43, output: conv2dOutput)
-    PrecastKernels.biasActivate(conv2dOutput, bias: parameters + 864, rows: n * 900, cols: 32, .relu, output: conv2dOutput)
+    PrecastKernels.conv2DReluMaxPoolForward(
+      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, kernel: parameters + 0,
+      bias: parameters + 864, output: maxPooling2dOutput, argmax: conv2dArgmax)
   }
 
-  /// Backward of conv2d: dy [n, 30, 30, 32] (∂loss/∂its output, overwritten) → dx [n, 32, 32, 3];
-  /// accumulates ∂kernel and ∂bias into `gradients`.
+  /// Backward of conv2d, ReLU and the pooling: dy [n, 15, 15, 32] (∂loss/∂pooled output);
+  /// accumulates ∂kernel and ∂bias into `gradients`. The first layer: no input gradient.
   @inline(never)
   func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
-    PrecastKernels.activationBackward(dy, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 900, cols: 32, .relu)
-    PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 864, dx: dx, columns: columns, chunk: 43)
+    PrecastKernels.conv2DReluMaxPoolBackward(
+      dy, input: x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, output: maxPooling2dOutput,
+      argmax: conv2dArgmax, dKernel: gradients + 0, dBias: gradients + 864)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 2×2, valid)  [B, 30, 30, 32] → [B, 15, 15, 32]
 
-  /// max_pooling2d: [30, 30, 32] → [15, 15, 32], 2×2 window, stride 2×2, padding top 0 left 0.
-  static let maxPooling2dWindow = Window2D(inputHeight: 30, inputWidth: 30, channels: 32, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 15, outputWidth: 15)
-
-  /// maxPooling2dOutput [n, 15, 15, 32] = max of each window of x [n, 30, 30, 32].
-  @inline(never)
-  func maxPooling2dForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.maxPool2DForward(x, count: n, Self.maxPooling2dWindow, output: maxPooling2dOutput)
-  }
-
-  /// Backward of max_pooling2d: dy [n, 15, 15, 32] → dx [n, 30, 30, 32] (to each window's maximum).
-  @inline(never)
-  func maxPooling2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
-    guard let dx else { return }
-    PrecastKernels.maxPool2DBackward(dy, input: x, output: maxPooling2dOutput, count: n, Self.maxPooling2dWindow, dx: dx)
-  }
+  // Fused into the Conv2D above: it writes this layer's output, and its backward takes this layer's gradient.
 
   // MARK: - conv2d_1: Conv2D(64, 3×3, strides 1×1, valid, relu)  [B, 15, 15, 32] → [B, 13, 13, 64]
 
@@ -195,16 +183,14 @@ public final class CifarCnn: CompiledModel {
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d1Window, filters: 64, kernel: parameters + 896,
-      columns: columns, chunk: 21, output: conv2d1Output)
-    PrecastKernels.biasActivate(conv2d1Output, bias: parameters + 19328, rows: n * 169, cols: 64, .relu, output: conv2d1Output)
+      x, count: n, Self.conv2d1Window, filters: 64, kernel: parameters + 896, bias: parameters + 19328, .relu,
+      columns: columns, chunk: 21, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
-  /// Backward of conv2d_1: dy [n, 13, 13, 64] (∂loss/∂its output, overwritten) → dx [n, 15, 15, 32];
+  /// Backward of conv2d_1: dy [n, 13, 13, 64] (∂loss/∂(conv + bias), overwritten) → dx [n, 15, 15, 32];
   /// accumulates ∂kernel and ∂bias into `gradients`.
   @inline(never)
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
-    PrecastKernels.activationBackward(dy, output: conv2d1Output, preactivation: conv2d1Output, rows: n * 169, cols: 64, .relu)
     PrecastKernels.conv2DBackward(
       dy, input: x, count: n, Self.conv2d1Window, filters: 64, kernel: parameters + 896,
       dKernel: gradients + 896, dBias: gradients + 19328, dx: dx, columns: columns, chunk: 21)
@@ -221,11 +207,12 @@ public final class CifarCnn: CompiledModel {
     PrecastKernels.maxPool2DForward(x, count: n, Self.maxPooling2d1Window, output: maxPooling2d1Output)
   }
 
-  /// Backward of max_pooling2d_1: dy [n, 6, 6, 64] → dx [n, 13, 13, 64] (to each window's maximum).
+  /// Backward of max_pooling2d_1: dy [n, 6, 6, 64] → dx [n, 13, 13, 64] (to each window's maximum
+  /// where it is > 0: dx is the gradient before the ReLU of the layer below).
   @inline(never)
   func maxPooling2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     guard let dx else { return }
-    PrecastKernels.maxPool2DBackward(dy, input: x, output: maxPooling2d1Output, count: n, Self.maxPooling2d1Window, dx: dx)
+    PrecastKernels.maxPool2DBackward(dy, input: x, output: maxPooling2d1Output, count: n, Self.maxPooling2d1Window, dx: dx, reluInput: true)
   }
 
   // MARK: - conv2d_2: Conv2D(64, 3×3, strides 1×1, valid, relu)  [B, 6, 6, 64] → [B, 4, 4, 64]
@@ -238,9 +225,8 @@ public final class CifarCnn: CompiledModel {
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d2Window, filters: 64, kernel: parameters + 19392,
-      columns: columns, chunk: 113, output: conv2d2Output)
-    PrecastKernels.biasActivate(conv2d2Output, bias: parameters + 56256, rows: n * 16, cols: 64, .relu, output: conv2d2Output)
+      x, count: n, Self.conv2d2Window, filters: 64, kernel: parameters + 19392, bias: parameters + 56256, .relu,
+      columns: columns, chunk: 113, preactivation: conv2d2Output, output: conv2d2Output)
   }
 
   /// Backward of conv2d_2: dy [n, 4, 4, 64] (∂loss/∂its output, overwritten) → dx [n, 6, 6, 64];
@@ -299,7 +285,6 @@ public final class CifarCnn: CompiledModel {
   /// Inference: x [n, 3072] → [n, 10]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
     conv2dForward(x, count: n)
-    maxPooling2dForward(conv2dOutput, count: n)
     conv2d1Forward(maxPooling2dOutput, count: n)
     maxPooling2d1Forward(conv2d1Output, count: n)
     conv2d2Forward(maxPooling2d1Output, count: n)
@@ -316,8 +301,6 @@ public final class CifarCnn: CompiledModel {
     probe?.lap(9)
     conv2dForward(x, count: n)
     probe?.lap(0)
-    maxPooling2dForward(conv2dOutput, count: n)
-    probe?.lap(1)
     conv2d1Forward(maxPooling2dOutput, count: n)
     probe?.lap(2)
     maxPooling2d1Forward(conv2d1Output, count: n)
@@ -341,9 +324,7 @@ public final class CifarCnn: CompiledModel {
     probe?.lap(3)
     conv2d1Backward(gradientA, maxPooling2dOutput, count: n, dx: gradientB)
     probe?.lap(2)
-    maxPooling2dBackward(gradientB, conv2dOutput, count: n, dx: gradientA)
-    probe?.lap(1)
-    conv2dBackward(gradientA, x, count: n, dx: nil)
+    conv2dBackward(gradientB, x, count: n, dx: nil)
     probe?.lap(0)
     return loss
   }

@@ -16,8 +16,8 @@
 // Metrics: accuracy (as categorical_accuracy)
 //
 // Memory: parameters 693962 floats (2.6 MiB), gradients the same, optimizer slots 5.3 MiB;
-// activations and their gradients 54228 floats per sample (26.5 MiB at batch 128);
-// fixed scratch 1046448 floats (4.0 MiB).
+// activations and their gradients 16500 floats per sample (8.1 MiB at batch 128);
+// fixed scratch 1 floats (4 B).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = FashionCnn(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -54,7 +54,7 @@ public final class FashionCnn: CompiledModel {
     defaults: TrainingDefaults(epochs: 3, batchSize: 128, validationSplit: 0.0),
     kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "fashion-cnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 28, 28, 1], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 128, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 5408]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 128]}}], "build_input_shape": [null, 28, 28, 1]}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}}"#,
     gemmLayers: [
-      GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 676, inputs: 9, outputs: 32, chunk: 172, inputGradient: false),
+      GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 676, inputs: 9, outputs: 32, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 5408, outputs: 128, chunk: 0, inputGradient: true),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 128, outputs: 10, chunk: 0, inputGradient: true),
     ]
@@ -65,17 +65,17 @@ public final class FashionCnn: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [693962], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 54228].
+  /// Activations, masks and gradient scratch: [maxBatch × 16500].
   private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [1046448].
+  /// Scratch whose size does not depend on the batch: [1].
   private let scratch: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
 
-  /// conv2d output, after relu
-  private let conv2dOutput: UnsafeMutablePointer<Float>  // [B, 21632]
-  /// max_pooling2d output
+  /// max_pooling2d output (conv2d, relu and the pooling in one pass)
   private let maxPooling2dOutput: UnsafeMutablePointer<Float>  // [B, 5408]
+  /// max_pooling2d's winning pixel per window and channel (0…3)
+  private let conv2dArgmax: UnsafeMutablePointer<Float>  // [B, 5408]
   /// dense output, after relu
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 128]
   /// dense_1 output, after softmax
@@ -85,9 +85,9 @@ public final class FashionCnn: CompiledModel {
   /// gradient scratch (ping)
   private let gradientA: UnsafeMutablePointer<Float>  // [B, 5408]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 21632]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 128]
   /// im2col patch matrix of one Conv2D chunk [images·pixels, kh·kw·cin]
-  private let columns: UnsafeMutablePointer<Float>  // [1046448]
+  private let columns: UnsafeMutablePointer<Float>  // [1]
 
   /// The outputs of the last pass, [n, 10].
   public private(set) var output: UnsafePointer<Float>
@@ -100,16 +100,16 @@ public final class FashionCnn: CompiledModel {
     parameters.initialize(repeating: 0, count: 693962)
     gradients = .allocate(capacity: 693962)
     gradients.initialize(repeating: 0, count: 693962)
-    arena = .allocate(capacity: maxBatch * 54228)
-    arena.initialize(repeating: 0, count: maxBatch * 54228)
-    conv2dOutput = arena + maxBatch * 0
-    maxPooling2dOutput = arena + maxBatch * 21632
-    denseOutput = arena + maxBatch * 27040
-    dense1Output = arena + maxBatch * 27168
-    dense1Logits = arena + maxBatch * 27178
-    gradientA = arena + maxBatch * 27188
-    gradientB = arena + maxBatch * 32596
-    scratch = .allocate(capacity: 1046448)
+    arena = .allocate(capacity: maxBatch * 16500)
+    arena.initialize(repeating: 0, count: maxBatch * 16500)
+    maxPooling2dOutput = arena + maxBatch * 0
+    conv2dArgmax = arena + maxBatch * 5408
+    denseOutput = arena + maxBatch * 10816
+    dense1Output = arena + maxBatch * 10944
+    dense1Logits = arena + maxBatch * 10954
+    gradientA = arena + maxBatch * 10964
+    gradientB = arena + maxBatch * 16372
+    scratch = .allocate(capacity: 1)
     columns = scratch + 0
     output = UnsafePointer(arena)
   }
@@ -126,43 +126,31 @@ public final class FashionCnn: CompiledModel {
   /// conv2d: [28, 28, 1] → [26, 26, 32], 3×3 window, stride 1×1, padding top 0 left 0.
   static let conv2dWindow = Window2D(inputHeight: 28, inputWidth: 28, channels: 1, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 26, outputWidth: 26)
 
-  /// conv2dOutput [n, 26, 26, 32] = relu(conv(x, kernel) + bias); x [n, 28, 28, 1],
-  /// kernel [3, 3, 1, 32] at 0, bias [32] at 288; im2col + sgemm, 172 image(s) per GEMM.
+  /// The 2×2 max pooling after conv2d: [26, 26, 32] → [13, 13, 32].
+  static let conv2dPoolWindow = Window2D(inputHeight: 26, inputWidth: 26, channels: 32, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 13, outputWidth: 13)
+
+  /// maxPooling2dOutput [n, 13, 13, 32] = maxpool(relu(conv(x, kernel) + bias)), the next layer's output,
+  /// and conv2dArgmax its winning pixels; x [n, 28, 28, 1], kernel [3, 3, 1, 32] at 0,
+  /// bias [32] at 288. Direct kernel; the [n, 26, 26, 32] convolution output is never stored.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-      columns: columns, chunk: 172, output: conv2dOutput)
-    PrecastKernels.biasActivate(conv2dOutput, bias: parameters + 288, rows: n * 676, cols: 32, .relu, output: conv2dOutput)
+    PrecastKernels.conv2DReluMaxPoolForward(
+      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, kernel: parameters + 0,
+      bias: parameters + 288, output: maxPooling2dOutput, argmax: conv2dArgmax)
   }
 
-  /// Backward of conv2d: dy [n, 26, 26, 32] (∂loss/∂its output, overwritten) → dx [n, 28, 28, 1];
-  /// accumulates ∂kernel and ∂bias into `gradients`.
+  /// Backward of conv2d, ReLU and the pooling: dy [n, 13, 13, 32] (∂loss/∂pooled output);
+  /// accumulates ∂kernel and ∂bias into `gradients`. The first layer: no input gradient.
   @inline(never)
   func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
-    PrecastKernels.activationBackward(dy, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 676, cols: 32, .relu)
-    PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 288, dx: dx, columns: columns, chunk: 172)
+    PrecastKernels.conv2DReluMaxPoolBackward(
+      dy, input: x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, output: maxPooling2dOutput,
+      argmax: conv2dArgmax, dKernel: gradients + 0, dBias: gradients + 288)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 2×2, valid)  [B, 26, 26, 32] → [B, 13, 13, 32]
 
-  /// max_pooling2d: [26, 26, 32] → [13, 13, 32], 2×2 window, stride 2×2, padding top 0 left 0.
-  static let maxPooling2dWindow = Window2D(inputHeight: 26, inputWidth: 26, channels: 32, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 13, outputWidth: 13)
-
-  /// maxPooling2dOutput [n, 13, 13, 32] = max of each window of x [n, 26, 26, 32].
-  @inline(never)
-  func maxPooling2dForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.maxPool2DForward(x, count: n, Self.maxPooling2dWindow, output: maxPooling2dOutput)
-  }
-
-  /// Backward of max_pooling2d: dy [n, 13, 13, 32] → dx [n, 26, 26, 32] (to each window's maximum).
-  @inline(never)
-  func maxPooling2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
-    guard let dx else { return }
-    PrecastKernels.maxPool2DBackward(dy, input: x, output: maxPooling2dOutput, count: n, Self.maxPooling2dWindow, dx: dx)
-  }
+  // Fused into the Conv2D above: it writes this layer's output, and its backward takes this layer's gradient.
 
   // MARK: - flatten: Flatten()  [B, 13, 13, 32] → [B, 5408]
 
@@ -210,7 +198,6 @@ public final class FashionCnn: CompiledModel {
   /// Inference: x [n, 784] → [n, 10]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
     conv2dForward(x, count: n)
-    maxPooling2dForward(conv2dOutput, count: n)
     denseForward(maxPooling2dOutput, count: n)
     dense1Forward(denseOutput, count: n)
     output = UnsafePointer(dense1Output)
@@ -224,8 +211,6 @@ public final class FashionCnn: CompiledModel {
     probe?.lap(6)
     conv2dForward(x, count: n)
     probe?.lap(0)
-    maxPooling2dForward(conv2dOutput, count: n)
-    probe?.lap(1)
     denseForward(maxPooling2dOutput, count: n)
     probe?.lap(3)
     dense1Forward(denseOutput, count: n)
@@ -237,9 +222,7 @@ public final class FashionCnn: CompiledModel {
     probe?.lap(4)
     denseBackward(gradientB, maxPooling2dOutput, count: n, dx: gradientA)
     probe?.lap(3)
-    maxPooling2dBackward(gradientA, conv2dOutput, count: n, dx: gradientB)
-    probe?.lap(1)
-    conv2dBackward(gradientB, x, count: n, dx: nil)
+    conv2dBackward(gradientA, x, count: n, dx: nil)
     probe?.lap(0)
     return loss
   }

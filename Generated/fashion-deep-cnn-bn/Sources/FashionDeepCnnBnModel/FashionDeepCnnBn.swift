@@ -33,7 +33,7 @@
 //
 // Memory: parameters 1677034 floats (6.4 MiB), gradients the same, optimizer slots 12.8 MiB;
 // activations and their gradients 381012 floats per sample (186.0 MiB at batch 128);
-// fixed scratch 1044608 floats (4.0 MiB).
+// fixed scratch 1016384 floats (3.9 MiB).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = FashionDeepCnnBn(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -123,7 +123,7 @@ public final class FashionDeepCnnBn: CompiledModel {
   public let gradients: UnsafeMutablePointer<Float>
   /// Activations, masks and gradient scratch: [maxBatch × 381012].
   private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [1044608].
+  /// Scratch whose size does not depend on the batch: [1016384].
   private let scratch: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -195,7 +195,7 @@ public final class FashionDeepCnnBn: CompiledModel {
   /// batch_normalization_3 1/√(batch var + ε) per channel, training
   private let batchNormalization3InverseStd: UnsafeMutablePointer<Float>  // [64]
   /// im2col patch matrix of one Conv2D chunk [images·pixels, kh·kw·cin]
-  private let columns: UnsafeMutablePointer<Float>  // [1044288]
+  private let columns: UnsafeMutablePointer<Float>  // [1016064]
   /// BatchNormalization per-channel sums [2 × channels]
   private let statistics: UnsafeMutablePointer<Float>  // [128]
 
@@ -241,13 +241,13 @@ public final class FashionDeepCnnBn: CompiledModel {
     dense1Logits = arena + maxBatch * 330826
     gradientA = arena + maxBatch * 330836
     gradientB = arena + maxBatch * 355924
-    scratch = .allocate(capacity: 1044608)
+    scratch = .allocate(capacity: 1016384)
     batchNormalizationInverseStd = scratch + 0
     batchNormalization1InverseStd = scratch + 32
     batchNormalization2InverseStd = scratch + 64
     batchNormalization3InverseStd = scratch + 128
     columns = scratch + 192
-    statistics = scratch + 1044480
+    statistics = scratch + 1016256
     output = UnsafePointer(arena)
   }
 
@@ -264,13 +264,12 @@ public final class FashionDeepCnnBn: CompiledModel {
   static let conv2dWindow = Window2D(inputHeight: 28, inputWidth: 28, channels: 1, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 28, outputWidth: 28)
 
   /// conv2dOutput [n, 28, 28, 32] = linear(conv(x, kernel) + bias); x [n, 28, 28, 1],
-  /// kernel [3, 3, 1, 32] at 0, bias [32] at 288; im2col + sgemm, 148 image(s) per GEMM.
+  /// kernel [3, 3, 1, 32] at 0, bias [32] at 288; direct kernel, bias and activation fused.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-      columns: columns, chunk: 148, output: conv2dOutput)
-    PrecastKernels.biasActivate(conv2dOutput, bias: parameters + 288, rows: n * 784, cols: 32, .linear, output: conv2dOutput)
+      x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 288, .linear,
+      columns: columns, chunk: 148, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
   /// Backward of conv2d: dy [n, 28, 28, 32] (∂loss/∂(conv + bias), overwritten) → dx [n, 28, 28, 1];
@@ -336,9 +335,8 @@ public final class FashionDeepCnnBn: CompiledModel {
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d1Window, filters: 32, kernel: parameters + 448,
-      columns: columns, chunk: 4, output: conv2d1Output)
-    PrecastKernels.biasActivate(conv2d1Output, bias: parameters + 9664, rows: n * 784, cols: 32, .linear, output: conv2d1Output)
+      x, count: n, Self.conv2d1Window, filters: 32, kernel: parameters + 448, bias: parameters + 9664, .linear,
+      columns: columns, chunk: 4, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
   /// Backward of conv2d_1: dy [n, 28, 28, 32] (∂loss/∂(conv + bias), overwritten) → dx [n, 28, 28, 32];
@@ -436,9 +434,8 @@ public final class FashionDeepCnnBn: CompiledModel {
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d2Window, filters: 64, kernel: parameters + 9824,
-      columns: columns, chunk: 18, output: conv2d2Output)
-    PrecastKernels.biasActivate(conv2d2Output, bias: parameters + 28256, rows: n * 196, cols: 64, .linear, output: conv2d2Output)
+      x, count: n, Self.conv2d2Window, filters: 64, kernel: parameters + 9824, bias: parameters + 28256, .linear,
+      columns: columns, chunk: 18, preactivation: conv2d2Output, output: conv2d2Output)
   }
 
   /// Backward of conv2d_2: dy [n, 14, 14, 64] (∂loss/∂(conv + bias), overwritten) → dx [n, 14, 14, 32];
@@ -504,9 +501,8 @@ public final class FashionDeepCnnBn: CompiledModel {
   @inline(never)
   func conv2d3Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d3Window, filters: 64, kernel: parameters + 28576,
-      columns: columns, chunk: 9, output: conv2d3Output)
-    PrecastKernels.biasActivate(conv2d3Output, bias: parameters + 65440, rows: n * 196, cols: 64, .linear, output: conv2d3Output)
+      x, count: n, Self.conv2d3Window, filters: 64, kernel: parameters + 28576, bias: parameters + 65440, .linear,
+      columns: columns, chunk: 9, preactivation: conv2d3Output, output: conv2d3Output)
   }
 
   /// Backward of conv2d_3: dy [n, 14, 14, 64] (∂loss/∂(conv + bias), overwritten) → dx [n, 14, 14, 64];

@@ -24,7 +24,7 @@
 //
 // Memory: parameters 1676266 floats (6.4 MiB), gradients the same, optimizer slots 12.8 MiB;
 // activations and their gradients 155220 floats per sample (75.8 MiB at batch 128);
-// fixed scratch 1044288 floats (4.0 MiB).
+// fixed scratch 1016064 floats (3.9 MiB).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = FashionDeepCnn(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -90,7 +90,7 @@ public final class FashionDeepCnn: CompiledModel {
   public let gradients: UnsafeMutablePointer<Float>
   /// Activations, masks and gradient scratch: [maxBatch × 155220].
   private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [1044288].
+  /// Scratch whose size does not depend on the batch: [1016064].
   private let scratch: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -130,7 +130,7 @@ public final class FashionDeepCnn: CompiledModel {
   /// gradient scratch (pong)
   private let gradientB: UnsafeMutablePointer<Float>  // [B, 25088]
   /// im2col patch matrix of one Conv2D chunk [images·pixels, kh·kw·cin]
-  private let columns: UnsafeMutablePointer<Float>  // [1044288]
+  private let columns: UnsafeMutablePointer<Float>  // [1016064]
 
   /// The outputs of the last pass, [n, 10].
   public private(set) var output: UnsafePointer<Float>
@@ -162,7 +162,7 @@ public final class FashionDeepCnn: CompiledModel {
     dense1Logits = arena + maxBatch * 105034
     gradientA = arena + maxBatch * 105044
     gradientB = arena + maxBatch * 130132
-    scratch = .allocate(capacity: 1044288)
+    scratch = .allocate(capacity: 1016064)
     columns = scratch + 0
     output = UnsafePointer(arena)
   }
@@ -180,13 +180,12 @@ public final class FashionDeepCnn: CompiledModel {
   static let conv2dWindow = Window2D(inputHeight: 28, inputWidth: 28, channels: 1, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 28, outputWidth: 28)
 
   /// conv2dOutput [n, 28, 28, 32] = relu(conv(x, kernel) + bias); x [n, 28, 28, 1],
-  /// kernel [3, 3, 1, 32] at 0, bias [32] at 288; im2col + sgemm, 148 image(s) per GEMM.
+  /// kernel [3, 3, 1, 32] at 0, bias [32] at 288; direct kernel, bias and activation fused.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-      columns: columns, chunk: 148, output: conv2dOutput)
-    PrecastKernels.biasActivate(conv2dOutput, bias: parameters + 288, rows: n * 784, cols: 32, .relu, output: conv2dOutput)
+      x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 288, .relu,
+      columns: columns, chunk: 148, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
   /// Backward of conv2d: dy [n, 28, 28, 32] (∂loss/∂its output, overwritten) → dx [n, 28, 28, 1];
@@ -209,16 +208,14 @@ public final class FashionDeepCnn: CompiledModel {
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d1Window, filters: 32, kernel: parameters + 320,
-      columns: columns, chunk: 4, output: conv2d1Output)
-    PrecastKernels.biasActivate(conv2d1Output, bias: parameters + 9536, rows: n * 784, cols: 32, .relu, output: conv2d1Output)
+      x, count: n, Self.conv2d1Window, filters: 32, kernel: parameters + 320, bias: parameters + 9536, .relu,
+      columns: columns, chunk: 4, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
-  /// Backward of conv2d_1: dy [n, 28, 28, 32] (∂loss/∂its output, overwritten) → dx [n, 28, 28, 32];
+  /// Backward of conv2d_1: dy [n, 28, 28, 32] (∂loss/∂(conv + bias), overwritten) → dx [n, 28, 28, 32];
   /// accumulates ∂kernel and ∂bias into `gradients`.
   @inline(never)
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
-    PrecastKernels.activationBackward(dy, output: conv2d1Output, preactivation: conv2d1Output, rows: n * 784, cols: 32, .relu)
     PrecastKernels.conv2DBackward(
       dy, input: x, count: n, Self.conv2d1Window, filters: 32, kernel: parameters + 320,
       dKernel: gradients + 320, dBias: gradients + 9536, dx: dx, columns: columns, chunk: 4)
@@ -235,11 +232,12 @@ public final class FashionDeepCnn: CompiledModel {
     PrecastKernels.maxPool2DForward(x, count: n, Self.maxPooling2dWindow, output: maxPooling2dOutput)
   }
 
-  /// Backward of max_pooling2d: dy [n, 14, 14, 32] → dx [n, 28, 28, 32] (to each window's maximum).
+  /// Backward of max_pooling2d: dy [n, 14, 14, 32] → dx [n, 28, 28, 32] (to each window's maximum
+  /// where it is > 0: dx is the gradient before the ReLU of the layer below).
   @inline(never)
   func maxPooling2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     guard let dx else { return }
-    PrecastKernels.maxPool2DBackward(dy, input: x, output: maxPooling2dOutput, count: n, Self.maxPooling2dWindow, dx: dx)
+    PrecastKernels.maxPool2DBackward(dy, input: x, output: maxPooling2dOutput, count: n, Self.maxPooling2dWindow, dx: dx, reluInput: true)
   }
 
   // MARK: - dropout: Dropout(0.25)  [B, 14, 14, 32] → [B, 14, 14, 32]
@@ -266,9 +264,8 @@ public final class FashionDeepCnn: CompiledModel {
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d2Window, filters: 64, kernel: parameters + 9568,
-      columns: columns, chunk: 18, output: conv2d2Output)
-    PrecastKernels.biasActivate(conv2d2Output, bias: parameters + 28000, rows: n * 196, cols: 64, .relu, output: conv2d2Output)
+      x, count: n, Self.conv2d2Window, filters: 64, kernel: parameters + 9568, bias: parameters + 28000, .relu,
+      columns: columns, chunk: 18, preactivation: conv2d2Output, output: conv2d2Output)
   }
 
   /// Backward of conv2d_2: dy [n, 14, 14, 64] (∂loss/∂its output, overwritten) → dx [n, 14, 14, 32];
@@ -291,16 +288,14 @@ public final class FashionDeepCnn: CompiledModel {
   @inline(never)
   func conv2d3Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d3Window, filters: 64, kernel: parameters + 28064,
-      columns: columns, chunk: 9, output: conv2d3Output)
-    PrecastKernels.biasActivate(conv2d3Output, bias: parameters + 64928, rows: n * 196, cols: 64, .relu, output: conv2d3Output)
+      x, count: n, Self.conv2d3Window, filters: 64, kernel: parameters + 28064, bias: parameters + 64928, .relu,
+      columns: columns, chunk: 9, preactivation: conv2d3Output, output: conv2d3Output)
   }
 
-  /// Backward of conv2d_3: dy [n, 14, 14, 64] (∂loss/∂its output, overwritten) → dx [n, 14, 14, 64];
+  /// Backward of conv2d_3: dy [n, 14, 14, 64] (∂loss/∂(conv + bias), overwritten) → dx [n, 14, 14, 64];
   /// accumulates ∂kernel and ∂bias into `gradients`.
   @inline(never)
   func conv2d3Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
-    PrecastKernels.activationBackward(dy, output: conv2d3Output, preactivation: conv2d3Output, rows: n * 196, cols: 64, .relu)
     PrecastKernels.conv2DBackward(
       dy, input: x, count: n, Self.conv2d3Window, filters: 64, kernel: parameters + 28064,
       dKernel: gradients + 28064, dBias: gradients + 64928, dx: dx, columns: columns, chunk: 9)
@@ -317,11 +312,12 @@ public final class FashionDeepCnn: CompiledModel {
     PrecastKernels.maxPool2DForward(x, count: n, Self.maxPooling2d1Window, output: maxPooling2d1Output)
   }
 
-  /// Backward of max_pooling2d_1: dy [n, 7, 7, 64] → dx [n, 14, 14, 64] (to each window's maximum).
+  /// Backward of max_pooling2d_1: dy [n, 7, 7, 64] → dx [n, 14, 14, 64] (to each window's maximum
+  /// where it is > 0: dx is the gradient before the ReLU of the layer below).
   @inline(never)
   func maxPooling2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     guard let dx else { return }
-    PrecastKernels.maxPool2DBackward(dy, input: x, output: maxPooling2d1Output, count: n, Self.maxPooling2d1Window, dx: dx)
+    PrecastKernels.maxPool2DBackward(dy, input: x, output: maxPooling2d1Output, count: n, Self.maxPooling2d1Window, dx: dx, reluInput: true)
   }
 
   // MARK: - dropout_1: Dropout(0.25)  [B, 7, 7, 64] → [B, 7, 7, 64]
