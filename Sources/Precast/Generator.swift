@@ -122,7 +122,11 @@ extension Generator {
       "layers": layers, "weightSlots": slots, "parameterCount": spec.parameterCount,
       "parameterBytes": bytes(spec.parameterCount * 4), "slotBytes": bytes(slotFloats * 4),
       "arenaPerSample": plan.arenaPerSample, "arenaBytesAt128": bytes(plan.arenaPerSample * 4 * 128),
-      "buffers": plan.buffers.map { ["name": $0.name, "width": $0.width, "offset": $0.offset, "comment": $0.comment] },
+      "buffers": plan.buffers.map { buffer -> [String: Any] in
+        var c: [String: Any] = ["name": buffer.name, "width": buffer.width, "offset": buffer.offset, "comment": buffer.comment]
+        if let bytes = buffer.bytes { c["bytes"] = bytes } else { c["floats"] = true }
+        return c
+      },
       "fixedBuffers": fixedContext(plan), "hasFixedBuffers": !plan.fixedBuffers.isEmpty,
       "fixedTotal": plan.fixedTotal, "fixedBytes": bytes(plan.fixedTotal * 4),
       "loss": "\(spec.loss)", "metrics": spec.metrics.map { ".\($0)" }.joined(separator: ", "),

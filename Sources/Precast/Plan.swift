@@ -3,9 +3,12 @@
 /// A named view into the activation arena: `width` floats per sample at `offset` floats per sample.
 struct BufferPlan {
   var name: String
+  /// Floats per sample in the arena.
   var width: Int
   var offset: Int
   var comment: String
+  /// Bytes per sample when the buffer holds UInt8 (packed four to a float slot), else nil.
+  var bytes: Int? = nil
 }
 
 /// A buffer of fixed size (not per sample), allocated once beside the arena.
@@ -101,6 +104,14 @@ struct ModelPlan {
     return name
   }
 
+  /// A per-sample buffer of `count` bytes, in ⌈count/4⌉ float slots of the arena.
+  private mutating func byteBuffer(_ name: String, _ count: Int, _ comment: String) -> String {
+    let width = (count + 3) / 4
+    buffers.append(BufferPlan(name: name, width: width, offset: arenaPerSample, comment: comment, bytes: count))
+    arenaPerSample += width
+    return name
+  }
+
   private mutating func planForward() {
     var train = "x", infer = "x"
     let fused = spec.lossFromLogits
@@ -133,7 +144,7 @@ struct ModelPlan {
       case .conv2D(_, _, _, _, let activation, _, _, _) where fusablePool(after: i) != nil:
         let pool = spec.layers[i + 1], poolWindow = fusablePool(after: i)!
         let out = buffer("\(swiftIdentifier(pool.name))Output", pool.outputShape.reduce(1, *), "\(pool.name) output (\(layer.name), \(activation.kerasName) and the pooling in one pass)")
-        plan.argmaxBuffer = buffer("\(fn)Argmax", pool.outputShape.reduce(1, *), "\(pool.name)'s winning pixel per window and channel (0…\(poolWindow.kernelHeight * poolWindow.kernelWidth - 1))")
+        plan.argmaxBuffer = byteBuffer("\(fn)Argmax", pool.outputShape.reduce(1, *), "\(pool.name)'s winning pixel per window and channel (0…\(poolWindow.kernelHeight * poolWindow.kernelWidth - 1))")
         plan.fusedPool = poolWindow
         plan.outputBuffer = out
         plan.zBuffer = out
@@ -191,6 +202,7 @@ struct ModelPlan {
       case .pooling2D(.max, _, _, _) = pool.declaration.kind,
       conv.window!.supportsDirectConvolution(filters: filters), let p = pool.window,
       p.strideY == p.kernelHeight, p.strideX == p.kernelWidth, p.padTop == 0, p.padLeft == 0,
+      p.kernelHeight * p.kernelWidth <= 256,  // the winning pixel's index is stored as a byte
       p.outputHeight * p.kernelHeight <= p.inputHeight, p.outputWidth * p.kernelWidth <= p.inputWidth
     else { return nil }
     return p

@@ -41,7 +41,7 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
 
   public func run() throws {
     do {
-      configureBlas(threads: threads)
+      configureBlas(threads: threads, sleepingWorkers: false)
       if benchmark { return try runBenchmark() }
       try predict()
     } catch {

@@ -64,3 +64,34 @@ extension DataArray {
     return lower..<upper
   }
 }
+
+// MARK: - ByteArray
+
+/// A dense array of bytes in C order (an 8-bit image file's pixels), kept compact: a dataset of them takes
+/// a quarter of the memory of floats and is converted a batch at a time.
+public struct ByteArray: Sendable, Equatable {
+  /// The dimensions, outermost first.
+  public var shape: [Int]
+  /// The elements in row-major order.
+  public var values: [UInt8]
+
+  public init(shape: [Int], values: [UInt8]) {
+    self.shape = shape
+    self.values = values
+  }
+
+  /// The number of samples (`shape[0]`), or 0 for a scalar.
+  public var count: Int { shape.first ?? 0 }
+
+  /// The number of elements per sample.
+  public var sampleSize: Int { checkedProduct(Array(shape.dropFirst())) ?? 0 }
+
+  /// Rows `[start, start+n)` as a new array (clamped to the rows that exist).
+  public func rows(_ range: Range<Int>) -> ByteArray {
+    let lower = max(0, min(range.lowerBound, count)), upper = max(lower, min(range.upperBound, count))
+    return ByteArray(shape: [upper - lower] + shape.dropFirst(), values: Array(values[(lower * sampleSize)..<(upper * sampleSize)]))
+  }
+
+  /// The same array as floats (values unscaled).
+  public var floats: DataArray { DataArray(shape: shape, values: values.map(Float.init)) }
+}

@@ -27,6 +27,12 @@ public enum DataLoader {
     }
   }
 
+  /// Reads the file at `path` as bytes when it is an 8-bit unsigned IDX file (plain or gzip), else nil:
+  /// image datasets stay 4× smaller than floats.
+  public static func loadBytes(path: String) throws(DataError) -> ByteArray? {
+    format(of: path) == .idx ? try IDXReader.readBytes(path: path) : nil
+  }
+
   // MARK: Formats
 
   /// The file formats ``load(path:)`` recognises.

@@ -55,6 +55,10 @@ extension KerasWeightFile {
       unlink(tempPath)
       throw error
     }
+    // Hand HDF5's free lists and the freed write buffers back to the system: a trainer checkpoints every
+    // epoch and should not grow by a few MB at the first save.
+    H5garbage_collect()
+    malloc_trim(0)
     if rename(tempPath, path) != 0 {
       let code = errno
       unlink(tempPath)

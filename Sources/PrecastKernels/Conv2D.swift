@@ -205,22 +205,23 @@ public func conv2DDirectBackward(
 // strides equal to their size (Keras's default); the direct kernels' conditions apply.
 
 /// y [n, PH, PW, cout] = maxpool(relu(conv(x, kernel) + bias)); argmax [n, PH, PW, cout] = the winning pixel
-/// of each window (row-major index in the window, first maximum on ties), as Float.
+/// of each window (row-major index in the window, first maximum on ties; windows up to 16×16).
 @inlinable @inline(__always)
 public func conv2DReluMaxPoolForward(
   _ x: UnsafePointer<Float>, count n: Int, _ g: Window2D, pool p: Window2D, filters f: Int, kernel: UnsafePointer<Float>,
-  bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>, argmax a: UnsafeMutablePointer<Float>
+  bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>, argmax a: UnsafeMutablePointer<UInt8>
 ) {
   let shared = (x: SharedPointer(x), kernel: SharedPointer(kernel), bias: bias.map(SharedPointer.init), y: SharedPointer(y), a: SharedPointer(a))
   forEachPart(n, minimumPerPart: 4) { _, first, count in
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: g.patchSize + f) { scratch in
-      let patch = scratch.baseAddress!, z = patch + g.patchSize  // z [cout]: one pixel's convolution
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: g.patchSize + 2 * f) { scratch in
+      // z [cout]: one pixel's convolution; winner [cout]: the pixel holding each channel's maximum so far.
+      let patch = scratch.baseAddress!, z = patch + g.patchSize, winner = z + f
       var at = first * p.outputPixels * f
       for image in first..<(first + count) {
         let base = UnsafePointer(shared.x.base) + image * g.inputSize
         for py in 0..<p.outputHeight {
           for px in 0..<p.outputWidth {
-            let best = shared.y.base + at, winner = shared.a.base + at
+            let best = shared.y.base + at
             for wy in 0..<p.kernelHeight {
               for wx in 0..<p.kernelWidth {
                 let j = wy * p.kernelWidth + wx
@@ -241,6 +242,7 @@ public func conv2DReluMaxPoolForward(
               }
             }
             map8(best, best, count: f) { $0.replacing(with: 0, where: $0 .< 0) }
+            for c in 0..<f { shared.a.base[at + c] = UInt8(winner[c]) }
             at += f
           }
         }
@@ -254,7 +256,7 @@ public func conv2DReluMaxPoolForward(
 @inlinable @inline(__always)
 public func conv2DReluMaxPoolBackward(
   _ dy: UnsafePointer<Float>, input x: UnsafePointer<Float>, count n: Int, _ g: Window2D, pool p: Window2D, filters f: Int,
-  output y: UnsafePointer<Float>, argmax a: UnsafePointer<Float>, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
+  output y: UnsafePointer<Float>, argmax a: UnsafePointer<UInt8>, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
 ) {
   let k = g.patchSize, width = k * f + f  // per part: [K, cout] kernel sums, then [cout] bias sums
   withUnsafeTemporaryAllocation(of: Float.self, capacity: maximumParts * width) { partials in
@@ -283,7 +285,8 @@ public func conv2DReluMaxPoolBackward(
                 while c < f {
                   let g8 = load8(grad + c).replacing(with: 0, where: load8(maxima + c) .<= 0)  // ReLU's derivative
                   store8(load8(biasSums + c) + g8, biasSums + c)
-                  let w8 = load8(winner + c)
+                  var w8 = SIMD8<Float>()
+                  for lane in 0..<8 { w8[lane] = Float(winner[c + lane]) }
                   for j in 0..<window { taken[j] = g8.replacing(with: 0, where: w8 .!= Float(j)) }
                   // dKernel[i, c..<c+8] += Σ_j patch_j[i] · taken_j: one read-modify-write per row.
                   var row = sums + c

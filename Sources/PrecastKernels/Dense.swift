@@ -97,14 +97,15 @@ public var blasThreads: Int {
 /// Sets the number of OpenBLAS threads.
 public func setBlasThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
 
-/// Sets up OpenBLAS for Precast's pattern of calls: `threads` (nil: OpenBLAS's default), and idle worker
-/// threads that sleep at once instead of spinning. OpenBLAS's workers spin for 2^28 cycles (about 0.1 s)
-/// after every call by default, which takes the cores that Precast's own kernels, the optimizer and data
-/// batching run on between GEMMs: fashion-cnn trains an epoch in 4.4–5.5 s with spinning workers and
-/// 3.1 s without. A timeout the user set in OPENBLAS_THREAD_TIMEOUT is kept. Needs OpenBLAS's exported
-/// `openblas_read_env` and `blas_thread_shutdown_` (found at run time; without them nothing changes).
-public func configureBlas(threads: Int?) {
-  if getenv("OPENBLAS_THREAD_TIMEOUT") == nil, let library = dlopen(nil, RTLD_NOW),
+/// Sets up OpenBLAS: `threads` (nil: OpenBLAS's default) and, with `sleepingWorkers` (training), idle
+/// worker threads that sleep at once instead of spinning. OpenBLAS's workers spin for 2^28 cycles (about
+/// 0.1 s) after every call by default, which takes the cores that Precast's own kernels, the optimizer and
+/// data batching run on between GEMMs: fashion-cnn trains an epoch in 4.4–5.5 s with spinning workers and
+/// 3.1 s without. Inference keeps them spinning: waking a worker costs more than a batch-1 prediction
+/// (fashion-mlp: 55 µs instead of 23 µs). A timeout set in OPENBLAS_THREAD_TIMEOUT is kept. Needs
+/// OpenBLAS's exported `openblas_read_env` and `blas_thread_shutdown_` (looked up at run time).
+public func configureBlas(threads: Int?, sleepingWorkers: Bool) {
+  if sleepingWorkers, getenv("OPENBLAS_THREAD_TIMEOUT") == nil, let library = dlopen(nil, RTLD_NOW),
     let readEnvironment = dlsym(library, "openblas_read_env"), let shutDown = dlsym(library, "blas_thread_shutdown_")
   {
     setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)  // 2^4 cycles, OpenBLAS's minimum

@@ -185,15 +185,7 @@ public final class Trainer<Model: CompiledModel> {
   // MARK: - Batches
 
   private func gather(_ data: Dataset, _ rows: ArraySlice<Int>) {
-    let xs = Model.info.inputSize, ys = Model.info.targetSize
-    data.x.values.withUnsafeBufferPointer { x in
-      data.y.values.withUnsafeBufferPointer { y in
-        for (i, row) in rows.enumerated() {
-          (batchX + i * xs).update(from: x.baseAddress! + row * xs, count: xs)
-          (batchY + i * ys).update(from: y.baseAddress! + row * ys, count: ys)
-        }
-      }
-    }
+    data.copyRows(rows, x: batchX, y: batchY)
   }
 
   /// Replaces each of the first `n` images in the batch with a randomly transformed copy.
@@ -218,13 +210,7 @@ public final class Trainer<Model: CompiledModel> {
   }
 
   private func copyRows(_ data: Dataset, _ range: Range<Int>) {
-    let xs = Model.info.inputSize, ys = Model.info.targetSize
-    data.x.values.withUnsafeBufferPointer { x in
-      batchX.update(from: x.baseAddress! + range.lowerBound * xs, count: range.count * xs)
-    }
-    data.y.values.withUnsafeBufferPointer { y in
-      batchY.update(from: y.baseAddress! + range.lowerBound * ys, count: range.count * ys)
-    }
+    data.copyRows(range, x: batchX, y: batchY)
   }
 
   // MARK: - Output

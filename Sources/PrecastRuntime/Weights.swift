@@ -14,8 +14,21 @@ public struct Preprocessing: Sendable, Equatable {
 
   /// Applies the preprocessing to a [n, features] array in place.
   public func apply(to x: inout DataArray) {
-    if let inputScale { for i in x.values.indices { x.values[i] *= inputScale } }
-    standardizer?.apply(to: &x)
+    let features = x.sampleSize
+    let rows = features == 0 ? 0 : x.values.count / features
+    guard rows > 0 else { return }
+    x.values.withUnsafeMutableBufferPointer { apply($0.baseAddress!, rows: rows, features: features) }
+  }
+
+  /// Applies the preprocessing to `rows` consecutive rows of `features` floats in place.
+  public func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, features: Int) {
+    if let inputScale { for i in 0..<(rows * features) { x[i] *= inputScale } }
+    guard let standardizer, standardizer.mean.count == features, standardizer.std.count == features else { return }
+    let mean = standardizer.mean, scale = standardizer.std.map { $0 == 0 ? 1 : $0 }
+    for r in 0..<rows {
+      let row = x + r * features
+      for j in 0..<features { row[j] = (row[j] - mean[j]) / scale[j] }
+    }
   }
 
   var extras: [String: [Float]] {

@@ -17,7 +17,7 @@
 // Metrics: accuracy (as categorical_accuracy)
 //
 // Memory: parameters 731 floats (2.9 KiB), gradients the same, optimizer slots 5.7 KiB;
-// activations and their gradients 366 floats per sample (183.0 KiB at batch 128);
+// activations and their gradients 312 floats per sample (156.0 KiB at batch 128);
 // fixed scratch 32768 floats (128.0 KiB).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
@@ -67,7 +67,7 @@ public final class CheckConvReluPool: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [731], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 366].
+  /// Activations, masks and gradient scratch: [maxBatch × 312].
   private let arena: UnsafeMutablePointer<Float>
   /// Scratch whose size does not depend on the batch: [32768].
   private let scratch: UnsafeMutablePointer<Float>
@@ -77,7 +77,7 @@ public final class CheckConvReluPool: CompiledModel {
   /// max_pooling2d output (conv2d, relu and the pooling in one pass)
   private let maxPooling2dOutput: UnsafeMutablePointer<Float>  // [B, 72]
   /// max_pooling2d's winning pixel per window and channel (0…3)
-  private let conv2dArgmax: UnsafeMutablePointer<Float>  // [B, 72]
+  private let conv2dArgmax: UnsafeMutablePointer<UInt8>  // [B, 72] bytes in [B, 18] float slots
   /// conv2d_1 output, after relu
   private let conv2d1Output: UnsafeMutablePointer<Float>  // [B, 64]
   /// max_pooling2d_1 output
@@ -104,16 +104,16 @@ public final class CheckConvReluPool: CompiledModel {
     parameters.initialize(repeating: 0, count: 731)
     gradients = .allocate(capacity: 731)
     gradients.initialize(repeating: 0, count: 731)
-    arena = .allocate(capacity: maxBatch * 366)
-    arena.initialize(repeating: 0, count: maxBatch * 366)
+    arena = .allocate(capacity: maxBatch * 312)
+    arena.initialize(repeating: 0, count: maxBatch * 312)
     maxPooling2dOutput = arena + maxBatch * 0
-    conv2dArgmax = arena + maxBatch * 72
-    conv2d1Output = arena + maxBatch * 144
-    maxPooling2d1Output = arena + maxBatch * 208
-    denseOutput = arena + maxBatch * 224
-    denseLogits = arena + maxBatch * 227
-    gradientA = arena + maxBatch * 230
-    gradientB = arena + maxBatch * 294
+    conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 72).bindMemory(to: UInt8.self, capacity: maxBatch * 72)
+    conv2d1Output = arena + maxBatch * 90
+    maxPooling2d1Output = arena + maxBatch * 154
+    denseOutput = arena + maxBatch * 170
+    denseLogits = arena + maxBatch * 173
+    gradientA = arena + maxBatch * 176
+    gradientB = arena + maxBatch * 240
     scratch = .allocate(capacity: 32768)
     columns = scratch + 0
     output = UnsafePointer(arena)

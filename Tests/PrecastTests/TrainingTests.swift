@@ -1,6 +1,7 @@
 // TrainingTests.swift: the fit loop reaches the tutorial's accuracy on Pima and stops cleanly on NaN.
 import BostonModel
 import CifarCnnModel
+import FashionCnnModel
 import Foundation
 import PimaModel
 import PrecastRuntime
@@ -107,5 +108,41 @@ final class TrainingTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(try XCTUnwrap(logs["accuracy"]), 0.6, "chance is 0.1")
     try? FileManager.default.removeItem(atPath: path)
     try? FileManager.default.removeItem(atPath: output)
+  }
+
+  /// An 8-bit IDX image file stays bytes (a quarter of the floats' memory); preprocessing waits until rows
+  /// are copied into a batch, and the validation split keeps bytes. The batch equals the float path's.
+  func testByteImagesArePreprocessedPerBatch() throws {
+    let count = 6, size = 28 * 28
+    var rng = Random(seed: 9)
+    let pixels = (0..<(count * size)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+    func idx(_ dims: [Int], _ body: [UInt8]) -> Data {
+      var header: [UInt8] = [0, 0, 0x08, UInt8(dims.count)]
+      for d in dims { header += [0, 0, UInt8(d >> 8), UInt8(d & 0xFF)] }
+      return Data(header + body)
+    }
+    let images = NSTemporaryDirectory() + "bytes-images-idx3-ubyte", labels = NSTemporaryDirectory() + "bytes-labels-idx1-ubyte"
+    try idx([count, 28, 28], pixels).write(to: URL(fileURLWithPath: images))
+    try idx([count], (0..<count).map { UInt8($0) }).write(to: URL(fileURLWithPath: labels))
+    defer {
+      try? FileManager.default.removeItem(atPath: images)
+      try? FileManager.default.removeItem(atPath: labels)
+    }
+    var data = try Dataset.load(features: images, labels: labels, info: FashionCnn.info)
+    XCTAssertTrue(data.storesBytes)
+    let scale = Preprocessing(inputScale: 1 / 255)
+    data.preprocess(scale)
+    var floats = Dataset(x: DataArray(shape: [count, size], values: pixels.map(Float.init)), y: data.y)
+    floats.preprocess(scale)
+    XCTAssertEqual(data.x, floats.x, "materialised bytes carry the pending preprocessing")
+
+    let (train, validation) = data.splitValidation(0.5)
+    XCTAssertTrue(train.storesBytes && validation!.storesBytes)
+    var batch = [Float](repeating: 0, count: 2 * size), targets = [Float](repeating: 0, count: 20)
+    validation!.copyRows([2, 0], x: &batch, y: &targets)
+    XCTAssertEqual(Array(batch[0..<size]), Array(floats.x.values[(5 * size)..<(6 * size)]))
+    XCTAssertEqual(Array(batch[size...]), Array(floats.x.values[(3 * size)..<(4 * size)]))
+    XCTAssertEqual(targets[5], 1, "row 5's one-hot label")
+    XCTAssertEqual(targets[10 + 3], 1, "row 3's one-hot label")
   }
 }

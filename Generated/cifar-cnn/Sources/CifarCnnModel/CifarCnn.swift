@@ -19,7 +19,7 @@
 // Metrics: accuracy (as sparse_categorical_accuracy)
 //
 // Memory: parameters 122570 floats (478.8 KiB), gradients the same, optimizer slots 957.6 KiB;
-// activations and their gradients 46644 floats per sample (22.8 MiB at batch 128);
+// activations and their gradients 41244 floats per sample (20.1 MiB at batch 128);
 // fixed scratch 1041408 floats (4.0 MiB).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
@@ -77,7 +77,7 @@ public final class CifarCnn: CompiledModel {
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [122570], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 46644].
+  /// Activations, masks and gradient scratch: [maxBatch × 41244].
   private let arena: UnsafeMutablePointer<Float>
   /// Scratch whose size does not depend on the batch: [1041408].
   private let scratch: UnsafeMutablePointer<Float>
@@ -87,7 +87,7 @@ public final class CifarCnn: CompiledModel {
   /// max_pooling2d output (conv2d, relu and the pooling in one pass)
   private let maxPooling2dOutput: UnsafeMutablePointer<Float>  // [B, 7200]
   /// max_pooling2d's winning pixel per window and channel (0…3)
-  private let conv2dArgmax: UnsafeMutablePointer<Float>  // [B, 7200]
+  private let conv2dArgmax: UnsafeMutablePointer<UInt8>  // [B, 7200] bytes in [B, 1800] float slots
   /// conv2d_1 output, after relu
   private let conv2d1Output: UnsafeMutablePointer<Float>  // [B, 10816]
   /// max_pooling2d_1 output
@@ -118,18 +118,18 @@ public final class CifarCnn: CompiledModel {
     parameters.initialize(repeating: 0, count: 122570)
     gradients = .allocate(capacity: 122570)
     gradients.initialize(repeating: 0, count: 122570)
-    arena = .allocate(capacity: maxBatch * 46644)
-    arena.initialize(repeating: 0, count: maxBatch * 46644)
+    arena = .allocate(capacity: maxBatch * 41244)
+    arena.initialize(repeating: 0, count: maxBatch * 41244)
     maxPooling2dOutput = arena + maxBatch * 0
-    conv2dArgmax = arena + maxBatch * 7200
-    conv2d1Output = arena + maxBatch * 14400
-    maxPooling2d1Output = arena + maxBatch * 25216
-    conv2d2Output = arena + maxBatch * 27520
-    denseOutput = arena + maxBatch * 28544
-    dense1Output = arena + maxBatch * 28608
-    dense1Logits = arena + maxBatch * 28618
-    gradientA = arena + maxBatch * 28628
-    gradientB = arena + maxBatch * 39444
+    conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 7200).bindMemory(to: UInt8.self, capacity: maxBatch * 7200)
+    conv2d1Output = arena + maxBatch * 9000
+    maxPooling2d1Output = arena + maxBatch * 19816
+    conv2d2Output = arena + maxBatch * 22120
+    denseOutput = arena + maxBatch * 23144
+    dense1Output = arena + maxBatch * 23208
+    dense1Logits = arena + maxBatch * 23218
+    gradientA = arena + maxBatch * 23228
+    gradientB = arena + maxBatch * 34044
     scratch = .allocate(capacity: 1041408)
     columns = scratch + 0
     output = UnsafePointer(arena)
