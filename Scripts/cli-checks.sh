@@ -66,7 +66,7 @@ fi
 fashion=/usr/share/datasets/fashion-mnist
 cd "$repo/Generated/fashion-cnn" && swift build -c release >/dev/null 2>&1 || bad "building Generated/fashion-cnn"
 ctrain=".build/release/fashion-cnn-train"; cinfer=".build/release/fashion-cnn-infer"
-$ctrain --data $fashion/train-images-idx3-ubyte.gz --labels $fashion/train-labels-idx1-ubyte.gz \
+/usr/bin/time -f "%M" -o "$tmp/cnn.rss" $ctrain --data $fashion/train-images-idx3-ubyte.gz --labels $fashion/train-labels-idx1-ubyte.gz \
   --test-data $fashion/t10k-images-idx3-ubyte.gz --test-labels $fashion/t10k-labels-idx1-ubyte.gz \
   --normalize --seed 1 --verbose 2 --output "$tmp/cnn.h5" >"$tmp/cnn.log" 2>&1
 accuracy=$(sed -n 's/^Test (10000 samples): .*accuracy: \([0-9.]*\)$/\1/p' "$tmp/cnn.log")
@@ -75,6 +75,9 @@ if [ -n "$accuracy" ] && awk "BEGIN{exit !($accuracy >= 0.89)}"; then
 else
   bad "fashion-cnn accuracy '$accuracy': $(tail -2 "$tmp/cnn.log")"
 fi
+# The training images stay bytes (47 MB, not 188 MB of floats): the whole run fits in about 100 MB.
+rss=$(tail -1 "$tmp/cnn.rss")
+if [ -n "$rss" ] && [ "$rss" -le 110000 ]; then ok "fashion-cnn training peak memory ${rss} KB (≤ 110000)"; else bad "fashion-cnn peak memory '${rss}' KB"; fi
 python3 - "$fashion/t10k-images-idx3-ubyte.gz" "$tmp" <<'PY'
 import gzip, sys
 pixels = gzip.open(sys.argv[1]).read()[16:16 + 784]
