@@ -23,18 +23,7 @@ public func biasActivate(
 
 @inline(__always)
 func addBias(_ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, cols: Int) {
-  for r in 0..<rows {
-    let row = z + r * cols
-    var c = 0
-    while c + 8 <= cols {
-      store8(load8(row + c) + load8(bias + c), row + c)
-      c += 8
-    }
-    while c < cols {
-      row[c] += bias[c]
-      c += 1
-    }
-  }
+  for r in 0..<rows { update8(z + r * cols, bias, count: cols) { $0 + $1 } }
 }
 
 /// y[i] = f(x[i]), 8 lanes at a time, then the tail lane by lane. Explicit SIMD8 because the pointers may

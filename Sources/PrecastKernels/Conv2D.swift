@@ -162,37 +162,32 @@ public func conv2DDirectBackward(
   _ dz: UnsafePointer<Float>, input x: UnsafePointer<Float>, count n: Int, _ g: Window2D, filters f: Int,
   dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
 ) {
-  let k = g.patchSize, width = k * f + f  // per part: [K, cout] kernel sums, then [cout] bias sums
-  withUnsafeTemporaryAllocation(of: Float.self, capacity: maximumParts * width) { partials in
-    partials.initialize(repeating: 0)
-    let shared = (x: SharedPointer(x), dz: SharedPointer(dz), partials: SharedPointer(partials.baseAddress!))
-    forEachPart(n, minimumPerPart: 4) { part, first, count in
-      let sums = shared.partials.base + part * width, biasSums = sums + k * f
-      withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { patch in
-        var d = UnsafePointer(shared.dz.base) + first * g.outputPixels * f
-        for image in first..<(first + count) {
-          let base = UnsafePointer(shared.x.base) + image * g.inputSize
-          for oy in 0..<g.outputHeight {
-            for ox in 0..<g.outputWidth {
-              gatherPatch(base, g, oy: oy, ox: ox, into: patch.baseAddress!)
-              var j = 0
-              while j < f {
-                let dj = load8(d + j)
-                store8(load8(biasSums + j) + dj, biasSums + j)
-                var row = sums + j
-                for i in 0..<k {
-                  store8(load8(row) + SIMD8<Float>(repeating: patch[i]) * dj, row)
-                  row += f
-                }
-                j += 8
+  let k = g.patchSize
+  let shared = (x: SharedPointer(x), dz: SharedPointer(dz))
+  accumulateKernelGradients(count: n, patchSize: k, filters: f, dKernel: dKernel, dBias: dBias) { first, count, sums, biasSums in
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { patch in
+      var d = UnsafePointer(shared.dz.base) + first * g.outputPixels * f
+      for image in first..<(first + count) {
+        let base = UnsafePointer(shared.x.base) + image * g.inputSize
+        for oy in 0..<g.outputHeight {
+          for ox in 0..<g.outputWidth {
+            gatherPatch(base, g, oy: oy, ox: ox, into: patch.baseAddress!)
+            var j = 0
+            while j < f {
+              let dj = load8(d + j)
+              store8(load8(biasSums + j) + dj, biasSums + j)
+              var row = sums + j
+              for i in 0..<k {
+                store8(load8(row) + SIMD8<Float>(repeating: patch[i]) * dj, row)
+                row += f
               }
-              d += f
+              j += 8
             }
+            d += f
           }
         }
       }
     }
-    addPartials(partials.baseAddress!, width: width, kernelCount: k * f, dKernel: dKernel, dBias: dBias)
   }
 }
 
@@ -258,66 +253,72 @@ public func conv2DReluMaxPoolBackward(
   _ dy: UnsafePointer<Float>, input x: UnsafePointer<Float>, count n: Int, _ g: Window2D, pool p: Window2D, filters f: Int,
   output y: UnsafePointer<Float>, argmax a: UnsafePointer<UInt8>, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
 ) {
-  let k = g.patchSize, width = k * f + f  // per part: [K, cout] kernel sums, then [cout] bias sums
-  withUnsafeTemporaryAllocation(of: Float.self, capacity: maximumParts * width) { partials in
-    partials.initialize(repeating: 0)
-    let shared = (x: SharedPointer(x), dy: SharedPointer(dy), y: SharedPointer(y), a: SharedPointer(a), partials: SharedPointer(partials.baseAddress!))
-    let window = p.kernelHeight * p.kernelWidth
-    forEachPart(n, minimumPerPart: 4) { part, first, count in
-      let sums = shared.partials.base + part * width, biasSums = sums + k * f
-      // The patches of a pooling window's pixels [window, K], and per 8 channels the gradient each pixel takes.
-      withUnsafeTemporaryAllocation(of: Float.self, capacity: window * k) { patches in
-        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: window) { taken in
-          var at = first * p.outputPixels * f
-          for image in first..<(first + count) {
-            let base = UnsafePointer(shared.x.base) + image * g.inputSize
-            for py in 0..<p.outputHeight {
-              for px in 0..<p.outputWidth {
-                for wy in 0..<p.kernelHeight {
-                  for wx in 0..<p.kernelWidth {
-                    let patch = patches.baseAddress! + (wy * p.kernelWidth + wx) * k
-                    gatherPatch(base, g, oy: py * p.strideY + wy, ox: px * p.strideX + wx, into: patch)
-                  }
+  let k = g.patchSize, window = p.kernelHeight * p.kernelWidth
+  let shared = (x: SharedPointer(x), dy: SharedPointer(dy), y: SharedPointer(y), a: SharedPointer(a))
+  accumulateKernelGradients(count: n, patchSize: k, filters: f, dKernel: dKernel, dBias: dBias) { first, count, sums, biasSums in
+    // The patches of a pooling window's pixels [window, K], and per 8 channels the gradient each pixel takes.
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: window * k) { patches in
+      withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: window) { taken in
+        var at = first * p.outputPixels * f
+        for image in first..<(first + count) {
+          let base = UnsafePointer(shared.x.base) + image * g.inputSize
+          for py in 0..<p.outputHeight {
+            for px in 0..<p.outputWidth {
+              for wy in 0..<p.kernelHeight {
+                for wx in 0..<p.kernelWidth {
+                  let patch = patches.baseAddress! + (wy * p.kernelWidth + wx) * k
+                  gatherPatch(base, g, oy: py * p.strideY + wy, ox: px * p.strideX + wx, into: patch)
                 }
-                let grad = UnsafePointer(shared.dy.base) + at, maxima = UnsafePointer(shared.y.base) + at
-                let winner = UnsafePointer(shared.a.base) + at
-                var c = 0
-                while c < f {
-                  let g8 = load8(grad + c).replacing(with: 0, where: load8(maxima + c) .<= 0)  // ReLU's derivative
-                  store8(load8(biasSums + c) + g8, biasSums + c)
-                  var w8 = SIMD8<Float>()
-                  for lane in 0..<8 { w8[lane] = Float(winner[c + lane]) }
-                  for j in 0..<window { taken[j] = g8.replacing(with: 0, where: w8 .!= Float(j)) }
-                  // dKernel[i, c..<c+8] += Σ_j patch_j[i] · taken_j: one read-modify-write per row.
-                  var row = sums + c
-                  for i in 0..<k {
-                    var s = SIMD8<Float>(repeating: patches[i]) * taken[0]
-                    for j in 1..<window { s += SIMD8<Float>(repeating: patches[j * k + i]) * taken[j] }
-                    store8(load8(row) + s, row)
-                    row += f
-                  }
-                  c += 8
-                }
-                at += f
               }
+              let grad = UnsafePointer(shared.dy.base) + at, maxima = UnsafePointer(shared.y.base) + at
+              let winner = UnsafePointer(shared.a.base) + at
+              var c = 0
+              while c < f {
+                let g8 = load8(grad + c).replacing(with: 0, where: load8(maxima + c) .<= 0)  // ReLU's derivative
+                store8(load8(biasSums + c) + g8, biasSums + c)
+                var w8 = SIMD8<Float>()
+                for lane in 0..<8 { w8[lane] = Float(winner[c + lane]) }
+                for j in 0..<window { taken[j] = g8.replacing(with: 0, where: w8 .!= Float(j)) }
+                // dKernel[i, c..<c+8] += Σ_j patch_j[i] · taken_j: one read-modify-write per row.
+                var row = sums + c
+                for i in 0..<k {
+                  var s = SIMD8<Float>(repeating: patches[i]) * taken[0]
+                  for j in 1..<window { s += SIMD8<Float>(repeating: patches[j * k + i]) * taken[j] }
+                  store8(load8(row) + s, row)
+                  row += f
+                }
+                c += 8
+              }
+              at += f
             }
           }
         }
       }
     }
-    addPartials(partials.baseAddress!, width: width, kernelCount: k * f, dKernel: dKernel, dBias: dBias)
   }
 }
 
-/// dKernel += Σ parts' kernel sums, dBias += Σ parts' bias sums (each part: kernelCount floats, then the bias).
+/// Runs `body(first, count, kernelSums, biasSums)` over parts of `0..<n` images split over the BLAS threads
+/// (see `forEachPart`), each part summing into its own zeroed [K, cout] and [cout] scratch; then adds the
+/// parts into dKernel and dBias.
 @inlinable @inline(__always)
-internal func addPartials(
-  _ partials: UnsafePointer<Float>, width: Int, kernelCount: Int, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
+internal func accumulateKernelGradients(
+  count n: Int, patchSize k: Int, filters f: Int, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+  _ body: @Sendable (_ first: Int, _ count: Int, _ kernelSums: UnsafeMutablePointer<Float>, _ biasSums: UnsafeMutablePointer<Float>) -> Void
 ) {
-  for part in 0..<maximumParts {
-    let sums = partials + part * width
-    update8(dKernel, sums, count: kernelCount) { $0 + $1 }
-    if let dBias { update8(dBias, sums + kernelCount, count: width - kernelCount) { $0 + $1 } }
+  let width = k * f + f
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: maximumParts * width) { partials in
+    partials.initialize(repeating: 0)
+    let shared = SharedPointer(partials.baseAddress!)
+    forEachPart(n, minimumPerPart: 4) { part, first, count in
+      let sums = shared.base + part * width
+      body(first, count, sums, sums + k * f)
+    }
+    for part in 0..<maximumParts {
+      let sums = partials.baseAddress! + part * width
+      update8(dKernel, sums, count: k * f) { $0 + $1 }
+      if let dBias { update8(dBias, sums + k * f, count: f) { $0 + $1 } }
+    }
   }
 }
 

@@ -56,18 +56,7 @@ public func denseBackward(
 /// into[c] += Σ_r m[r, c]
 @inline(__always)
 public func sumRows(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into: UnsafeMutablePointer<Float>) {
-  for r in 0..<rows {
-    let row = m + r * cols
-    var c = 0
-    while c + 8 <= cols {
-      store8(load8(into + c) + load8(row + c), into + c)
-      c += 8
-    }
-    while c < cols {
-      into[c] += row[c]
-      c += 1
-    }
-  }
+  for r in 0..<rows { update8(into, m + r * cols, count: cols) { $0 + $1 } }
 }
 
 // MARK: - Naive references (tests hold the BLAS path against these)
