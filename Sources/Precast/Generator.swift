@@ -333,13 +333,25 @@ extension ActivationFunction {
 }
 
 extension OptimizerConfig {
-  /// The Swift expression, every hyper-parameter spelled out.
+  /// The Swift expression, every hyper-parameter spelled out (the common options only when set).
   var swiftLiteral: String {
-    switch self {
-    case .sgd(let lr, let momentum, let nesterov): return ".sgd(learningRate: \(lr), momentum: \(momentum), nesterov: \(nesterov))"
-    case .adam(let lr, let b1, let b2, let eps): return ".adam(learningRate: \(lr), beta1: \(b1), beta2: \(b2), epsilon: \(eps))"
-    case .rmsprop(let lr, let rho, let eps): return ".rmsprop(learningRate: \(lr), rho: \(rho), epsilon: \(eps))"
+    var call: String
+    switch rule {
+    case .sgd(let momentum, let nesterov): call = ".sgd(learningRate: \(learningRate), momentum: \(momentum), nesterov: \(nesterov)"
+    case .adam(let b1, let b2, let eps, let amsgrad):
+      call = ".adam(learningRate: \(learningRate), beta1: \(b1), beta2: \(b2), epsilon: \(eps), amsgrad: \(amsgrad)"
+    case .rmsprop(let rho, let momentum, let eps, let centered):
+      call = ".rmsprop(learningRate: \(learningRate), rho: \(rho), momentum: \(momentum), epsilon: \(eps), centered: \(centered)"
+    case .adagrad(let initial, let eps): call = ".adagrad(learningRate: \(learningRate), initialAccumulator: \(initial), epsilon: \(eps)"
+    case .adadelta(let rho, let eps): call = ".adadelta(learningRate: \(learningRate), rho: \(rho), epsilon: \(eps)"
+    case .adamax(let b1, let b2, let eps): call = ".adamax(learningRate: \(learningRate), beta1: \(b1), beta2: \(b2), epsilon: \(eps)"
+    case .nadam(let b1, let b2, let eps): call = ".nadam(learningRate: \(learningRate), beta1: \(b1), beta2: \(b2), epsilon: \(eps)"
     }
+    if decay != 0 { call += ", decay: \(decay)" }
+    if let clipNorm { call += ", clipNorm: \(clipNorm)" }
+    if let clipValue { call += ", clipValue: \(clipValue)" }
+    if let globalClipNorm { call += ", globalClipNorm: \(globalClipNorm)" }
+    return call + ")"
   }
 }
 

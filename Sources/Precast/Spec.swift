@@ -117,10 +117,7 @@ public struct ModelSpec: Sendable, Equatable {
     guard model.epochs >= 1, model.batchSize >= 1, (0..<1).contains(model.validationSplit) else {
       throw SpecError("model '\(name)': fit(epochs: \(model.epochs), batchSize: \(model.batchSize), validationSplit: \(model.validationSplit)) is out of range")
     }
-    if case .sgd(let lr, let momentum, _) = optimizer, lr <= 0 || momentum < 0 || momentum >= 1 {
-      throw SpecError("model '\(name)': SGD needs learningRate > 0 and 0 ≤ momentum < 1")
-    }
-    if optimizer.learningRate <= 0 { throw SpecError("model '\(name)': the learning rate must be positive") }
+    try optimizer.validate(model: name)
   }
 }
 
@@ -259,4 +256,33 @@ public func snakeCase(_ name: String) -> String {
 func isIdentifier(_ s: String) -> Bool {
   guard let first = s.first, first.isLetter, first.isASCII else { return false }
   return s.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" || $0 == "-" }
+}
+
+extension OptimizerConfig {
+  /// Keras's own argument checks, and one clipping option at most (Keras raises the same).
+  func validate(model name: String) throws(SpecError) {
+    let what = "model '\(name)': \(kerasClassName)"
+    guard learningRate > 0 else { throw SpecError("\(what): the learning rate must be positive, got \(learningRate)") }
+    guard decay >= 0 else { throw SpecError("\(what): decay must be ≥ 0, got \(decay)") }
+    let clips = [clipNorm, clipValue, globalClipNorm].compactMap { $0 }
+    guard clips.count <= 1 else { throw SpecError("\(what): set at most one of clipNorm, clipValue and globalClipNorm") }
+    if let clip = clips.first, clip <= 0 { throw SpecError("\(what): the clipping bound must be positive, got \(clip)") }
+    func unit(_ value: Float, _ label: String, closed: Bool = false) throws(SpecError) {
+      guard value >= 0, closed ? value <= 1 : value < 1 else {
+        throw SpecError("\(what): \(label) must be in [0, 1\(closed ? "]" : ")"), got \(value)")
+      }
+    }
+    switch rule {
+    case .sgd(let momentum, _): try unit(momentum, "momentum")
+    case .adam(let b1, let b2, _, _), .adamax(let b1, let b2, _), .nadam(let b1, let b2, _):
+      try unit(b1, "beta1")
+      try unit(b2, "beta2")
+    case .rmsprop(let rho, let momentum, _, _):
+      try unit(rho, "rho")
+      try unit(momentum, "momentum")
+    case .adadelta(let rho, _): try unit(rho, "rho", closed: true)
+    case .adagrad(let initial, _):
+      guard initial >= 0 else { throw SpecError("\(what): initialAccumulator must be ≥ 0, got \(initial)") }
+    }
+  }
 }

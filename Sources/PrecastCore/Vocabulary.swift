@@ -45,27 +45,127 @@ public enum AccuracyKind: Sendable, Equatable {
 
 // MARK: - Optimizers
 
-/// An optimizer and its hyper-parameters, with Keras 3's defaults.
-public enum OptimizerConfig: Sendable, Equatable {
-  /// `keras.optimizers.SGD(learning_rate=0.01, momentum=0.0, nesterov=False)`.
-  case sgd(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false)
-  /// `keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)`.
-  case adam(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7)
-  /// `keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-7)`.
-  case rmsprop(learningRate: Float = 0.001, rho: Float = 0.9, epsilon: Float = 1e-7)
+/// An optimizer and its hyper-parameters, with Keras 3's defaults (`keras/src/optimizers/*.py`; formulas in
+/// `Docs/keras-formulas.md`), plus the options every Keras optimizer takes: gradient clipping and Keras 2's
+/// time-based `decay` (lr_t = lr / (1 + decay·iterations), the tutorials' SGD schedule).
+public struct OptimizerConfig: Sendable, Equatable {
+  /// The update rule and its own hyper-parameters.
+  public enum Rule: Sendable, Equatable {
+    case sgd(momentum: Float, nesterov: Bool)
+    case adam(beta1: Float, beta2: Float, epsilon: Float, amsgrad: Bool)
+    case rmsprop(rho: Float, momentum: Float, epsilon: Float, centered: Bool)
+    case adagrad(initialAccumulator: Float, epsilon: Float)
+    case adadelta(rho: Float, epsilon: Float)
+    case adamax(beta1: Float, beta2: Float, epsilon: Float)
+    case nadam(beta1: Float, beta2: Float, epsilon: Float)
+  }
 
-  /// Slot buffers per parameter (Adam: m and v; SGD with momentum and RMSprop: one; plain SGD: none).
+  public var rule: Rule
+  public var learningRate: Float
+  /// Keras 2's time-based decay: step t (0-based) uses lr / (1 + decay·t). 0: off.
+  public var decay: Float = 0
+  /// Rescales each weight's gradient to at most this L2 norm (Keras `clipnorm`).
+  public var clipNorm: Float?
+  /// Clips each gradient element to [−v, v] (Keras `clipvalue`).
+  public var clipValue: Float?
+  /// Rescales all gradients together to at most this global L2 norm (Keras `global_clipnorm`).
+  public var globalClipNorm: Float?
+
+  public init(
+    _ rule: Rule, learningRate: Float, decay: Float = 0, clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+  ) {
+    self.rule = rule
+    self.learningRate = learningRate
+    self.decay = decay
+    self.clipNorm = clipNorm
+    self.clipValue = clipValue
+    self.globalClipNorm = globalClipNorm
+  }
+
+  /// `keras.optimizers.SGD(learning_rate=0.01, momentum=0.0, nesterov=False)`.
+  public static func sgd(
+    learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false, decay: Float = 0,
+    clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+  ) -> OptimizerConfig {
+    OptimizerConfig(.sgd(momentum: momentum, nesterov: nesterov), learningRate: learningRate, decay: decay,
+      clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+  }
+
+  /// `keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False)`.
+  public static func adam(
+    learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7, amsgrad: Bool = false,
+    decay: Float = 0, clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+  ) -> OptimizerConfig {
+    OptimizerConfig(.adam(beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad), learningRate: learningRate,
+      decay: decay, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+  }
+
+  /// `keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False)`.
+  public static func rmsprop(
+    learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7, centered: Bool = false,
+    decay: Float = 0, clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+  ) -> OptimizerConfig {
+    OptimizerConfig(.rmsprop(rho: rho, momentum: momentum, epsilon: epsilon, centered: centered), learningRate: learningRate,
+      decay: decay, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+  }
+
+  /// `keras.optimizers.Adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7)`.
+  public static func adagrad(
+    learningRate: Float = 0.001, initialAccumulator: Float = 0.1, epsilon: Float = 1e-7,
+    decay: Float = 0, clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+  ) -> OptimizerConfig {
+    OptimizerConfig(.adagrad(initialAccumulator: initialAccumulator, epsilon: epsilon), learningRate: learningRate,
+      decay: decay, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+  }
+
+  /// `keras.optimizers.Adadelta(learning_rate=0.001, rho=0.95, epsilon=1e-7)` (Keras 3's lr default, not 1.0).
+  public static func adadelta(
+    learningRate: Float = 0.001, rho: Float = 0.95, epsilon: Float = 1e-7,
+    decay: Float = 0, clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+  ) -> OptimizerConfig {
+    OptimizerConfig(.adadelta(rho: rho, epsilon: epsilon), learningRate: learningRate,
+      decay: decay, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+  }
+
+  /// `keras.optimizers.Adamax(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)`.
+  public static func adamax(
+    learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+    decay: Float = 0, clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+  ) -> OptimizerConfig {
+    OptimizerConfig(.adamax(beta1: beta1, beta2: beta2, epsilon: epsilon), learningRate: learningRate,
+      decay: decay, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+  }
+
+  /// `keras.optimizers.Nadam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)`.
+  public static func nadam(
+    learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+    decay: Float = 0, clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+  ) -> OptimizerConfig {
+    OptimizerConfig(.nadam(beta1: beta1, beta2: beta2, epsilon: epsilon), learningRate: learningRate,
+      decay: decay, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+  }
+
+  /// Slot buffers per parameter, in the order Keras creates them (see `Optimizer`).
   public var slotsPerParameter: Int {
-    switch self {
-    case .sgd(_, let momentum, _): return momentum == 0 ? 0 : 1
-    case .adam: return 2
-    case .rmsprop: return 1
+    switch rule {
+    case .sgd(let momentum, _): return momentum == 0 ? 0 : 1
+    case .adam(_, _, _, let amsgrad): return amsgrad ? 3 : 2
+    case .rmsprop(_, let momentum, _, let centered): return 1 + (momentum > 0 ? 1 : 0) + (centered ? 1 : 0)
+    case .adagrad: return 1
+    case .adadelta, .adamax, .nadam: return 2
     }
   }
 
-  public var learningRate: Float {
-    switch self {
-    case .sgd(let lr, _, _), .adam(let lr, _, _, _), .rmsprop(let lr, _, _): return lr
+  /// Keras's class name (`SGD`, `Adam`, …).
+  public var kerasClassName: String {
+    switch rule {
+    case .sgd: "SGD"
+    case .adam: "Adam"
+    case .rmsprop: "RMSprop"
+    case .adagrad: "Adagrad"
+    case .adadelta: "Adadelta"
+    case .adamax: "Adamax"
+    case .nadam: "Nadam"
     }
   }
 }

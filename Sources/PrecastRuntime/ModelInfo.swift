@@ -52,6 +52,8 @@ public struct ModelInfo: Sendable {
   public var layers: [LayerInfo]
   /// Weights in layer order, then Keras's weight order.
   public var weights: [WeightSlot]
+  /// The ranges of `parameters` the optimizer trains, one per trainable weight (Keras's trainable variables).
+  public var trainableRanges: [Range<Int>] { weights.filter(\.trainable).map { $0.offset..<($0.offset + $0.count) } }
   public var parameterCount: Int
   public var loss: Loss
   public var metrics: [Metric]

@@ -58,7 +58,7 @@ public final class Trainer<Model: CompiledModel> {
   public init(model: Model, preprocessing: Preprocessing) {
     self.model = model
     self.preprocessing = preprocessing
-    optimizer = Optimizer(Model.info.optimizer, count: Model.info.parameterCount)
+    optimizer = Optimizer(Model.info.optimizer, count: Model.info.parameterCount, segments: Model.info.trainableRanges)
     batchX = .allocate(capacity: model.maxBatch * Model.info.inputSize)
     batchY = .allocate(capacity: model.maxBatch * Model.info.targetSize)
     augmentSource = .allocate(capacity: Model.info.inputSize)

@@ -55,8 +55,8 @@ final class KernelTests: XCTestCase {
   /// Adam's first step moves each weight by ≈ lr·sign(g) (Keras's bias-corrected rule).
   func testAdamFirstStep() {
     let optimizer = Optimizer(.adam(), count: 2)
-    var w: [Float] = [1, 1]
-    optimizer.step(&w, gradients: [0.5, -2])
+    var w: [Float] = [1, 1], g: [Float] = [0.5, -2]
+    optimizer.step(&w, gradients: &g)
     XCTAssertEqual(w[0], 1 - 0.001, accuracy: 1e-6)
     XCTAssertEqual(w[1], 1 + 0.001, accuracy: 1e-6)
   }
@@ -65,7 +65,10 @@ final class KernelTests: XCTestCase {
   func testAdamVectorAndTailAgree() {
     let optimizer = Optimizer(.adam(learningRate: 0.01), count: 19)
     var w = [Float](repeating: 0.5, count: 19)
-    for step in 0..<5 { optimizer.step(&w, gradients: [Float](repeating: Float(step) - 1.5, count: 19)) }
+    for step in 0..<5 {
+      var g = [Float](repeating: Float(step) - 1.5, count: 19)
+      optimizer.step(&w, gradients: &g)
+    }
     XCTAssertEqual(Set(w).count, 1, "\(w)")
     XCTAssertNotEqual(w[0], 0.5)
   }

@@ -1,0 +1,99 @@
+# trajectories.py: writes Keras's training trajectories (per-step loss, final weights) for each optimizer as test fixtures.
+#
+# Run: KERAS_BACKEND=jax .build-keras-venv/bin/python Tests/keras/trajectories.py Tests/Fixtures/keras/trajectories
+# (the venv is the one Scripts/keras-roundtrip.sh makes). For two models, the Pima MLP and a small CNN (the
+# check-conv-relu-pool architecture), and each optimizer configuration below, it starts from the same saved
+# initial weights, feeds the same batches in order (no shuffling, no dropout) through `train_on_batch`, and
+# records the loss of every step (computed before that step's update, as Keras reports it) and the final
+# weights. PrecastTests.TrajectoryTests replays the same steps and compares within 1e-4 relative.
+import json
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/keras/trajectories"
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+STEPS = 12
+
+
+def optimizers():
+    """(name, Keras optimizer, the same configuration in Precast's terms)."""
+    o = keras.optimizers
+    s = keras.optimizers.schedules
+    return [
+        ("sgd_nesterov", o.SGD(0.01, momentum=0.9, nesterov=True), {"rule": "sgd", "lr": 0.01, "momentum": 0.9, "nesterov": True}),
+        ("sgd_decay", o.SGD(s.InverseTimeDecay(0.1, decay_steps=1, decay_rate=0.05), momentum=0.9),
+         {"rule": "sgd", "lr": 0.1, "momentum": 0.9, "decay": 0.05}),
+        ("adam", o.Adam(0.01), {"rule": "adam", "lr": 0.01}),
+        ("adam_amsgrad_clipnorm", o.Adam(0.01, amsgrad=True, clipnorm=0.5), {"rule": "adam", "lr": 0.01, "amsgrad": True, "clipnorm": 0.5}),
+        ("rmsprop", o.RMSprop(0.005), {"rule": "rmsprop", "lr": 0.005}),
+        ("rmsprop_centered_momentum", o.RMSprop(0.005, momentum=0.5, centered=True),
+         {"rule": "rmsprop", "lr": 0.005, "momentum": 0.5, "centered": True}),
+        ("adagrad_clipvalue", o.Adagrad(0.05, clipvalue=0.1), {"rule": "adagrad", "lr": 0.05, "clipvalue": 0.1}),
+        ("adadelta", o.Adadelta(1.0), {"rule": "adadelta", "lr": 1.0}),
+        ("adamax", o.Adamax(0.01), {"rule": "adamax", "lr": 0.01}),
+        ("nadam_global_clipnorm", o.Nadam(0.01, global_clipnorm=1.0), {"rule": "nadam", "lr": 0.01, "global_clipnorm": 1.0}),
+    ]
+
+
+def pima():
+    rows = np.loadtxt(os.path.join(REPO, "Examples/data/pima-indians-diabetes.csv"), delimiter=",", dtype=np.float64)[:96]
+    x = rows[:, :8]
+    x = ((x - x.mean(axis=0)) / x.std(axis=0)).astype(np.float32)
+    y = rows[:, 8:9].astype(np.float32)
+    model = keras.Sequential([
+        keras.Input((8,)),
+        keras.layers.Dense(12, activation="relu"),
+        keras.layers.Dense(8, activation="relu"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    return "pima", model, "binary_crossentropy", x, y, 32
+
+
+def cnn():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(48, 7, 7, 2)).astype(np.float32)
+    labels = rng.integers(0, 3, size=48)
+    y = np.eye(3, dtype=np.float32)[labels]
+    model = keras.Sequential([
+        keras.Input((7, 7, 2)),
+        keras.layers.Conv2D(8, 3, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(16, 2, activation="relu"),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Flatten(),
+        keras.layers.Dense(3, activation="softmax"),
+    ])
+    return "cnn", model, "categorical_crossentropy", x, y, 16
+
+
+def record(name, model, loss, x, y, batch):
+    keras.utils.set_random_seed(7)
+    initial = [w.copy() for w in model.get_weights()]
+    runs = []
+    for run, optimizer, config in optimizers():
+        model.set_weights(initial)
+        model.compile(optimizer=optimizer, loss=loss)
+        losses = []
+        for step in range(STEPS):
+            lo = (step * batch) % len(x)
+            losses.append(float(model.train_on_batch(x[lo:lo + batch], y[lo:lo + batch])))
+        runs.append({"name": run, "config": config, "losses": losses,
+                     "final": [w.astype(np.float64).ravel().tolist() for w in model.get_weights()]})
+    fixture = {
+        "model": name, "loss": loss, "batch": batch, "steps": STEPS, "keras": keras.__version__,
+        "x": x.astype(np.float64).ravel().tolist(), "y": y.astype(np.float64).ravel().tolist(),
+        "initial": [w.astype(np.float64).ravel().tolist() for w in initial], "runs": runs,
+    }
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, f"{name}.json"), "w") as f:
+        json.dump(fixture, f)
+    print(f"{name}: {len(runs)} optimizer runs of {STEPS} steps -> {OUT}/{name}.json")
+
+
+for make in (pima, cnn):
+    record(*make())
