@@ -60,6 +60,15 @@ public enum CheckModels {
       Dense(4, activation: .relu, kernelInitializer: .heNormal)
       Dense(2, kernelInitializer: .heUniform)
     }.compile(loss: .meanAbsoluteError, optimizer: .rmsprop(), metrics: [.meanAbsoluteError]),
+    // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
+    Sequential(name: "check-huber", input: [5]) {
+      Dense(4, activation: .tanh)
+      Dense(3)
+    }.compile(loss: .huber, optimizer: .nadam(), metrics: [.meanAbsoluteError]),
+    Sequential(name: "check-kld", input: [5]) {
+      Dense(4, activation: .relu)
+      Dense(3, activation: .softmax)
+    }.compile(loss: .kullbackLeiblerDivergence, optimizer: .adagrad()),
     // Conv2D: same padding, a stride-2 rectangular valid kernel, a pointwise (1×1) kernel; max pooling with same padding.
     Sequential(name: "check-conv", input: [7, 6, 2]) {
       Conv2D(3, 3, padding: .same, activation: .tanh)

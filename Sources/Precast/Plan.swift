@@ -273,6 +273,8 @@ struct ModelPlan {
       return "meanSquaredError(predictions: \(out), targets: targets, \(tail)"
     case (false, .meanAbsoluteError):
       return "meanAbsoluteError(predictions: \(out), targets: targets, \(tail)"
+    case (false, let loss):
+      return "elementwiseLoss(.\(loss), predictions: \(out), targets: targets, \(tail)"
     }
   }
 }

@@ -16,13 +16,39 @@ public enum ActivationFunction: Sendable, Equatable {
 
 // MARK: - Losses
 
-/// A Keras loss (`keras.losses`).
+/// A Keras loss (`keras.losses`), named as Keras names its function. Formulas: Docs/keras-formulas.md §2.
 public enum Loss: String, Sendable, Equatable, CaseIterable {
   case binaryCrossentropy = "binary_crossentropy"
   case categoricalCrossentropy = "categorical_crossentropy"
   case sparseCategoricalCrossentropy = "sparse_categorical_crossentropy"
   case meanSquaredError = "mean_squared_error"
   case meanAbsoluteError = "mean_absolute_error"
+  /// 100·mean(|t − p| / max(|t|, ε)).
+  case meanAbsolutePercentageError = "mean_absolute_percentage_error"
+  /// mean((log(max(p, ε) + 1) − log(max(t, ε) + 1))²).
+  case meanSquaredLogarithmicError = "mean_squared_logarithmic_error"
+  /// mean(max(1 − t·p, 0)); labels all in {0, 1} become ±1.
+  case hinge
+  /// mean(max(1 − t·p, 0)²); labels all in {0, 1} become ±1.
+  case squaredHinge = "squared_hinge"
+  /// Huber with δ = 1 (Keras's default): ½e² for |e| ≤ δ, δ·|e| − ½δ² beyond.
+  case huber
+  /// mean(log cosh(p − t)).
+  case logCosh = "log_cosh"
+  /// Σ over the last axis of t·log(t/p), both clipped to [ε, 1].
+  case kullbackLeiblerDivergence = "kl_divergence"
+  /// mean(p − t·log(p + ε)).
+  case poisson
+  /// −(t/‖t‖)·(p/‖p‖) per sample (the norms at least ε).
+  case cosineSimilarity = "cosine_similarity"
+
+  /// True for the losses computed element-wise by `elementwiseLoss` (all but the crossentropies).
+  public var isElementwise: Bool {
+    switch self {
+    case .binaryCrossentropy, .categoricalCrossentropy, .sparseCategoricalCrossentropy: false
+    default: true
+    }
+  }
 }
 
 /// Keras's backend epsilon, used to clip probabilities when crossentropy is not fused with its activation.

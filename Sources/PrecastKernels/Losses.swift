@@ -170,3 +170,94 @@ public func meanAbsoluteError(
   }
   return sum / Double(count)
 }
+
+// MARK: - The other Keras losses
+
+/// Keras's regression, hinge and distribution losses over predictions p and targets t [rows, cols]: the loss
+/// (Keras's default reduction: per-sample values averaged over the batch) and dp = ∂loss/∂p. Per-sample values
+/// are the mean over the last axis, except KL divergence (a sum) and cosine similarity (a dot product of the
+/// normalised rows). Formulas: Docs/keras-formulas.md §2.
+public func elementwiseLoss(
+  _ loss: Loss, predictions p: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int,
+  grad dp: UnsafeMutablePointer<Float>
+) -> Double {
+  let count = rows * cols, eps = Double(kerasEpsilon)
+  let perElement = 1 / Double(count), perRow = 1 / Double(max(rows, 1))
+  var sum = 0.0
+  switch loss {
+  case .cosineSimilarity:
+    for r in 0..<rows {
+      let pr = p + r * cols, tr = t + r * cols, g = dp + r * cols
+      var pp = 0.0, tt = 0.0, pt = 0.0
+      for c in 0..<cols {
+        pp += Double(pr[c]) * Double(pr[c])
+        tt += Double(tr[c]) * Double(tr[c])
+        pt += Double(pr[c]) * Double(tr[c])
+      }
+      let np = max(pp.squareRoot(), eps), nt = max(tt.squareRoot(), eps)
+      let cosine = pt / (np * nt)
+      sum -= cosine
+      // ∂(−p·t̂/‖p‖)/∂p = −(t̂ − cos·p/‖p‖)/‖p‖ while ‖p‖ > ε (the normalisation is constant below it).
+      let along = pp.squareRoot() > eps ? cosine / np : 0
+      for c in 0..<cols { g[c] = Float(-(Double(tr[c]) / nt - along * Double(pr[c])) / np * perRow) }
+    }
+    return sum * perRow
+  case .kullbackLeiblerDivergence:
+    for i in 0..<count {
+      let tc = min(max(Double(t[i]), eps), 1), raw = Double(p[i]), pc = min(max(raw, eps), 1)
+      sum += tc * log(tc / pc)
+      dp[i] = raw > eps && raw < 1 ? Float(-tc / pc * perRow) : 0
+    }
+    return sum * perRow
+  case .hinge, .squaredHinge:
+    var binary = true
+    for i in 0..<count where t[i] != 0 && t[i] != 1 { binary = false }
+    for i in 0..<count {
+      let label = binary ? 2 * Double(t[i]) - 1 : Double(t[i])
+      let margin = max(1 - label * Double(p[i]), 0)
+      if loss == .hinge {
+        sum += margin
+        dp[i] = margin > 0 ? Float(-label * perElement) : 0
+      } else {
+        sum += margin * margin
+        dp[i] = Float(-2 * margin * label * perElement)
+      }
+    }
+    return sum * perElement
+  default:
+    for i in 0..<count {
+      let (value, slope) = elementLoss(loss, Double(p[i]), Double(t[i]), eps: eps)
+      sum += value
+      dp[i] = Float(slope * perElement)
+    }
+    return sum * perElement
+  }
+}
+
+/// One element's loss and its derivative with respect to the prediction.
+@inline(__always)
+func elementLoss(_ loss: Loss, _ p: Double, _ t: Double, eps: Double) -> (value: Double, slope: Double) {
+  let e = p - t
+  switch loss {
+  case .meanSquaredError:
+    return (e * e, 2 * e)
+  case .meanAbsoluteError:
+    return (abs(e), e > 0 ? 1 : (e < 0 ? -1 : 0))
+  case .meanAbsolutePercentageError:
+    let scale = 100 / max(abs(t), eps)
+    return (abs(e) * scale, (e > 0 ? 1 : (e < 0 ? -1 : 0)) * scale)
+  case .meanSquaredLogarithmicError:
+    let d = log(max(p, eps) + 1) - log(max(t, eps) + 1)
+    return (d * d, p > eps ? 2 * d / (p + 1) : 0)
+  case .huber:
+    return abs(e) <= 1 ? (0.5 * e * e, e) : (abs(e) - 0.5, e > 0 ? 1 : -1)
+  case .logCosh:
+    // x + softplus(−2x) − log 2, computed stably; its derivative is tanh(x).
+    let softplus = max(-2 * e, 0) + log1p(exp(-abs(2 * e)))
+    return (e + softplus - log(2.0), tanh(e))
+  case .poisson:
+    return (p - t * log(p + eps), 1 - t / (p + eps))
+  default:
+    preconditionFailure("\(loss) is not an element-wise loss")
+  }
+}

@@ -22,6 +22,8 @@ final class GradientCheckTests: XCTestCase {
   func testConv2DSameValidStridedPointwiseAndMaxPooling() { check(CheckConv.self) }
   func testReshapeAveragePoolingAndGlobalMaxPooling() { check(CheckPooling.self) }
   func testDirectConv2DAndReluFusedIntoMaxPooling() { check(CheckConvReluPool.self) }
+  func testHuberLoss() { check(CheckHuber.self) }
+  func testKLDivergenceLoss() { check(CheckKld.self) }
   func testBatchNormalizationAfterDense() { check(CheckBatchnorm.self) }
   func testBatchNormalizationOverConvChannelsWithGlobalAveragePooling() { check(CheckConvBatchnorm.self) }
 
