@@ -56,12 +56,29 @@ public let kerasEpsilon: Float = 1e-7
 
 // MARK: - Metrics
 
-/// A Keras metric as reported in logs.
+/// A Keras metric, named as Keras prints it in the logs (the string you would pass to `metrics=[…]`, or the
+/// metric object's name where Keras accepts no string). Formulas: Docs/keras-formulas.md §3.
 public enum Metric: String, Sendable, Equatable, CaseIterable {
   /// "accuracy": binary, categorical or sparse, chosen from the loss and output size as Keras does.
   case accuracy
   /// "mae" (mean absolute error).
   case meanAbsoluteError = "mae"
+  /// "mse" (mean squared error).
+  case meanSquaredError = "mse"
+  /// "mape" (mean absolute percentage error).
+  case meanAbsolutePercentageError = "mape"
+  /// "msle" (mean squared logarithmic error).
+  case meanSquaredLogarithmicError = "msle"
+  /// `RootMeanSquaredError()`: the root of the mean squared error over every sample seen.
+  case rootMeanSquaredError = "root_mean_squared_error"
+  /// `TopKCategoricalAccuracy()` (k = 5): the true class is among the 5 highest outputs.
+  case topKCategoricalAccuracy = "top_k_categorical_accuracy"
+  /// `Precision()`: tp/(tp + fp) with outputs > 0.5 predicted positive, over every output seen.
+  case precision
+  /// `Recall()`: tp/(tp + fn), likewise.
+  case recall
+  /// `AUC()`: area under the ROC curve from 200 thresholds, interpolated as Keras does.
+  case auc
 }
 
 /// Which accuracy Keras picks for `metrics=['accuracy']`.

@@ -89,8 +89,8 @@ public struct ModelInfo: Sendable {
   public var inputSize: Int { inputShape.reduce(1, *) }
   /// Floats per target row: 1 (an integer label) for sparse crossentropy, else the output size.
   public var targetSize: Int { loss == .sparseCategoricalCrossentropy ? 1 : outputSize }
-  /// True for losses whose targets are classes (accuracy-style outputs).
-  public var isClassifier: Bool { loss != .meanSquaredError && loss != .meanAbsoluteError }
+  /// True for losses whose targets are classes (the crossentropies: a label column is accepted).
+  public var isClassifier: Bool { !loss.isElementwise }
 }
 
 /// The interface every generated model implements. All buffers are allocated in `init`, for at most
