@@ -60,6 +60,12 @@ public enum CheckModels {
       Dense(4, activation: .relu, kernelInitializer: .heNormal)
       Dense(2, kernelInitializer: .heUniform)
     }.compile(loss: .meanAbsoluteError, optimizer: .rmsprop(), metrics: [.meanAbsoluteError]),
+    // Kernel, bias and activity regularizers and the three constraints (Keras trajectory fixture `regularized`).
+    Sequential(name: "check-regularized", input: [8]) {
+      Dense(12, activation: .relu, kernelRegularizer: .l2(0.01), activityRegularizer: .l1(0.001), kernelConstraint: .maxNorm(maxValue: 2))
+      Dense(8, activation: .relu, biasRegularizer: .l1l2(l1: 0.01, l2: 0.01), kernelConstraint: .nonNeg)
+      Dense(1, activation: .sigmoid, kernelConstraint: .unitNorm())
+    }.compile(loss: .binaryCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

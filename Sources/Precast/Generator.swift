@@ -77,11 +77,14 @@ extension Generator {
     for layer in spec.layers {
       for w in layer.weights {
         offsets["\(layer.name)/\(w.name)"] = offset
-        slots.append([
+        var slot: [String: Any] = [
           "layer": layer.name, "name": w.name, "shape": "\(w.shape)", "offset": offset,
           "initializer": "\(w.initializer)", "fanIn": w.fanIn, "fanOut": w.fanOut,
           "nonTrainable": !w.trainable,
-        ])
+        ]
+        if let regularizer = w.regularizer { slot["regularizer"] = regularizer.swiftLiteral }
+        if let constraint = w.constraint { slot["constraint"] = constraint.swiftLiteral }
+        slots.append(slot)
         offset += w.count
       }
     }
@@ -102,9 +105,20 @@ extension Generator {
         inference.append(["fn": layer.fn, "input": layer.inferInput])
       }
     }
+    let penalties: [[String: Any]] = plan.layers.compactMap { layer in
+      layer.spec.declaration.options.activityRegularizer.map { regularizer in
+        ["name": layer.spec.name, "outputBuffer": layer.outputBuffer, "width": layer.spec.outputShape.reduce(1, *),
+         "regularizer": regularizer.swiftLiteral]
+      }
+    }
     let backward: [[String: Any]] = plan.backward.map { step in
       let layer = plan.layers[step.layer]
       var call: [String: Any] = ["fn": layer.fn, "gradient": step.gradient, "index": step.layer]
+      if let regularizer = layer.spec.declaration.options.activityRegularizer {
+        call["activityRegularizer"] = regularizer.swiftLiteral
+        call["outputBuffer"] = layer.outputBuffer
+        call["width"] = layer.spec.outputShape.reduce(1, *)
+      }
       if case .dropout = layer.spec.declaration.kind {} else { call["hasInput"] = true; call["input"] = layer.trainInput }
       if let dx = step.inputGradient {
         call["hasInputGradient"] = true
@@ -135,6 +149,7 @@ extension Generator {
       "kerasModelConfig": spec.kerasModelConfig,
       "trainOutput": plan.trainOutput, "inferenceOutput": plan.inferenceOutput,
       "inferenceCalls": inference, "trainingCalls": training, "backwardCalls": backward,
+      "activityPenalties": penalties, "hasActivityPenalties": !penalties.isEmpty,
       "lossCall": plan.lossCall(training: true), "evaluateLossCall": plan.lossCall(training: false),
       "layerTable": Generator.layerTableRows(spec),
       "gemmLayers": gemmLayers(plan), "lossBucket": plan.layers.count, "otherBucket": plan.layers.count + 1,

@@ -54,14 +54,16 @@ private let dtypePolicy = JSON.object([
 
 extension LayerSpec {
   var kerasConfig: JSON {
-    var config: [(String, JSON)] = [("name", .string(name)), ("trainable", .bool(true)), ("dtype", dtypePolicy)]
+    let o = declaration.options
+    var config: [(String, JSON)] = [("name", .string(name)), ("trainable", .bool(o.trainable)), ("dtype", dtypePolicy)]
     switch declaration.kind {
     case .dense(let units, let activation, let useBias, let kernelInit, let biasInit):
+      if o.activityRegularizer != nil { config.append(("activity_regularizer", o.activityRegularizer.kerasConfig)) }
       config += [
         ("units", .int(units)), ("activation", .string(activation.kerasName)), ("use_bias", .bool(useBias)),
         ("kernel_initializer", kernelInit.kerasConfig), ("bias_initializer", biasInit.kerasConfig),
-        ("kernel_regularizer", .null), ("bias_regularizer", .null), ("kernel_constraint", .null),
-        ("bias_constraint", .null),
+        ("kernel_regularizer", o.kernelRegularizer.kerasConfig), ("bias_regularizer", o.biasRegularizer.kerasConfig),
+        ("kernel_constraint", o.kernelConstraint.kerasConfig), ("bias_constraint", o.biasConstraint.kerasConfig),
       ]
     case .activation(let activation):
       config.append(("activation", .string(activation.kerasName)))
@@ -76,8 +78,9 @@ extension LayerSpec {
         ("dilation_rate", .array([.int(1), .int(1)])), ("groups", .int(1)),
         ("activation", .string(activation.kerasName)), ("use_bias", .bool(useBias)),
         ("kernel_initializer", kernelInit.kerasConfig), ("bias_initializer", biasInit.kerasConfig),
-        ("kernel_regularizer", .null), ("bias_regularizer", .null), ("activity_regularizer", .null),
-        ("kernel_constraint", .null), ("bias_constraint", .null),
+        ("kernel_regularizer", o.kernelRegularizer.kerasConfig), ("bias_regularizer", o.biasRegularizer.kerasConfig),
+        ("activity_regularizer", o.activityRegularizer.kerasConfig),
+        ("kernel_constraint", o.kernelConstraint.kerasConfig), ("bias_constraint", o.biasConstraint.kerasConfig),
       ]
     case .pooling2D(_, let size, let strides, let padding):
       config += [
@@ -145,5 +148,34 @@ extension Initializer {
       ("module", .string("keras.initializers")), ("class_name", .string(name)), ("config", .object(config)),
       ("registered_name", .null),
     ])
+  }
+}
+
+extension Optional<Regularizer> {
+  /// `{"module": "keras.regularizers", "class_name": "L2", …}`, or null.
+  var kerasConfig: JSON {
+    guard let r = self else { return .null }
+    let (name, config): (String, [(String, JSON)]) =
+      switch (r.l1, r.l2) {
+      case (_, 0) where r.l1 != 0: ("L1", [("l1", .number(Double(r.l1)))])
+      case (0, _) where r.l2 != 0: ("L2", [("l2", .number(Double(r.l2)))])
+      default: ("L1L2", [("l1", .number(Double(r.l1))), ("l2", .number(Double(r.l2)))])
+      }
+    return .object([("module", .string("keras.regularizers")), ("class_name", .string(name)), ("config", .object(config)), ("registered_name", .null)])
+  }
+}
+
+extension Optional<Constraint> {
+  /// `{"module": "keras.constraints", "class_name": "MaxNorm", …}`, or null.
+  var kerasConfig: JSON {
+    guard let c = self else { return .null }
+    func axis(_ axes: [Int]) -> JSON { axes.count == 1 ? .int(axes[0]) : .array(axes.map(JSON.int)) }
+    let (name, config): (String, [(String, JSON)]) =
+      switch c {
+      case .maxNorm(let maxValue, let axes): ("MaxNorm", [("max_value", .number(Double(maxValue))), ("axis", axis(axes))])
+      case .nonNeg: ("NonNeg", [])
+      case .unitNorm(let axes): ("UnitNorm", [("axis", axis(axes))])
+      }
+    return .object([("module", .string("keras.constraints")), ("class_name", .string(name)), ("config", .object(config)), ("registered_name", .null)])
   }
 }

@@ -22,6 +22,8 @@ public struct LayerDeclaration: Sendable, Equatable {
   }
   public var kind: Kind
   public var name: String?
+  /// Regularizers, constraints and `trainable` (Dense, Conv2D; `trainable` also BatchNormalization).
+  public var options = LayerOptions()
 
   /// Keras's class name ("Dense", "Dropout", …).
   public var className: String {
@@ -46,11 +48,40 @@ public struct Dense: Layer {
   public let declaration: LayerDeclaration
   public init(
     _ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
-    kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros, name: String? = nil
+    kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+    kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
+    kernelConstraint: Constraint? = nil, biasConstraint: Constraint? = nil, trainable: Bool = true, name: String? = nil
   ) {
     declaration = LayerDeclaration(
       kind: .dense(units: units, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer),
-      name: name)
+      name: name,
+      options: LayerOptions(
+        kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
+        kernelConstraint: kernelConstraint, biasConstraint: biasConstraint, trainable: trainable))
+  }
+}
+
+/// The options Keras's weighted layers share: weight and activity regularizers, weight constraints, and
+/// `trainable` (false freezes the layer's weights, as for fine-tuning).
+public struct LayerOptions: Sendable, Equatable {
+  public var kernelRegularizer: Regularizer?
+  public var biasRegularizer: Regularizer?
+  /// Penalises the layer's output: reg(output)/batch size is added to the loss.
+  public var activityRegularizer: Regularizer?
+  public var kernelConstraint: Constraint?
+  public var biasConstraint: Constraint?
+  public var trainable = true
+
+  public init(
+    kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
+    kernelConstraint: Constraint? = nil, biasConstraint: Constraint? = nil, trainable: Bool = true
+  ) {
+    self.kernelRegularizer = kernelRegularizer
+    self.biasRegularizer = biasRegularizer
+    self.activityRegularizer = activityRegularizer
+    self.kernelConstraint = kernelConstraint
+    self.biasConstraint = biasConstraint
+    self.trainable = trainable
   }
 }
 
@@ -110,13 +141,18 @@ public struct Conv2D: Layer {
   public init(
     _ filters: Int, _ kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid,
     activation: ActivationFunction = .linear, useBias: Bool = true,
-    kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros, name: String? = nil
+    kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+    kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
+    kernelConstraint: Constraint? = nil, biasConstraint: Constraint? = nil, trainable: Bool = true, name: String? = nil
   ) {
     declaration = LayerDeclaration(
       kind: .conv2D(
         filters: filters, kernelSize: kernelSize, strides: strides, padding: padding, activation: activation,
         useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer),
-      name: name)
+      name: name,
+      options: LayerOptions(
+        kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
+        kernelConstraint: kernelConstraint, biasConstraint: biasConstraint, trainable: trainable))
   }
 }
 
@@ -158,8 +194,12 @@ public struct GlobalMaxPooling2D: Layer {
 /// moving_variance (non-trainable, updated in training, used in inference).
 public struct BatchNormalization: Layer {
   public let declaration: LayerDeclaration
-  public init(momentum: Double = 0.99, epsilon: Double = 0.001, center: Bool = true, scale: Bool = true, name: String? = nil) {
-    declaration = LayerDeclaration(kind: .batchNormalization(momentum: momentum, epsilon: epsilon, center: center, scale: scale), name: name)
+  public init(
+    momentum: Double = 0.99, epsilon: Double = 0.001, center: Bool = true, scale: Bool = true, trainable: Bool = true, name: String? = nil
+  ) {
+    declaration = LayerDeclaration(
+      kind: .batchNormalization(momentum: momentum, epsilon: epsilon, center: center, scale: scale), name: name,
+      options: LayerOptions(trainable: trainable))
   }
 }
 

@@ -198,7 +198,7 @@ struct ModelPlan {
   func fusablePool(after i: Int) -> Window2D? {
     guard i + 1 < spec.layers.count, !spec.layers[..<i].contains(where: { $0.trainableCount > 0 }) else { return nil }
     let conv = spec.layers[i], pool = spec.layers[i + 1]
-    guard case .conv2D(let filters, _, _, _, .relu, _, _, _) = conv.declaration.kind,
+    guard conv.declaration.options.activityRegularizer == nil, case .conv2D(let filters, _, _, _, .relu, _, _, _) = conv.declaration.kind,
       case .pooling2D(.max, _, _, _) = pool.declaration.kind,
       conv.window!.supportsDirectConvolution(filters: filters), let p = pool.window,
       p.strideY == p.kernelHeight, p.strideX == p.kernelWidth, p.padTop == 0, p.padLeft == 0,

@@ -14,8 +14,11 @@ public struct WeightSpec: Sendable, Equatable {
   public var initializer: Initializer
   public var fanIn: Int
   public var fanOut: Int
-  /// False for statistics the layer updates itself (BatchNormalization's moving mean and variance).
+  /// False for statistics the layer updates itself (BatchNormalization's moving mean and variance) and for
+  /// the weights of a layer declared `trainable: false`.
   public var trainable = true
+  public var regularizer: Regularizer?
+  public var constraint: Constraint?
   public var count: Int { shape.reduce(1, *) }
 }
 
@@ -118,6 +121,9 @@ public struct ModelSpec: Sendable, Equatable {
       throw SpecError("model '\(name)': fit(epochs: \(model.epochs), batchSize: \(model.batchSize), validationSplit: \(model.validationSplit)) is out of range")
     }
     try optimizer.validate(model: name)
+    if lossFromLogits, let last = layers.last, last.declaration.options.activityRegularizer != nil {
+      throw SpecError("model '\(name)': layer '\(last.name)' cannot have an activity regularizer: its \(outputActivation?.kerasName ?? "") is fused into the \(loss.rawValue) loss")
+    }
   }
 }
 
@@ -202,6 +208,28 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     weights.append(stat("moving_variance", .ones, trainable: false))
   case .reshape(let target):
     output = try reshaped(what, input: input, target: target)
+  }
+  for i in weights.indices {
+    if !d.options.trainable { weights[i].trainable = false }
+    switch weights[i].name {
+    case "kernel":
+      weights[i].regularizer = d.options.kernelRegularizer
+      weights[i].constraint = d.options.kernelConstraint
+    case "bias":
+      weights[i].regularizer = d.options.biasRegularizer
+      weights[i].constraint = d.options.biasConstraint
+    default: break
+    }
+  }
+  for weight in weights {
+    let axes: [Int]
+    switch weight.constraint {
+    case .maxNorm(_, let a)?, .unitNorm(let a)?: axes = a
+    default: continue
+    }
+    if let bad = axes.first(where: { !weight.shape.indices.contains($0) }) {
+      throw SpecError("\(what): the \(weight.name) constraint's axis \(bad) is outside its shape \(weight.shape)")
+    }
   }
   return LayerSpec(name: name, declaration: d, inputShape: input, outputShape: output, weights: weights)
 }

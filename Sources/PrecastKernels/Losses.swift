@@ -261,3 +261,13 @@ func elementLoss(_ loss: Loss, _ p: Double, _ t: Double, eps: Double) -> (value:
     preconditionFailure("\(loss) is not an element-wise loss")
   }
 }
+
+// MARK: - Activity regularization
+
+/// Keras's activity regularizer on a layer's output y (`count` values over `batch` samples): reg(y)/batch joins
+/// the loss; with `gradient` (∂loss/∂y), reg′(y)/batch is added to it.
+public func activityPenalty(
+  _ y: UnsafePointer<Float>, count: Int, _ regularizer: Regularizer, batch: Int, gradient: UnsafeMutablePointer<Float>? = nil
+) -> Double {
+  regularizer.penalty(y, count: count, scale: 1 / Float(batch), gradient: gradient) / Double(batch)
+}

@@ -13,13 +13,19 @@ public struct WeightSlot: Sendable {
   /// False for statistics the forward pass updates itself (BatchNormalization's moving mean and variance):
   /// their gradient is always zero, so the optimizer leaves them unchanged.
   public var trainable: Bool
+  /// Keras's kernel or bias regularizer: its penalty joins the loss, its gradient the weight's gradient.
+  public var regularizer: Regularizer?
+  /// Applied after every optimizer step.
+  public var constraint: Constraint?
   public var count: Int { shape.reduce(1, *) }
 
   public init(
     layer: String, name: String, shape: [Int], offset: Int, initializer: Initializer, fanIn: Int, fanOut: Int,
-    trainable: Bool = true
+    trainable: Bool = true, regularizer: Regularizer? = nil, constraint: Constraint? = nil
   ) {
     self.trainable = trainable
+    self.regularizer = regularizer
+    self.constraint = constraint
     self.layer = layer
     self.name = name
     self.shape = shape

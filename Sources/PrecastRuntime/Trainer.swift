@@ -55,10 +55,14 @@ public final class Trainer<Model: CompiledModel> {
   /// One input sample [inputSize]: the source image while augmentation rewrites its batch row.
   private let augmentSource: UnsafeMutablePointer<Float>
 
-  public init(model: Model, preprocessing: Preprocessing) {
+  /// `optimizer` replaces the compiled one (nil: `Model.info.optimizer`); `frozen` names layers whose weights
+  /// stay as they are (fine-tuning), on top of those declared `trainable: false`.
+  public init(model: Model, preprocessing: Preprocessing, optimizer: OptimizerConfig? = nil, frozen: Set<String> = []) {
     self.model = model
     self.preprocessing = preprocessing
-    optimizer = Optimizer(Model.info.optimizer, count: Model.info.parameterCount, segments: Model.info.trainableRanges)
+    let trained = Model.info.weights.filter { $0.trainable && !frozen.contains($0.layer) }
+    self.optimizer = Optimizer(
+      optimizer ?? Model.info.optimizer, count: Model.info.parameterCount, segments: trained.map { $0.offset..<($0.offset + $0.count) })
     batchX = .allocate(capacity: model.maxBatch * Model.info.inputSize)
     batchY = .allocate(capacity: model.maxBatch * Model.info.targetSize)
     augmentSource = .allocate(capacity: Model.info.inputSize)
@@ -95,13 +99,13 @@ public final class Trainer<Model: CompiledModel> {
         let n = min(options.batchSize, train.count - lo)
         gather(train, order[lo..<(lo + n)])
         if !options.augmentation.isIdentity { augment(count: n, options.augmentation, rng: &rng) }
-        let loss = model.trainStep(batchX, targets: batchY, count: n, rng: &rng)
+        let loss = trainBatch(count: n, rng: &rng)
         guard loss.isFinite else {
           if showBar { writeOut("\n") }
           let kept = lastGoodEpoch > 0 ? "the last good weights (epoch \(lastGoodEpoch)) are in \(options.outputPath)" : "no checkpoint was written"
           throw PrecastError("loss is \(loss.isNaN ? "NaN" : "\(loss)") at epoch \(epoch), batch \(batch + 1)/\(batches): training stopped; \(kept)")
         }
-        optimizer.step(model.parameters, gradients: model.gradients)
+        update()
         accumulator.add(loss: loss, output: model.output, targets: batchY, count: n)
         if interrupted {
           if showBar { writeOut("\n") }
@@ -139,6 +143,44 @@ public final class Trainer<Model: CompiledModel> {
     try model.saveWeights(path: options.outputPath, format: options.format, preprocessing: preprocessing)
   }
 
+  // MARK: - One step
+
+  /// Keras's `train_on_batch`: one step on `count` rows of x [count, inputSize] and targets [count, targetSize]
+  /// (already preprocessed). Returns the loss before the update, regularization penalties included.
+  public func trainOnBatch(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
+    precondition(n <= model.maxBatch, "batch larger than the model's allocation")
+    batchX.update(from: x, count: n * Model.info.inputSize)
+    batchY.update(from: targets, count: n * Model.info.targetSize)
+    let loss = trainBatch(count: n, rng: &rng)
+    update()
+    return loss
+  }
+
+  /// One step as Keras's `train_on_batch` on the gathered batch: forward, loss, backward, plus the weights'
+  /// regularization penalties and their gradients. Returns the loss Keras reports (penalties included).
+  func trainBatch(count n: Int, rng: inout Random) -> Double {
+    model.trainStep(batchX, targets: batchY, count: n, rng: &rng) + weightPenalties(addingGradients: true)
+  }
+
+  /// The optimizer's update, then the weight constraints (Keras applies them after each update).
+  func update() {
+    optimizer.step(model.parameters, gradients: model.gradients)
+    for slot in Model.info.weights {
+      slot.constraint?.apply(model.parameters + slot.offset, shape: slot.shape)
+    }
+  }
+
+  /// Σ of the kernel and bias regularizers' penalties, adding their gradients when training.
+  func weightPenalties(addingGradients: Bool) -> Double {
+    var total = 0.0
+    for slot in Model.info.weights {
+      guard let regularizer = slot.regularizer else { continue }
+      total += regularizer.penalty(
+        model.parameters + slot.offset, count: slot.count, gradient: addingGradients ? model.gradients + slot.offset : nil)
+    }
+    return total
+  }
+
   /// Seconds for one shuffled epoch of training steps (at most `limit` batches), without logs or saving.
   public func timeEpoch(_ train: Dataset, batchSize: Int, seed: UInt64, limit: Int?) -> Double {
     var rng = Random(seed: seed)
@@ -150,8 +192,8 @@ public final class Trainer<Model: CompiledModel> {
       let lo = batch * batchSize
       let n = min(batchSize, train.count - lo)
       gather(train, order[lo..<(lo + n)])
-      _ = model.trainStep(batchX, targets: batchY, count: n, rng: &rng)
-      optimizer.step(model.parameters, gradients: model.gradients)
+      _ = trainBatch(count: n, rng: &rng)
+      update()
     }
     return now() - start
   }
@@ -175,7 +217,7 @@ public final class Trainer<Model: CompiledModel> {
     while lo < data.count {
       let n = min(batchSize, model.maxBatch, data.count - lo)
       copyRows(data, lo..<(lo + n))
-      let loss = model.evaluate(batchX, targets: batchY, count: n)
+      let loss = model.evaluate(batchX, targets: batchY, count: n) + weightPenalties(addingGradients: false)
       accumulator.add(loss: loss, output: model.output, targets: batchY, count: n)
       lo += n
     }

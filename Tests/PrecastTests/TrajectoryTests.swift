@@ -7,11 +7,13 @@ import XCTest
 
 /// Replays `Tests/Fixtures/keras/trajectories/*.json` (made by `Tests/keras/trajectories.py` with Keras 3 on JAX):
 /// the same initial weights, the same batches in order, one `trainStep` + `Optimizer.step` per Keras
-/// `train_on_batch`. Losses must match within 1e-4 relative at every step, final weights within 1e-4 relative
+/// `train_on_batch` (`Trainer.trainOnBatch`). The third model has kernel, bias and activity regularizers and
+/// MaxNorm, NonNeg and UnitNorm constraints. Losses must match within 1e-4 relative at every step, final weights within 1e-4 relative
 /// (of the value, or of 0.01 for values nearer zero).
 final class TrajectoryTests: XCTestCase {
   func testPimaMLPMatchesKerasForEveryOptimizer() throws { try replay("pima", Pima.self) }
   func testSmallCNNMatchesKerasForEveryOptimizer() throws { try replay("cnn", CheckConvReluPool.self) }
+  func testRegularizedMLPMatchesKerasForEveryOptimizer() throws { try replay("regularized", CheckRegularized.self) }
 
   private func replay<M: CompiledModel>(_ name: String, _: M.Type) throws {
     let data = try Data(contentsOf: URL(fileURLWithPath: fixture("trajectories/\(name).json")))
@@ -31,7 +33,7 @@ final class TrajectoryTests: XCTestCase {
         XCTAssertEqual(values.count, slot.count, "\(label): \(slot.layer)/\(slot.name)")
         for (i, v) in values.enumerated() { model.parameters[slot.offset + i] = Float(v) }
       }
-      let optimizer = Optimizer(config, count: info.parameterCount, segments: info.trainableRanges)
+      let trainer = Trainer(model: model, preprocessing: Preprocessing(), optimizer: config)
       var rng = Random(seed: 1)
       let kerasLosses = try XCTUnwrap(run["losses"] as? [Double])
       var worstLoss = 0.0
@@ -39,11 +41,10 @@ final class TrajectoryTests: XCTestCase {
         let first = (step * batch) % samples
         let loss = x.withUnsafeBufferPointer { xs in
           y.withUnsafeBufferPointer { ys in
-            model.trainStep(
+            trainer.trainOnBatch(
               xs.baseAddress! + first * info.inputSize, targets: ys.baseAddress! + first * info.targetSize, count: batch, rng: &rng)
           }
         }
-        optimizer.step(model.parameters, gradients: model.gradients)
         worstLoss = max(worstLoss, abs(loss - kerasLosses[step]) / abs(kerasLosses[step]))
       }
       XCTAssertLessThanOrEqual(worstLoss, 1e-4, "\(label): per-step loss, worst relative difference")

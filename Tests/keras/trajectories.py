@@ -2,7 +2,7 @@
 #
 # Run: KERAS_BACKEND=jax .build-keras-venv/bin/python Tests/keras/trajectories.py Tests/Fixtures/keras/trajectories
 # (the venv is the one Scripts/keras-roundtrip.sh makes). For two models, the Pima MLP and a small CNN (the
-# check-conv-relu-pool architecture), and each optimizer configuration below, it starts from the same saved
+# check-conv-relu-pool architecture) and the Pima MLP with regularizers and constraints (check-regularized), and each optimizer configuration below, it starts from the same saved
 # initial weights, feeds the same batches in order (no shuffling, no dropout) through `train_on_batch`, and
 # records the loss of every step (computed before that step's update, as Keras reports it) and the final
 # weights. PrecastTests.TrajectoryTests replays the same steps and compares within 1e-4 relative.
@@ -54,6 +54,19 @@ def pima():
     return "pima", model, "binary_crossentropy", x, y, 32
 
 
+def regularized():
+    _, _, loss, x, y, batch = pima()
+    r, c = keras.regularizers, keras.constraints
+    model = keras.Sequential([
+        keras.Input((8,)),
+        keras.layers.Dense(12, activation="relu", kernel_regularizer=r.L2(0.01), activity_regularizer=r.L1(0.001),
+                           kernel_constraint=c.MaxNorm(2)),
+        keras.layers.Dense(8, activation="relu", bias_regularizer=r.L1L2(l1=0.01, l2=0.01), kernel_constraint=c.NonNeg()),
+        keras.layers.Dense(1, activation="sigmoid", kernel_constraint=c.UnitNorm()),
+    ])
+    return "regularized", model, loss, x, y, batch
+
+
 def cnn():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(48, 7, 7, 2)).astype(np.float32)
@@ -72,7 +85,6 @@ def cnn():
 
 
 def record(name, model, loss, x, y, batch):
-    keras.utils.set_random_seed(7)
     initial = [w.copy() for w in model.get_weights()]
     runs = []
     for run, optimizer, config in optimizers():
@@ -95,5 +107,6 @@ def record(name, model, loss, x, y, batch):
     print(f"{name}: {len(runs)} optimizer runs of {STEPS} steps -> {OUT}/{name}.json")
 
 
-for make in (pima, cnn):
+for make in (pima, cnn, regularized):
+    keras.utils.set_random_seed(7)  # the models' initial weights, reproducibly
     record(*make())
