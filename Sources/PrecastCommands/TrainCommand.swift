@@ -59,6 +59,48 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   @Option(help: "Write a 3×3 grid of augmented training images to this .pgm/.ppm file and exit.")
   var augmentPreview: String?
 
+  @Option(help: "Optimizer instead of the compiled one: sgd, adam, rmsprop, adagrad, adadelta, adamax, nadam (Keras defaults).")
+  var optimizer: String?
+  @Option(help: "Learning rate (default: the optimizer's).")
+  var learningRate: Float?
+  @Option(help: "Momentum, for sgd and rmsprop.")
+  var momentum: Float?
+  @Flag(help: "Nesterov momentum, for sgd.")
+  var nesterov = false
+  @Option(help: "Keras 2's time-based decay: step t uses lr / (1 + decay·t).")
+  var decay: Float?
+  @Option(help: "Clip each weight's gradient to this L2 norm (clipnorm).")
+  var clipnorm: Float?
+  @Option(help: "Clip each gradient element to ±this (clipvalue).")
+  var clipvalue: Float?
+  @Option(parsing: .singleValue, help: "Freeze this layer's weights (repeatable), e.g. after --weights for fine-tuning.")
+  var freeze: [String] = []
+
+  @Option(help: "ModelCheckpoint: also save after each epoch to this pattern, e.g. 'weights.{epoch:02d}-{val_loss:.2f}.h5'.")
+  var checkpoint: String?
+  @Option(help: "The log value the callbacks watch (default: val_loss with validation data, else loss).")
+  var monitor: String?
+  @Option(help: "auto, min or max: which way --monitor improves (auto: max for accuracy, AUC, precision, recall).")
+  var mode: String = "auto"
+  @Flag(help: "ModelCheckpoint: save only when --monitor improves.")
+  var saveBestOnly = false
+  @Option(help: "EarlyStopping: stop after this many epochs without improvement of --monitor.")
+  var earlyStoppingPatience: Int?
+  @Option(help: "EarlyStopping: the smallest change that counts as an improvement (min_delta).")
+  var minDelta: Double = 0
+  @Flag(help: "EarlyStopping: end with the weights of the best epoch.")
+  var restoreBestWeights = false
+  @Option(help: "ReduceLROnPlateau: multiply the learning rate by --reduce-lr-factor after this many epochs without improvement.")
+  var reduceLrPatience: Int?
+  @Option(help: "ReduceLROnPlateau: the factor (< 1).")
+  var reduceLrFactor: Double = 0.1
+  @Option(help: "ReduceLROnPlateau: the lowest learning rate.")
+  var minLr: Double = 0
+  @Option(help: "ReduceLROnPlateau: epochs to wait after a reduction.")
+  var cooldown: Int = 0
+  @Option(help: "LearningRateScheduler preset per epoch: time:DECAY, step:DROP:EVERY, exponential:K or cosine[:ALPHA].")
+  var lrSchedule: String?
+
   @Option(help: "Weights file written after every epoch (default: <model>.h5).")
   var output: String?
   @Option(help: "h5 (model.save layout with model_config) or weights.h5 (Keras 3 save_weights); default from --output's name.")
@@ -89,6 +131,15 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     where value < 0 || value >= 1 {
       throw ValidationError("\(name) must be in [0, 1)")
     }
+    do {
+      _ = try callbackOptions()
+      _ = try optimizerConfig()
+    } catch {
+      throw ValidationError(error.message)
+    }
+    if let unknown = freeze.first(where: { name in !Model.info.layers.contains { $0.name == name } }) {
+      throw ValidationError("--freeze \(unknown): no such layer (layers: \(Model.info.layers.map(\.name).joined(separator: ", ")))")
+    }
     if !augmentation.isIdentity || augmentPreview != nil, Augmentation.imageShape(Model.info.inputShape) == nil {
       throw ValidationError("augmentation needs image inputs ([height, width] or [height, width, channels]); this model's input is \(Model.info.inputShape)")
     }
@@ -104,6 +155,102 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       printError("error: \(error.message)")
       throw ExitCode.failure
     }
+  }
+
+  /// True when training will have validation data.
+  private var hasValidation: Bool { validationData != nil || (validationSplit ?? Model.info.defaults.validationSplit) > 0 }
+
+  /// The callbacks the options ask for, checked against the model's logs before any data is read.
+  private func callbackOptions() throws(PrecastError) -> (
+    checkpoint: CheckpointOptions?, stopping: EarlyStoppingOptions?, plateau: ReduceLROnPlateauOptions?, schedule: EpochSchedule?
+  ) {
+    let info = Model.info
+    guard let monitorMode = ["auto": nil, "min": Monitor.Mode.min, "max": .max][mode] else {
+      throw PrecastError("--mode must be auto, min or max, got '\(mode)'")
+    }
+    let name = monitor ?? (hasValidation ? "val_loss" : "loss")
+    func watch(minDelta: Double) throws(PrecastError) -> Monitor {
+      try Monitor(name, mode: monitorMode, minDelta: minDelta, info: info, hasValidation: hasValidation)
+    }
+    let uses = checkpoint != nil || earlyStoppingPatience != nil || reduceLrPatience != nil
+    if monitor != nil && !uses { throw PrecastError("--monitor needs --checkpoint, --early-stopping-patience or --reduce-lr-patience") }
+    if saveBestOnly && checkpoint == nil { throw PrecastError("--save-best-only needs --checkpoint") }
+    if restoreBestWeights && earlyStoppingPatience == nil { throw PrecastError("--restore-best-weights needs --early-stopping-patience") }
+    var result: (CheckpointOptions?, EarlyStoppingOptions?, ReduceLROnPlateauOptions?, EpochSchedule?) = (nil, nil, nil, nil)
+    if let checkpoint {
+      let options = CheckpointOptions(pattern: checkpoint, monitor: try watch(minDelta: 0), saveBestOnly: saveBestOnly)
+      _ = try options.path(epoch: 1, logs: exampleLogs(hasValidation: hasValidation))  // bad fields fail now, not after an epoch
+      result.0 = options
+    }
+    if let patience = earlyStoppingPatience {
+      guard patience >= 0 else { throw PrecastError("--early-stopping-patience must be ≥ 0") }
+      result.1 = EarlyStoppingOptions(monitor: try watch(minDelta: minDelta), patience: patience, restoreBestWeights: restoreBestWeights)
+    }
+    if let patience = reduceLrPatience {
+      guard patience >= 0, reduceLrFactor > 0, reduceLrFactor < 1, minLr >= 0, cooldown >= 0 else {
+        throw PrecastError("--reduce-lr-patience ≥ 0, 0 < --reduce-lr-factor < 1, --min-lr ≥ 0 and --cooldown ≥ 0 are needed")
+      }
+      result.2 = ReduceLROnPlateauOptions(
+        monitor: try watch(minDelta: 1e-4), factor: reduceLrFactor, patience: patience, cooldown: cooldown, minLearningRate: minLr)
+    }
+    if let lrSchedule { result.3 = try EpochSchedule(parsing: lrSchedule, epochs: epochs ?? info.defaults.epochs) }
+    return result
+  }
+
+  /// Logs with every name an epoch will have (values 0), to check a checkpoint pattern before training.
+  private func exampleLogs(hasValidation: Bool) -> Logs {
+    var logs = Logs()
+    let names = ["loss"] + Model.info.metrics.map(\.rawValue)
+    for name in names { logs.entries.append((name, 0)) }
+    if hasValidation { for name in names { logs.entries.append(("val_" + name, 0)) } }
+    if lrSchedule != nil || reduceLrPatience != nil { logs.entries.append(("learning_rate", 0)) }
+    return logs
+  }
+
+  /// The compiled optimizer, or the one --optimizer names, with the command line's hyper-parameters.
+  private func optimizerConfig() throws(PrecastError) -> OptimizerConfig {
+    var config = Model.info.optimizer
+    if let optimizer {
+      let made: [String: OptimizerConfig] = [
+        "sgd": .sgd(), "adam": .adam(), "rmsprop": .rmsprop(), "adagrad": .adagrad(), "adadelta": .adadelta(),
+        "adamax": .adamax(), "nadam": .nadam(),
+      ]
+      guard let chosen = made[optimizer.lowercased()] else {
+        throw PrecastError("--optimizer '\(optimizer)': use one of sgd, adam, rmsprop, adagrad, adadelta, adamax, nadam")
+      }
+      config = chosen
+    }
+    if let learningRate {
+      guard learningRate > 0 else { throw PrecastError("--learning-rate must be positive") }
+      config.learningRate = learningRate
+    }
+    if momentum != nil || nesterov {
+      switch config.rule {
+      case .sgd(let m, let n): config.rule = .sgd(momentum: momentum ?? m, nesterov: nesterov || n)
+      case .rmsprop(let rho, let m, let eps, let centered) where !nesterov:
+        config.rule = .rmsprop(rho: rho, momentum: momentum ?? m, epsilon: eps, centered: centered)
+      default: throw PrecastError("--momentum is for sgd and rmsprop, --nesterov for sgd; the optimizer is \(config.kerasClassName)")
+      }
+      if let momentum, !(0..<1).contains(momentum) { throw PrecastError("--momentum must be in [0, 1)") }
+    }
+    if let decay {
+      guard decay >= 0 else { throw PrecastError("--decay must be ≥ 0") }
+      config.decay = decay
+    }
+    if clipnorm != nil && clipvalue != nil { throw PrecastError("use either --clipnorm or --clipvalue") }
+    if let clipnorm {
+      guard clipnorm > 0 else { throw PrecastError("--clipnorm must be positive") }
+      config.clipNorm = clipnorm
+      config.clipValue = nil
+      config.globalClipNorm = nil
+    }
+    if let clipvalue {
+      guard clipvalue > 0 else { throw PrecastError("--clipvalue must be positive") }
+      config.clipValue = clipvalue
+      config.clipNorm = nil
+      config.globalClipNorm = nil
+    }
+    return config
   }
 
   private var augmentation: Augmentation {
@@ -150,7 +297,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     validation.map { v in var v = v; v.preprocess(preprocessing); validation = v }
     if var t = test { t.preprocess(preprocessing); test = t }
 
-    let trainer = Trainer(model: model, preprocessing: preprocessing)
+    let trainer = Trainer(model: model, preprocessing: preprocessing, optimizer: try optimizerConfig(), frozen: Set(freeze))
     if let augmentPreview {
       let (h, w, c) = Augmentation.imageShape(info.inputShape)!
       let images = trainer.augmentedSamples(all, count: 9, augmentation: augmentation, seed: seed)
@@ -167,6 +314,11 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       epochs: epochs ?? info.defaults.epochs, batchSize: batch, seed: seed, verbose: verbose,
       outputPath: outputPath, format: fileFormat, historyPath: history ?? historyPath(for: outputPath))
     options.augmentation = augmentation
+    (options.checkpoint, options.earlyStopping, options.reduceLROnPlateau, options.schedule) = try callbackOptions()
+    if verbose > 0 && (optimizer != nil || learningRate != nil || decay != nil || momentum != nil || clipnorm != nil || clipvalue != nil) {
+      print("Optimizer: \(trainer.optimizer.config.kerasClassName), learning rate \(trainer.optimizer.learningRate)")
+    }
+    if verbose > 0 && !freeze.isEmpty { print("Frozen: \(freeze.joined(separator: ", "))") }
     let outcome = try trainer.fit(all, validation: validation, options: options)
     if case .interrupted = outcome { return }
     if verbose > 0 { print("Saved weights to \(outputPath) (\(fileFormat == .legacyModel ? "Keras .h5 with model_config" : "Keras 3 .weights.h5"))") }

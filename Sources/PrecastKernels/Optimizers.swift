@@ -20,11 +20,14 @@ public final class Optimizer: @unchecked Sendable {
   public let slots: UnsafeMutablePointer<Float>
   /// Nadam's running product of momentum schedules (Keras's `u_product`, float32, starts at 1).
   public internal(set) var uProduct: Float = 1
+  /// The base learning rate; LearningRateScheduler and ReduceLROnPlateau change it between epochs.
+  public var learningRate: Float
 
   public init(_ config: OptimizerConfig, count: Int, segments: [Range<Int>]? = nil) {
     self.config = config
     self.count = count
     self.segments = segments ?? [0..<count]
+    learningRate = config.learningRate
     let n = max(config.slotsPerParameter * count, 1)
     slots = .allocate(capacity: n)
     slots.initialize(repeating: 0, count: n)
@@ -35,7 +38,7 @@ public final class Optimizer: @unchecked Sendable {
 
   /// The learning rate of the next step (Keras 2's time decay applied).
   public var currentLearningRate: Float {
-    config.decay == 0 ? config.learningRate : config.learningRate / (1 + config.decay * Float(iterations))
+    config.decay == 0 ? learningRate : learningRate / (1 + config.decay * Float(iterations))
   }
 
   /// Applies one update to `w` given gradients `g` (both [count]; `g` is clipped in place first). Large

@@ -15,6 +15,11 @@ public struct FitOptions: Sendable {
   public var historyPath: String?
   /// Random image transforms applied to every training batch (never to validation data).
   public var augmentation = Augmentation()
+  /// Keras callbacks: checkpoints named per epoch, early stopping, learning-rate changes.
+  public var checkpoint: CheckpointOptions?
+  public var earlyStopping: EarlyStoppingOptions?
+  public var reduceLROnPlateau: ReduceLROnPlateauOptions?
+  public var schedule: EpochSchedule?
 
   public init(epochs: Int, batchSize: Int, seed: UInt64, verbose: Int, outputPath: String, format: KerasWeightFormat, historyPath: String?) {
     self.epochs = epochs
@@ -36,6 +41,7 @@ public enum FitOutcome: Equatable, Sendable {
 /// Named values of one epoch or evaluation, in Keras's log order (loss first).
 public struct Logs: Sendable {
   public var entries: [(name: String, value: Double)] = []
+  public init(_ entries: [(name: String, value: Double)] = []) { self.entries = entries }
   public subscript(name: String) -> Double? { entries.first { $0.name == name }?.value }
   /// "loss: 0.6012 - accuracy: 0.6890"
   public var formatted: String { entries.map { "\($0.name): \(formatFixed($0.value, 4))" }.joined(separator: " - ") }
@@ -89,7 +95,12 @@ public final class Trainer<Model: CompiledModel> {
     var history: [String] = []
     let showBar = options.verbose == 1 && stdoutIsTerminal
 
+    var callbacks = CallbackState(initialLearningRate: Double(optimizer.learningRate))
+    var epochsRun = 0
     for epoch in 1...max(options.epochs, 1) {
+      if let schedule = options.schedule {
+        optimizer.learningRate = Float(schedule.learningRate(epoch: epoch - 1, initial: callbacks.initialLearningRate))
+      }
       let start = now()
       rng.shuffle(&order)
       var accumulator = MetricAccumulator(info: info)
@@ -122,6 +133,9 @@ public final class Trainer<Model: CompiledModel> {
       }
       var logs = accumulator.logs(prefix: "")
       if let validation { logs.entries += evaluate(validation, batchSize: options.batchSize, prefix: "val_").entries }
+      if options.schedule != nil || options.reduceLROnPlateau != nil {
+        logs.entries.append(("learning_rate", Double(optimizer.learningRate)))
+      }
       let seconds = now() - start
       self.history.append(logs)
       if showBar { writeOut("\r\u{1B}[2K") }
@@ -130,13 +144,83 @@ public final class Trainer<Model: CompiledModel> {
       }
       try save(options)
       lastGoodEpoch = epoch
+      epochsRun = epoch
       if let path = options.historyPath {
         history.append(csvRow(epoch: epoch - 1, logs))
         try writeTextFileAtomically(csvHeader(logs) + history.joined(), to: path)
       }
+      if try endOfEpoch(epoch, logs, options, &callbacks) { break }
     }
-    return .completed(epochs: options.epochs)
+    if let best = callbacks.bestWeights {
+      best.withUnsafeBufferPointer { model.parameters.update(from: $0.baseAddress!, count: best.count) }
+      if options.verbose > 0 { print("Restoring model weights from the end of the best epoch: \(callbacks.bestEpoch).") }
+      try save(options)
+    }
+    return .completed(epochs: epochsRun)
   }
+
+  /// The running state of the callbacks across epochs.
+  struct CallbackState {
+    var initialLearningRate: Double
+    var checkpointBest: Double?
+    var stoppingBest: Double?, stoppingWait = 0, bestWeights: [Float]?, bestEpoch = 0
+    var plateauBest: Double?, plateauWait = 0, cooldown = 0
+  }
+
+  /// Runs the callbacks after an epoch (Keras's on_epoch_end, in order: checkpoint, early stopping, plateau).
+  /// Returns true when early stopping ends training.
+  private func endOfEpoch(_ epoch: Int, _ logs: Logs, _ options: FitOptions, _ state: inout CallbackState) throws(PrecastError) -> Bool {
+    if let checkpoint = options.checkpoint {
+      let value = logs[checkpoint.monitor.name]
+      // Keras saves when the monitored value is missing, too.
+      if !checkpoint.saveBestOnly || value.map({ checkpoint.monitor.improves($0, over: state.checkpointBest) }) ?? true {
+        if checkpoint.saveBestOnly, let value { state.checkpointBest = value }
+        let path = try checkpoint.path(epoch: epoch, logs: logs)
+        try model.saveWeights(path: path, format: weightFormat(forPath: path), preprocessing: preprocessing)
+        if options.verbose > 0 && checkpoint.saveBestOnly {
+          print("Epoch \(epoch): \(checkpoint.monitor.name) improved to \(formatFixed(value ?? .nan, 5)), saving model to \(path)")
+        }
+      }
+    }
+    var stop = false
+    if let stopping = options.earlyStopping, let current = logs[stopping.monitor.name], epoch - 1 >= stopping.startFromEpoch {
+      if stopping.restoreBestWeights && state.bestWeights == nil { state.bestWeights = snapshot() }
+      state.stoppingWait += 1
+      if stopping.monitor.improves(current, over: state.stoppingBest) {
+        state.stoppingBest = current
+        state.bestEpoch = epoch
+        if stopping.restoreBestWeights { state.bestWeights = snapshot() }
+        state.stoppingWait = 0
+      } else if state.stoppingWait >= stopping.patience && epoch > 1 {
+        if options.verbose > 0 { print("Epoch \(epoch): early stopping") }
+        stop = true
+      }
+    }
+    if let plateau = options.reduceLROnPlateau, let current = logs[plateau.monitor.name] {
+      if state.cooldown > 0 {
+        state.cooldown -= 1
+        state.plateauWait = 0
+      }
+      if plateau.monitor.improves(current, over: state.plateauBest) {
+        state.plateauBest = current
+        state.plateauWait = 0
+      } else if state.cooldown == 0 {
+        state.plateauWait += 1
+        if state.plateauWait >= plateau.patience && Double(optimizer.learningRate) > Double(Float(plateau.minLearningRate)) {
+          let lowered = max(Double(optimizer.learningRate) * plateau.factor, plateau.minLearningRate)
+          optimizer.learningRate = Float(lowered)
+          if options.verbose > 0 { print("Epoch \(epoch): ReduceLROnPlateau reducing learning rate to \(lowered).") }
+          state.cooldown = plateau.cooldown
+          state.plateauWait = 0
+        }
+      }
+    }
+    return stop
+  }
+
+  /// A copy of the parameters.
+  private func snapshot() -> [Float] { Array(UnsafeBufferPointer(start: model.parameters, count: Model.info.parameterCount)) }
+
 
   /// Writes the current weights and preprocessing to the output file (atomically).
   public func save(_ options: FitOptions) throws(PrecastError) {

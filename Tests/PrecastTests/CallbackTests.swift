@@ -1,0 +1,70 @@
+// CallbackTests.swift: Keras's callbacks in the fit loop: monitor directions, checkpoint names, schedules, stopping, plateaus.
+import Foundation
+import PimaModel
+import PrecastRuntime
+import XCTest
+
+final class CallbackTests: XCTestCase {
+  let pimaCSV = repositoryRoot + "/Examples/data/pima-indians-diabetes.csv"
+
+  /// Keras's "auto" mode: min for losses and errors, max for accuracy; min_delta is strict and absolute.
+  func testMonitorDirectionsAndMinDelta() throws {
+    let loss = try Monitor("val_loss", info: Pima.info, hasValidation: true)
+    let accuracy = try Monitor("accuracy", minDelta: 0.01, info: Pima.info, hasValidation: false)
+    XCTAssertEqual(loss.mode, .min)
+    XCTAssertEqual(accuracy.mode, .max)
+    XCTAssertTrue(loss.improves(0.5, over: nil))
+    XCTAssertTrue(loss.improves(0.4, over: 0.5))
+    XCTAssertFalse(loss.improves(0.5, over: 0.5))
+    XCTAssertFalse(accuracy.improves(0.805, over: 0.8), "within min_delta")
+    XCTAssertTrue(accuracy.improves(0.82, over: 0.8))
+    XCTAssertThrowsError(try Monitor("val_accuracy", info: Pima.info, hasValidation: false))
+    XCTAssertThrowsError(try Monitor("val_auc", info: Pima.info, hasValidation: true))
+  }
+
+  /// ModelCheckpoint names: Python format fields of the epoch (1-based) and the logs.
+  func testCheckpointNames() throws {
+    let monitor = try Monitor("val_loss", info: Pima.info, hasValidation: true)
+    let logs = Logs([("loss", 0.5), ("val_loss", 0.23456), ("val_accuracy", 0.8)])
+    let pattern = CheckpointOptions(pattern: "weights.{epoch:02d}-{val_loss:.2f}.h5", monitor: monitor, saveBestOnly: true)
+    XCTAssertEqual(try pattern.path(epoch: 3, logs: logs), "weights.03-0.23.h5")
+    let plain = CheckpointOptions(pattern: "e{epoch}-{loss:.3e}{{x}}.weights.h5", monitor: monitor, saveBestOnly: false)
+    XCTAssertEqual(try plain.path(epoch: 12, logs: logs), "e12-5.000e-01{x}.weights.h5")
+    let bad = CheckpointOptions(pattern: "w-{val_acc}.h5", monitor: monitor, saveBestOnly: false)
+    XCTAssertThrowsError(try bad.path(epoch: 1, logs: logs))
+  }
+
+  /// The tutorials' schedules: step decay halves every 10 epochs counting from epoch 1; cosine ends at α·lr0.
+  func testEpochSchedules() throws {
+    let step = try EpochSchedule(parsing: "step:0.5:10", epochs: 50)
+    XCTAssertEqual(step.learningRate(epoch: 0, initial: 0.1), 0.1, accuracy: 1e-12)
+    XCTAssertEqual(step.learningRate(epoch: 9, initial: 0.1), 0.05, accuracy: 1e-12)
+    XCTAssertEqual(step.learningRate(epoch: 19, initial: 0.1), 0.025, accuracy: 1e-12)
+    XCTAssertEqual(EpochSchedule.timeDecay(decay: 0.1).learningRate(epoch: 10, initial: 1), 0.5, accuracy: 1e-12)
+    let cosine = try EpochSchedule(parsing: "cosine:0.1", epochs: 20)
+    XCTAssertEqual(cosine.learningRate(epoch: 0, initial: 1), 1, accuracy: 1e-12)
+    XCTAssertEqual(cosine.learningRate(epoch: 20, initial: 1), 0.1, accuracy: 1e-12)
+    XCTAssertThrowsError(try EpochSchedule(parsing: "step:0.5", epochs: 5))
+  }
+
+  /// With a learning rate too small to move any weight, val_loss never improves after epoch 1: EarlyStopping
+  /// (patience 2) stops at epoch 3, and ReduceLROnPlateau (patience 1, factor 0.5) halves the rate at epochs 2 and 3.
+  func testEarlyStoppingAndPlateauOnAFlatLoss() throws {
+    let data = try Dataset.load(features: pimaCSV, labels: nil, info: Pima.info)
+    let (train, validation) = data.splitValidation(0.25)
+    let model = Pima(maxBatch: 32)
+    model.initializeParameters(seed: 3)
+    let trainer = Trainer(model: model, preprocessing: Preprocessing(), optimizer: .sgd(learningRate: 1e-30))
+    let watch = try Monitor("val_loss", info: Pima.info, hasValidation: true)
+    var options = FitOptions(
+      epochs: 20, batchSize: 32, seed: 1, verbose: 0, outputPath: NSTemporaryDirectory() + "callbacks.h5", format: .legacyModel,
+      historyPath: nil)
+    options.earlyStopping = EarlyStoppingOptions(monitor: watch, patience: 2, restoreBestWeights: true)
+    options.reduceLROnPlateau = ReduceLROnPlateauOptions(monitor: watch, factor: 0.5, patience: 1)
+    let outcome = try trainer.fit(train, validation: validation, options: options)
+    XCTAssertEqual(outcome, .completed(epochs: 3))
+    XCTAssertEqual(trainer.history.count, 3)
+    XCTAssertEqual(trainer.history.map { $0["learning_rate"]! }, [1e-30, 1e-30, 5e-31].map { Double(Float($0)) })
+    XCTAssertEqual(Double(trainer.optimizer.learningRate), Double(Float(2.5e-31)), accuracy: 1e-40)
+  }
+}
