@@ -13,7 +13,7 @@ expect_error() {
   local name="$1" pattern="$2"; shift 2
   "$@" >"$tmp/out" 2>"$tmp/err"; local status=$?
   local lines; lines=$(wc -l <"$tmp/err")
-  if [ $status -ne 0 ] && [ $status -lt 128 ] && [ "$lines" -eq 1 ] && grep -qE "$pattern" "$tmp/err"; then
+  if [ $status -ne 0 ] && [ $status -lt 128 ] && [ "$lines" -eq 1 ] && grep -qE -- "$pattern" "$tmp/err"; then
     ok "$name: $(cat "$tmp/err")"
   else
     bad "$name (exit $status, $lines stderr lines): $(head -3 "$tmp/err")"
@@ -48,6 +48,24 @@ expect_error "short row in training CSV" ":3:.*expected 9 columns, found 3" $tra
 head -3 "$pima" | cut -d, -f1-7 >"$tmp/seven.csv"
 expect_error "wrong feature count for inference" "expected 8 columns, found 7" $infer --weights "$tmp/pima.h5" "$tmp/seven.csv"
 awk -F, 'BEGIN{OFS=","} {for (i = 1; i < NF; i++) $i = $i * 1e30; print}' "$pima" >"$tmp/huge.csv"
+# Callbacks and optimizer options: a bad combination is one line before any data is read.
+expect_error "monitor val_* without validation data" "cannot monitor 'val_accuracy' without validation data" $train --data "$pima" --checkpoint "$tmp/c.h5" --monitor val_accuracy
+expect_error "unknown monitored metric" "cannot monitor 'auc': the logs have loss, accuracy" $train --data "$pima" --early-stopping-patience 3 --monitor auc
+expect_error "checkpoint pattern with an unknown field" "no log named 'val_acc'" $train --data "$pima" --validation-split 0.2 --checkpoint "$tmp/w-{val_acc:.2f}.h5"
+expect_error "unknown optimizer" "--optimizer 'adamw'" $train --data "$pima" --optimizer adamw
+expect_error "momentum for adam" "--momentum is for sgd and rmsprop" $train --data "$pima" --optimizer adam --momentum 0.9
+expect_error "freeze an unknown layer" "--freeze dense_7: no such layer" $train --data "$pima" --freeze dense_7
+# The tutorial's best-model checkpoint, early stopping with restored weights, and an SGD time-decay run.
+(cd "$tmp" && "$OLDPWD/$train" --data "$pima" --validation-split 0.33 --epochs 30 --batch-size 10 --seed 1 --standardize --verbose 2 \
+  --checkpoint 'weights-improvement-{epoch:02d}-{val_accuracy:.2f}.h5' --monitor val_accuracy --mode max --save-best-only \
+  --early-stopping-patience 5 --restore-best-weights --optimizer sgd --learning-rate 0.1 --momentum 0.9 --decay 1e-4 \
+  --output "$tmp/best.h5" >"$tmp/best.log" 2>&1)
+saved=$(ls "$tmp"/weights-improvement-*.h5 2>/dev/null | wc -l)
+if [ "$saved" -ge 1 ] && grep -q "improved to" "$tmp/best.log" && $infer --weights "$(ls "$tmp"/weights-improvement-*.h5 | tail -1)" "$tmp/rows.csv" >/dev/null; then
+  ok "checkpoints at improvements only: $saved files, last $(basename "$(ls "$tmp"/weights-improvement-*.h5 | tail -1)"); $(grep -E 'early stopping|Restoring' "$tmp/best.log" | tr '\n' ' ')"
+else
+  bad "best-model checkpoints ($saved files): $(tail -3 "$tmp/best.log")"
+fi
 expect_error "NaN/Inf loss stops training" "loss is .* at epoch 1, batch [0-9]+/77: training stopped; no checkpoint was written" $train --data "$tmp/huge.csv" --epochs 2 --output "$tmp/nan.h5"
 $train --epochs 1 >/dev/null 2>"$tmp/err"; status=$?
 [ $status -ne 0 ] && [ $status -lt 128 ] && head -1 "$tmp/err" | grep -q "^Error: --data is required" \

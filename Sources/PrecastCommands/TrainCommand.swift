@@ -131,15 +131,6 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     where value < 0 || value >= 1 {
       throw ValidationError("\(name) must be in [0, 1)")
     }
-    do {
-      _ = try callbackOptions()
-      _ = try optimizerConfig()
-    } catch {
-      throw ValidationError(error.message)
-    }
-    if let unknown = freeze.first(where: { name in !Model.info.layers.contains { $0.name == name } }) {
-      throw ValidationError("--freeze \(unknown): no such layer (layers: \(Model.info.layers.map(\.name).joined(separator: ", ")))")
-    }
     if !augmentation.isIdentity || augmentPreview != nil, Augmentation.imageShape(Model.info.inputShape) == nil {
       throw ValidationError("augmentation needs image inputs ([height, width] or [height, width, channels]); this model's input is \(Model.info.inputShape)")
     }
@@ -150,10 +141,21 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       installInterruptHandler()
       configureBlas(threads: threads, sleepingWorkers: true)
       if benchmark { return try runBenchmark() }
+      try checkTrainingOptions()
       try train()
     } catch {
       printError("error: \(error.message)")
       throw ExitCode.failure
+    }
+  }
+
+  /// The option combinations that only the model can judge (monitored names, layers, optimizer settings),
+  /// checked before any data is read; each failure is one line.
+  private func checkTrainingOptions() throws(PrecastError) {
+    _ = try callbackOptions()
+    _ = try optimizerConfig()
+    if let unknown = freeze.first(where: { name in !Model.info.layers.contains { $0.name == name } }) {
+      throw PrecastError("--freeze \(unknown): no such layer (layers: \(Model.info.layers.map(\.name).joined(separator: ", ")))")
     }
   }
 
