@@ -66,6 +66,14 @@ if [ "$saved" -ge 1 ] && grep -q "improved to" "$tmp/best.log" && $infer --weigh
 else
   bad "best-model checkpoints ($saved files): $(tail -3 "$tmp/best.log")"
 fi
+expect_error "k-fold with more folds than rows" "--kfold 800 is larger than the number of rows \(768\)" $train --data "$pima" --kfold 800
+expect_error "k-fold with a validation split" "--kfold holds out its own folds" $train --data "$pima" --kfold 10 --validation-split 0.2
+if $train --data "$pima" --kfold 10 --epochs 150 --batch-size 10 --seed 7 --standardize --output "$tmp/k.h5" >"$tmp/kfold.log" 2>&1 \
+   && [ "$(grep -c '^Fold ' "$tmp/kfold.log")" -eq 10 ] && grep -qE "^10-fold: loss: .* ± .* - accuracy: 0\.[67][0-9]* ± " "$tmp/kfold.log"; then
+  ok "Pima 10-fold: $(tail -1 "$tmp/kfold.log")"
+else
+  bad "Pima 10-fold: $(tail -2 "$tmp/kfold.log")"
+fi
 expect_error "NaN/Inf loss stops training" "loss is .* at epoch 1, batch [0-9]+/77: training stopped; no checkpoint was written" $train --data "$tmp/huge.csv" --epochs 2 --output "$tmp/nan.h5"
 $train --epochs 1 >/dev/null 2>"$tmp/err"; status=$?
 [ $status -ne 0 ] && [ $status -lt 128 ] && head -1 "$tmp/err" | grep -q "^Error: --data is required" \

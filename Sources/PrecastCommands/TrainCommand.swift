@@ -101,6 +101,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   @Option(help: "LearningRateScheduler preset per epoch: time:DECAY, step:DROP:EVERY, exponential:K or cosine[:ALPHA].")
   var lrSchedule: String?
 
+  @Option(help: "k-fold cross-validation: train a fresh model on each k−1 folds (stratified for classification, shuffled with --seed), evaluate on the held-out fold, report each fold and mean ± std.")
+  var kfold: Int?
+
   @Option(help: "Weights file written after every epoch (default: <model>.h5).")
   var output: String?
   @Option(help: "h5 (model.save layout with model_config) or weights.h5 (Keras 3 save_weights); default from --output's name.")
@@ -154,6 +157,15 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   private func checkTrainingOptions() throws(PrecastError) {
     _ = try callbackOptions()
     _ = try optimizerConfig()
+    if let kfold {
+      guard kfold >= 2 else { throw PrecastError("--kfold must be at least 2, got \(kfold)") }
+      if validationData != nil || validationSplit != nil {
+        throw PrecastError("--kfold holds out its own folds: drop --validation-split and --validation-data")
+      }
+      if checkpoint != nil || earlyStoppingPatience != nil || reduceLrPatience != nil {
+        throw PrecastError("--kfold trains one model per fold without validation data: checkpoints, early stopping and ReduceLROnPlateau do not apply")
+      }
+    }
     if let unknown = freeze.first(where: { name in !Model.info.layers.contains { $0.name == name } }) {
       throw PrecastError("--freeze \(unknown): no such layer (layers: \(Model.info.layers.map(\.name).joined(separator: ", ")))")
     }
@@ -274,6 +286,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     // would keep them in the heap after the compressed dataset is freed): 3 MB less at the peak.
     mallopt(M_MMAP_THRESHOLD, 256 * 1024)
     var all = try Dataset.load(features: data!, labels: labels, info: info)
+    if let kfold { return try crossValidate(all, k: kfold, batch: batch, seed: seed, outputPath: outputPath, format: fileFormat) }
     var validation: Dataset? = nil
     if let validationData {
       validation = try Dataset.load(features: validationData, labels: validationLabels, info: info)
@@ -328,6 +341,65 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       let logs = trainer.evaluate(test, batchSize: batch)
       print("Test (\(test.count) samples): \(logs.formatted)")
     }
+  }
+
+  // MARK: - k-fold cross-validation
+
+  /// scikit-learn's `cross_val_score` over the trainer: a fresh model per fold (initialised from --seed + fold, or
+  /// --weights), preprocessing fitted on the training folds only (as a Pipeline with StandardScaler), every epoch
+  /// on the k−1 folds, then evaluation on the held-out fold. Each fold's weights go to <output>-foldN.
+  private func crossValidate(_ all: Dataset, k: Int, batch: Int, seed: UInt64, outputPath: String, format: KerasWeightFormat) throws(PrecastError) {
+    let info = Model.info
+    guard k <= all.count else { throw PrecastError("--kfold \(k) is larger than the number of rows (\(all.count))") }
+    let classes = all.classes(info: info)
+    let folds = kFolds(count: all.count, k: k, classes: classes, seed: seed)
+    let epochs = epochs ?? info.defaults.epochs
+    if verbose > 0 {
+      print("\(k)-fold cross-validation of \(all.count) rows (\(classes == nil ? "shuffled" : "stratified, shuffled")), \(epochs) epochs per fold - seed \(seed)")
+    }
+    var results: [Logs] = []
+    for (index, held) in folds.enumerated() {
+      let heldSet = Set(held)
+      var train = all.subset((0..<all.count).filter { !heldSet.contains($0) }), test = all.subset(held)
+      let model = Model(maxBatch: batch)
+      var preprocessing = Preprocessing()
+      if let weights { preprocessing = try model.loadWeights(path: weights) } else { model.initializeParameters(seed: seed &+ UInt64(index)) }
+      if normalize { preprocessing.inputScale = 1 / 255 }
+      train.preprocess(preprocessing)
+      if standardize {
+        let standardizer = Standardizer.fit(train.x)
+        preprocessing.standardizer = standardizer
+        train.preprocess(Preprocessing(standardizer: standardizer))
+      }
+      test.preprocess(preprocessing)
+      let trainer = Trainer(model: model, preprocessing: preprocessing, optimizer: try optimizerConfig(), frozen: Set(freeze))
+      var options = FitOptions(
+        epochs: epochs, batchSize: batch, seed: seed &+ UInt64(index), verbose: 0,
+        outputPath: foldPath(outputPath, index + 1), format: format, historyPath: nil)
+      options.augmentation = augmentation
+      options.schedule = try callbackOptions().schedule
+      let start = now()
+      if case .interrupted = try trainer.fit(train, validation: nil, options: options) { return }
+      let logs = trainer.evaluate(test, batchSize: batch)
+      results.append(logs)
+      if verbose > 0 {
+        print("Fold \(index + 1)/\(k) - train \(train.count), test \(test.count) - \(formatFixed(now() - start, 1))s - \(logs.formatted)")
+      }
+    }
+    let names = results[0].entries.map(\.name)
+    let summary = names.map { name in
+      let (mean, std) = meanAndStd(results.map { $0[name] ?? .nan })
+      return "\(name): \(formatFixed(mean, 4)) ± \(formatFixed(std, 4))"
+    }
+    print("\(k)-fold: " + summary.joined(separator: " - "))
+  }
+
+  /// "pima.h5" → "pima-fold3.h5" ("x.weights.h5" → "x-fold3.weights.h5").
+  private func foldPath(_ output: String, _ fold: Int) -> String {
+    for suffix in [".weights.h5", ".h5"] where output.hasSuffix(suffix) {
+      return String(output.dropLast(suffix.count)) + "-fold\(fold)" + suffix
+    }
+    return output + "-fold\(fold)"
   }
 
   private func historyPath(for output: String) -> String {

@@ -171,6 +171,33 @@ public struct Dataset: Sendable {
     }
   }
 
+  /// The rows at `indices`, in that order (same storage kind and pending preprocessing).
+  public func subset(_ indices: [Int]) -> Dataset {
+    var result = self
+    let ys = y.count == 0 ? 0 : y.values.count / y.count
+    result.y = DataArray(shape: [indices.count] + y.shape.dropFirst(), values: indices.flatMap { y.values[($0 * ys)..<(($0 + 1) * ys)] })
+    if let floats {
+      let xs = floats.sampleSize
+      result.floats = DataArray(shape: [indices.count] + floats.shape.dropFirst(), values: indices.flatMap { floats.values[($0 * xs)..<(($0 + 1) * xs)] })
+    } else {
+      let xs = bytes!.sampleSize
+      result.bytes = ByteArray(shape: [indices.count] + bytes!.shape.dropFirst(), values: indices.flatMap { bytes!.values[($0 * xs)..<(($0 + 1) * xs)] })
+    }
+    return result
+  }
+
+  /// Each row's class for stratified folds: the label (sparse), the argmax (one-hot), or the rounded target of a
+  /// single binary output; nil for regression.
+  public func classes(info: ModelInfo) -> [Int]? {
+    guard info.isClassifier else { return nil }
+    let width = y.count == 0 ? 0 : y.values.count / y.count
+    return (0..<count).map { row in
+      let target = y.values[(row * width)..<((row + 1) * width)]
+      if width == 1 { return Int(target.first!.rounded()) }
+      return target.indices.max { target[$0] < target[$1] }! - row * width
+    }
+  }
+
   /// Keras's validation_split: the last `fraction` of the rows (before any shuffling) become validation data.
   public func splitValidation(_ fraction: Double) -> (train: Dataset, validation: Dataset?) {
     guard fraction > 0 else { return (self, nil) }

@@ -68,3 +68,22 @@ final class CallbackTests: XCTestCase {
     XCTAssertEqual(Double(trainer.optimizer.learningRate), Double(Float(2.5e-31)), accuracy: 1e-40)
   }
 }
+
+final class CrossValidationTests: XCTestCase {
+  /// Every row is held out exactly once; stratified folds keep each class's share within one row.
+  func testFoldsPartitionTheRowsAndKeepClassShares() {
+    let classes = (0..<103).map { $0 % 10 < 3 ? 1 : 0 }  // 31 positives, 72 negatives
+    let folds = kFolds(count: classes.count, k: 10, classes: classes, seed: 4)
+    XCTAssertEqual(folds.flatMap { $0 }.sorted(), Array(0..<103))
+    for fold in folds {
+      let positives = fold.filter { classes[$0] == 1 }.count
+      XCTAssertTrue((3...4).contains(positives), "fold \(fold) has \(positives) positives")
+    }
+    let plain = kFolds(count: 10, k: 4, classes: nil, seed: 1)
+    XCTAssertEqual(plain.map(\.count).sorted(), [2, 2, 3, 3])
+    XCTAssertNotEqual(plain, kFolds(count: 10, k: 4, classes: nil, seed: 2), "the seed shuffles")
+    let (mean, std) = meanAndStd([1, 2, 3, 4])
+    XCTAssertEqual(mean, 2.5)
+    XCTAssertEqual(std, (1.25).squareRoot(), accuracy: 1e-12)
+  }
+}
