@@ -35,6 +35,13 @@ $infer --weights "$tmp/pima.h5" --classes --targets-included "$pima" | grep -qvE
 $train --data "$pima" --epochs 2 --seed 1 --output "$tmp/pima.weights.h5" --verbose 0 && $infer --weights "$tmp/pima.weights.h5" "$tmp/rows.csv" >/dev/null \
   && ok "Keras 3 .weights.h5 output round-trips" || bad ".weights.h5 round trip"
 
+# model.summary(), evaluate-only and predict-only modes.
+$train --summary | grep -q "│ dense_1 (Dense) *│ (None, 8) *│ *104 │" && $infer --summary | grep -q "Total params: 221 (884.00 B)" \
+  && ok "--summary prints Keras's table from both binaries" || bad "--summary: $($train --summary | head -6)"
+evaluated=$($train --data "$pima" --evaluate "$tmp/pima.h5")
+echo "$evaluated" | grep -qE "^Evaluate \(768 samples\): loss: [0-9.]+ - accuracy: [0-9.]+$" && ok "--evaluate: $evaluated" || bad "--evaluate: $evaluated"
+[ "$($train --data "$pima" --weights "$tmp/pima.h5" --predict | wc -l)" -eq 768 ] && ok "--predict prints one row per sample" || bad "--predict"
+
 # Bad input: one clear line and a non-zero exit each.
 expect_error "weights of another architecture" "layer 'dense'.*\[784, 512\].*\[8, 12\]" $infer --weights "$repo/Tests/Fixtures/keras/mlp.h5" "$tmp/rows.csv"
 head -c 6000 "$tmp/pima.h5" >"$tmp/truncated.h5"

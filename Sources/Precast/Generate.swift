@@ -20,7 +20,8 @@ public func generate(_ model: Model, source: String, output: String?, check: Boo
 /// Keras's `model.summary()` for a model: layers, output shapes, parameter counts.
 public func summaryText(_ model: Model) throws -> String {
   let spec = try ModelSpec(model)
-  let table = Generator.layerTableRows(spec)
-  return "Model: \"\(spec.name)\"  input \(spec.inputShape)\n" + table.joined(separator: "\n")
-    + "\nLoss: \(spec.loss.rawValue)  Optimizer: \(spec.optimizer.swiftLiteral)"
+  let rows = spec.layers.map { SummaryRow(name: $0.name, className: $0.className, outputShape: $0.outputShape, parameters: $0.parameterCount) }
+  let trainable = spec.layers.reduce(0) { $0 + $1.trainableCount }
+  return kerasSummary(model: spec.name, rows: rows, trainable: trainable, nonTrainable: spec.parameterCount - trainable)
+    + "\nInput: \(spec.inputShape)  Loss: \(spec.loss.rawValue)  Optimizer: \(spec.optimizer.swiftLiteral)"
 }

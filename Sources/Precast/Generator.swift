@@ -195,7 +195,7 @@ extension Generator {
       "declaration": spec.declaration.swiftDescription,
       "inputDescription": spec.inputShape.map(String.init).joined(separator: ", "),
       "outputDescription": spec.outputShape.map(String.init).joined(separator: ", "),
-      "outputWidth": spec.outputShape.reduce(1, *), "width": spec.outputShape.reduce(1, *),
+      "outputWidth": spec.outputShape.reduce(1, *), "width": spec.outputShape.reduce(1, *), "outputShape": "\(spec.outputShape)",
       "outputBuffer": layer.outputBuffer, "zBuffer": layer.zBuffer, "parameterCount": spec.parameterCount,
       "weights": spec.weights.enumerated().map { i, w in
         ["name": w.name, "shape": "\(w.shape)", "last": i == spec.weights.count - 1] as [String: Any]

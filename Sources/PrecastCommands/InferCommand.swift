@@ -17,7 +17,7 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
   }
 
   @Option(help: "Weights file (Precast- or Keras-written: .h5, .weights.h5, tf-keras .h5).")
-  var weights: String
+  var weights: String?
   @Argument(help: "Input files (.csv, .npy, .idx, .gz, .pgm/.ppm images, CIFAR-10 .bin); none or '-' reads CSV from stdin.")
   var inputs: [String] = []
   @Flag(help: "Print the class index (threshold 0.5 for one sigmoid unit, argmax otherwise).")
@@ -32,15 +32,19 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
   var threads: Int?
   @Flag(help: "Measure batch-1 latency and batch-1000 throughput instead of predicting.")
   var benchmark = false
+  @Flag(help: "Print Keras's model.summary() table and exit.")
+  var summary = false
 
   public init() {}
 
   public func validate() throws {
     if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    if weights == nil && !summary { throw ValidationError("--weights is required") }
   }
 
   public func run() throws {
     do {
+      if summary { return print(Model.info.summary) }
       configureBlas(threads: threads, sleepingWorkers: false)
       if benchmark { return try runBenchmark() }
       try predict()
@@ -52,43 +56,14 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
 
   private func predict() throws(PrecastError) {
     let model = Model(maxBatch: batchSize)
-    let preprocessing = try model.loadWeights(path: weights)
+    let preprocessing = try model.loadWeights(path: weights!)
     let sources = inputs.isEmpty ? ["-"] : inputs
     for source in sources {
-      var x = try readInput(source)
+      var x = try readFeatures(source, targetsIncluded: targetsIncluded, info: Model.info)
       preprocessing.apply(to: &x)
       let y = model.predictAll(x)
       try emit(y)
     }
-  }
-
-  private func readInput(_ source: String) throws(PrecastError) -> DataArray {
-    let info = Model.info
-    let raw: DataArray
-    do {
-      let columns = targetsIncluded ? nil : info.inputSize
-      if source == "-" {
-        raw = try CSVReader.readStandardInput(expectedColumns: columns)
-      } else if source.hasSuffix(".csv") || source.hasSuffix(".txt") {
-        raw = try CSVReader.read(path: source, expectedColumns: columns)
-      } else {
-        raw = try DataLoader.load(path: source)
-      }
-    } catch {
-      throw PrecastError("\(error)")
-    }
-    if source.hasSuffix(".pgm") || source.hasSuffix(".ppm") || source.hasSuffix(".pnm") {
-      let image = Array(raw.shape.dropFirst())
-      let expected = Augmentation.imageShape(info.inputShape).map { [$0.height, $0.width, $0.channels] } ?? info.inputShape
-      guard image == expected else {
-        let show = { (s: [Int]) in s.map(String.init).joined(separator: "×") }
-        throw PrecastError("\(source): the image is \(show(image)) (height×width×channels), the model expects \(show(expected))")
-      }
-    }
-    if targetsIncluded, raw.shape.count == 2, raw.shape[1] > info.inputSize {
-      return raw.columns(0..<info.inputSize)
-    }
-    return try Dataset.flattenedFeatures(raw, path: source == "-" ? "<stdin>" : source, info: info)
   }
 
   private func emit(_ y: DataArray) throws(PrecastError) {
@@ -107,7 +82,7 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
   private func runBenchmark() throws(PrecastError) {
     let info = Model.info
     let model = Model(maxBatch: 1000)
-    try model.loadWeights(path: weights)
+    try model.loadWeights(path: weights!)
     var rng = Random(seed: 3)
     let x = (0..<(1000 * info.inputSize)).map { _ in rng.nextUnitFloat() }
     x.withUnsafeBufferPointer { xs in
@@ -118,4 +93,34 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
       print("batch-1000: \(formatFixed(thousand * 1e3, 2)) ms - \(formatFixed(1000 / thousand, 0)) samples/s")
     }
   }
+}
+
+/// The feature rows of an input file (CSV, NPY, IDX, PGM/PPM, CIFAR .bin) or standard input ('-'), as [n, inputSize];
+/// with `targetsIncluded`, trailing target columns of a CSV are dropped.
+func readFeatures(_ source: String, targetsIncluded: Bool, info: ModelInfo) throws(PrecastError) -> DataArray {
+  let raw: DataArray
+  do {
+    let columns = targetsIncluded ? nil : info.inputSize
+    if source == "-" {
+      raw = try CSVReader.readStandardInput(expectedColumns: columns)
+    } else if source.hasSuffix(".csv") || source.hasSuffix(".txt") {
+      raw = try CSVReader.read(path: source, expectedColumns: columns)
+    } else {
+      raw = try DataLoader.load(path: source)
+    }
+  } catch {
+    throw PrecastError("\(error)")
+  }
+  if source.hasSuffix(".pgm") || source.hasSuffix(".ppm") || source.hasSuffix(".pnm") {
+    let image = Array(raw.shape.dropFirst())
+    let expected = Augmentation.imageShape(info.inputShape).map { [$0.height, $0.width, $0.channels] } ?? info.inputShape
+    guard image == expected else {
+      let show = { (s: [Int]) in s.map(String.init).joined(separator: "×") }
+      throw PrecastError("\(source): the image is \(show(image)) (height×width×channels), the model expects \(show(expected))")
+    }
+  }
+  if targetsIncluded, raw.shape.count == 2, raw.shape[1] > info.inputSize {
+    return raw.columns(0..<info.inputSize)
+  }
+  return try Dataset.flattenedFeatures(raw, path: source == "-" ? "<stdin>" : source, info: info)
 }

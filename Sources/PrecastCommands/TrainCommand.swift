@@ -116,6 +116,12 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   var threads: Int?
   @Flag(help: "Time one epoch against OpenBLAS's sgemm rate instead of training (uses --data, or random data).")
   var benchmark = false
+  @Flag(help: "Print Keras's model.summary() table and exit.")
+  var summary = false
+  @Option(help: "Evaluate these weights on --data (loss and metrics, Keras's evaluate) instead of training.")
+  var evaluate: String?
+  @Flag(help: "Print predictions of the --weights model for --data's rows (targets, if present, are dropped) instead of training.")
+  var predict = false
 
   public init() {}
 
@@ -126,7 +132,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if let format, KerasWeightFormat(rawValue: format) == nil || format == "legacy-weights" {
       throw ValidationError("--format must be h5 or weights.h5")
     }
-    if data == nil && !benchmark { throw ValidationError("--data is required") }
+    if data == nil && !benchmark && !summary { throw ValidationError("--data is required") }
+    if predict && weights == nil { throw ValidationError("--predict needs --weights") }
+    if predict && evaluate != nil { throw ValidationError("use either --evaluate or --predict") }
     if validationData != nil && validationSplit != nil { throw ValidationError("use either --validation-data or --validation-split") }
     if labels != nil && data == nil { throw ValidationError("--labels needs --data") }
     if rotationRange < 0 || rotationRange > 180 { throw ValidationError("--rotation-range must be in [0, 180] degrees") }
@@ -142,8 +150,11 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   public func run() throws {
     do {
       installInterruptHandler()
+      if summary { return print(Model.info.summary) }
       configureBlas(threads: threads, sleepingWorkers: true)
       if benchmark { return try runBenchmark() }
+      if let evaluate { return try evaluateOnly(weightsPath: evaluate) }
+      if predict { return try predictOnly() }
       try checkTrainingOptions()
       try train()
     } catch {
@@ -341,6 +352,30 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       let logs = trainer.evaluate(test, batchSize: batch)
       print("Test (\(test.count) samples): \(logs.formatted)")
     }
+  }
+
+  // MARK: - Evaluate and predict
+
+  /// Keras's `model.evaluate(x, y)`: the loss and metrics of saved weights on --data (their preprocessing applied).
+  private func evaluateOnly(weightsPath: String) throws(PrecastError) {
+    let info = Model.info
+    let batch = batchSize ?? info.defaults.batchSize
+    let model = Model(maxBatch: batch)
+    let preprocessing = try model.loadWeights(path: weightsPath)
+    var dataset = try Dataset.load(features: data!, labels: labels, info: info)
+    dataset.preprocess(preprocessing)
+    let logs = Trainer(model: model, preprocessing: preprocessing).evaluate(dataset, batchSize: batch)
+    print("Evaluate (\(dataset.count) samples): \(logs.formatted)")
+  }
+
+  /// Keras's `model.predict(x)`: one CSV row of outputs per --data row, as the inference binary prints them.
+  private func predictOnly() throws(PrecastError) {
+    let info = Model.info
+    let model = Model(maxBatch: batchSize ?? info.defaults.batchSize)
+    let preprocessing = try model.loadWeights(path: weights!)
+    var x = try readFeatures(data!, targetsIncluded: true, info: info)
+    preprocessing.apply(to: &x)
+    writeOut(formatPredictions(model.predictAll(x), classes: false))
   }
 
   // MARK: - k-fold cross-validation

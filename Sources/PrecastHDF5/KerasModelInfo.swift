@@ -25,12 +25,15 @@ public struct LayerInfo: Sendable, Equatable {
   public var className: String
   /// The layer's variables, in Keras's order.
   public var weights: [WeightInfo]
+  /// The output shape per sample (for `summary`; empty when unknown, as for layers read from a file).
+  public var outputShape: [Int]
 
   /// Creates a layer description.
-  public init(name: String, className: String, weights: [WeightInfo]) {
+  public init(name: String, className: String, weights: [WeightInfo], outputShape: [Int] = []) {
     self.name = name
     self.className = className
     self.weights = weights
+    self.outputShape = outputShape
   }
 }
 

@@ -91,6 +91,16 @@ public struct ModelInfo: Sendable {
     self.kerasModelConfig = kerasModelConfig
   }
 
+  /// Keras's `model.summary()` table of the model.
+  public var summary: String {
+    let rows = layers.map { layer in
+      SummaryRow(name: layer.name, className: layer.className, outputShape: layer.outputShape,
+                 parameters: weights.filter { $0.layer == layer.name }.reduce(0) { $0 + $1.count })
+    }
+    let trainable = weights.filter(\.trainable).reduce(0) { $0 + $1.count }
+    return kerasSummary(model: name, rows: rows, trainable: trainable, nonTrainable: parameterCount - trainable)
+  }
+
   /// Floats per input sample.
   public var inputSize: Int { inputShape.reduce(1, *) }
   /// Floats per target row: 1 (an integer label) for sparse crossentropy, else the output size.

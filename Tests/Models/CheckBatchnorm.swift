@@ -32,10 +32,10 @@ public final class CheckBatchnorm: CompiledModel {
     inputShape: [20],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [20, 64]), WeightInfo(name: "bias", shape: [64])]),
-      LayerInfo(name: "batch_normalization", className: "BatchNormalization", weights: [WeightInfo(name: "gamma", shape: [64]), WeightInfo(name: "beta", shape: [64]), WeightInfo(name: "moving_mean", shape: [64]), WeightInfo(name: "moving_variance", shape: [64])]),
-      LayerInfo(name: "activation", className: "Activation", weights: []),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [64, 3]), WeightInfo(name: "bias", shape: [3])]),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [20, 64]), WeightInfo(name: "bias", shape: [64])], outputShape: [64]),
+      LayerInfo(name: "batch_normalization", className: "BatchNormalization", weights: [WeightInfo(name: "gamma", shape: [64]), WeightInfo(name: "beta", shape: [64]), WeightInfo(name: "moving_mean", shape: [64]), WeightInfo(name: "moving_variance", shape: [64])], outputShape: [64]),
+      LayerInfo(name: "activation", className: "Activation", weights: [], outputShape: [64]),
+      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [64, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [20, 64], offset: 0, initializer: .glorotUniform, fanIn: 20, fanOut: 64),

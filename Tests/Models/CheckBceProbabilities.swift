@@ -29,9 +29,9 @@ public final class CheckBceProbabilities: CompiledModel {
     inputShape: [5],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 4]), WeightInfo(name: "bias", shape: [4])]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [4, 1]), WeightInfo(name: "bias", shape: [1])]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: []),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [4]),
+      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [4, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [5, 4], offset: 0, initializer: .glorotUniform, fanIn: 5, fanOut: 4),

@@ -30,10 +30,10 @@ public final class CheckCceLogits: CompiledModel {
     inputShape: [2, 3],
     outputSize: 4,
     layers: [
-      LayerInfo(name: "flatten", className: "Flatten", weights: []),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 5]), WeightInfo(name: "bias", shape: [5])]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: []),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 4]), WeightInfo(name: "bias", shape: [4])]),
+      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [6]),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 5]), WeightInfo(name: "bias", shape: [5])], outputShape: [5]),
+      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [5]),
+      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [4]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [6, 5], offset: 0, initializer: .glorotUniform, fanIn: 6, fanOut: 5),

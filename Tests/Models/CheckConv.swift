@@ -33,12 +33,12 @@ public final class CheckConv: CompiledModel {
     inputShape: [7, 6, 2],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 2, 3]), WeightInfo(name: "bias", shape: [3])]),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 2, 3, 4]), WeightInfo(name: "bias", shape: [4])]),
-      LayerInfo(name: "conv2d_2", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [1, 1, 4, 2]), WeightInfo(name: "bias", shape: [2])]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: []),
-      LayerInfo(name: "flatten", className: "Flatten", weights: []),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [18, 3]), WeightInfo(name: "bias", shape: [3])]),
+      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 2, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [7, 6, 3]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 2, 3, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [3, 3, 4]),
+      LayerInfo(name: "conv2d_2", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [1, 1, 4, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [3, 3, 2]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [3, 3, 2]),
+      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [18]),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [18, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 2, 3], offset: 0, initializer: .glorotUniform, fanIn: 18, fanOut: 27),

@@ -34,12 +34,12 @@ public final class CheckConvBatchnorm: CompiledModel {
     inputShape: [5, 4, 2],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 2, 3]), WeightInfo(name: "bias", shape: [3])]),
-      LayerInfo(name: "batch_normalization", className: "BatchNormalization", weights: [WeightInfo(name: "beta", shape: [3]), WeightInfo(name: "moving_mean", shape: [3]), WeightInfo(name: "moving_variance", shape: [3])]),
-      LayerInfo(name: "activation", className: "Activation", weights: []),
-      LayerInfo(name: "dropout", className: "Dropout", weights: []),
-      LayerInfo(name: "global_average_pooling2d", className: "GlobalAveragePooling2D", weights: []),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])]),
+      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 2, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [5, 4, 3]),
+      LayerInfo(name: "batch_normalization", className: "BatchNormalization", weights: [WeightInfo(name: "beta", shape: [3]), WeightInfo(name: "moving_mean", shape: [3]), WeightInfo(name: "moving_variance", shape: [3])], outputShape: [5, 4, 3]),
+      LayerInfo(name: "activation", className: "Activation", weights: [], outputShape: [5, 4, 3]),
+      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [5, 4, 3]),
+      LayerInfo(name: "global_average_pooling2d", className: "GlobalAveragePooling2D", weights: [], outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 2, 3], offset: 0, initializer: .glorotUniform, fanIn: 18, fanOut: 27),

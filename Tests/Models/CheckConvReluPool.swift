@@ -33,12 +33,12 @@ public final class CheckConvReluPool: CompiledModel {
     inputShape: [7, 7, 2],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 2, 8]), WeightInfo(name: "bias", shape: [8])]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: []),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [2, 2, 8, 16]), WeightInfo(name: "bias", shape: [16])]),
-      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", weights: []),
-      LayerInfo(name: "flatten", className: "Flatten", weights: []),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [16, 3]), WeightInfo(name: "bias", shape: [3])]),
+      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 2, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [7, 7, 8]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [3, 3, 8]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [2, 2, 8, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [2, 2, 16]),
+      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", weights: [], outputShape: [1, 1, 16]),
+      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [16]),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [16, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 2, 8], offset: 0, initializer: .glorotUniform, fanIn: 18, fanOut: 72),

@@ -28,8 +28,8 @@ public final class CheckHuber: CompiledModel {
     inputShape: [5],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 4]), WeightInfo(name: "bias", shape: [4])]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [4, 3]), WeightInfo(name: "bias", shape: [3])]),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [4]),
+      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [4, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [5, 4], offset: 0, initializer: .glorotUniform, fanIn: 5, fanOut: 4),

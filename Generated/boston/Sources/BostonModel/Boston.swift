@@ -29,9 +29,9 @@ public final class Boston: CompiledModel {
     inputShape: [13],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [13, 13]), WeightInfo(name: "bias", shape: [13])]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [13, 6]), WeightInfo(name: "bias", shape: [6])]),
-      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 1]), WeightInfo(name: "bias", shape: [1])]),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [13, 13]), WeightInfo(name: "bias", shape: [13])], outputShape: [13]),
+      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [13, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
+      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [13, 13], offset: 0, initializer: .glorotUniform, fanIn: 13, fanOut: 13),

@@ -32,11 +32,11 @@ public final class FashionCnn: CompiledModel {
     inputShape: [28, 28, 1],
     outputSize: 10,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 1, 32]), WeightInfo(name: "bias", shape: [32])]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: []),
-      LayerInfo(name: "flatten", className: "Flatten", weights: []),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5408, 128]), WeightInfo(name: "bias", shape: [128])]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [128, 10]), WeightInfo(name: "bias", shape: [10])]),
+      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 1, 32]), WeightInfo(name: "bias", shape: [32])], outputShape: [26, 26, 32]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [13, 13, 32]),
+      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [5408]),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5408, 128]), WeightInfo(name: "bias", shape: [128])], outputShape: [128]),
+      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [128, 10]), WeightInfo(name: "bias", shape: [10])], outputShape: [10]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 1, 32], offset: 0, initializer: .glorotUniform, fanIn: 9, fanOut: 288),

@@ -32,12 +32,12 @@ public final class FashionMlp: CompiledModel {
     inputShape: [28, 28],
     outputSize: 10,
     layers: [
-      LayerInfo(name: "flatten", className: "Flatten", weights: []),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [784, 512]), WeightInfo(name: "bias", shape: [512])]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: []),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [512, 512]), WeightInfo(name: "bias", shape: [512])]),
-      LayerInfo(name: "dropout_1", className: "Dropout", weights: []),
-      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [512, 10]), WeightInfo(name: "bias", shape: [10])]),
+      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [784]),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [784, 512]), WeightInfo(name: "bias", shape: [512])], outputShape: [512]),
+      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [512]),
+      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [512, 512]), WeightInfo(name: "bias", shape: [512])], outputShape: [512]),
+      LayerInfo(name: "dropout_1", className: "Dropout", weights: [], outputShape: [512]),
+      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [512, 10]), WeightInfo(name: "bias", shape: [10])], outputShape: [10]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [784, 512], offset: 0, initializer: .glorotUniform, fanIn: 784, fanOut: 512),

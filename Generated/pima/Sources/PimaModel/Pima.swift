@@ -29,9 +29,9 @@ public final class Pima: CompiledModel {
     inputShape: [8],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [8, 12]), WeightInfo(name: "bias", shape: [12])]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [12, 8]), WeightInfo(name: "bias", shape: [8])]),
-      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [8, 1]), WeightInfo(name: "bias", shape: [1])]),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [8, 12]), WeightInfo(name: "bias", shape: [12])], outputShape: [12]),
+      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [12, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [8]),
+      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [8, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [8, 12], offset: 0, initializer: .uniform, fanIn: 8, fanOut: 12),
