@@ -26,6 +26,8 @@ train=".build/release/pima-train"; infer=".build/release/pima-infer"
 # Happy path: train, history, predict (CSV file and stdin), classes.
 if $train --data "$pima" --epochs 5 --batch-size 10 --validation-split 0.2 --seed 1 --output "$tmp/pima.h5" --verbose 2 >"$tmp/log" 2>&1 \
    && grep -q "^Epoch 5/5 - .*loss: .* - accuracy: .* - val_loss: .* - val_accuracy: " "$tmp/log"; then ok "train prints Keras-style epoch lines"; else bad "train: $(tail -2 "$tmp/log")"; fi
+grep -q "<polyline" "$tmp/pima.history.svg" && grep -q ">val\?idation<\|>validation<" "$tmp/pima.history.svg" && grep -q ">accuracy<" "$tmp/pima.history.svg" \
+  && ok "history chart (SVG) with training and validation lines" || bad "history chart: $(head -c 200 "$tmp/pima.history.svg")"
 [ "$(head -1 "$tmp/pima.history.csv")" = "epoch,accuracy,loss,val_accuracy,val_loss" ] && [ "$(wc -l <"$tmp/pima.history.csv")" -eq 6 ] \
   && ok "history CSV has every epoch" || bad "history CSV: $(head -2 "$tmp/pima.history.csv")"
 head -5 "$pima" | cut -d, -f1-8 >"$tmp/rows.csv"

@@ -110,6 +110,8 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   var format: String?
   @Option(help: "History CSV of every epoch's logs (default: <output>.history.csv).")
   var history: String?
+  @Option(help: "History chart, SVG: loss and each metric per epoch, training and validation (default: <output>.history.svg).")
+  var plot: String?
   @Option(help: "0 silent, 1 progress bar and epoch lines, 2 epoch lines only.")
   var verbose: Int = 1
   @Option(help: "OpenBLAS threads (default: all cores).")
@@ -339,6 +341,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     var options = FitOptions(
       epochs: epochs ?? info.defaults.epochs, batchSize: batch, seed: seed, verbose: verbose,
       outputPath: outputPath, format: fileFormat, historyPath: history ?? historyPath(for: outputPath))
+    options.plotPath = plot ?? String(historyPath(for: outputPath).dropLast(4)) + ".svg"
     options.augmentation = augmentation
     (options.checkpoint, options.earlyStopping, options.reduceLROnPlateau, options.schedule) = try callbackOptions()
     if verbose > 0 && (optimizer != nil || learningRate != nil || decay != nil || momentum != nil || clipnorm != nil || clipvalue != nil) {

@@ -13,6 +13,8 @@ public struct FitOptions: Sendable {
   public var format: KerasWeightFormat
   /// CSV of every epoch's logs (Keras CSVLogger layout), or nil.
   public var historyPath: String?
+  /// SVG chart of the history (loss and metrics per epoch, training and validation), or nil.
+  public var plotPath: String?
   /// Random image transforms applied to every training batch (never to validation data).
   public var augmentation = Augmentation()
   /// Keras callbacks: checkpoints named per epoch, early stopping, learning-rate changes.
@@ -148,6 +150,9 @@ public final class Trainer<Model: CompiledModel> {
       if let path = options.historyPath {
         history.append(csvRow(epoch: epoch - 1, logs))
         try writeTextFileAtomically(csvHeader(logs) + history.joined(), to: path)
+      }
+      if let path = options.plotPath {
+        try writeTextFileAtomically(historySVG(self.history, title: "\(Model.info.name) training history"), to: path)
       }
       if try endOfEpoch(epoch, logs, options, &callbacks) { break }
     }
