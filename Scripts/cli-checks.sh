@@ -97,7 +97,8 @@ else
   bad "Ctrl-C (exit $status): $(tail -2 "$tmp/int.log")"
 fi
 
-# Images: fashion-cnn trained on Fashion-MNIST (the tutorial's 3 epochs), one picture file, augmentation.
+# Images: fashion-cnn trained on Fashion-MNIST (the tutorial's 3 epochs), one picture file, augmentation. One seed: the
+# bar is 0.885 because seeds vary by ±0.003 around 0.895 (the README reports several).
 fashion=/usr/share/datasets/fashion-mnist
 cd "$repo/Generated/fashion-cnn" && swift build -c release >/dev/null 2>&1 || bad "building Generated/fashion-cnn"
 ctrain=".build/release/fashion-cnn-train"; cinfer=".build/release/fashion-cnn-infer"
@@ -105,7 +106,7 @@ ctrain=".build/release/fashion-cnn-train"; cinfer=".build/release/fashion-cnn-in
   --test-data $fashion/t10k-images-idx3-ubyte.gz --test-labels $fashion/t10k-labels-idx1-ubyte.gz \
   --normalize --seed 1 --verbose 2 --output "$tmp/cnn.h5" >"$tmp/cnn.log" 2>&1
 accuracy=$(sed -n 's/^Test (10000 samples): .*accuracy: \([0-9.]*\)$/\1/p' "$tmp/cnn.log")
-if [ -n "$accuracy" ] && awk "BEGIN{exit !($accuracy >= 0.89)}"; then
+if [ -n "$accuracy" ] && awk "BEGIN{exit !($accuracy >= 0.885)}"; then
   ok "fashion-cnn, 3 epochs: test accuracy $accuracy ($(grep -o 'Epoch 3/3 - [0-9.]*s' "$tmp/cnn.log"))"
 else
   bad "fashion-cnn accuracy '$accuracy': $(tail -2 "$tmp/cnn.log")"

@@ -45,6 +45,8 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   var seed: UInt64?
   @Option(help: "Start from these weights (any Keras weights file) instead of initializing.")
   var weights: String?
+  @Option(help: "Continue a run from its weights file: weights, optimizer state (Keras's layout) and epoch count; --epochs is the total.")
+  var resume: String?
 
   @Option(help: "Augmentation: random rotation in degrees, ±range (Keras rotation_range).")
   var rotationRange: Double = 0
@@ -136,6 +138,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
     if data == nil && !benchmark && !summary { throw ValidationError("--data is required") }
     if predict && weights == nil { throw ValidationError("--predict needs --weights") }
+    if resume != nil && weights != nil { throw ValidationError("use either --resume or --weights") }
     if predict && evaluate != nil { throw ValidationError("use either --evaluate or --predict") }
     if validationData != nil && validationSplit != nil { throw ValidationError("use either --validation-data or --validation-split") }
     if labels != nil && data == nil { throw ValidationError("--labels needs --data") }
@@ -310,14 +313,14 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
 
     let model = Model(maxBatch: batch)
     var preprocessing = Preprocessing()
-    if let weights {
-      preprocessing = try model.loadWeights(path: weights)
+    if let start = weights ?? resume {
+      preprocessing = try model.loadWeights(path: start)
     } else {
       model.initializeParameters(seed: seed)
     }
     if normalize { preprocessing.inputScale = 1 / 255 }
     all.preprocess(preprocessing)
-    if standardize {
+    if standardize && (resume == nil || preprocessing.standardizer == nil) {
       let standardizer = Standardizer.fit(all.x)
       preprocessing.standardizer = standardizer
       all.preprocess(Preprocessing(standardizer: standardizer))
@@ -342,6 +345,17 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       epochs: epochs ?? info.defaults.epochs, batchSize: batch, seed: seed, verbose: verbose,
       outputPath: outputPath, format: fileFormat, historyPath: history ?? historyPath(for: outputPath))
     options.plotPath = plot ?? String(historyPath(for: outputPath).dropLast(4)) + ".svg"
+    if let resume {
+      let (done, savedSeed) = try trainer.resume(from: resume)
+      options.initialEpoch = done
+      if self.seed == nil, let savedSeed { options.seed = savedSeed }  // the run's own seed: the same shuffles as without the stop
+      guard options.initialEpoch < options.epochs else {
+        throw PrecastError("\(resume) finished epoch \(options.initialEpoch) of --epochs \(options.epochs): raise --epochs to train on")
+      }
+      if verbose > 0 {
+        print("Resuming after epoch \(options.initialEpoch) (optimizer \(trainer.optimizer.config.kerasClassName), iteration \(trainer.optimizer.iterations))")
+      }
+    }
     options.augmentation = augmentation
     (options.checkpoint, options.earlyStopping, options.reduceLROnPlateau, options.schedule) = try callbackOptions()
     if verbose > 0 && (optimizer != nil || learningRate != nil || decay != nil || momentum != nil || clipnorm != nil || clipvalue != nil) {

@@ -6,6 +6,11 @@ import Glibc
 // MARK: - Reading
 
 /// Reads raw bytes from files and standard input.
+/// The text of a UTF-8 file.
+public func readTextFile(_ path: String) throws(DataError) -> String {
+  String(decoding: try FileIO.readAll(path: path), as: UTF8.self)
+}
+
 enum FileIO {
   /// Size of each `read` when the total size is unknown (pipes, standard input).
   static let chunkSize = 1 << 20

@@ -25,7 +25,7 @@ enum H5Write {
   }
 
   /// A link-creation property list that creates intermediate groups, as h5py does.
-  private static func intermediateGroupLinkPlist() throws(HDF5Error) -> hid_t {
+  static func intermediateGroupLinkPlist() throws(HDF5Error) -> hid_t {
     let lcpl = try checkedID(H5Pcreate(swh5_P_LINK_CREATE()), "cannot create a link property list")
     if H5Pset_create_intermediate_group(lcpl, 1) < 0 {
       H5Pclose(lcpl)
@@ -88,6 +88,11 @@ enum H5Write {
 
   /// Writes a little-endian float32 dataset of `shape` ([] = scalar) at `path` (intermediate groups created).
   static func floatDataset(_ loc: hid_t, _ path: String, shape: [Int], values: [Float]) throws(HDF5Error) {
+    try values.withUnsafeBufferPointer { (buffer) throws(HDF5Error) in try floatDataset(loc, path, shape: shape, buffer: buffer) }
+  }
+
+  /// The same from a buffer the caller owns.
+  static func floatDataset(_ loc: hid_t, _ path: String, shape: [Int], buffer values: UnsafeBufferPointer<Float>) throws(HDF5Error) {
     let space = try dataspace(shape)
     defer { H5Sclose(space) }
     let lcpl = try intermediateGroupLinkPlist()
@@ -97,9 +102,7 @@ enum H5Write {
       "cannot create dataset '\(path)'")
     defer { H5Dclose(dataset) }
     guard !values.isEmpty else { return }
-    let status = values.withUnsafeBytes { buffer in
-      H5Dwrite(dataset, swh5_T_NATIVE_FLOAT(), swh5_S_ALL(), swh5_S_ALL(), swh5_P_DEFAULT(), buffer.baseAddress)
-    }
+    let status = H5Dwrite(dataset, swh5_T_NATIVE_FLOAT(), swh5_S_ALL(), swh5_S_ALL(), swh5_P_DEFAULT(), values.baseAddress)
     try checkStatus(status, "cannot write dataset '\(path)'")
   }
 

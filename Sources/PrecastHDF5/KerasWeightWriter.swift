@@ -30,12 +30,12 @@ extension KerasWeightFile {
   /// - Throws: `HDF5Error` with a one-line message starting with `path`.
   public static func write(
     path: String, format: KerasWeightFormat, modelName: String, layers: [LayerInfo], values: [[Float]],
-    modelConfig: String?, extras: [String: [Float]]
+    modelConfig: String?, extras: [String: [Float]], optimizer: OptimizerVariables? = nil
   ) throws(HDF5Error) {
     HDF5Diagnostics.silence()
     let writer = WeightFileWriter(
       format: format, modelName: modelName, layers: layers, values: values, modelConfig: modelConfig,
-      extras: extras)
+      extras: extras, optimizer: optimizer)
     do throws(HDF5Error) {
       try writer.validate()
       try writeAtomically(path: path) { (tempPath) throws(HDF5Error) in try writer.write(to: tempPath) }
@@ -77,6 +77,7 @@ struct WeightFileWriter {
   let values: [[Float]]
   let modelConfig: String?
   let extras: [String: [Float]]
+  let optimizer: OptimizerVariables?
 
   // MARK: Validation
 
@@ -140,6 +141,7 @@ struct WeightFileWriter {
     case .kerasWeights: try writeKerasWeights(file)
     }
     try writeExtras(file)
+    if let optimizer { try writeOptimizer(file, optimizer) }
     open = false
     try checkStatus(H5Fclose(file), "cannot finish writing the file")
   }

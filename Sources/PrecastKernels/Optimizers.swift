@@ -36,6 +36,13 @@ public final class Optimizer: @unchecked Sendable {
 
   deinit { slots.deallocate() }
 
+  /// Restores the counters of a saved state (the slots are written through `slots`).
+  public func restore(iterations: Int, learningRate: Float, uProduct: Float = 1) {
+    self.iterations = iterations
+    self.learningRate = learningRate
+    self.uProduct = uProduct
+  }
+
   /// The learning rate of the next step (Keras 2's time decay applied).
   public var currentLearningRate: Float {
     config.decay == 0 ? learningRate : learningRate / (1 + config.decay * Float(iterations))

@@ -15,6 +15,9 @@ public struct FitOptions: Sendable {
   public var historyPath: String?
   /// SVG chart of the history (loss and metrics per epoch, training and validation), or nil.
   public var plotPath: String?
+  /// Epochs already done (Keras's `initial_epoch`, from --resume): training runs epochs initialEpoch+1 … epochs,
+  /// and the history file keeps its rows of the earlier epochs.
+  public var initialEpoch = 0
   /// Random image transforms applied to every training batch (never to validation data).
   public var augmentation = Augmentation()
   /// Keras callbacks: checkpoints named per epoch, early stopping, learning-rate changes.
@@ -90,20 +93,23 @@ public final class Trainer<Model: CompiledModel> {
     let info = Model.info
     precondition(options.batchSize <= model.maxBatch, "batch size above the model's allocation")
     guard train.count > 0 else { throw PrecastError("no training samples") }
-    var rng = Random(seed: options.seed)
     var order = Array(0..<train.count)
     let batches = (train.count + options.batchSize - 1) / options.batchSize
     var lastGoodEpoch = 0
-    var history: [String] = []
+    var history = options.initialEpoch > 0 ? previousHistoryRows(options) : []
     let showBar = options.verbose == 1 && stdoutIsTerminal
 
     var callbacks = CallbackState(initialLearningRate: Double(optimizer.learningRate))
     var epochsRun = 0
-    for epoch in 1...max(options.epochs, 1) {
+    for epoch in (options.initialEpoch + 1)...max(options.epochs, options.initialEpoch + 1) {
+      // One generator per epoch, from the seed and the epoch: a resumed run shuffles (and drops out) exactly
+      // as the uninterrupted one would have.
+      var rng = Random(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
       if let schedule = options.schedule {
         optimizer.learningRate = Float(schedule.learningRate(epoch: epoch - 1, initial: callbacks.initialLearningRate))
       }
       let start = now()
+      for i in order.indices { order[i] = i }  // each epoch's order depends on its own generator only
       rng.shuffle(&order)
       var accumulator = MetricAccumulator(info: info)
       var lastDraw = 0.0
@@ -122,7 +128,7 @@ public final class Trainer<Model: CompiledModel> {
         accumulator.add(loss: loss, output: model.output, targets: batchY, count: n)
         if interrupted {
           if showBar { writeOut("\n") }
-          try save(options)
+          try save(options, epoch: epoch - 1)
           if options.verbose > 0 {
             print("Interrupted at epoch \(epoch), batch \(batch + 1)/\(batches): weights saved to \(options.outputPath)")
           }
@@ -144,7 +150,7 @@ public final class Trainer<Model: CompiledModel> {
       if options.verbose > 0 {
         print("Epoch \(epoch)/\(options.epochs) - \(formatFixed(seconds, 2))s - \(logs.formatted)")
       }
-      try save(options)
+      try save(options, epoch: epoch)
       lastGoodEpoch = epoch
       epochsRun = epoch
       if let path = options.historyPath {
@@ -181,7 +187,7 @@ public final class Trainer<Model: CompiledModel> {
       if !checkpoint.saveBestOnly || value.map({ checkpoint.monitor.improves($0, over: state.checkpointBest) }) ?? true {
         if checkpoint.saveBestOnly, let value { state.checkpointBest = value }
         let path = try checkpoint.path(epoch: epoch, logs: logs)
-        try model.saveWeights(path: path, format: weightFormat(forPath: path), preprocessing: preprocessing)
+        try model.saveWeights(path: path, format: weightFormat(forPath: path), preprocessing: preprocessing, optimizer: optimizer, progress: (epoch, options.seed))
         if options.verbose > 0 && checkpoint.saveBestOnly {
           print("Epoch \(epoch): \(checkpoint.monitor.name) improved to \(formatFixed(value ?? .nan, 5)), saving model to \(path)")
         }
@@ -227,9 +233,37 @@ public final class Trainer<Model: CompiledModel> {
   private func snapshot() -> [Float] { Array(UnsafeBufferPointer(start: model.parameters, count: Model.info.parameterCount)) }
 
 
-  /// Writes the current weights and preprocessing to the output file (atomically).
-  public func save(_ options: FitOptions) throws(PrecastError) {
-    try model.saveWeights(path: options.outputPath, format: options.format, preprocessing: preprocessing)
+  /// Writes the current weights, preprocessing and optimizer state (with the completed epoch count, for
+  /// --resume) to the output file (atomically).
+  public func save(_ options: FitOptions, epoch: Int? = nil) throws(PrecastError) {
+    try model.saveWeights(
+      path: options.outputPath, format: options.format, preprocessing: preprocessing, optimizer: optimizer,
+      progress: epoch.map { ($0, options.seed) })
+  }
+
+  /// Restores weights, preprocessing, optimizer state and the completed epoch count from a file `save` wrote
+  /// (or a Keras file saved with its optimizer). Returns the epochs done and the run's seed, when saved.
+  public func resume(from path: String) throws(PrecastError) -> (epoch: Int, seed: UInt64?) {
+    preprocessing = try model.loadWeights(path: path)
+    let saved: OptimizerVariables?
+    do { saved = try KerasWeightFile.readOptimizer(path: path) } catch { throw PrecastError("\(error)") }
+    guard let saved else {
+      throw PrecastError("\(path): no optimizer state in the file (saved without it); use --weights to start from its weights")
+    }
+    try optimizer.restore(saved, weights: Model.info.weights, path: path)
+    let extras: [String: [Float]]
+    do { extras = try KerasWeightFile.read(path: path, layers: Model.info.layers).extras } catch { throw PrecastError("\(error)") }
+    let seed = extras["seed"].flatMap { $0.count == 2 ? UInt64($0[0]) << 24 | UInt64($0[1]) : nil }
+    return (Int(extras["epoch"]?.first ?? 0), seed)
+  }
+
+  /// The history file's rows of the epochs before `initialEpoch` (a resumed run continues the file).
+  private func previousHistoryRows(_ options: FitOptions) -> [String] {
+    guard let path = options.historyPath, let text = try? readTextFile(path) else { return [] }
+    return text.split(separator: "\n").dropFirst().compactMap { line in
+      guard let epoch = Int(line.prefix { $0 != "," }), epoch < options.initialEpoch else { return nil }
+      return String(line) + "\n"
+    }
   }
 
   // MARK: - One step

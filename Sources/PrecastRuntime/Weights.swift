@@ -87,14 +87,25 @@ extension CompiledModel {
 
   /// Saves the weights atomically in a layout Keras loads (`.h5`: model.save layout with model_config;
   /// `.weights.h5`: Keras 3 save_weights layout), with the preprocessing beside them.
-  public func saveWeights(path: String, format: KerasWeightFormat, preprocessing: Preprocessing) throws(PrecastError) {
+  /// With `optimizer`, its state is saved too, in Keras's layout, and `progress` (completed epochs and the run's
+  /// seed, for --resume) beside it.
+  public func saveWeights(
+    path: String, format: KerasWeightFormat, preprocessing: Preprocessing, optimizer: Optimizer? = nil,
+    progress: (epoch: Int, seed: UInt64)? = nil
+  ) throws(PrecastError) {
     let values = Self.info.weights.map { slot in
       Array(UnsafeBufferPointer(start: parameters + slot.offset, count: slot.count))
+    }  // a copy (2.7 MB for fashion-cnn): the writer's validation works on arrays
+    var extras = preprocessing.extras
+    if let progress {
+      extras["epoch"] = [Float(progress.epoch)]
+      extras["seed"] = [Float(progress.seed >> 24 & 0xFF_FFFF), Float(progress.seed & 0xFF_FFFF)]  // exact below 2^48
     }
     do {
       try KerasWeightFile.write(
         path: path, format: format, modelName: Self.info.name, layers: Self.info.layers, values: values,
-        modelConfig: format == .legacyModel ? Self.info.kerasModelConfig : nil, extras: preprocessing.extras)
+        modelConfig: format == .legacyModel ? Self.info.kerasModelConfig : nil, extras: extras,
+        optimizer: optimizer?.kerasVariables(weights: Self.info.weights, modelName: Self.info.name))
     } catch {
       throw PrecastError("\(error)")
     }

@@ -87,3 +87,35 @@ final class CrossValidationTests: XCTestCase {
     XCTAssertEqual(std, (1.25).squareRoot(), accuracy: 1e-12)
   }
 }
+
+final class ResumeTests: XCTestCase {
+  let pimaCSV = repositoryRoot + "/Examples/data/pima-indians-diabetes.csv"
+
+  /// 2 epochs, a stop, and --resume for 2 more give exactly the weights of 4 uninterrupted epochs: weights,
+  /// Adam's slots and iteration count, and the per-epoch shuffling all continue. Both file layouts.
+  func testResumeContinuesTheRunExactly() throws {
+    let data = try Dataset.load(features: pimaCSV, labels: nil, info: Pima.info)
+    for suffix in [".h5", ".weights.h5"] {
+      func run(epochs: Int, output: String, resume: String?) throws -> Pima {
+        let model = Pima(maxBatch: 16)
+        model.initializeParameters(seed: 5)
+        let trainer = Trainer(model: model, preprocessing: Preprocessing(), optimizer: .adam(learningRate: 0.01))
+        var options = FitOptions(
+          epochs: epochs, batchSize: 16, seed: 9, verbose: 0, outputPath: output, format: weightFormat(forPath: output), historyPath: nil)
+        if let resume { options.initialEpoch = try trainer.resume(from: resume).epoch }
+        _ = try trainer.fit(data, validation: nil, options: options)
+        return model
+      }
+      let dir = NSTemporaryDirectory()
+      let straight = try run(epochs: 4, output: dir + "straight" + suffix, resume: nil)
+      _ = try run(epochs: 2, output: dir + "half" + suffix, resume: nil)
+      let resumed = try run(epochs: 4, output: dir + "resumed" + suffix, resume: dir + "half" + suffix)
+      let a = Array(UnsafeBufferPointer(start: straight.parameters, count: Pima.info.parameterCount))
+      let b = Array(UnsafeBufferPointer(start: resumed.parameters, count: Pima.info.parameterCount))
+      XCTAssertEqual(a, b, suffix)
+      let saved = try XCTUnwrap(KerasWeightFile.readOptimizer(path: dir + "resumed" + suffix))
+      XCTAssertEqual(saved.slots.count, 12, "Adam: m and v for 6 weights")
+      XCTAssertEqual(saved.iterations, 4 * 48)
+    }
+  }
+}
