@@ -57,6 +57,19 @@ expect_error "short row in training CSV" ":3:.*expected 9 columns, found 3" $tra
 head -3 "$pima" | cut -d, -f1-7 >"$tmp/seven.csv"
 expect_error "wrong feature count for inference" "expected 8 columns, found 7" $infer --weights "$tmp/pima.h5" "$tmp/seven.csv"
 awk -F, 'BEGIN{OFS=","} {for (i = 1; i < NF; i++) $i = $i * 1e30; print}' "$pima" >"$tmp/huge.csv"
+# --resume: 3 epochs, then continue to 6 from the file; the same as 6 epochs straight.
+$train --data "$pima" --epochs 6 --batch-size 10 --seed 4 --output "$tmp/six.h5" --verbose 0
+$train --data "$pima" --epochs 3 --batch-size 10 --seed 4 --output "$tmp/three.h5" --verbose 0
+cp "$tmp/three.h5" "$tmp/resumed.h5"; cp "$tmp/three.history.csv" "$tmp/resumed.history.csv"
+$train --data "$pima" --epochs 6 --batch-size 10 --resume "$tmp/resumed.h5" --output "$tmp/resumed.h5" >"$tmp/resume.log" 2>&1
+if grep -q "^Resuming after epoch 3" "$tmp/resume.log" && [ "$($infer --weights "$tmp/six.h5" "$tmp/rows.csv")" = "$($infer --weights "$tmp/resumed.h5" "$tmp/rows.csv")" ] \
+   && [ "$(wc -l <"$tmp/resumed.history.csv")" -eq 7 ]; then
+  ok "--resume continues exactly: $(grep Resuming "$tmp/resume.log")"
+else
+  bad "--resume: $(head -3 "$tmp/resume.log")"
+fi
+expect_error "resume a finished run" "finished epoch 6 of --epochs 6" $train --data "$pima" --epochs 6 --resume "$tmp/six.h5" --output "$tmp/x.h5"
+
 # Callbacks and optimizer options: a bad combination is one line before any data is read.
 expect_error "monitor val_* without validation data" "cannot monitor 'val_accuracy' without validation data" $train --data "$pima" --checkpoint "$tmp/c.h5" --monitor val_accuracy
 expect_error "unknown monitored metric" "cannot monitor 'auc': the logs have loss, accuracy" $train --data "$pima" --early-stopping-patience 3 --monitor auc

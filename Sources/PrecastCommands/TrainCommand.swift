@@ -294,7 +294,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   private func train() throws(PrecastError) {
     let info = Model.info
     let batch = batchSize ?? info.defaults.batchSize
-    let seed = seed ?? wallClockSeed() % 1_000_000
+    let clockSeed = seed ?? wallClockSeed() % 1_000_000
     let outputPath = output ?? "\(info.name).h5"
     let fileFormat = format.flatMap(KerasWeightFormat.init(rawValue:)) ?? weightFormat(forPath: outputPath)
 
@@ -302,7 +302,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     // would keep them in the heap after the compressed dataset is freed): 3 MB less at the peak.
     mallopt(M_MMAP_THRESHOLD, 256 * 1024)
     var all = try Dataset.load(features: data!, labels: labels, info: info)
-    if let kfold { return try crossValidate(all, k: kfold, batch: batch, seed: seed, outputPath: outputPath, format: fileFormat) }
+    if let kfold { return try crossValidate(all, k: kfold, batch: batch, seed: clockSeed, outputPath: outputPath, format: fileFormat) }
     var validation: Dataset? = nil
     if let validationData {
       validation = try Dataset.load(features: validationData, labels: validationLabels, info: info)
@@ -316,7 +316,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if let start = weights ?? resume {
       preprocessing = try model.loadWeights(path: start)
     } else {
-      model.initializeParameters(seed: seed)
+      model.initializeParameters(seed: clockSeed)
     }
     if normalize { preprocessing.inputScale = 1 / 255 }
     all.preprocess(preprocessing)
@@ -331,11 +331,15 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     let trainer = Trainer(model: model, preprocessing: preprocessing, optimizer: try optimizerConfig(), frozen: Set(freeze))
     if let augmentPreview {
       let (h, w, c) = Augmentation.imageShape(info.inputShape)!
-      let images = trainer.augmentedSamples(all, count: 9, augmentation: augmentation, seed: seed)
+      let images = trainer.augmentedSamples(all, count: 9, augmentation: augmentation, seed: clockSeed)
       try writeImageGrid(images, height: h, width: w, channels: c, columns: 3, to: augmentPreview)
       print("Wrote \(images.count) augmented samples (\(augmentation.isIdentity ? "no augmentation" : augmentation.summary)) to \(augmentPreview)")
       return
     }
+    // --resume: weights, optimizer state and epochs done; the run keeps its own seed (the same shuffles as
+    // without the stop) unless --seed is given.
+    let resumed = try resume.map { (path) throws(PrecastError) in try trainer.resume(from: path) }
+    let seed = self.seed ?? resumed?.seed ?? clockSeed
     if verbose > 0 {
       let valText = validation.map { ", validate on \($0.count)" } ?? ""
       print("Train on \(all.count) samples\(valText) - \(info.parameterCount) parameters - seed \(seed) - BLAS \(blasCoreName) × \(blasThreads)")
@@ -345,10 +349,8 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       epochs: epochs ?? info.defaults.epochs, batchSize: batch, seed: seed, verbose: verbose,
       outputPath: outputPath, format: fileFormat, historyPath: history ?? historyPath(for: outputPath))
     options.plotPath = plot ?? String(historyPath(for: outputPath).dropLast(4)) + ".svg"
-    if let resume {
-      let (done, savedSeed) = try trainer.resume(from: resume)
-      options.initialEpoch = done
-      if self.seed == nil, let savedSeed { options.seed = savedSeed }  // the run's own seed: the same shuffles as without the stop
+    if let resume, let resumed {
+      options.initialEpoch = resumed.epoch
       guard options.initialEpoch < options.epochs else {
         throw PrecastError("\(resume) finished epoch \(options.initialEpoch) of --epochs \(options.epochs): raise --epochs to train on")
       }
