@@ -79,7 +79,7 @@ extension Generator {
         offsets["\(layer.name)/\(w.name)"] = offset
         var slot: [String: Any] = [
           "layer": layer.name, "name": w.name, "shape": "\(w.shape)", "offset": offset,
-          "initializer": "\(w.initializer)", "fanIn": w.fanIn, "fanOut": w.fanOut,
+          "initializer": w.initializer.swiftLiteral, "fanIn": w.fanIn, "fanOut": w.fanOut,
           "nonTrainable": !w.trainable,
         ]
         if let regularizer = w.regularizer { slot["regularizer"] = regularizer.swiftLiteral }

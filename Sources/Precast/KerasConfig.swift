@@ -137,12 +137,21 @@ extension Initializer {
   var kerasConfig: JSON {
     let (name, config): (String, [(String, JSON)]) = switch self {
     case .glorotUniform: ("GlorotUniform", [("seed", .null)])
+    case .glorotNormal: ("GlorotNormal", [("seed", .null)])
     case .uniform: ("RandomUniform", [("minval", .number(-0.05)), ("maxval", .number(0.05)), ("seed", .null)])
     case .normal: ("RandomNormal", [("mean", .number(0)), ("stddev", .number(0.05)), ("seed", .null)])
     case .zeros: ("Zeros", [])
     case .ones: ("Ones", [])
+    case .constant(let v): ("Constant", [("value", .number(Double(v)))])
     case .heNormal: ("HeNormal", [("seed", .null)])
     case .heUniform: ("HeUniform", [("seed", .null)])
+    case .lecunNormal: ("LecunNormal", [("seed", .null)])
+    case .lecunUniform: ("LecunUniform", [("seed", .null)])
+    case .randomNormal(let mean, let stddev): ("RandomNormal", [("mean", .number(Double(mean))), ("stddev", .number(Double(stddev))), ("seed", .null)])
+    case .randomUniform(let low, let high): ("RandomUniform", [("minval", .number(Double(low))), ("maxval", .number(Double(high))), ("seed", .null)])
+    case .truncatedNormal(let mean, let stddev):
+      ("TruncatedNormal", [("mean", .number(Double(mean))), ("stddev", .number(Double(stddev))), ("seed", .null)])
+    case .orthogonal(let gain): ("Orthogonal", [("gain", .number(Double(gain))), ("seed", .null)])
     }
     return .object([
       ("module", .string("keras.initializers")), ("class_name", .string(name)), ("config", .object(config)),

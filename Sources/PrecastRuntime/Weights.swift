@@ -54,7 +54,7 @@ extension CompiledModel {
   public func initializeParameters(seed: UInt64) {
     var rng = Random(seed: seed)
     for slot in Self.info.weights {
-      slot.initializer.fill(parameters + slot.offset, count: slot.count, fanIn: slot.fanIn, fanOut: slot.fanOut, rng: &rng)
+      slot.initializer.fill(parameters + slot.offset, count: slot.count, fanIn: slot.fanIn, fanOut: slot.fanOut, shape: slot.shape, rng: &rng)
     }
   }
 
