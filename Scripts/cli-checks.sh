@@ -57,6 +57,13 @@ expect_error "short row in training CSV" ":3:.*expected 9 columns, found 3" $tra
 head -3 "$pima" | cut -d, -f1-7 >"$tmp/seven.csv"
 expect_error "wrong feature count for inference" "expected 8 columns, found 7" $infer --weights "$tmp/pima.h5" "$tmp/seven.csv"
 awk -F, 'BEGIN{OFS=","} {for (i = 1; i < NF; i++) $i = $i * 1e30; print}' "$pima" >"$tmp/huge.csv"
+# class_weight: a weighted run differs from a plain one with the same seed; bad specs are one line.
+$train --data "$pima" --epochs 3 --batch-size 10 --seed 2 --output "$tmp/cw.h5" --class-weight 0:1,1:3 --verbose 2 >"$tmp/cw.log" 2>&1
+$train --data "$pima" --epochs 3 --batch-size 10 --seed 2 --output "$tmp/nw.h5" --verbose 2 >"$tmp/nw.log" 2>&1
+[ "$(tail -2 "$tmp/cw.log" | head -1)" != "$(tail -2 "$tmp/nw.log" | head -1)" ] && ok "--class-weight changes training: $(grep 'Epoch 3/3' "$tmp/cw.log")" || bad "--class-weight: $(tail -2 "$tmp/cw.log")"
+expect_error "class and sample weights together" "use either --class-weight or --sample-weight" $train --data "$pima" --class-weight 0:1 --sample-weight "$tmp/rows.csv"
+expect_error "malformed class weights" "--class-weight '0-1'" $train --data "$pima" --class-weight 0-1
+
 # --resume: 3 epochs, then continue to 6 from the file; the same as 6 epochs straight.
 $train --data "$pima" --epochs 6 --batch-size 10 --seed 4 --output "$tmp/six.h5" --verbose 0
 $train --data "$pima" --epochs 3 --batch-size 10 --seed 4 --output "$tmp/three.h5" --verbose 0

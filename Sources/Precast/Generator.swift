@@ -151,6 +151,7 @@ extension Generator {
       "inferenceCalls": inference, "trainingCalls": training, "backwardCalls": backward,
       "activityPenalties": penalties, "hasActivityPenalties": !penalties.isEmpty,
       "lossCall": plan.lossCall(training: true), "evaluateLossCall": plan.lossCall(training: false),
+      "rowLossCall": plan.lossCall(training: true, row: "row"),
       "layerTable": Generator.layerTableRows(spec),
       "gemmLayers": gemmLayers(plan), "lossBucket": plan.layers.count, "otherBucket": plan.layers.count + 1,
       "lossDescription": spec.lossFromLogits

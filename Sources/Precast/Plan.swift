@@ -245,36 +245,43 @@ struct ModelPlan {
   }
 
   /// The loss call on training (or inference) buffers; writes its gradient into `gradientA`.
-  func lossCall(training: Bool) -> String {
+  /// With `row` (a Swift expression), the call covers that one row of the batch: every buffer offset to it.
+  func lossCall(training: Bool, row: String? = nil) -> String {
     let last = layers[layers.count - 1]
-    let out = training ? trainOutput : inferenceOutput
-    let logits: String
+    var out = training ? trainOutput : inferenceOutput
+    var logits: String
     if case .activation = last.spec.declaration.kind {
       logits = training ? last.trainInput : last.inferInput
     } else {
       logits = last.zBuffer
     }
     let cols = spec.outputSize
-    let tail = "rows: n, cols: \(cols), grad: gradientA)"
+    var targets = "targets", gradient = "gradientA", rows = "n"
+    if let row {
+      let targetWidth = spec.loss == .sparseCategoricalCrossentropy ? 1 : cols
+      (out, logits, gradient, rows) = ("\(out) + \(row) * \(cols)", "\(logits) + \(row) * \(cols)", "gradientA + \(row) * \(cols)", "1")
+      targets = "targets + \(row) * \(targetWidth)"
+    }
+    let tail = "rows: \(rows), cols: \(cols), grad: \(gradient))"
     switch (spec.lossFromLogits, spec.loss) {
     case (true, .binaryCrossentropy):
-      return "sigmoidBinaryCrossentropy(logits: \(logits), probabilities: \(out), targets: targets, \(tail)"
+      return "sigmoidBinaryCrossentropy(logits: \(logits), probabilities: \(out), targets: \(targets), \(tail)"
     case (true, .categoricalCrossentropy):
-      return "softmaxCategoricalCrossentropy(logits: \(logits), probabilities: \(out), targets: targets, \(tail)"
+      return "softmaxCategoricalCrossentropy(logits: \(logits), probabilities: \(out), targets: \(targets), \(tail)"
     case (true, _):
-      return "softmaxSparseCategoricalCrossentropy(logits: \(logits), probabilities: \(out), labels: targets, \(tail)"
+      return "softmaxSparseCategoricalCrossentropy(logits: \(logits), probabilities: \(out), labels: \(targets), \(tail)"
     case (false, .binaryCrossentropy):
-      return "binaryCrossentropy(probabilities: \(out), targets: targets, \(tail)"
+      return "binaryCrossentropy(probabilities: \(out), targets: \(targets), \(tail)"
     case (false, .categoricalCrossentropy):
-      return "categoricalCrossentropy(probabilities: \(out), targets: targets, \(tail)"
+      return "categoricalCrossentropy(probabilities: \(out), targets: \(targets), \(tail)"
     case (false, .sparseCategoricalCrossentropy):
-      return "sparseCategoricalCrossentropy(probabilities: \(out), labels: targets, \(tail)"
+      return "sparseCategoricalCrossentropy(probabilities: \(out), labels: \(targets), \(tail)"
     case (false, .meanSquaredError):
-      return "meanSquaredError(predictions: \(out), targets: targets, \(tail)"
+      return "meanSquaredError(predictions: \(out), targets: \(targets), \(tail)"
     case (false, .meanAbsoluteError):
-      return "meanAbsoluteError(predictions: \(out), targets: targets, \(tail)"
+      return "meanAbsoluteError(predictions: \(out), targets: \(targets), \(tail)"
     case (false, let loss):
-      return "elementwiseLoss(.\(loss), predictions: \(out), targets: targets, \(tail)"
+      return "elementwiseLoss(.\(loss), predictions: \(out), targets: \(targets), \(tail)"
     }
   }
 }

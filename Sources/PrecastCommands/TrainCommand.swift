@@ -75,6 +75,10 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   var clipnorm: Float?
   @Option(help: "Clip each gradient element to ±this (clipvalue).")
   var clipvalue: Float?
+  @Option(help: "Keras's class_weight: 'CLASS:WEIGHT,…' (e.g. '0:1,1:3'); the loss of each training row is scaled by its class's weight.")
+  var classWeight: String?
+  @Option(help: "Keras's sample_weight: a file (CSV/NPY) with one weight per training row, scaling that row's loss.")
+  var sampleWeight: String?
   @Option(parsing: .singleValue, help: "Freeze this layer's weights (repeatable), e.g. after --weights for fine-tuning.")
   var freeze: [String] = []
 
@@ -182,8 +186,39 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
         throw PrecastError("--kfold trains one model per fold without validation data: checkpoints, early stopping and ReduceLROnPlateau do not apply")
       }
     }
+    if classWeight != nil && sampleWeight != nil { throw PrecastError("use either --class-weight or --sample-weight (Keras accepts one)") }
+    _ = try parsedClassWeights()
+    if classWeight != nil && !Model.info.isClassifier {
+      throw PrecastError("--class-weight needs a classification loss; this model's is \(Model.info.loss.rawValue)")
+    }
     if let unknown = freeze.first(where: { name in !Model.info.layers.contains { $0.name == name } }) {
       throw PrecastError("--freeze \(unknown): no such layer (layers: \(Model.info.layers.map(\.name).joined(separator: ", ")))")
+    }
+  }
+
+  /// `--class-weight 0:1,1:3` as a dictionary (nil without the option).
+  private func parsedClassWeights() throws(PrecastError) -> [Int: Float]? {
+    guard let classWeight else { return nil }
+    var weights: [Int: Float] = [:]
+    for item in classWeight.split(separator: ",") {
+      let parts = item.split(separator: ":").map { $0.filter { $0 != " " } }
+      guard parts.count == 2, let label = Int(parts[0]), let weight = Float(parts[1]), weight >= 0
+      else { throw PrecastError("--class-weight '\(classWeight)': use CLASS:WEIGHT pairs such as 0:1,1:3 (weights ≥ 0)") }
+      weights[label] = weight
+    }
+    return weights
+  }
+
+  /// Applies --class-weight or --sample-weight to the training rows (before any validation split).
+  private func weigh(_ data: inout Dataset) throws(PrecastError) {
+    if let weights = try parsedClassWeights() { try data.applyClassWeights(weights, info: Model.info) }
+    if let sampleWeight {
+      let column: DataArray
+      do { column = try DataLoader.load(path: sampleWeight) } catch { throw PrecastError("\(error)") }
+      guard column.values.count == data.count else {
+        throw PrecastError("\(sampleWeight): \(column.values.count) sample weights for \(data.count) training rows")
+      }
+      data.sampleWeights = column.values
     }
   }
 
@@ -302,6 +337,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     // would keep them in the heap after the compressed dataset is freed): 3 MB less at the peak.
     mallopt(M_MMAP_THRESHOLD, 256 * 1024)
     var all = try Dataset.load(features: data!, labels: labels, info: info)
+    try weigh(&all)
     if let kfold { return try crossValidate(all, k: kfold, batch: batch, seed: clockSeed, outputPath: outputPath, format: fileFormat) }
     var validation: Dataset? = nil
     if let validationData {

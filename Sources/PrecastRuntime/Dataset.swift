@@ -13,6 +13,8 @@ public struct Dataset: Sendable {
   private var bytes: ByteArray?
   private var pending: [Preprocessing] = []
   public var y: DataArray
+  /// Per-row loss weights (Keras's sample_weight, or class_weight turned into them), or nil.
+  public var sampleWeights: [Float]?
 
   public init(x: DataArray, y: DataArray) {
     self.floats = x
@@ -57,8 +59,14 @@ public struct Dataset: Sendable {
     }
   }
 
-  /// Copies the preprocessed features of `rows` to consecutive rows of `batchX` and their targets to `batchY`.
-  public func copyRows<Rows: Sequence<Int>>(_ rows: Rows, x batchX: UnsafeMutablePointer<Float>, y batchY: UnsafeMutablePointer<Float>) {
+  /// Copies the preprocessed features of `rows` to consecutive rows of `batchX`, their targets to `batchY`
+  /// and, when the dataset has them and `batchWeights` is given, their sample weights.
+  public func copyRows<Rows: Sequence<Int>>(
+    _ rows: Rows, x batchX: UnsafeMutablePointer<Float>, y batchY: UnsafeMutablePointer<Float>, weights batchWeights: UnsafeMutablePointer<Float>? = nil
+  ) {
+    if let sampleWeights, let batchWeights {
+      for (i, row) in rows.enumerated() { batchWeights[i] = sampleWeights[row] }
+    }
     let xs = floats?.sampleSize ?? bytes!.sampleSize, ys = y.count == 0 ? 0 : y.values.count / y.count
     y.values.withUnsafeBufferPointer { y in
       for (i, row) in rows.enumerated() { (batchY + i * ys).update(from: y.baseAddress! + row * ys, count: ys) }
@@ -174,6 +182,7 @@ public struct Dataset: Sendable {
   /// The rows at `indices`, in that order (same storage kind and pending preprocessing).
   public func subset(_ indices: [Int]) -> Dataset {
     var result = self
+    result.sampleWeights = sampleWeights.map { w in indices.map { w[$0] } }
     let ys = y.count == 0 ? 0 : y.values.count / y.count
     result.y = DataArray(shape: [indices.count] + y.shape.dropFirst(), values: indices.flatMap { y.values[($0 * ys)..<(($0 + 1) * ys)] })
     if let floats {
@@ -198,11 +207,19 @@ public struct Dataset: Sendable {
     }
   }
 
+  /// Keras's class_weight: each row's weight is its class's (classes not listed weigh 1).
+  public mutating func applyClassWeights(_ weights: [Int: Float], info: ModelInfo) throws(PrecastError) {
+    guard let classes = classes(info: info) else { throw PrecastError("class weights need a classification loss, not \(info.loss.rawValue)") }
+    sampleWeights = classes.map { weights[$0] ?? 1 }
+  }
+
   /// Keras's validation_split: the last `fraction` of the rows (before any shuffling) become validation data.
   public func splitValidation(_ fraction: Double) -> (train: Dataset, validation: Dataset?) {
     guard fraction > 0 else { return (self, nil) }
     let splitAt = Int((Double(count) * (1 - fraction)).rounded(.down))
     var train = self, validation = self
+    train.sampleWeights = sampleWeights.map { Array($0[..<splitAt]) }
+    validation.sampleWeights = nil  // Keras validates unweighted unless given validation weights
     train.y = y.rows(0..<splitAt)
     validation.y = y.rows(splitAt..<count)
     if let floats {

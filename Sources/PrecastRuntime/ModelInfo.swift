@@ -131,4 +131,6 @@ public protocol CompiledModel: AnyObject {
   var output: UnsafePointer<Float> { get }
   /// When set, `trainStep` records each layer's time (forward and backward) in it.
   var probe: StepProbe? { get set }
+  /// Per-sample loss weights for `trainStep` (Keras's sample_weight / class_weight), [n], or nil.
+  var sampleWeights: UnsafePointer<Float>? { get set }
 }

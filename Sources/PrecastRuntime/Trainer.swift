@@ -63,6 +63,8 @@ public final class Trainer<Model: CompiledModel> {
   // Batch buffers, allocated once: x [maxBatch, inputSize], y [maxBatch, targetSize].
   private let batchX: UnsafeMutablePointer<Float>
   private let batchY: UnsafeMutablePointer<Float>
+  /// The batch's sample weights [maxBatch], when the training data has them.
+  private let batchWeights: UnsafeMutablePointer<Float>
   /// One input sample [inputSize]: the source image while augmentation rewrites its batch row.
   private let augmentSource: UnsafeMutablePointer<Float>
 
@@ -76,12 +78,14 @@ public final class Trainer<Model: CompiledModel> {
       optimizer ?? Model.info.optimizer, count: Model.info.parameterCount, segments: trained.map { $0.offset..<($0.offset + $0.count) })
     batchX = .allocate(capacity: model.maxBatch * Model.info.inputSize)
     batchY = .allocate(capacity: model.maxBatch * Model.info.targetSize)
+    batchWeights = .allocate(capacity: model.maxBatch)
     augmentSource = .allocate(capacity: Model.info.inputSize)
   }
 
   deinit {
     batchX.deallocate()
     batchY.deallocate()
+    batchWeights.deallocate()
     augmentSource.deallocate()
   }
 
@@ -96,6 +100,8 @@ public final class Trainer<Model: CompiledModel> {
     var order = Array(0..<train.count)
     let batches = (train.count + options.batchSize - 1) / options.batchSize
     var lastGoodEpoch = 0
+    model.sampleWeights = train.sampleWeights == nil ? nil : UnsafePointer(batchWeights)
+    defer { model.sampleWeights = nil }
     var history = options.initialEpoch > 0 ? previousHistoryRows(options) : []
     let showBar = options.verbose == 1 && stdoutIsTerminal
 
@@ -350,7 +356,7 @@ public final class Trainer<Model: CompiledModel> {
   // MARK: - Batches
 
   private func gather(_ data: Dataset, _ rows: ArraySlice<Int>) {
-    data.copyRows(rows, x: batchX, y: batchY)
+    data.copyRows(rows, x: batchX, y: batchY, weights: batchWeights)
   }
 
   /// Replaces each of the first `n` images in the batch with a randomly transformed copy.

@@ -131,6 +131,8 @@ public final class CheckActivations: CompiledModel {
   public private(set) var output: UnsafePointer<Float>
   /// Per-layer timing of `trainStep` for `--benchmark` (nil: off).
   public var probe: StepProbe?
+  /// Per-sample loss weights of the next training batches (Keras's sample_weight / class_weight), or nil.
+  public var sampleWeights: UnsafePointer<Float>?
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
@@ -394,7 +396,7 @@ public final class CheckActivations: CompiledModel {
     dense9Forward(dense8Output, count: n)
     probe?.lap(9)
     output = UnsafePointer(dense9Output)
-    let loss = meanSquaredError(predictions: dense9Output, targets: targets, rows: n, cols: 2, grad: gradientA)
+    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: dense9Output, targets: targets, rows: n, cols: 2, grad: gradientA)
     probe?.lap(10)
     dense9Backward(gradientA, dense8Output, count: n, dx: gradientB)
     probe?.lap(9)
@@ -417,6 +419,18 @@ public final class CheckActivations: CompiledModel {
     denseBackward(gradientB, x, count: n, dx: nil)
     probe?.lap(0)
     return loss
+  }
+
+  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
+  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
+  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
+    var total = 0.0
+    for row in 0..<n {
+      let scale = weights[row] / Float(n)
+      total += Double(scale) * meanSquaredError(predictions: dense9Output + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
+      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
+    }
+    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -83,6 +83,8 @@ public final class CheckCceLogits: CompiledModel {
   public private(set) var output: UnsafePointer<Float>
   /// Per-layer timing of `trainStep` for `--benchmark` (nil: off).
   public var probe: StepProbe?
+  /// Per-sample loss weights of the next training batches (Keras's sample_weight / class_weight), or nil.
+  public var sampleWeights: UnsafePointer<Float>?
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
@@ -185,7 +187,7 @@ public final class CheckCceLogits: CompiledModel {
     dense1Forward(dropoutOutput, count: n)
     probe?.lap(3)
     output = UnsafePointer(dense1Output)
-    let loss = softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 4, grad: gradientA)
+    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 4, grad: gradientA)
     probe?.lap(4)
     dense1Backward(gradientA, dropoutOutput, count: n, dx: gradientB)
     probe?.lap(3)
@@ -194,6 +196,18 @@ public final class CheckCceLogits: CompiledModel {
     denseBackward(gradientB, x, count: n, dx: nil)
     probe?.lap(1)
     return loss
+  }
+
+  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
+  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
+  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
+    var total = 0.0
+    for row in 0..<n {
+      let scale = weights[row] / Float(n)
+      total += Double(scale) * softmaxCategoricalCrossentropy(logits: dense1Logits + row * 4, probabilities: dense1Output + row * 4, targets: targets + row * 4, rows: 1, cols: 4, grad: gradientA + row * 4)
+      for c in 0..<4 { gradientA[row * 4 + c] *= scale }
+    }
+    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -102,6 +102,8 @@ public final class CheckConv: CompiledModel {
   public private(set) var output: UnsafePointer<Float>
   /// Per-layer timing of `trainStep` for `--benchmark` (nil: off).
   public var probe: StepProbe?
+  /// Per-sample loss weights of the next training batches (Keras's sample_weight / class_weight), or nil.
+  public var sampleWeights: UnsafePointer<Float>?
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
@@ -273,7 +275,7 @@ public final class CheckConv: CompiledModel {
     denseForward(maxPooling2dOutput, count: n)
     probe?.lap(5)
     output = UnsafePointer(denseOutput)
-    let loss = softmaxSparseCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, labels: targets, rows: n, cols: 3, grad: gradientA)
+    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxSparseCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, labels: targets, rows: n, cols: 3, grad: gradientA)
     probe?.lap(6)
     denseBackward(gradientA, maxPooling2dOutput, count: n, dx: gradientB)
     probe?.lap(5)
@@ -286,6 +288,18 @@ public final class CheckConv: CompiledModel {
     conv2dBackward(gradientA, x, count: n, dx: nil)
     probe?.lap(0)
     return loss
+  }
+
+  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
+  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
+  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
+    var total = 0.0
+    for row in 0..<n {
+      let scale = weights[row] / Float(n)
+      total += Double(scale) * softmaxSparseCategoricalCrossentropy(logits: denseLogits + row * 3, probabilities: denseOutput + row * 3, labels: targets + row * 1, rows: 1, cols: 3, grad: gradientA + row * 3)
+      for c in 0..<3 { gradientA[row * 3 + c] *= scale }
+    }
+    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

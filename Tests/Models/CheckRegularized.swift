@@ -82,6 +82,8 @@ public final class CheckRegularized: CompiledModel {
   public private(set) var output: UnsafePointer<Float>
   /// Per-layer timing of `trainStep` for `--benchmark` (nil: off).
   public var probe: StepProbe?
+  /// Per-sample loss weights of the next training batches (Keras's sample_weight / class_weight), or nil.
+  public var sampleWeights: UnsafePointer<Float>?
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
@@ -185,7 +187,7 @@ public final class CheckRegularized: CompiledModel {
     dense2Forward(dense1Output, count: n)
     probe?.lap(2)
     output = UnsafePointer(dense2Output)
-    var loss = sigmoidBinaryCrossentropy(logits: dense2Logits, probabilities: dense2Output, targets: targets, rows: n, cols: 1, grad: gradientA)
+    var loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: dense2Logits, probabilities: dense2Output, targets: targets, rows: n, cols: 1, grad: gradientA)
     loss += activityPenalty(denseOutput, count: n * 12, .l1(0.001), batch: n)  // dense's activity regularizer
     probe?.lap(3)
     dense2Backward(gradientA, dense1Output, count: n, dx: gradientB)
@@ -196,6 +198,18 @@ public final class CheckRegularized: CompiledModel {
     denseBackward(gradientA, x, count: n, dx: nil)
     probe?.lap(0)
     return loss
+  }
+
+  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
+  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
+  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
+    var total = 0.0
+    for row in 0..<n {
+      let scale = weights[row] / Float(n)
+      total += Double(scale) * sigmoidBinaryCrossentropy(logits: dense2Logits + row * 1, probabilities: dense2Output + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
+      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
+    }
+    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -119,3 +119,50 @@ final class ResumeTests: XCTestCase {
     }
   }
 }
+
+final class SampleWeightTests: XCTestCase {
+  /// Keras's sample_weight: loss = Σ wᵢ·lᵢ / n (over the batch size) and the gradient likewise, checked
+  /// against one-row steps; all-ones weights change nothing.
+  func testWeightedLossIsTheWeightedMeanOfRowLosses() throws {
+    let data = try Dataset.load(features: repositoryRoot + "/Examples/data/pima-indians-diabetes.csv", labels: nil, info: Pima.info)
+    let n = 6, x = Array(data.x.values[0..<(n * 8)]), y = Array(data.y.values[0..<n])
+    let model = Pima(maxBatch: n)
+    model.initializeParameters(seed: 2)
+    var rng = Random(seed: 1)
+    let count = Pima.info.parameterCount
+    func step(_ rows: Range<Int>, weights: [Float]?) -> (Double, [Float]) {
+      let loss = x.withUnsafeBufferPointer { xs in
+        y.withUnsafeBufferPointer { ys in
+          weights.withUnsafeBufferPointerIfPresent { w in
+            model.sampleWeights = w
+            defer { model.sampleWeights = nil }
+            return model.trainStep(xs.baseAddress! + rows.lowerBound * 8, targets: ys.baseAddress! + rows.lowerBound, count: rows.count, rng: &rng)
+          }
+        }
+      }
+      return (loss, Array(UnsafeBufferPointer(start: model.gradients, count: count)))
+    }
+    let (plain, plainGradient) = step(0..<n, weights: nil)
+    let (ones, onesGradient) = step(0..<n, weights: [Float](repeating: 1, count: n))
+    XCTAssertEqual(ones, plain, accuracy: 1e-6)
+    XCTAssertLessThanOrEqual(maxAbsDifference(onesGradient, plainGradient), 1e-6)
+    let w: [Float] = [2, 0, 1, 0.5, 3, 1]
+    let (weighted, weightedGradient) = step(0..<n, weights: w)
+    var expected = 0.0, expectedGradient = [Float](repeating: 0, count: count)
+    for row in 0..<n {
+      let (loss, gradient) = step(row..<(row + 1), weights: nil)
+      expected += Double(w[row]) * loss / Double(n)
+      for i in 0..<count { expectedGradient[i] += w[row] * gradient[i] / Float(n) }
+    }
+    XCTAssertEqual(weighted, expected, accuracy: 1e-6)
+    XCTAssertLessThanOrEqual(maxAbsDifference(weightedGradient, expectedGradient), 1e-5)
+  }
+}
+
+extension Optional where Wrapped == [Float] {
+  /// Calls `body` with the array's pointer, or nil.
+  func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let array = self else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
+  }
+}

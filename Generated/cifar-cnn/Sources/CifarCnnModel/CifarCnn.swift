@@ -111,6 +111,8 @@ public final class CifarCnn: CompiledModel {
   public private(set) var output: UnsafePointer<Float>
   /// Per-layer timing of `trainStep` for `--benchmark` (nil: off).
   public var probe: StepProbe?
+  /// Per-sample loss weights of the next training batches (Keras's sample_weight / class_weight), or nil.
+  public var sampleWeights: UnsafePointer<Float>?
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
@@ -312,7 +314,7 @@ public final class CifarCnn: CompiledModel {
     dense1Forward(denseOutput, count: n)
     probe?.lap(7)
     output = UnsafePointer(dense1Output)
-    let loss = softmaxSparseCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, labels: targets, rows: n, cols: 10, grad: gradientA)
+    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxSparseCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, labels: targets, rows: n, cols: 10, grad: gradientA)
     probe?.lap(8)
     dense1Backward(gradientA, denseOutput, count: n, dx: gradientB)
     probe?.lap(7)
@@ -327,6 +329,18 @@ public final class CifarCnn: CompiledModel {
     conv2dBackward(gradientB, x, count: n, dx: nil)
     probe?.lap(0)
     return loss
+  }
+
+  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
+  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
+  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
+    var total = 0.0
+    for row in 0..<n {
+      let scale = weights[row] / Float(n)
+      total += Double(scale) * softmaxSparseCategoricalCrossentropy(logits: dense1Logits + row * 10, probabilities: dense1Output + row * 10, labels: targets + row * 1, rows: 1, cols: 10, grad: gradientA + row * 10)
+      for c in 0..<10 { gradientA[row * 10 + c] *= scale }
+    }
+    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

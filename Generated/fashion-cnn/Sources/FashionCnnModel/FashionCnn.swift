@@ -93,6 +93,8 @@ public final class FashionCnn: CompiledModel {
   public private(set) var output: UnsafePointer<Float>
   /// Per-layer timing of `trainStep` for `--benchmark` (nil: off).
   public var probe: StepProbe?
+  /// Per-sample loss weights of the next training batches (Keras's sample_weight / class_weight), or nil.
+  public var sampleWeights: UnsafePointer<Float>?
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
@@ -216,7 +218,7 @@ public final class FashionCnn: CompiledModel {
     dense1Forward(denseOutput, count: n)
     probe?.lap(4)
     output = UnsafePointer(dense1Output)
-    let loss = softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 10, grad: gradientA)
+    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 10, grad: gradientA)
     probe?.lap(5)
     dense1Backward(gradientA, denseOutput, count: n, dx: gradientB)
     probe?.lap(4)
@@ -225,6 +227,18 @@ public final class FashionCnn: CompiledModel {
     conv2dBackward(gradientA, x, count: n, dx: nil)
     probe?.lap(0)
     return loss
+  }
+
+  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
+  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
+  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
+    var total = 0.0
+    for row in 0..<n {
+      let scale = weights[row] / Float(n)
+      total += Double(scale) * softmaxCategoricalCrossentropy(logits: dense1Logits + row * 10, probabilities: dense1Output + row * 10, targets: targets + row * 10, rows: 1, cols: 10, grad: gradientA + row * 10)
+      for c in 0..<10 { gradientA[row * 10 + c] *= scale }
+    }
+    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).
