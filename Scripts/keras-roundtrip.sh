@@ -99,3 +99,8 @@ done
 
 # MARK: - Load in Keras and compare
 "$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" check "$WORK"
+
+# MARK: - Keras resumes from our optimizer state (Adam, .weights.h5)
+"$PIMA_BIN/pima-train" --data "$REPO/Examples/data/pima-indians-diabetes.csv" --epochs 3 --batch-size 10 --seed 1 \
+  --verbose 0 --output "$WORK/resume.weights.h5"
+"$VENV/bin/python" "$REPO/Tests/keras/resume_check.py" "$WORK/resume.weights.h5" 3 77
