@@ -175,6 +175,22 @@ func forEach8(_ count: Int, _ body: (Int, Int) -> Void) {
   }
 }
 
+/// Adam's and Nadam's moment updates of 8 lanes at `i`: m += (g − m)(1 − β1), v += (g² − v)(1 − β2), stored;
+/// returns g, m and v.
+@inline(__always)
+func updateMoments(
+  _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ i: Int, _ lanes: Int,
+  beta1: Float, beta2: Float
+) -> (g: SIMD8<Float>, m: SIMD8<Float>, v: SIMD8<Float>) {
+  let gi = loadPartial8(g + i, lanes)
+  var mi = loadPartial8(m + i, lanes), vi = loadPartial8(v + i, lanes)
+  mi += (gi - mi) * (1 - beta1)
+  vi += (gi * gi - vi) * (1 - beta2)
+  storePartial8(mi, m + i, lanes)
+  storePartial8(vi, v + i, lanes)
+  return (gi, mi, vi)
+}
+
 /// SGD: v = momentum·v − lr·g; w += v (nesterov: w += momentum·v − lr·g); without momentum w −= lr·g.
 @inline(__always)
 public func sgdStep(
@@ -203,14 +219,8 @@ public func adamStep(
   v: UnsafeMutablePointer<Float>, vHat: UnsafeMutablePointer<Float>? = nil, count: Int, alpha: Float, beta1: Float, beta2: Float,
   epsilon: Float
 ) {
-  let c1 = 1 - beta1, c2 = 1 - beta2
   forEach8(count) { i, lanes in
-    let gi = loadPartial8(g + i, lanes)
-    var mi = loadPartial8(m + i, lanes), vi = loadPartial8(v + i, lanes)
-    mi += (gi - mi) * c1
-    vi += (gi * gi - vi) * c2
-    storePartial8(mi, m + i, lanes)
-    storePartial8(vi, v + i, lanes)
+    var (_, mi, vi) = updateMoments(g, m, v, i, lanes, beta1: beta1, beta2: beta2)
     if let vHat {
       vi = pointwiseMax(loadPartial8(vHat + i, lanes), vi)
       storePartial8(vi, vHat + i, lanes)
@@ -304,14 +314,8 @@ func nadamStep(
   _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
   count: Int, _ k: StepConstants, beta1: Float, beta2: Float, epsilon: Float
 ) {
-  let c1 = 1 - beta1, c2 = 1 - beta2
   forEach8(count) { i, lanes in
-    let gi = loadPartial8(g + i, lanes)
-    var mi = loadPartial8(m + i, lanes), vi = loadPartial8(v + i, lanes)
-    mi += (gi - mi) * c1
-    vi += (gi * gi - vi) * c2
-    storePartial8(mi, m + i, lanes)
-    storePartial8(vi, v + i, lanes)
+    let (gi, mi, vi) = updateMoments(g, m, v, i, lanes, beta1: beta1, beta2: beta2)
     let mHat = k.uNext * mi / (1 - k.productNext) + (1 - k.u) * gi / (1 - k.product)
     let vHat = vi / k.correction2
     storePartial8(loadPartial8(w + i, lanes) - k.lr * mHat / (vHat.squareRoot() + epsilon), w + i, lanes)

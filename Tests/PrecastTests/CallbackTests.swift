@@ -166,3 +166,27 @@ extension Optional where Wrapped == [Float] {
     return array.withUnsafeBufferPointer { body($0.baseAddress) }
   }
 }
+
+final class FineTuningTests: XCTestCase {
+  /// Fine-tuning: start from a Keras-written file (the `tab` fixture's Pima weights), freeze the first layer,
+  /// train: the frozen kernel and bias keep Keras's values, the others move.
+  func testFrozenLayersKeepTheirWeights() throws {
+    let data = try Dataset.load(features: repositoryRoot + "/Examples/data/pima-indians-diabetes.csv", labels: nil, info: Pima.info)
+    let model = Pima(maxBatch: 10)
+    try model.loadWeights(path: fixture("tab.h5"))
+    let before = Array(UnsafeBufferPointer(start: model.parameters, count: Pima.info.parameterCount))
+    let trainer = Trainer(model: model, preprocessing: Preprocessing(), frozen: ["dense"])
+    _ = try trainer.fit(
+      data, validation: nil,
+      options: FitOptions(epochs: 2, batchSize: 10, seed: 1, verbose: 0, outputPath: NSTemporaryDirectory() + "tuned.h5", format: .legacyModel, historyPath: nil))
+    let after = Array(UnsafeBufferPointer(start: model.parameters, count: Pima.info.parameterCount))
+    for slot in Pima.info.weights {
+      let range = slot.offset..<(slot.offset + slot.count)
+      if slot.layer == "dense" {
+        XCTAssertEqual(Array(before[range]), Array(after[range]), "\(slot.layer)/\(slot.name) is frozen")
+      } else {
+        XCTAssertNotEqual(Array(before[range]), Array(after[range]), "\(slot.layer)/\(slot.name) trains")
+      }
+    }
+  }
+}

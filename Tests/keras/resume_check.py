@@ -18,7 +18,7 @@ model.compile(optimizer=keras.optimizers.Adam(), loss="binary_crossentropy")
 model.optimizer.build(model.trainable_variables)
 model.load_weights(path)
 stored = h5py.File(path)["optimizer/vars"]
-slots_match = all(np.array_equal(np.array(stored[str(i)]), np.array(v)) for i, v in enumerate(model.optimizer.variables) if i >= 2)
+slots_match = all(np.array_equal(np.array(stored[str(i)]), keras.ops.convert_to_numpy(v)) for i, v in enumerate(model.optimizer.variables) if i >= 2)
 iterations = int(model.optimizer.iterations)
 ok = iterations == epochs * batches and slots_match
 print(f"{'ok  ' if ok else 'FAIL'} Keras resumes from {os.path.basename(path)}: iterations {iterations}, "
