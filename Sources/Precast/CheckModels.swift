@@ -66,6 +66,15 @@ public enum CheckModels {
       Dense(8, activation: .relu, biasRegularizer: .l1l2(l1: 0.01, l2: 0.01), kernelConstraint: .nonNeg)
       Dense(1, activation: .sigmoid, kernelConstraint: .unitNorm())
     }.compile(loss: .binaryCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // from_logits=True: linear outputs whose crossentropy applies the sigmoid / softmax itself.
+    Sequential(name: "check-bce-from-logits", input: [5]) {
+      Dense(4, activation: .tanh)
+      Dense(2)
+    }.compile(loss: .binaryCrossentropy, fromLogits: true, optimizer: .adam(), metrics: [.accuracy]),
+    Sequential(name: "check-sparse-from-logits", input: [5]) {
+      Dense(4, activation: .relu)
+      Dense(3)
+    }.compile(loss: .sparseCategoricalCrossentropy, fromLogits: true, optimizer: .adam(), metrics: [.accuracy]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

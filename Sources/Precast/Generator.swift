@@ -154,7 +154,9 @@ extension Generator {
       "rowLossCall": plan.lossCall(training: true, row: "row"),
       "layerTable": Generator.layerTableRows(spec),
       "gemmLayers": gemmLayers(plan), "lossBucket": plan.layers.count, "otherBucket": plan.layers.count + 1,
-      "lossDescription": spec.lossFromLogits
+      "lossDescription": spec.fromLogits
+        ? "\(spec.loss.rawValue) with from_logits=True (the output is the logits)"
+        : spec.lossFromLogits
         ? "\(spec.loss.rawValue), computed from the logits of the \(spec.outputActivation!.kerasName) output (as Keras does)"
         : spec.loss.rawValue,
       "optimizerDescription": spec.optimizer.swiftLiteral,

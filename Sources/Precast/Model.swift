@@ -25,8 +25,10 @@ public struct Sequential: Sendable {
   }
 
   /// `model.compile(loss=…, optimizer=…, metrics=[…])`.
-  public func compile(loss: Loss, optimizer: OptimizerConfig = .rmsprop(), metrics: [Metric] = []) -> Model {
-    Model(sequential: self, loss: loss, optimizer: optimizer, metrics: metrics)
+  /// `fromLogits` is Keras's `from_logits=True` for the crossentropies: the output layer is linear (logits) and
+  /// the loss applies the sigmoid or softmax itself; predictions are the logits, as in Keras.
+  public func compile(loss: Loss, fromLogits: Bool = false, optimizer: OptimizerConfig = .rmsprop(), metrics: [Metric] = []) -> Model {
+    Model(sequential: self, loss: loss, fromLogits: fromLogits, optimizer: optimizer, metrics: metrics)
   }
 }
 
@@ -34,6 +36,8 @@ public struct Sequential: Sendable {
 public struct Model: Sendable {
   public var sequential: Sequential
   public var loss: Loss
+  /// Keras's `from_logits=True` (crossentropies only).
+  public var fromLogits = false
   public var optimizer: OptimizerConfig
   public var metrics: [Metric]
   /// Keras `fit` defaults: epochs 1, batch size 32, no validation split.

@@ -263,6 +263,13 @@ struct ModelPlan {
       targets = "targets + \(row) * \(targetWidth)"
     }
     let tail = "rows: \(rows), cols: \(cols), grad: \(gradient))"
+    if spec.fromLogits {  // a linear output: the loss applies the sigmoid/softmax itself
+      switch spec.loss {
+      case .binaryCrossentropy: return "binaryCrossentropyFromLogits(logits: \(logits), targets: \(targets), \(tail)"
+      case .categoricalCrossentropy: return "categoricalCrossentropyFromLogits(logits: \(logits), targets: \(targets), \(tail)"
+      default: return "sparseCategoricalCrossentropyFromLogits(logits: \(logits), labels: \(targets), \(tail)"
+      }
+    }
     switch (spec.lossFromLogits, spec.loss) {
     case (true, .binaryCrossentropy):
       return "sigmoidBinaryCrossentropy(logits: \(logits), probabilities: \(out), targets: \(targets), \(tail)"

@@ -48,6 +48,8 @@ public struct ModelSpec: Sendable, Equatable {
   public var inputShape: [Int]
   public var layers: [LayerSpec]
   public var loss: Loss
+  /// Keras's `from_logits=True`: a linear output whose crossentropy applies the sigmoid/softmax itself.
+  public var fromLogits: Bool
   public var optimizer: OptimizerConfig
   public var metrics: [Metric]
   public var epochs: Int
@@ -73,8 +75,10 @@ public struct ModelSpec: Sendable, Equatable {
     }
   }
 
-  /// True when the loss is computed from the logits (sigmoid + binary, softmax + categorical crossentropy), as Keras does.
+  /// True when the loss is computed from the logits (sigmoid + binary, softmax + categorical crossentropy), as Keras does,
+  /// or when `fromLogits` says the output is the logits.
   public var lossFromLogits: Bool {
+    if fromLogits { return true }
     switch (outputActivation, loss) {
     case (.sigmoid?, .binaryCrossentropy): return true
     case (.softmax?, .categoricalCrossentropy), (.softmax?, .sparseCategoricalCrossentropy): return true
@@ -95,6 +99,7 @@ public struct ModelSpec: Sendable, Equatable {
     name = seq.name
     inputShape = seq.input
     loss = model.loss
+    fromLogits = model.fromLogits
     optimizer = model.optimizer
     metrics = model.metrics
     epochs = model.epochs
@@ -121,6 +126,14 @@ public struct ModelSpec: Sendable, Equatable {
       throw SpecError("model '\(name)': fit(epochs: \(model.epochs), batchSize: \(model.batchSize), validationSplit: \(model.validationSplit)) is out of range")
     }
     try optimizer.validate(model: name)
+    if fromLogits {
+      guard !loss.isElementwise else { throw SpecError("model '\(name)': fromLogits applies to the crossentropy losses, not \(loss.rawValue)") }
+      guard outputActivation == nil || outputActivation == .linear else {
+        throw SpecError(
+          "model '\(name)': fromLogits expects a linear output (logits), but '\(last.name)' applies \(outputActivation!.kerasName); "
+            + "drop fromLogits (the crossentropy of a \(outputActivation!.kerasName) output is already computed from its logits)")
+      }
+    }
     if lossFromLogits, let last = layers.last, last.declaration.options.activityRegularizer != nil {
       throw SpecError("model '\(name)': layer '\(last.name)' cannot have an activity regularizer: its \(outputActivation?.kerasName ?? "") is fused into the \(loss.rawValue) loss")
     }

@@ -25,6 +25,31 @@ public func sigmoidBinaryCrossentropy(
   return sum / Double(count)
 }
 
+/// Keras's `from_logits=True` binary crossentropy of a linear output: σ(z) goes into `grad` first, which the fused
+/// kernel then overwrites element by element with the gradient.
+public func binaryCrossentropyFromLogits(
+  logits z: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+) -> Double {
+  activate(z, rows: rows, cols: cols, .sigmoid, output: dz)
+  return sigmoidBinaryCrossentropy(logits: z, probabilities: dz, targets: t, rows: rows, cols: cols, grad: dz)
+}
+
+/// Keras's `from_logits=True` categorical crossentropy (softmax into `grad` first, as above).
+public func categoricalCrossentropyFromLogits(
+  logits z: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+) -> Double {
+  activate(z, rows: rows, cols: cols, .softmax, output: dz)
+  return softmaxCategoricalCrossentropy(logits: z, probabilities: dz, targets: t, rows: rows, cols: cols, grad: dz)
+}
+
+/// Keras's `from_logits=True` sparse categorical crossentropy (softmax into `grad` first, as above).
+public func sparseCategoricalCrossentropyFromLogits(
+  logits z: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+) -> Double {
+  activate(z, rows: rows, cols: cols, .softmax, output: dz)
+  return softmaxSparseCategoricalCrossentropy(logits: z, probabilities: dz, labels: labels, rows: rows, cols: cols, grad: dz)
+}
+
 /// Softmax + categorical crossentropy from logits, one-hot (or soft) targets [rows, cols]:
 /// mean over rows of Σ_c t_c·(logΣe^z − z_c); dz = (p·Σt − t)/rows.
 public func softmaxCategoricalCrossentropy(

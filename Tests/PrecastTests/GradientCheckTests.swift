@@ -23,6 +23,8 @@ final class GradientCheckTests: XCTestCase {
   func testReshapeAveragePoolingAndGlobalMaxPooling() { check(CheckPooling.self) }
   func testDirectConv2DAndReluFusedIntoMaxPooling() { check(CheckConvReluPool.self) }
   func testHuberLoss() { check(CheckHuber.self) }
+  func testBinaryCrossentropyWithFromLogitsOption() { check(CheckBceFromLogits.self) }
+  func testSparseCrossentropyWithFromLogitsOption() { check(CheckSparseFromLogits.self) }
   func testActivityRegularizer() { check(CheckRegularized.self) }
   func testKLDivergenceLoss() { check(CheckKld.self) }
   func testBatchNormalizationAfterDense() { check(CheckBatchnorm.self) }

@@ -35,3 +35,29 @@ final class LossTests: XCTestCase {
     XCTAssertEqual(elementwiseLoss(.hinge, predictions: [0.5, 0.5], targets: [0.5, 1], rows: 2, cols: 1, grad: &grad), 0.625, accuracy: 1e-9)
   }
 }
+
+final class FromLogitsLossTests: XCTestCase {
+  /// Keras's `from_logits=True` crossentropies on linear outputs: value and gradient w.r.t. the logits.
+  func testFromLogitsCrossentropiesMatchKeras() throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: fixture("losses.json")))
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let shape = try XCTUnwrap(json["shape"] as? [Int])
+    let cases = try XCTUnwrap(json["from_logits"] as? [[String: Any]])
+    XCTAssertEqual(cases.count, 3)
+    for c in cases {
+      let name = try XCTUnwrap(c["loss"] as? String)
+      let z = (c["logits"] as? [Double] ?? []).map(Float.init), t = (c["targets"] as? [Double] ?? []).map(Float.init)
+      var grad = [Float](repeating: .nan, count: z.count)
+      let got: Double
+      switch name {
+      case "binary_crossentropy": got = binaryCrossentropyFromLogits(logits: z, targets: t, rows: shape[0], cols: shape[1], grad: &grad)
+      case "categorical_crossentropy": got = categoricalCrossentropyFromLogits(logits: z, targets: t, rows: shape[0], cols: shape[1], grad: &grad)
+      default: got = sparseCategoricalCrossentropyFromLogits(logits: z, labels: t, rows: shape[0], cols: shape[1], grad: &grad)
+      }
+      let expected = try XCTUnwrap(c["gradient"] as? [Double]), value = try XCTUnwrap(c["value"] as? Double)
+      XCTAssertEqual(got, value, accuracy: 1e-5 * max(abs(value), 1), name)
+      let worst = zip(grad, expected).map { abs(Double($0) - $1) }.max() ?? 0
+      XCTAssertLessThanOrEqual(worst, 1e-6, "\(name): gradient")
+    }
+  }
+}

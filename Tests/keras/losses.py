@@ -37,7 +37,7 @@ cases = {
     "cosine_similarity": (keras.losses.CosineSimilarity(), uniform(-2, 2), uniform(-2, 2)),
 }
 
-fixture = {"keras": keras.__version__, "shape": list(shape), "cases": []}
+fixture = {"keras": keras.__version__, "shape": list(shape), "cases": [], "from_logits": []}
 for name, (loss, p, t) in cases.items():
     value, grad = jax.value_and_grad(lambda q: loss(jnp.asarray(t), q))(jnp.asarray(p))
     fixture["cases"].append({
@@ -45,5 +45,20 @@ for name, (loss, p, t) in cases.items():
         "value": float(value), "gradient": np.asarray(grad, dtype=np.float64).ravel().tolist(),
     })
     print(f"{name}: {float(value):.6f}")
+# from_logits=True crossentropies on linear outputs (logits), gradients with respect to the logits.
+z = rng.normal(size=shape).astype(np.float32) * 2
+labels = rng.integers(0, shape[1], size=shape[0])
+logit_cases = {
+    "binary_crossentropy": (keras.losses.BinaryCrossentropy(from_logits=True), (rng.random(shape) < 0.5).astype(np.float32)),
+    "categorical_crossentropy": (keras.losses.CategoricalCrossentropy(from_logits=True), np.eye(shape[1], dtype=np.float32)[labels]),
+    "sparse_categorical_crossentropy": (keras.losses.SparseCategoricalCrossentropy(from_logits=True), labels.astype(np.float32)[:, None]),
+}
+for name, (loss, t) in logit_cases.items():
+    value, grad = jax.value_and_grad(lambda q: loss(jnp.asarray(t), q))(jnp.asarray(z))
+    fixture["from_logits"].append({
+        "loss": name, "logits": z.astype(np.float64).ravel().tolist(), "targets": t.astype(np.float64).ravel().tolist(),
+        "value": float(value), "gradient": np.asarray(grad, dtype=np.float64).ravel().tolist(),
+    })
+    print(f"{name} (from_logits): {float(value):.6f}")
 with open(OUT, "w") as f:
     json.dump(fixture, f)
