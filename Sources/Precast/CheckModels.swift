@@ -75,6 +75,23 @@ public enum CheckModels {
       Dense(4, activation: .relu)
       Dense(3)
     }.compile(loss: .sparseCategoricalCrossentropy, fromLogits: true, optimizer: .adam(), metrics: [.accuracy]),
+    // The Keras `conv1d` fixture's architecture: Embedding, Conv1D, MaxPooling1D, GlobalMaxPooling1D.
+    Sequential(name: "check-conv1d", input: [50]) {
+      Embedding(1000, 16)
+      Conv1D(32, 5, activation: .relu)
+      MaxPooling1D(2)
+      GlobalMaxPooling1D()
+      Dense(1, activation: .sigmoid)
+    }.compile(loss: .binaryCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // Conv1D same and causal padding with strides, average pooling 1-D, global average pooling 1-D.
+    Sequential(name: "check-conv1d-padding", input: [9]) {
+      Embedding(7, 3)
+      Conv1D(4, 3, padding: .causal, activation: .tanh)
+      Conv1D(5, 2, strides: 2, padding: .same)
+      AveragePooling1D(2, strides: 1)
+      GlobalAveragePooling1D()
+      Dense(2, activation: .softmax)
+    }.compile(loss: .sparseCategoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

@@ -264,8 +264,14 @@ extension Generator {
       c["isGlobalPooling2D"] = true
       c["poolName"] = kind == .max ? "max" : "average"
       c["isMax"] = kind == .max
-      c["pixels"] = spec.inputShape[0] * spec.inputShape[1]
-      c["channels"] = spec.inputShape[2]
+      c["pixels"] = spec.inputShape.dropLast().reduce(1, *)
+      c["channels"] = spec.inputShape.last!
+    case .embedding(let inputDim, let outputDim, _):
+      c["isEmbedding"] = true
+      c["inputDim"] = inputDim
+      c["outputDim"] = outputDim
+      c["steps"] = spec.inputShape[0]
+      c["tableOffset"] = offsets["\(spec.name)/embeddings"]!
     case .batchNormalization(let momentum, let epsilon, _, _):
       let channels = spec.outputShape.last!
       c["isBatchNormalization"] = true
@@ -382,11 +388,16 @@ extension LayerDeclaration {
     case .activation(let activation): return "Activation(\(activation.kerasName))"
     case .dropout(let rate): return "Dropout(\(rate))"
     case .flatten: return "Flatten()"
+    case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, _, _) where oneDimensional:
+      return "Conv1D(\(filters), \(size.width), strides \(strides.width), \(padding.rawValue), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
     case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, _, _):
       return "Conv2D(\(filters), \(size), strides \(strides), \(padding.rawValue), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
+    case .pooling2D(let kind, let size, let strides, let padding) where oneDimensional:
+      return "\(kind == .max ? "Max" : "Average")Pooling1D(\(size.width), strides \(strides.width), \(padding.rawValue))"
     case .pooling2D(let kind, let size, let strides, let padding):
       return "\(kind == .max ? "Max" : "Average")Pooling2D(\(size), strides \(strides), \(padding.rawValue))"
-    case .globalPooling2D(let kind): return "Global\(kind == .max ? "Max" : "Average")Pooling2D()"
+    case .globalPooling2D(let kind): return "Global\(kind == .max ? "Max" : "Average")Pooling\(oneDimensional ? 1 : 2)D()"
+    case .embedding(let inputDim, let outputDim, _): return "Embedding(\(inputDim), \(outputDim))"
     case .batchNormalization(let momentum, let epsilon, let center, let scale):
       return "BatchNormalization(momentum \(momentum), epsilon \(epsilon)\(center ? "" : ", no beta")\(scale ? "" : ", no gamma"))"
     case .reshape(let target): return "Reshape(\(target))"

@@ -72,10 +72,12 @@ extension LayerSpec {
     case .flatten:
       config.append(("data_format", .string("channels_last")))
     case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, let kernelInit, let biasInit):
+      let oneD = declaration.oneDimensional
       config += [
-        ("filters", .int(filters)), ("kernel_size", size.json), ("strides", strides.json),
+        ("filters", .int(filters)), ("kernel_size", oneD ? .array([.int(size.width)]) : size.json),
+        ("strides", oneD ? .array([.int(strides.width)]) : strides.json),
         ("padding", .string(padding.rawValue)), ("data_format", .string("channels_last")),
-        ("dilation_rate", .array([.int(1), .int(1)])), ("groups", .int(1)),
+        ("dilation_rate", .array(oneD ? [.int(1)] : [.int(1), .int(1)])), ("groups", .int(1)),
         ("activation", .string(activation.kerasName)), ("use_bias", .bool(useBias)),
         ("kernel_initializer", kernelInit.kerasConfig), ("bias_initializer", biasInit.kerasConfig),
         ("kernel_regularizer", o.kernelRegularizer.kerasConfig), ("bias_regularizer", o.biasRegularizer.kerasConfig),
@@ -83,9 +85,10 @@ extension LayerSpec {
         ("kernel_constraint", o.kernelConstraint.kerasConfig), ("bias_constraint", o.biasConstraint.kerasConfig),
       ]
     case .pooling2D(_, let size, let strides, let padding):
+      let oneD = declaration.oneDimensional
       config += [
-        ("pool_size", size.json), ("padding", .string(padding.rawValue)), ("strides", strides.json),
-        ("data_format", .string("channels_last")),
+        ("pool_size", oneD ? .array([.int(size.width)]) : size.json), ("padding", .string(padding.rawValue)),
+        ("strides", oneD ? .array([.int(strides.width)]) : strides.json), ("data_format", .string("channels_last")),
       ]
     case .globalPooling2D:
       config += [("data_format", .string("channels_last")), ("keepdims", .bool(false))]
@@ -100,6 +103,12 @@ extension LayerSpec {
       ]
     case .reshape(let target):
       config.append(("target_shape", .array(target.map(JSON.int))))
+    case .embedding(let inputDim, let outputDim, let initializer):
+      config += [
+        ("input_dim", .int(inputDim)), ("output_dim", .int(outputDim)), ("embeddings_initializer", initializer.kerasConfig),
+        ("embeddings_regularizer", .null), ("activity_regularizer", .null), ("embeddings_constraint", .null),
+        ("mask_zero", .bool(false)),
+      ]
     }
     var pairs: [(String, JSON)] = [
       ("module", .string("keras.layers")), ("class_name", .string(className)), ("config", .object(config)),

@@ -19,9 +19,13 @@ public struct LayerDeclaration: Sendable, Equatable {
     case globalPooling2D(PoolingKind)
     case batchNormalization(momentum: Double, epsilon: Double, center: Bool, scale: Bool)
     case reshape([Int])
+    case embedding(inputDim: Int, outputDim: Int, initializer: Initializer)
   }
   public var kind: Kind
   public var name: String?
+  /// The 1-D variant of a window layer (Conv1D, MaxPooling1D, AveragePooling1D, GlobalMax/AveragePooling1D):
+  /// input [steps, channels], computed as a [1, steps, channels] image with a 1×k window.
+  public var oneDimensional = false
   /// Regularizers, constraints and `trainable` (Dense, Conv2D; `trainable` also BatchNormalization).
   public var options = LayerOptions()
 
@@ -32,11 +36,12 @@ public struct LayerDeclaration: Sendable, Equatable {
     case .activation: return "Activation"
     case .dropout: return "Dropout"
     case .flatten: return "Flatten"
-    case .conv2D: return "Conv2D"
-    case .pooling2D(.max, _, _, _): return "MaxPooling2D"
-    case .pooling2D(.average, _, _, _): return "AveragePooling2D"
-    case .globalPooling2D(.max): return "GlobalMaxPooling2D"
-    case .globalPooling2D(.average): return "GlobalAveragePooling2D"
+    case .conv2D: return oneDimensional ? "Conv1D" : "Conv2D"
+    case .pooling2D(.max, _, _, _): return oneDimensional ? "MaxPooling1D" : "MaxPooling2D"
+    case .pooling2D(.average, _, _, _): return oneDimensional ? "AveragePooling1D" : "AveragePooling2D"
+    case .globalPooling2D(.max): return oneDimensional ? "GlobalMaxPooling1D" : "GlobalMaxPooling2D"
+    case .globalPooling2D(.average): return oneDimensional ? "GlobalAveragePooling1D" : "GlobalAveragePooling2D"
+    case .embedding: return "Embedding"
     case .batchNormalization: return "BatchNormalization"
     case .reshape: return "Reshape"
     }
@@ -128,6 +133,8 @@ public struct Size2D: Sendable, Equatable, ExpressibleByIntegerLiteral, Expressi
 /// Keras's `padding`: "valid" (no padding) or "same" (output = ⌈input / stride⌉, zero-padded, odd pixel after).
 public enum Padding: String, Sendable, Equatable {
   case valid, same
+  /// Conv1D only: k − 1 zeros before the sequence, none after, so step t sees steps ≤ t (Keras "causal").
+  case causal
 }
 
 /// What a pooling layer takes from each window.
@@ -216,4 +223,78 @@ extension ActivationFunction {
   public static var leakyRelu: ActivationFunction { .leakyRelu(alpha: 0.2) }
   /// Keras's default alpha for `elu`.
   public static var elu: ActivationFunction { .elu(alpha: 1) }
+}
+
+// MARK: - Sequences
+
+/// `keras.layers.Embedding(input_dim, output_dim)`: integer inputs [steps] (stored as floats) → [steps, outputDim]
+/// rows of the table `embeddings` [inputDim, outputDim] (Keras's default initializer: uniform ±0.05). Must be the
+/// first layer. An index outside 0..<inputDim reads zeros and gets no gradient. No masking (mask_zero is false).
+public struct Embedding: Layer {
+  public let declaration: LayerDeclaration
+  public init(_ inputDim: Int, _ outputDim: Int, embeddingsInitializer: Initializer = .uniform, trainable: Bool = true, name: String? = nil) {
+    declaration = LayerDeclaration(
+      kind: .embedding(inputDim: inputDim, outputDim: outputDim, initializer: embeddingsInitializer), name: name,
+      options: LayerOptions(trainable: trainable))
+  }
+}
+
+/// `keras.layers.Conv1D`: [steps, cin] → [steps', filters], kernel [k, cin, filters]; padding valid, same or causal.
+public struct Conv1D: Layer {
+  public let declaration: LayerDeclaration
+  public init(
+    _ filters: Int, _ kernelSize: Int, strides: Int = 1, padding: Padding = .valid, activation: ActivationFunction = .linear,
+    useBias: Bool = true, kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+    kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
+    kernelConstraint: Constraint? = nil, biasConstraint: Constraint? = nil, trainable: Bool = true, name: String? = nil
+  ) {
+    var d = Conv2D(
+      filters, Size2D(1, kernelSize), strides: Size2D(1, strides), padding: padding, activation: activation, useBias: useBias,
+      kernelInitializer: kernelInitializer, biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
+      biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, kernelConstraint: kernelConstraint,
+      biasConstraint: biasConstraint, trainable: trainable, name: name
+    ).declaration
+    d.oneDimensional = true
+    declaration = d
+  }
+}
+
+/// `keras.layers.MaxPooling1D`: the maximum of each window of steps; strides default to the pool size.
+public struct MaxPooling1D: Layer {
+  public let declaration: LayerDeclaration
+  public init(_ poolSize: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String? = nil) {
+    var d = MaxPooling2D(Size2D(1, poolSize), strides: Size2D(1, strides ?? poolSize), padding: padding, name: name).declaration
+    d.oneDimensional = true
+    declaration = d
+  }
+}
+
+/// `keras.layers.AveragePooling1D`.
+public struct AveragePooling1D: Layer {
+  public let declaration: LayerDeclaration
+  public init(_ poolSize: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String? = nil) {
+    var d = AveragePooling2D(Size2D(1, poolSize), strides: Size2D(1, strides ?? poolSize), padding: padding, name: name).declaration
+    d.oneDimensional = true
+    declaration = d
+  }
+}
+
+/// `keras.layers.GlobalMaxPooling1D`: [steps, c] → [c].
+public struct GlobalMaxPooling1D: Layer {
+  public let declaration: LayerDeclaration
+  public init(name: String? = nil) {
+    var d = LayerDeclaration(kind: .globalPooling2D(.max), name: name)
+    d.oneDimensional = true
+    declaration = d
+  }
+}
+
+/// `keras.layers.GlobalAveragePooling1D`: [steps, c] → [c].
+public struct GlobalAveragePooling1D: Layer {
+  public let declaration: LayerDeclaration
+  public init(name: String? = nil) {
+    var d = LayerDeclaration(kind: .globalPooling2D(.average), name: name)
+    d.oneDimensional = true
+    declaration = d
+  }
 }

@@ -184,6 +184,10 @@ struct ModelPlan {
         plan.inverseStdBuffer = fixed("\(fn)InverseStd", layer.outputShape.last!, "\(layer.name) 1/√(batch var + ε) per channel, training")
         train = plan.outputBuffer
         infer = plan.outputBuffer
+      case .embedding:
+        plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output, the looked-up rows")
+        train = plan.outputBuffer
+        infer = plan.outputBuffer
       case .flatten, .reshape:
         break
       }
@@ -231,6 +235,8 @@ struct ModelPlan {
         }
       case .dropout, .batchNormalization:
         steps.append((i, g, needsInputGradient ? g : nil))
+      case .embedding:
+        steps.append((i, g, nil))  // integer inputs have no gradient
       case .activation:
         if layer.backwardActivation != nil { steps.append((i, g, g)) }
       case .flatten, .reshape:

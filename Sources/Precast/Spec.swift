@@ -35,7 +35,7 @@ public struct LayerSpec: Sendable, Equatable {
   public var window: Window2D? {
     switch declaration.kind {
     case .conv2D(_, let size, let strides, let padding, _, _, _, _), .pooling2D(_, let size, let strides, let padding):
-      return try? window2D("", input: inputShape, size: size, strides: strides, padding: padding)
+      return try? window2D("", input: declaration.oneDimensional ? [1] + inputShape : inputShape, size: size, strides: strides, padding: padding)
     default: return nil
     }
   }
@@ -148,7 +148,10 @@ func inferLayers(_ declarations: [LayerDeclaration], input: [Int]) throws(SpecEr
   var used = Set<String>()
   var shape = input
   var result: [LayerSpec] = []
-  for declaration in declarations {
+  for (index, declaration) in declarations.enumerated() {
+    if case .embedding = declaration.kind, index > 0 {
+      throw SpecError("Embedding must be the first layer (it reads the model's integer inputs); it is layer \(index + 1)")
+    }
     let base = snakeCase(declaration.className)
     var name: String
     if let given = declaration.name {
@@ -192,21 +195,30 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     output = [input.reduce(1, *)]
   case .conv2D(let filters, let size, let strides, let padding, _, let useBias, let kernelInit, let biasInit):
     guard filters > 0 else { throw SpecError("\(what): filters must be positive, got \(filters)") }
-    let window = try window2D(what, input: input, size: size, strides: strides, padding: padding)
-    output = [window.outputHeight, window.outputWidth, filters]
+    if padding == .causal && !d.oneDimensional { throw SpecError("\(what): causal padding is for Conv1D") }
+    let image = try imageShape(what, input, oneDimensional: d.oneDimensional)
+    let window = try window2D(what, input: image, size: size, strides: strides, padding: padding)
+    output = d.oneDimensional ? [window.outputWidth, filters] : [window.outputHeight, window.outputWidth, filters]
     let receptive = size.height * size.width
+    let kernelShape = d.oneDimensional ? [size.width, image[2], filters] : [size.height, size.width, image[2], filters]
     weights.append(WeightSpec(
-      name: "kernel", shape: [size.height, size.width, input[2], filters], initializer: kernelInit,
-      fanIn: receptive * input[2], fanOut: receptive * filters))
+      name: "kernel", shape: kernelShape, initializer: kernelInit, fanIn: receptive * image[2], fanOut: receptive * filters))
     if useBias {
-      weights.append(WeightSpec(name: "bias", shape: [filters], initializer: biasInit, fanIn: receptive * input[2], fanOut: receptive * filters))
+      weights.append(WeightSpec(name: "bias", shape: [filters], initializer: biasInit, fanIn: receptive * image[2], fanOut: receptive * filters))
     }
   case .pooling2D(_, let size, let strides, let padding):
-    let window = try window2D(what, input: input, size: size, strides: strides, padding: padding)
-    output = [window.outputHeight, window.outputWidth, input[2]]
+    if padding == .causal { throw SpecError("\(what): causal padding is for Conv1D") }
+    let image = try imageShape(what, input, oneDimensional: d.oneDimensional)
+    let window = try window2D(what, input: image, size: size, strides: strides, padding: padding)
+    output = d.oneDimensional ? [window.outputWidth, image[2]] : [window.outputHeight, window.outputWidth, image[2]]
   case .globalPooling2D:
-    guard input.count == 3 else { throw SpecError("\(what): expects [height, width, channels] per sample, got \(input)") }
-    output = [input[2]]
+    let image = try imageShape(what, input, oneDimensional: d.oneDimensional)
+    output = [image[2]]
+  case .embedding(let inputDim, let outputDim, let initializer):
+    guard inputDim > 0, outputDim > 0 else { throw SpecError("\(what): input_dim and output_dim must be positive, got \(inputDim) and \(outputDim)") }
+    guard input.count == 1 else { throw SpecError("\(what): expects integer sequences [steps] per sample, got \(input)") }
+    output = [input[0], outputDim]
+    weights.append(WeightSpec(name: "embeddings", shape: [inputDim, outputDim], initializer: initializer, fanIn: inputDim, fanOut: outputDim))
   case .batchNormalization(let momentum, let epsilon, let center, let scale):
     guard (0...1).contains(momentum), epsilon > 0 else {
       throw SpecError("\(what): momentum must be in [0, 1] and epsilon positive, got \(momentum) and \(epsilon)")
@@ -247,6 +259,13 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
   return LayerSpec(name: name, declaration: d, inputShape: input, outputShape: output, weights: weights)
 }
 
+/// A window layer's input as an image [h, w, c]: 1-D layers take [steps, channels] as [1, steps, channels].
+func imageShape(_ what: String, _ input: [Int], oneDimensional: Bool) throws(SpecError) -> [Int] {
+  guard oneDimensional else { return input }
+  guard input.count == 2 else { throw SpecError("\(what): expects [steps, channels] per sample, got \(input)") }
+  return [1] + input
+}
+
 /// The window of a Conv2D or pooling layer on `input` [h, w, c], or an error naming the layer and the shapes.
 func window2D(_ what: String, input: [Int], size: Size2D, strides: Size2D, padding: Padding) throws(SpecError) -> Window2D {
   guard input.count == 3 else {
@@ -257,7 +276,10 @@ func window2D(_ what: String, input: [Int], size: Size2D, strides: Size2D, paddi
   }
   let same = padding == .same
   let rows = convolutionOutput(input: input[0], kernel: size.height, stride: strides.height, same: same)
-  let cols = convolutionOutput(input: input[1], kernel: size.width, stride: strides.width, same: same)
+  var cols = convolutionOutput(input: input[1], kernel: size.width, stride: strides.width, same: same)
+  if padding == .causal {  // k − 1 zeros before the steps: every output step sees only the past
+    cols = ((input[1] - 1) / strides.width + 1, size.width - 1)
+  }
   guard rows.size > 0, cols.size > 0 else {
     throw SpecError("\(what): a \(size) window does not fit the input \(input) with padding \"valid\"")
   }

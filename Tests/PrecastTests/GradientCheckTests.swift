@@ -23,6 +23,8 @@ final class GradientCheckTests: XCTestCase {
   func testReshapeAveragePoolingAndGlobalMaxPooling() { check(CheckPooling.self) }
   func testDirectConv2DAndReluFusedIntoMaxPooling() { check(CheckConvReluPool.self) }
   func testHuberLoss() { check(CheckHuber.self) }
+  func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
+  func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }
   func testBinaryCrossentropyWithFromLogitsOption() { check(CheckBceFromLogits.self) }
   func testSparseCrossentropyWithFromLogitsOption() { check(CheckSparseFromLogits.self) }
   func testActivityRegularizer() { check(CheckRegularized.self) }
@@ -40,7 +42,9 @@ final class GradientCheckTests: XCTestCase {
     var rng = Random(seed: 99)
     // Spread parameters so no unit sits on a ReLU kink by accident.
     for i in 0..<info.parameterCount { model.parameters[i] += Float(rng.nextNormal() * 0.3) }
-    let x = (0..<(n * info.inputSize)).map { _ in Float(rng.nextNormal()) }
+    // An Embedding first layer reads integer indices in 0..<inputDim.
+    let vocabulary = info.layers.first?.className == "Embedding" ? info.weights[0].shape[0] : nil
+    let x = (0..<(n * info.inputSize)).map { _ in vocabulary.map { Float(rng.next() % UInt64($0)) } ?? Float(rng.nextNormal()) }
     let y = targets(info, n, &rng)
     func loss() -> Double {
       var stepRng = Random(seed: 7)

@@ -32,6 +32,12 @@ final class KerasParityTests: XCTestCase {
     try checkParity(CheckBatchnorm.self, fixtureName: "bn")
   }
 
+  /// `conv1d` is the check-conv1d architecture: Embedding [1000, 16] over int inputs, Conv1D kernel [5, 16, 32],
+  /// MaxPooling1D, GlobalMaxPooling1D, Dense.
+  func testConv1DMatchesKerasConv1DFixture() throws {
+    try checkParity(CheckConv1d.self, fixtureName: "conv1d")
+  }
+
   private func checkParity<M: CompiledModel>(_ type: M.Type, fixtureName: String) throws {
     let x = try CSVReader.read(path: fixture("\(fixtureName).input.csv"))
     let expected = try CSVReader.read(path: fixture("\(fixtureName).output.csv"))
