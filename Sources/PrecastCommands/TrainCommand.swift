@@ -61,6 +61,13 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   @Option(help: "Write a 3×3 grid of augmented training images to this .pgm/.ppm file and exit.")
   var augmentPreview: String?
 
+  @Option(help: "The data files hold integer sequences, one per line (with --labels): 'pad' (Keras pad_sequences to the input length) or 'multi-hot' (vectorize_sequences to the input size).")
+  var sequences: String?
+  @Option(help: "pad_sequences: pad 'pre' (default) or 'post'.")
+  var padding: String = "pre"
+  @Option(help: "pad_sequences: cut long sequences 'pre' (keep the end; default) or 'post'.")
+  var truncating: String = "pre"
+
   @Option(help: "Optimizer instead of the compiled one: sgd, adam, rmsprop, adagrad, adadelta, adamax, nadam (Keras defaults).")
   var optimizer: String?
   @Option(help: "Learning rate (default: the optimizer's).")
@@ -143,6 +150,10 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if data == nil && !benchmark && !summary { throw ValidationError("--data is required") }
     if predict && weights == nil { throw ValidationError("--predict needs --weights") }
     if resume != nil && weights != nil { throw ValidationError("use either --resume or --weights") }
+    if sequences != nil && sequenceEncoding == nil {
+      throw ValidationError("--sequences must be pad or multi-hot, --padding and --truncating pre or post")
+    }
+    if sequences != nil && labels == nil && data != nil { throw ValidationError("--sequences needs --labels") }
     if predict && evaluate != nil { throw ValidationError("use either --evaluate or --predict") }
     if validationData != nil && validationSplit != nil { throw ValidationError("use either --validation-data or --validation-split") }
     if labels != nil && data == nil { throw ValidationError("--labels needs --data") }
@@ -220,6 +231,25 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       }
       data.sampleWeights = column.values
     }
+  }
+
+  /// --sequences/--padding/--truncating as an encoding (nil without --sequences or when they are invalid).
+  private var sequenceEncoding: Dataset.SequenceEncoding? {
+    guard let sequences, let pad = SequenceSide(rawValue: padding), let cut = SequenceSide(rawValue: truncating) else { return nil }
+    switch sequences {
+    case "pad": return .padded(padding: pad, truncating: cut)
+    case "multi-hot": return .multiHot
+    default: return nil
+    }
+  }
+
+  /// Loads a data file: integer sequences encoded with --sequences, or any table/array format.
+  private func loadData(_ path: String, labels: String?) throws(PrecastError) -> Dataset {
+    if let encoding = sequenceEncoding {
+      guard let labels else { throw PrecastError("\(path): --sequences needs labels for it") }
+      return try Dataset.loadSequences(features: path, labels: labels, info: Model.info, encoding: encoding)
+    }
+    return try Dataset.load(features: path, labels: labels, info: Model.info)
   }
 
   /// True when training will have validation data.
@@ -336,16 +366,16 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     // Buffers from 256 KB up come from mmap and go back to the system when freed (glibc's dynamic threshold
     // would keep them in the heap after the compressed dataset is freed): 3 MB less at the peak.
     mallopt(M_MMAP_THRESHOLD, 256 * 1024)
-    var all = try Dataset.load(features: data!, labels: labels, info: info)
+    var all = try loadData(data!, labels: labels)
     try weigh(&all)
     if let kfold { return try crossValidate(all, k: kfold, batch: batch, seed: clockSeed, outputPath: outputPath, format: fileFormat) }
     var validation: Dataset? = nil
     if let validationData {
-      validation = try Dataset.load(features: validationData, labels: validationLabels, info: info)
+      validation = try loadData(validationData, labels: validationLabels)
     } else {
       (all, validation) = all.splitValidation(validationSplit ?? info.defaults.validationSplit)
     }
-    var test = try testData.map { (path) throws(PrecastError) in try Dataset.load(features: path, labels: testLabels, info: info) }
+    var test = try testData.map { (path) throws(PrecastError) in try loadData(path, labels: testLabels) }
 
     let model = Model(maxBatch: batch)
     var preprocessing = Preprocessing()
@@ -417,7 +447,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     let batch = batchSize ?? info.defaults.batchSize
     let model = Model(maxBatch: batch)
     let preprocessing = try model.loadWeights(path: weightsPath)
-    var dataset = try Dataset.load(features: data!, labels: labels, info: info)
+    var dataset = try loadData(data!, labels: labels)
     dataset.preprocess(preprocessing)
     let logs = Trainer(model: model, preprocessing: preprocessing).evaluate(dataset, batchSize: batch)
     print("Evaluate (\(dataset.count) samples): \(logs.formatted)")

@@ -88,6 +88,34 @@ public struct Dataset: Sendable {
     }
   }
 
+  /// How a file of integer sequences (one per line, `readSequences`) becomes fixed-size features of the model's
+  /// input size: Keras's `pad_sequences` (padding and truncating sides), or the IMDB tutorial's multi-hot vectors.
+  public enum SequenceEncoding: Sendable, Equatable {
+    case padded(padding: SequenceSide, truncating: SequenceSide)
+    case multiHot
+  }
+
+  /// Loads integer sequences from `features` (one per line) encoded to [n, inputSize], with targets from `labels`.
+  public static func loadSequences(
+    features: String, labels: String, info: ModelInfo, encoding: SequenceEncoding
+  ) throws(PrecastError) -> Dataset {
+    do {
+      let sequences = try readSequences(path: features)
+      let x: DataArray
+      switch encoding {
+      case .padded(let padding, let truncating): x = padSequences(sequences, maxlen: info.inputSize, padding: padding, truncating: truncating)
+      case .multiHot: x = multiHot(sequences, dimension: info.inputSize)
+      }
+      let y = try DataLoader.load(path: labels)
+      guard y.count == x.count else { throw PrecastError("\(labels): \(y.count) labels for \(x.count) sequences in \(features)") }
+      return Dataset(x: x, y: try targets(y, path: labels, info: info))
+    } catch let error as PrecastError {
+      throw error
+    } catch {
+      throw PrecastError("\(error)")
+    }
+  }
+
   /// Loads a dataset for `info`. Without `labels`, `features` is a table whose last columns are the
   /// targets (one label column for class targets, or one column per output). With `labels`, the
   /// features file holds only inputs (IDX, NPY or CSV) and the labels file the targets.

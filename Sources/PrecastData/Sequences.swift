@@ -1,0 +1,50 @@
+// Sequences.swift: integer sequences of varying length (tokenised text) and Keras's ways of making them fixed-size.
+
+/// Where `padSequences` pads or cuts: before the sequence (Keras's default) or after it.
+public enum SequenceSide: String, Sendable, Equatable {
+  case pre, post
+}
+
+/// Reads one integer sequence per line (values separated by spaces or commas; an empty line is an empty
+/// sequence), e.g. a tokenised review per line. A value that is not a whole number names its line and column.
+public func readSequences(path: String) throws(DataError) -> [[Int]] {
+  let text = String(decoding: try FileIO.readAll(path: path), as: UTF8.self)
+  var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+  if lines.last?.isEmpty == true { lines.removeLast() }  // the file's final newline
+  var sequences: [[Int]] = []
+  for (number, line) in lines.enumerated() {
+    var row: [Int] = []
+    for (column, field) in line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\r" }).enumerated() {
+      guard let value = Int(field), value >= 0 else {
+        throw DataError(file: path, "line \(number + 1), value \(column + 1): '\(field)' is not a non-negative integer")
+      }
+      row.append(value)
+    }
+    sequences.append(row)
+  }
+  return sequences
+}
+
+/// Keras's `pad_sequences(sequences, maxlen, padding, truncating, value)`: each sequence cut to its last (`.pre`)
+/// or first (`.post`) `maxlen` values, then filled with `value` before (`.pre`) or after (`.post`) → [n, maxlen].
+public func padSequences(
+  _ sequences: [[Int]], maxlen: Int, padding: SequenceSide = .pre, truncating: SequenceSide = .pre, value: Float = 0
+) -> DataArray {
+  var values = [Float](repeating: value, count: sequences.count * maxlen)
+  for (row, sequence) in sequences.enumerated() {
+    let kept = sequence.count <= maxlen ? sequence[...] : (truncating == .pre ? sequence.suffix(maxlen) : sequence.prefix(maxlen))
+    let start = row * maxlen + (padding == .pre ? maxlen - kept.count : 0)
+    for (i, token) in kept.enumerated() { values[start + i] = Float(token) }
+  }
+  return DataArray(shape: [sequences.count, maxlen], values: values)
+}
+
+/// The IMDB tutorial's `vectorize_sequences(sequences, dimension)`: row i has 1 at every index in sequence i
+/// (indices ≥ dimension are dropped) → [n, dimension].
+public func multiHot(_ sequences: [[Int]], dimension: Int) -> DataArray {
+  var values = [Float](repeating: 0, count: sequences.count * dimension)
+  for (row, sequence) in sequences.enumerated() {
+    for token in sequence where token < dimension { values[row * dimension + token] = 1 }
+  }
+  return DataArray(shape: [sequences.count, dimension], values: values)
+}
