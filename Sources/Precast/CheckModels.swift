@@ -92,6 +92,18 @@ public enum CheckModels {
       GlobalAveragePooling1D()
       Dense(2, activation: .softmax)
     }.compile(loss: .sparseCategoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // The Keras `lstm` fixture's architecture.
+    Sequential(name: "check-lstm", input: [40]) {
+      Embedding(1000, 16)
+      LSTM(32)
+      Dense(1, activation: .sigmoid)
+    }.compile(loss: .binaryCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // Stacked LSTMs (the first returns sequences) on float inputs: backward through time and into the inputs.
+    Sequential(name: "check-lstm-stack", input: [5, 3]) {
+      LSTM(4, returnSequences: true)
+      LSTM(3)
+      Dense(2, activation: .softmax)
+    }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

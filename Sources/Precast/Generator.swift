@@ -266,6 +266,23 @@ extension Generator {
       c["isMax"] = kind == .max
       c["pixels"] = spec.inputShape.dropLast().reduce(1, *)
       c["channels"] = spec.inputShape.last!
+    case .lstm(let units, let returnSequences):
+      c["isLSTM"] = true
+      c["units"] = units
+      c["steps"] = spec.inputShape[0]
+      c["features"] = spec.inputShape[1]
+      c["kernelOffset"] = offsets["\(spec.name)/kernel"]!
+      c["recurrentOffset"] = offsets["\(spec.name)/recurrent_kernel"]!
+      c["biasOffset"] = offsets["\(spec.name)/bias"]!
+      c["gatesBuffer"] = layer.gatesBuffer!
+      c["cellsBuffer"] = layer.cellsBuffer!
+      c["hiddenBuffer"] = layer.hiddenBuffer!
+      c["hiddenGradientBuffer"] = layer.hiddenGradientBuffer!
+      c["cellGradientBuffer"] = layer.cellGradientBuffer!
+      c["returnSequences"] = returnSequences
+      c["lastStep"] = returnSequences ? false : true
+      c["stepWidth"] = spec.inputShape[0] * units
+      c["lastOffset"] = (spec.inputShape[0] - 1) * units
     case .embedding(let inputDim, let outputDim, _):
       c["isEmbedding"] = true
       c["inputDim"] = inputDim
@@ -398,6 +415,7 @@ extension LayerDeclaration {
       return "\(kind == .max ? "Max" : "Average")Pooling2D(\(size), strides \(strides), \(padding.rawValue))"
     case .globalPooling2D(let kind): return "Global\(kind == .max ? "Max" : "Average")Pooling\(oneDimensional ? 1 : 2)D()"
     case .embedding(let inputDim, let outputDim, _): return "Embedding(\(inputDim), \(outputDim))"
+    case .lstm(let units, let returnSequences): return "LSTM(\(units)\(returnSequences ? ", return sequences" : ""))"
     case .batchNormalization(let momentum, let epsilon, let center, let scale):
       return "BatchNormalization(momentum \(momentum), epsilon \(epsilon)\(center ? "" : ", no beta")\(scale ? "" : ", no gamma"))"
     case .reshape(let target): return "Reshape(\(target))"

@@ -103,6 +103,17 @@ extension LayerSpec {
       ]
     case .reshape(let target):
       config.append(("target_shape", .array(target.map(JSON.int))))
+    case .lstm(let units, let returnSequences):
+      config += [
+        ("return_sequences", .bool(returnSequences)), ("return_state", .bool(false)), ("go_backwards", .bool(false)),
+        ("stateful", .bool(false)), ("unroll", .bool(false)), ("zero_output_for_mask", .bool(false)), ("units", .int(units)),
+        ("activation", .string("tanh")), ("recurrent_activation", .string("sigmoid")), ("use_bias", .bool(true)),
+        ("kernel_initializer", Initializer.glorotUniform.kerasConfig), ("recurrent_initializer", Initializer.orthogonal().kerasConfig),
+        ("bias_initializer", Initializer.zeros.kerasConfig), ("unit_forget_bias", .bool(true)),
+        ("kernel_regularizer", .null), ("recurrent_regularizer", .null), ("bias_regularizer", .null), ("activity_regularizer", .null),
+        ("kernel_constraint", .null), ("recurrent_constraint", .null), ("bias_constraint", .null),
+        ("dropout", .number(0)), ("recurrent_dropout", .number(0)), ("seed", .null),
+      ]
     case .embedding(let inputDim, let outputDim, let initializer):
       config += [
         ("input_dim", .int(inputDim)), ("output_dim", .int(outputDim)), ("embeddings_initializer", initializer.kerasConfig),
@@ -160,7 +171,8 @@ extension Initializer {
     case .randomUniform(let low, let high): ("RandomUniform", [("minval", .number(Double(low))), ("maxval", .number(Double(high))), ("seed", .null)])
     case .truncatedNormal(let mean, let stddev):
       ("TruncatedNormal", [("mean", .number(Double(mean))), ("stddev", .number(Double(stddev))), ("seed", .null)])
-    case .orthogonal(let gain): ("Orthogonal", [("gain", .number(Double(gain))), ("seed", .null)])
+    case .orthogonal(let gain): ("Orthogonal", [("seed", .null), ("gain", .number(Double(gain)))])
+    case .unitForgetBias: ("Zeros", [])  // the LSTM's unit_forget_bias flag carries the ones
     }
     return .object([
       ("module", .string("keras.initializers")), ("class_name", .string(name)), ("config", .object(config)),

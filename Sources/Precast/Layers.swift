@@ -20,6 +20,7 @@ public struct LayerDeclaration: Sendable, Equatable {
     case batchNormalization(momentum: Double, epsilon: Double, center: Bool, scale: Bool)
     case reshape([Int])
     case embedding(inputDim: Int, outputDim: Int, initializer: Initializer)
+    case lstm(units: Int, returnSequences: Bool)
   }
   public var kind: Kind
   public var name: String?
@@ -42,6 +43,7 @@ public struct LayerDeclaration: Sendable, Equatable {
     case .globalPooling2D(.max): return oneDimensional ? "GlobalMaxPooling1D" : "GlobalMaxPooling2D"
     case .globalPooling2D(.average): return oneDimensional ? "GlobalAveragePooling1D" : "GlobalAveragePooling2D"
     case .embedding: return "Embedding"
+    case .lstm: return "LSTM"
     case .batchNormalization: return "BatchNormalization"
     case .reshape: return "Reshape"
     }
@@ -296,5 +298,16 @@ public struct GlobalAveragePooling1D: Layer {
     var d = LayerDeclaration(kind: .globalPooling2D(.average), name: name)
     d.oneDimensional = true
     declaration = d
+  }
+}
+
+/// `keras.layers.LSTM(units)` with Keras's defaults: tanh and sigmoid, kernel glorot_uniform, recurrent kernel
+/// orthogonal, bias zeros with the forget gate's at 1 (unit_forget_bias). Input [steps, features]; output the last
+/// hidden state [units], or every step's [steps, units] with `returnSequences`. Weights kernel [features, 4u],
+/// recurrent_kernel [u, 4u], bias [4u], gate blocks i, f, c, o.
+public struct LSTM: Layer {
+  public let declaration: LayerDeclaration
+  public init(_ units: Int, returnSequences: Bool = false, trainable: Bool = true, name: String? = nil) {
+    declaration = LayerDeclaration(kind: .lstm(units: units, returnSequences: returnSequences), name: name, options: LayerOptions(trainable: trainable))
   }
 }

@@ -37,6 +37,8 @@ struct LayerPlan {
   var backwardActivation: ActivationFunction?
   /// MaxPooling2D right after a ReLU Conv2D: its backward applies ReLU's derivative for that layer.
   var poolsRelu = false
+  /// LSTM: activated gates, cell and hidden states, and the backward's hidden/cell gradients.
+  var gatesBuffer: String?, cellsBuffer: String?, hiddenBuffer: String?, hiddenGradientBuffer: String?, cellGradientBuffer: String?
   /// Conv2D that also does the ReLU and the MaxPooling2D after it (the pooling window), and the buffer
   /// of each window's winning pixel; the pooling layer is then `fusedIntoPrevious`.
   var fusedPool: Window2D?
@@ -184,6 +186,16 @@ struct ModelPlan {
         plan.inverseStdBuffer = fixed("\(fn)InverseStd", layer.outputShape.last!, "\(layer.name) 1/√(batch var + ε) per channel, training")
         train = plan.outputBuffer
         infer = plan.outputBuffer
+      case .lstm(let units, let returnSequences):
+        let steps = layer.inputShape[0]
+        plan.gatesBuffer = buffer("\(fn)Gates", steps * 4 * units, "\(layer.name) activated gates i, f, c, o per step [steps, 4u] (their gradients in backward)")
+        plan.cellsBuffer = buffer("\(fn)Cells", steps * units, "\(layer.name) cell states [steps, u]")
+        plan.hiddenBuffer = buffer("\(fn)Hidden", steps * units, "\(layer.name) hidden states [steps, u]")
+        plan.hiddenGradientBuffer = buffer("\(fn)HiddenGradient", steps * units, "\(layer.name) ∂loss/∂hidden states [steps, u], backward")
+        plan.cellGradientBuffer = buffer("\(fn)CellGradient", units, "\(layer.name) ∂loss/∂cell state carried back a step [u]")
+        plan.outputBuffer = returnSequences ? plan.hiddenBuffer! : buffer("\(fn)Output", width, "\(layer.name) output: the last hidden state")
+        train = plan.outputBuffer
+        infer = plan.outputBuffer
       case .embedding:
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output, the looked-up rows")
         train = plan.outputBuffer
@@ -226,7 +238,7 @@ struct ModelPlan {
       switch layer.spec.declaration.kind {
       case .pooling2D where layer.fusedIntoPrevious:
         break  // the Conv2D below takes this gradient
-      case .dense, .conv2D, .pooling2D, .globalPooling2D:
+      case .dense, .conv2D, .pooling2D, .globalPooling2D, .lstm:
         let dx = needsInputGradient ? 1 - g : nil
         steps.append((i, g, dx))
         if let dx {

@@ -34,6 +34,8 @@ public enum Initializer: Sendable, Equatable {
   case truncatedNormal(mean: Float = 0, stddev: Float = 0.05)
   /// `Orthogonal(gain=1.0)`: the weight viewed as [∏ shape[..<last], last] has orthonormal rows or columns.
   case orthogonal(gain: Float = 1)
+  /// An LSTM bias with `unit_forget_bias=True`: zeros, except ones for the forget gate (the second quarter).
+  case unitForgetBias
 
   /// Fills `count` values of a weight of `shape` (used by `orthogonal`; [count] when omitted).
   public func fill(_ p: UnsafeMutablePointer<Float>, count: Int, fanIn: Int, fanOut: Int, shape: [Int]? = nil, rng: inout Random) {
@@ -54,6 +56,9 @@ public enum Initializer: Sendable, Equatable {
     case .glorotNormal: fillTruncated(p, count, stddev: (2 / Double(fanIn + fanOut)).squareRoot() / truncation, &rng)
     case .heNormal: fillTruncated(p, count, stddev: (2 / Double(fanIn)).squareRoot() / truncation, &rng)
     case .lecunNormal: fillTruncated(p, count, stddev: (1 / Double(fanIn)).squareRoot() / truncation, &rng)
+    case .unitForgetBias:
+      p.update(repeating: 0, count: count)
+      (p + count / 4).update(repeating: 1, count: count / 4)
     case .orthogonal(let gain):
       let columns = max(shape?.last ?? count, 1)
       fillOrthogonal(p, rows: count / columns, columns: columns, gain: Double(gain), &rng)

@@ -23,6 +23,7 @@ final class GradientCheckTests: XCTestCase {
   func testReshapeAveragePoolingAndGlobalMaxPooling() { check(CheckPooling.self) }
   func testDirectConv2DAndReluFusedIntoMaxPooling() { check(CheckConvReluPool.self) }
   func testHuberLoss() { check(CheckHuber.self) }
+  func testStackedLSTMThroughTime() { check(CheckLstmStack.self) }
   func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
   func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }
   func testBinaryCrossentropyWithFromLogitsOption() { check(CheckBceFromLogits.self) }

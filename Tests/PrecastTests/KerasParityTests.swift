@@ -38,6 +38,11 @@ final class KerasParityTests: XCTestCase {
     try checkParity(CheckConv1d.self, fixtureName: "conv1d")
   }
 
+  /// `lstm` is the check-lstm architecture: Embedding, LSTM(32) (weights under the cell, gates i, f, c, o), Dense.
+  func testLSTMMatchesKerasLSTMFixture() throws {
+    try checkParity(CheckLstm.self, fixtureName: "lstm")
+  }
+
   private func checkParity<M: CompiledModel>(_ type: M.Type, fixtureName: String) throws {
     let x = try CSVReader.read(path: fixture("\(fixtureName).input.csv"))
     let expected = try CSVReader.read(path: fixture("\(fixtureName).output.csv"))

@@ -1,0 +1,95 @@
+// LSTM.swift: Keras's LSTM over whole sequences (gates i, f, c, o; tanh / sigmoid), forward and backward through time.
+import CBLAS
+import Glibc
+
+// Shapes (row-major, batch-major): x [n, T, d], kernel W [d, 4u], recurrent kernel U [u, 4u], bias [4u] with the
+// gate blocks i, f, c (candidate), o of u columns each, as Keras stores them. The input projection of all steps is
+// one GEMM; each step adds h_{t−1}·U with one GEMM over the batch. Forward keeps the activated gates, the cell
+// states and the hidden states for backward, which reuses the gate buffer for their gradients.
+
+/// Runs the LSTM: gates G [n, T, 4u] (activated), cells C [n, T, u], hidden H [n, T, u]; h₀ = c₀ = 0.
+@inline(__always)
+public func lstmForward(
+  _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
+  kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  gates G: UnsafeMutablePointer<Float>, cells C: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>
+) {
+  let g4 = 4 * u
+  // G [n·T, 4u] = X [n·T, d] · W [d, 4u] (+ bias)
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(g4), Int32(d), 1, x, Int32(d), W, Int32(g4), 0, G, Int32(g4))
+  if let bias { for r in 0..<(n * T) { update8(G + r * g4, bias, count: g4) { $0 + $1 } } }
+  for t in 0..<T {
+    let gt = G + t * g4, ht = H + t * u, ct = C + t * u
+    if t > 0 {
+      // G[:, t] += H[:, t−1] · U over the batch (rows T·4u and T·u apart)
+      cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(g4), Int32(u), 1, ht - u, Int32(T * u), U, Int32(g4), 1, gt,
+        Int32(T * g4))
+    }
+    for s in 0..<n {
+      let g = gt + s * T * g4, h = ht + s * T * u, c = ct + s * T * u
+      for j in 0..<u {
+        let i = sigmoidf(g[j]), f = sigmoidf(g[u + j]), candidate = tanhf(g[2 * u + j]), o = sigmoidf(g[3 * u + j])
+        g[j] = i
+        g[u + j] = f
+        g[2 * u + j] = candidate
+        g[3 * u + j] = o
+        let previous: Float = t > 0 ? c[j - u] : 0
+        c[j] = f * previous + i * candidate
+        h[j] = o * tanhf(c[j])
+      }
+    }
+  }
+}
+
+/// Backward through time given dH [n, T, u] (∂loss/∂hidden states; zero where no output was used):
+/// accumulates dW += Xᵀ·dG, dU += Σ H_{t−1}ᵀ·dG_t, dBias += Σ dG, and writes dx = dG·Wᵀ when given.
+/// Overwrites G with the gate gradients dG and dH with the total hidden-state gradients.
+@inline(__always)
+public func lstmBackward(
+  _ dH: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
+  kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>,
+  gates G: UnsafeMutablePointer<Float>, cells C: UnsafePointer<Float>, hidden H: UnsafePointer<Float>,
+  dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+  dx: UnsafeMutablePointer<Float>?, cellGradient dC: UnsafeMutablePointer<Float>
+) {
+  let g4 = 4 * u
+  dC.update(repeating: 0, count: n * u)  // ∂loss/∂c_t carried back from step t+1, [n, u]
+  for t in stride(from: T - 1, through: 0, by: -1) {
+    for s in 0..<n {
+      let g = G + (s * T + t) * g4, dh = dH + (s * T + t) * u, c = C + (s * T + t) * u, dc = dC + s * u
+      for j in 0..<u {
+        let i = g[j], f = g[u + j], candidate = g[2 * u + j], o = g[3 * u + j]
+        let tc = tanhf(c[j])
+        let previous: Float = t > 0 ? c[j - u] : 0
+        let dcj = dh[j] * o * (1 - tc * tc) + dc[j]
+        g[j] = dcj * candidate * i * (1 - i)
+        g[u + j] = dcj * previous * f * (1 - f)
+        g[2 * u + j] = dcj * i * (1 - candidate * candidate)
+        g[3 * u + j] = dh[j] * tc * o * (1 - o)
+        dc[j] = dcj * f
+      }
+    }
+    if t > 0 {
+      // dH[:, t−1] += dG[:, t] · Uᵀ
+      cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(g4), 1, G + t * g4, Int32(T * g4), U, Int32(g4), 1,
+        dH + (t - 1) * u, Int32(T * u))
+    }
+  }
+  // dU [u, 4u] += Σ_s H[s, 0..<T−1]ᵀ · dG[s, 1..<T]
+  if T > 1 {
+    for s in 0..<n {
+      cblas_sgemm(
+        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(g4), Int32(T - 1), 1, H + s * T * u, Int32(u),
+        G + (s * T + 1) * g4, Int32(g4), 1, dRecurrentKernel, Int32(g4))
+    }
+  }
+  // dW [d, 4u] += Xᵀ [d, n·T] · dG [n·T, 4u]
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g4), Int32(n * T), 1, x, Int32(d), G, Int32(g4), 1, dKernel, Int32(g4))
+  if let dBias { sumRows(G, rows: n * T, cols: g4, into: dBias) }
+  if let dx {
+    // dx [n·T, d] = dG [n·T, 4u] · Wᵀ [4u, d]
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(g4), 1, G, Int32(g4), W, Int32(g4), 0, dx, Int32(d))
+  }
+}
