@@ -104,6 +104,17 @@ public enum CheckModels {
       LSTM(3)
       Dense(2, activation: .softmax)
     }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // The Keras `gru` fixture's architecture (float sequences [20, 14]).
+    Sequential(name: "check-gru", input: [20, 14]) {
+      GRU(32)
+      Dense(1)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // Stacked GRUs (the first returns sequences): backward through time and into the inputs.
+    Sequential(name: "check-gru-stack", input: [5, 3]) {
+      GRU(4, returnSequences: true)
+      GRU(3)
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

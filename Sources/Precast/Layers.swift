@@ -21,6 +21,7 @@ public struct LayerDeclaration: Sendable, Equatable {
     case reshape([Int])
     case embedding(inputDim: Int, outputDim: Int, initializer: Initializer)
     case lstm(units: Int, returnSequences: Bool)
+    case gru(units: Int, returnSequences: Bool)
   }
   public var kind: Kind
   public var name: String?
@@ -44,6 +45,7 @@ public struct LayerDeclaration: Sendable, Equatable {
     case .globalPooling2D(.average): return oneDimensional ? "GlobalAveragePooling1D" : "GlobalAveragePooling2D"
     case .embedding: return "Embedding"
     case .lstm: return "LSTM"
+    case .gru: return "GRU"
     case .batchNormalization: return "BatchNormalization"
     case .reshape: return "Reshape"
     }
@@ -309,5 +311,15 @@ public struct LSTM: Layer {
   public let declaration: LayerDeclaration
   public init(_ units: Int, returnSequences: Bool = false, trainable: Bool = true, name: String? = nil) {
     declaration = LayerDeclaration(kind: .lstm(units: units, returnSequences: returnSequences), name: name, options: LayerOptions(trainable: trainable))
+  }
+}
+
+/// `keras.layers.GRU(units)` with Keras's defaults (reset_after=True, tanh and sigmoid, orthogonal recurrent kernel,
+/// zero biases). Weights kernel [features, 3u], recurrent_kernel [u, 3u], bias [2, 3u] (input and recurrent rows),
+/// gate blocks z, r, h. Output the last hidden state, or every step's with `returnSequences`.
+public struct GRU: Layer {
+  public let declaration: LayerDeclaration
+  public init(_ units: Int, returnSequences: Bool = false, trainable: Bool = true, name: String? = nil) {
+    declaration = LayerDeclaration(kind: .gru(units: units, returnSequences: returnSequences), name: name, options: LayerOptions(trainable: trainable))
   }
 }

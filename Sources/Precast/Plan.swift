@@ -196,6 +196,15 @@ struct ModelPlan {
         plan.outputBuffer = returnSequences ? plan.hiddenBuffer! : buffer("\(fn)Output", width, "\(layer.name) output: the last hidden state")
         train = plan.outputBuffer
         infer = plan.outputBuffer
+      case .gru(let units, let returnSequences):
+        let steps = layer.inputShape[0]
+        plan.gatesBuffer = buffer("\(fn)Gates", steps * 3 * units, "\(layer.name) activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)")
+        plan.cellsBuffer = buffer("\(fn)Recurrent", steps * 3 * units, "\(layer.name) h_{t−1}·U + b' per step [steps, 3u] (recurrent-side gradients in backward)")
+        plan.hiddenBuffer = buffer("\(fn)Hidden", steps * units, "\(layer.name) hidden states [steps, u]")
+        plan.hiddenGradientBuffer = buffer("\(fn)HiddenGradient", steps * units, "\(layer.name) ∂loss/∂hidden states [steps, u], backward")
+        plan.outputBuffer = returnSequences ? plan.hiddenBuffer! : buffer("\(fn)Output", width, "\(layer.name) output: the last hidden state")
+        train = plan.outputBuffer
+        infer = plan.outputBuffer
       case .embedding:
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output, the looked-up rows")
         train = plan.outputBuffer
@@ -238,7 +247,7 @@ struct ModelPlan {
       switch layer.spec.declaration.kind {
       case .pooling2D where layer.fusedIntoPrevious:
         break  // the Conv2D below takes this gradient
-      case .dense, .conv2D, .pooling2D, .globalPooling2D, .lstm:
+      case .dense, .conv2D, .pooling2D, .globalPooling2D, .lstm, .gru:
         let dx = needsInputGradient ? 1 - g : nil
         steps.append((i, g, dx))
         if let dx {

@@ -24,6 +24,7 @@ final class GradientCheckTests: XCTestCase {
   func testDirectConv2DAndReluFusedIntoMaxPooling() { check(CheckConvReluPool.self) }
   func testHuberLoss() { check(CheckHuber.self) }
   func testStackedLSTMThroughTime() { check(CheckLstmStack.self) }
+  func testStackedGRUThroughTime() { check(CheckGruStack.self) }
   func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
   func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }
   func testBinaryCrossentropyWithFromLogitsOption() { check(CheckBceFromLogits.self) }

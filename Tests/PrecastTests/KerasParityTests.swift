@@ -43,6 +43,11 @@ final class KerasParityTests: XCTestCase {
     try checkParity(CheckLstm.self, fixtureName: "lstm")
   }
 
+  /// `gru` is the check-gru architecture: GRU(32) with reset_after (bias [2, 96], gates z, r, h), Dense.
+  func testGRUMatchesKerasGRUFixture() throws {
+    try checkParity(CheckGru.self, fixtureName: "gru")
+  }
+
   private func checkParity<M: CompiledModel>(_ type: M.Type, fixtureName: String) throws {
     let x = try CSVReader.read(path: fixture("\(fixtureName).input.csv"))
     let expected = try CSVReader.read(path: fixture("\(fixtureName).output.csv"))

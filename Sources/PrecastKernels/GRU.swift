@@ -1,0 +1,96 @@
+// GRU.swift: Keras's GRU with reset_after=True (its default) over whole sequences, forward and backward through time.
+import CBLAS
+import Glibc
+
+// Shapes: x [n, T, d], kernel W [d, 3u], recurrent kernel U [u, 3u], bias [2, 3u] (row 0 for the input, row 1 for the
+// recurrent projection), gate blocks z, r, h. Per step: z = σ(xW_z + b_z + hU_z + b'_z), r likewise,
+// ĥ = tanh(xW_h + b_h + r ⊙ (hU_h + b'_h)), h' = z ⊙ h + (1 − z) ⊙ ĥ. The input projection of all steps is one GEMM.
+
+/// Runs the GRU: gates G [n, T, 3u] (z, r, ĥ activated), recurrent projections R [n, T, 3u] (h_{t−1}U + b'),
+/// hidden H [n, T, u]; h₀ = 0.
+@inline(__always)
+public func gruForward(
+  _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
+  kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+  gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>
+) {
+  let g3 = 3 * u
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(g3), Int32(d), 1, x, Int32(d), W, Int32(g3), 0, G, Int32(g3))
+  for r in 0..<(n * T) {
+    update8(G + r * g3, bias, count: g3) { $0 + $1 }
+    (R + r * g3).update(from: bias + g3, count: g3)  // b'; h₀U = 0
+  }
+  for t in 0..<T {
+    let gt = G + t * g3, rt = R + t * g3, ht = H + t * u
+    if t > 0 {
+      // R[:, t] += H[:, t−1] · U over the batch
+      cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(g3), Int32(u), 1, ht - u, Int32(T * u), U, Int32(g3), 1, rt,
+        Int32(T * g3))
+    }
+    for s in 0..<n {
+      let g = gt + s * T * g3, rec = rt + s * T * g3, h = ht + s * T * u
+      for j in 0..<u {
+        let z = sigmoidf(g[j] + rec[j]), r = sigmoidf(g[u + j] + rec[u + j])
+        let candidate = tanhf(g[2 * u + j] + r * rec[2 * u + j])
+        g[j] = z
+        g[u + j] = r
+        g[2 * u + j] = candidate
+        let previous: Float = t > 0 ? h[j - u] : 0
+        h[j] = z * previous + (1 - z) * candidate
+      }
+    }
+  }
+}
+
+/// Backward through time given dH [n, T, u] (∂loss/∂hidden states): accumulates dW += Xᵀ·dG, dU += Σ H_{t−1}ᵀ·dR_t,
+/// dBias (row 0: Σ dG, row 1: Σ dR), writes dx = dG·Wᵀ when given. Overwrites G with the input-side gate gradients
+/// [dz, dr, dĥ], R with the recurrent-side ones [dz, dr, dĥ ⊙ r], and dH with the total hidden-state gradients.
+@inline(__always)
+public func gruBackward(
+  _ dH: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
+  kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>,
+  gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafePointer<Float>,
+  dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
+  dx: UnsafeMutablePointer<Float>?
+) {
+  let g3 = 3 * u
+  for t in stride(from: T - 1, through: 0, by: -1) {
+    for s in 0..<n {
+      let g = G + (s * T + t) * g3, rec = R + (s * T + t) * g3, dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
+      for j in 0..<u {
+        let z = g[j], r = g[u + j], candidate = g[2 * u + j]
+        let previous: Float = t > 0 ? h[j - u] : 0
+        let dz = dh[j] * (previous - candidate) * z * (1 - z)
+        let dCandidate = dh[j] * (1 - z) * (1 - candidate * candidate)
+        let dr = dCandidate * rec[2 * u + j] * r * (1 - r)
+        g[j] = dz
+        g[u + j] = dr
+        g[2 * u + j] = dCandidate
+        rec[j] = dz
+        rec[u + j] = dr
+        rec[2 * u + j] = dCandidate * r
+        if t > 0 { dh[j - u] += dh[j] * z }  // through h' = z ⊙ h + …
+      }
+    }
+    if t > 0 {
+      // dH[:, t−1] += dR[:, t] · Uᵀ
+      cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(g3), 1, R + t * g3, Int32(T * g3), U, Int32(g3), 1,
+        dH + (t - 1) * u, Int32(T * u))
+    }
+  }
+  if T > 1 {
+    for s in 0..<n {
+      cblas_sgemm(
+        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(g3), Int32(T - 1), 1, H + s * T * u, Int32(u),
+        R + (s * T + 1) * g3, Int32(g3), 1, dRecurrentKernel, Int32(g3))
+    }
+  }
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g3), Int32(n * T), 1, x, Int32(d), G, Int32(g3), 1, dKernel, Int32(g3))
+  sumRows(G, rows: n * T, cols: g3, into: dBias)
+  sumRows(R, rows: n * T, cols: g3, into: dBias + g3)
+  if let dx {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(g3), 1, G, Int32(g3), W, Int32(g3), 0, dx, Int32(d))
+  }
+}
