@@ -14,6 +14,8 @@ final class TrajectoryTests: XCTestCase {
   func testPimaMLPMatchesKerasForEveryOptimizer() throws { try replay("pima", Pima.self) }
   func testSmallCNNMatchesKerasForEveryOptimizer() throws { try replay("cnn", CheckConvReluPool.self) }
   func testRegularizedMLPMatchesKerasForEveryOptimizer() throws { try replay("regularized", CheckRegularized.self) }
+  func testStackedLSTMMatchesKerasForEveryOptimizer() throws { try replay("lstm-stack", CheckLstmStack.self) }
+  func testStackedGRUMatchesKerasForEveryOptimizer() throws { try replay("gru-stack", CheckGruStack.self) }
 
   private func replay<M: CompiledModel>(_ name: String, _: M.Type) throws {
     let data = try Data(contentsOf: URL(fileURLWithPath: fixture("trajectories/\(name).json")))

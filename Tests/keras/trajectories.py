@@ -2,7 +2,8 @@
 #
 # Run: KERAS_BACKEND=jax .build-keras-venv/bin/python Tests/keras/trajectories.py Tests/Fixtures/keras/trajectories
 # (the venv is the one Scripts/keras-roundtrip.sh makes). For two models, the Pima MLP and a small CNN (the
-# check-conv-relu-pool architecture) and the Pima MLP with regularizers and constraints (check-regularized), and each optimizer configuration below, it starts from the same saved
+# check-conv-relu-pool architecture), the Pima MLP with regularizers and constraints (check-regularized), and stacked
+# LSTMs and GRUs (check-lstm-stack, check-gru-stack), and each optimizer configuration below, it starts from the same saved
 # initial weights, feeds the same batches in order (no shuffling, no dropout) through `train_on_batch`, and
 # records the loss of every step (computed before that step's update, as Keras reports it) and the final
 # weights. PrecastTests.TrajectoryTests replays the same steps and compares within 1e-4 relative.
@@ -67,6 +68,21 @@ def regularized():
     return "regularized", model, loss, x, y, batch
 
 
+def recurrent(kind):
+    """Stacked LSTM or GRU on float sequences [6, 3] (the check-lstm-stack / check-gru-stack architectures)."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(32, 5, 3)).astype(np.float32)
+    layer = keras.layers.LSTM if kind == "lstm" else keras.layers.GRU
+    if kind == "lstm":
+        y = np.eye(2, dtype=np.float32)[(x[:, :, 0].sum(axis=1) > 0).astype(int)]
+        head, loss = keras.layers.Dense(2, activation="softmax"), "categorical_crossentropy"
+    else:
+        y = x[:, :, :2].mean(axis=1).astype(np.float32)
+        head, loss = keras.layers.Dense(2), "mean_squared_error"
+    model = keras.Sequential([keras.Input((5, 3)), layer(4, return_sequences=True), layer(3), head])
+    return f"{kind}-stack", model, loss, x, y, 8
+
+
 def cnn():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(48, 7, 7, 2)).astype(np.float32)
@@ -107,6 +123,6 @@ def record(name, model, loss, x, y, batch):
     print(f"{name}: {len(runs)} optimizer runs of {STEPS} steps -> {OUT}/{name}.json")
 
 
-for make in (pima, cnn, regularized):
+for make in (pima, cnn, regularized, lambda: recurrent("lstm"), lambda: recurrent("gru")):
     keras.utils.set_random_seed(7)  # the models' initial weights, reproducibly
     record(*make())
