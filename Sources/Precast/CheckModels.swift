@@ -115,6 +115,12 @@ public enum CheckModels {
       GRU(3)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // Stacked SimpleRNNs (the first returns sequences).
+    Sequential(name: "check-simple-rnn", input: [5, 3]) {
+      SimpleRNN(4, returnSequences: true)
+      SimpleRNN(3)
+      Dense(2, activation: .sigmoid)
+    }.compile(loss: .binaryCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

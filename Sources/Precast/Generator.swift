@@ -266,6 +266,20 @@ extension Generator {
       c["isMax"] = kind == .max
       c["pixels"] = spec.inputShape.dropLast().reduce(1, *)
       c["channels"] = spec.inputShape.last!
+    case .simpleRNN(let units, let returnSequences):
+      c["isSimpleRNN"] = true
+      c["units"] = units
+      c["steps"] = spec.inputShape[0]
+      c["features"] = spec.inputShape[1]
+      c["kernelOffset"] = offsets["\(spec.name)/kernel"]!
+      c["recurrentOffset"] = offsets["\(spec.name)/recurrent_kernel"]!
+      c["biasOffset"] = offsets["\(spec.name)/bias"]!
+      c["hiddenBuffer"] = layer.hiddenBuffer!
+      c["hiddenGradientBuffer"] = layer.hiddenGradientBuffer!
+      c["returnSequences"] = returnSequences
+      c["lastStep"] = !returnSequences
+      c["stepWidth"] = spec.inputShape[0] * units
+      c["lastOffset"] = (spec.inputShape[0] - 1) * units
     case .gru(let units, let returnSequences):
       c["isGRU"] = true
       c["units"] = units
@@ -432,6 +446,7 @@ extension LayerDeclaration {
     case .globalPooling2D(let kind): return "Global\(kind == .max ? "Max" : "Average")Pooling\(oneDimensional ? 1 : 2)D()"
     case .embedding(let inputDim, let outputDim, _): return "Embedding(\(inputDim), \(outputDim))"
     case .lstm(let units, let returnSequences): return "LSTM(\(units)\(returnSequences ? ", return sequences" : ""))"
+    case .simpleRNN(let units, let returnSequences): return "SimpleRNN(\(units)\(returnSequences ? ", return sequences" : ""))"
     case .gru(let units, let returnSequences): return "GRU(\(units)\(returnSequences ? ", return sequences" : ""))"
     case .batchNormalization(let momentum, let epsilon, let center, let scale):
       return "BatchNormalization(momentum \(momentum), epsilon \(epsilon)\(center ? "" : ", no beta")\(scale ? "" : ", no gamma"))"

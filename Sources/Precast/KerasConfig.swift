@@ -125,6 +125,17 @@ extension LayerSpec {
         ("kernel_constraint", .null), ("recurrent_constraint", .null), ("bias_constraint", .null),
         ("dropout", .number(0)), ("recurrent_dropout", .number(0)), ("reset_after", .bool(true)), ("seed", .null),
       ]
+    case .simpleRNN(let units, let returnSequences):
+      config += [
+        ("return_sequences", .bool(returnSequences)), ("return_state", .bool(false)), ("go_backwards", .bool(false)),
+        ("stateful", .bool(false)), ("unroll", .bool(false)), ("zero_output_for_mask", .bool(false)), ("units", .int(units)),
+        ("activation", .string("tanh")), ("use_bias", .bool(true)),
+        ("kernel_initializer", Initializer.glorotUniform.kerasConfig), ("recurrent_initializer", Initializer.orthogonal().kerasConfig),
+        ("bias_initializer", Initializer.zeros.kerasConfig),
+        ("kernel_regularizer", .null), ("recurrent_regularizer", .null), ("bias_regularizer", .null), ("activity_regularizer", .null),
+        ("kernel_constraint", .null), ("recurrent_constraint", .null), ("bias_constraint", .null),
+        ("dropout", .number(0)), ("recurrent_dropout", .number(0)), ("seed", .null),
+      ]
     case .embedding(let inputDim, let outputDim, let initializer):
       config += [
         ("input_dim", .int(inputDim)), ("output_dim", .int(outputDim)), ("embeddings_initializer", initializer.kerasConfig),

@@ -22,6 +22,7 @@ public struct LayerDeclaration: Sendable, Equatable {
     case embedding(inputDim: Int, outputDim: Int, initializer: Initializer)
     case lstm(units: Int, returnSequences: Bool)
     case gru(units: Int, returnSequences: Bool)
+    case simpleRNN(units: Int, returnSequences: Bool)
   }
   public var kind: Kind
   public var name: String?
@@ -46,6 +47,7 @@ public struct LayerDeclaration: Sendable, Equatable {
     case .embedding: return "Embedding"
     case .lstm: return "LSTM"
     case .gru: return "GRU"
+    case .simpleRNN: return "SimpleRNN"
     case .batchNormalization: return "BatchNormalization"
     case .reshape: return "Reshape"
     }
@@ -321,5 +323,14 @@ public struct GRU: Layer {
   public let declaration: LayerDeclaration
   public init(_ units: Int, returnSequences: Bool = false, trainable: Bool = true, name: String? = nil) {
     declaration = LayerDeclaration(kind: .gru(units: units, returnSequences: returnSequences), name: name, options: LayerOptions(trainable: trainable))
+  }
+}
+
+/// `keras.layers.SimpleRNN(units)`: h' = tanh(x·W + h·U + b) with Keras's defaults (orthogonal recurrent kernel, zero
+/// bias). Weights kernel [features, u], recurrent_kernel [u, u], bias [u].
+public struct SimpleRNN: Layer {
+  public let declaration: LayerDeclaration
+  public init(_ units: Int, returnSequences: Bool = false, trainable: Bool = true, name: String? = nil) {
+    declaration = LayerDeclaration(kind: .simpleRNN(units: units, returnSequences: returnSequences), name: name, options: LayerOptions(trainable: trainable))
   }
 }

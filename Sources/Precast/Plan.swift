@@ -196,6 +196,13 @@ struct ModelPlan {
         plan.outputBuffer = returnSequences ? plan.hiddenBuffer! : buffer("\(fn)Output", width, "\(layer.name) output: the last hidden state")
         train = plan.outputBuffer
         infer = plan.outputBuffer
+      case .simpleRNN(let units, let returnSequences):
+        let steps = layer.inputShape[0]
+        plan.hiddenBuffer = buffer("\(fn)Hidden", steps * units, "\(layer.name) hidden states [steps, u]")
+        plan.hiddenGradientBuffer = buffer("\(fn)HiddenGradient", steps * units, "\(layer.name) ∂loss/∂hidden states [steps, u], backward")
+        plan.outputBuffer = returnSequences ? plan.hiddenBuffer! : buffer("\(fn)Output", width, "\(layer.name) output: the last hidden state")
+        train = plan.outputBuffer
+        infer = plan.outputBuffer
       case .gru(let units, let returnSequences):
         let steps = layer.inputShape[0]
         plan.gatesBuffer = buffer("\(fn)Gates", steps * 3 * units, "\(layer.name) activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)")
@@ -247,7 +254,7 @@ struct ModelPlan {
       switch layer.spec.declaration.kind {
       case .pooling2D where layer.fusedIntoPrevious:
         break  // the Conv2D below takes this gradient
-      case .dense, .conv2D, .pooling2D, .globalPooling2D, .lstm, .gru:
+      case .dense, .conv2D, .pooling2D, .globalPooling2D, .lstm, .gru, .simpleRNN:
         let dx = needsInputGradient ? 1 - g : nil
         steps.append((i, g, dx))
         if let dx {

@@ -221,6 +221,13 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     weights.append(WeightSpec(name: "kernel", shape: [input[1], 4 * units], initializer: .glorotUniform, fanIn: input[1], fanOut: 4 * units))
     weights.append(WeightSpec(name: "recurrent_kernel", shape: [units, 4 * units], initializer: .orthogonal(), fanIn: units, fanOut: 4 * units))
     weights.append(WeightSpec(name: "bias", shape: [4 * units], initializer: .unitForgetBias, fanIn: units, fanOut: 4 * units))
+  case .simpleRNN(let units, let returnSequences):
+    guard units > 0 else { throw SpecError("\(what): units must be positive, got \(units)") }
+    guard input.count == 2 else { throw SpecError("\(what): expects [steps, features] per sample, got \(input)") }
+    output = returnSequences ? [input[0], units] : [units]
+    weights.append(WeightSpec(name: "kernel", shape: [input[1], units], initializer: .glorotUniform, fanIn: input[1], fanOut: units))
+    weights.append(WeightSpec(name: "recurrent_kernel", shape: [units, units], initializer: .orthogonal(), fanIn: units, fanOut: units))
+    weights.append(WeightSpec(name: "bias", shape: [units], initializer: .zeros, fanIn: units, fanOut: units))
   case .gru(let units, let returnSequences):
     guard units > 0 else { throw SpecError("\(what): units must be positive, got \(units)") }
     guard input.count == 2 else { throw SpecError("\(what): expects [steps, features] per sample, got \(input)") }

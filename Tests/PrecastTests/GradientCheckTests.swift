@@ -25,6 +25,7 @@ final class GradientCheckTests: XCTestCase {
   func testHuberLoss() { check(CheckHuber.self) }
   func testStackedLSTMThroughTime() { check(CheckLstmStack.self) }
   func testStackedGRUThroughTime() { check(CheckGruStack.self) }
+  func testStackedSimpleRNNThroughTime() { check(CheckSimpleRnn.self) }
   func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
   func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }
   func testBinaryCrossentropyWithFromLogitsOption() { check(CheckBceFromLogits.self) }

@@ -16,6 +16,7 @@ final class TrajectoryTests: XCTestCase {
   func testRegularizedMLPMatchesKerasForEveryOptimizer() throws { try replay("regularized", CheckRegularized.self) }
   func testStackedLSTMMatchesKerasForEveryOptimizer() throws { try replay("lstm-stack", CheckLstmStack.self) }
   func testStackedGRUMatchesKerasForEveryOptimizer() throws { try replay("gru-stack", CheckGruStack.self) }
+  func testStackedSimpleRNNMatchesKerasForEveryOptimizer() throws { try replay("rnn-stack", CheckSimpleRnn.self) }
 
   private func replay<M: CompiledModel>(_ name: String, _: M.Type) throws {
     let data = try Data(contentsOf: URL(fileURLWithPath: fixture("trajectories/\(name).json")))

@@ -69,11 +69,14 @@ def regularized():
 
 
 def recurrent(kind):
-    """Stacked LSTM or GRU on float sequences [6, 3] (the check-lstm-stack / check-gru-stack architectures)."""
+    """Stacked LSTM, GRU or SimpleRNN on float sequences [5, 3] (check-lstm-stack, check-gru-stack, check-simple-rnn)."""
     rng = np.random.default_rng(5)
     x = rng.normal(size=(32, 5, 3)).astype(np.float32)
-    layer = keras.layers.LSTM if kind == "lstm" else keras.layers.GRU
-    if kind == "lstm":
+    layer = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "rnn": keras.layers.SimpleRNN}[kind]
+    if kind == "rnn":
+        y = (x[:, :, :2].sum(axis=1) > 0).astype(np.float32)
+        head, loss = keras.layers.Dense(2, activation="sigmoid"), "binary_crossentropy"
+    elif kind == "lstm":
         y = np.eye(2, dtype=np.float32)[(x[:, :, 0].sum(axis=1) > 0).astype(int)]
         head, loss = keras.layers.Dense(2, activation="softmax"), "categorical_crossentropy"
     else:
@@ -123,6 +126,6 @@ def record(name, model, loss, x, y, batch):
     print(f"{name}: {len(runs)} optimizer runs of {STEPS} steps -> {OUT}/{name}.json")
 
 
-for make in (pima, cnn, regularized, lambda: recurrent("lstm"), lambda: recurrent("gru")):
+for make in (pima, cnn, regularized, lambda: recurrent("lstm"), lambda: recurrent("gru"), lambda: recurrent("rnn")):
     keras.utils.set_random_seed(7)  # the models' initial weights, reproducibly
     record(*make())

@@ -1,0 +1,58 @@
+// SimpleRNN.swift: Keras's SimpleRNN (h' = tanh(x·W + h·U + b)) over whole sequences, forward and backward through time.
+import CBLAS
+import Glibc
+
+/// Runs the RNN into H [n, T, u] (h₀ = 0): the input projection of all steps is one GEMM, each step adds
+/// h_{t−1}·U with one GEMM over the batch, then tanh in place.
+@inline(__always)
+public func simpleRNNForward(
+  _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
+  kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>?, hidden H: UnsafeMutablePointer<Float>
+) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(u), Int32(d), 1, x, Int32(d), W, Int32(u), 0, H, Int32(u))
+  if let bias { for r in 0..<(n * T) { update8(H + r * u, bias, count: u) { $0 + $1 } } }
+  for t in 0..<T {
+    let ht = H + t * u
+    if t > 0 {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(u), Int32(u), 1, ht - u, Int32(T * u), U, Int32(u), 1, ht, Int32(T * u))
+    }
+    for s in 0..<n {
+      let h = ht + s * T * u
+      for j in 0..<u { h[j] = tanhf(h[j]) }
+    }
+  }
+}
+
+/// Backward through time given dH [n, T, u] (∂loss/∂hidden states), overwritten with the pre-activation gradients:
+/// accumulates dW += Xᵀ·dA, dU += Σ H_{t−1}ᵀ·dA_t, dBias += Σ dA; writes dx = dA·Wᵀ when given.
+@inline(__always)
+public func simpleRNNBackward(
+  _ dH: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
+  kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, hidden H: UnsafePointer<Float>,
+  dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+  dx: UnsafeMutablePointer<Float>?
+) {
+  for t in stride(from: T - 1, through: 0, by: -1) {
+    for s in 0..<n {
+      let dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
+      for j in 0..<u { dh[j] *= 1 - h[j] * h[j] }
+    }
+    if t > 0 {
+      cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(u), 1, dH + t * u, Int32(T * u), U, Int32(u), 1,
+        dH + (t - 1) * u, Int32(T * u))
+    }
+  }
+  if T > 1 {
+    for s in 0..<n {
+      cblas_sgemm(
+        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(u), Int32(T - 1), 1, H + s * T * u, Int32(u),
+        dH + (s * T + 1) * u, Int32(u), 1, dRecurrentKernel, Int32(u))
+    }
+  }
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(u), Int32(n * T), 1, x, Int32(d), dH, Int32(u), 1, dKernel, Int32(u))
+  if let dBias { sumRows(dH, rows: n * T, cols: u, into: dBias) }
+  if let dx {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(u), 1, dH, Int32(u), W, Int32(u), 0, dx, Int32(d))
+  }
+}
