@@ -117,6 +117,18 @@ else
   bad "Ctrl-C (exit $status): $(tail -2 "$tmp/int.log")"
 fi
 
+# Sequences: temperature-gru forecasts Nottingham's monthly temperatures and must beat both naive baselines.
+cd "$repo/Generated/temperature-gru" && swift build -c release >/dev/null 2>&1 || bad "building Generated/temperature-gru"
+.build/release/temperature-gru-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --standardize \
+  --seed 1 --verbose 2 --output "$tmp/gru.h5" >"$tmp/gru.log" 2>&1
+seasonal=$(sed -n 's/.*next = 12 steps before, mae \([0-9.]*\).*/\1/p' "$tmp/gru.log")
+last_val=$(grep '^Epoch 40/40' "$tmp/gru.log" | sed -n 's/.*val_mae: \([0-9.]*\)$/\1/p')
+if [ -n "$seasonal" ] && [ -n "$last_val" ] && awk "BEGIN{exit !($last_val < $seasonal)}"; then
+  ok "temperature-gru beats the baselines: val_mae $last_val < seasonal $seasonal ($(grep -o 'next = last, mae [0-9.]*' "$tmp/gru.log"))"
+else
+  bad "temperature-gru: val_mae '$last_val' vs baseline '$seasonal': $(tail -2 "$tmp/gru.log")"
+fi
+
 # Images: fashion-cnn trained on Fashion-MNIST (the tutorial's 3 epochs), one picture file, augmentation. One seed: the
 # bar is 0.885 because seeds vary by ±0.003 around 0.895 (the README reports several).
 fashion=/usr/share/datasets/fashion-mnist

@@ -2,7 +2,9 @@
 
 /// The models `precast list` shows and `precast generate NAME` renders.
 public enum Examples {
-  public static let all: [Model] = [pima, fashionMLP, boston, fashionCNN, fashionDeepCNN, fashionDeepCNNBatchNorm, cifarCNN]
+  public static let all: [Model] = [
+    pima, fashionMLP, boston, fashionCNN, fashionDeepCNN, fashionDeepCNNBatchNorm, cifarCNN, temperatureGRU,
+  ]
 
   public static func named(_ name: String) -> Model? { all.first { $0.name == name } }
 
@@ -90,6 +92,15 @@ public enum Examples {
   .compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy])
   .fit(epochs: 10, batchSize: 128)
   .described("Fashion-MNIST deep CNN with BatchNormalization after each convolution")
+
+  /// The forecasting tutorial's GRU on a real monthly series: 24 months of Nottingham temperatures → next month.
+  public static let temperatureGRU = Sequential(name: "temperature-gru", input: [24, 1]) {
+    GRU(32)
+    Dense(1)
+  }
+  .compile(loss: .meanAbsoluteError, optimizer: .rmsprop(), metrics: [.meanAbsoluteError])
+  .fit(epochs: 40, batchSize: 16, validationSplit: 0.2)
+  .described("Monthly temperature forecasting with a GRU (Examples/data/nottingham-temperature.csv; train with --series-windows --standardize)")
 
   /// The TensorFlow CNN tutorial's CIFAR-10 model: 32×32×3 → 3 convolutions → 64 → 10.
   public static let cifarCNN = Sequential(name: "cifar-cnn", input: [32, 32, 3]) {

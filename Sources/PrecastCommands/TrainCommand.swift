@@ -68,6 +68,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   @Option(help: "pad_sequences: cut long sequences 'pre' (keep the end; default) or 'post'.")
   var truncating: String = "pre"
 
+  @Flag(help: "--data is a time series (its CSV's last column, in time order): samples are windows of the model's input length, targets the next value; prints the naive baselines' MAE on the validation part.")
+  var seriesWindows = false
+
   @Option(help: "Optimizer instead of the compiled one: sgd, adam, rmsprop, adagrad, adadelta, adamax, nadam (Keras defaults).")
   var optimizer: String?
   @Option(help: "Learning rate (default: the optimizer's).")
@@ -366,7 +369,19 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     // Buffers from 256 KB up come from mmap and go back to the system when freed (glibc's dynamic threshold
     // would keep them in the heap after the compressed dataset is freed): 3 MB less at the peak.
     mallopt(M_MMAP_THRESHOLD, 256 * 1024)
-    var all = try loadData(data!, labels: labels)
+    var series: [Float]? = nil, seriesScale: Float = 1
+    var all: Dataset
+    if seriesWindows {
+      // --standardize z-scores the series itself (inputs and targets) with its training period's statistics.
+      let trainFraction = 1 - (validationSplit ?? info.defaults.validationSplit)
+      let loaded = try Dataset.loadSeriesWindows(path: data!, info: info, standardizeOver: standardize ? trainFraction : nil)
+      (all, series, seriesScale) = (loaded.dataset, loaded.series, loaded.std)
+      if standardize && verbose > 0 {
+        print("Series standardized with the training period's mean \(formatFixed(Double(loaded.mean), 3)) and std \(formatFixed(Double(loaded.std), 3)): MAE × \(formatFixed(Double(loaded.std), 3)) is in the data's units")
+      }
+    } else {
+      all = try loadData(data!, labels: labels)
+    }
     try weigh(&all)
     if let kfold { return try crossValidate(all, k: kfold, batch: batch, seed: clockSeed, outputPath: outputPath, format: fileFormat) }
     var validation: Dataset? = nil
@@ -386,7 +401,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
     if normalize { preprocessing.inputScale = 1 / 255 }
     all.preprocess(preprocessing)
-    if standardize && (resume == nil || preprocessing.standardizer == nil) {
+    if standardize && !seriesWindows && (resume == nil || preprocessing.standardizer == nil) {
       let standardizer = Standardizer.fit(all.x)
       preprocessing.standardizer = standardizer
       all.preprocess(Preprocessing(standardizer: standardizer))
@@ -430,6 +445,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       print("Optimizer: \(trainer.optimizer.config.kerasClassName), learning rate \(trainer.optimizer.learningRate)")
     }
     if verbose > 0 && !freeze.isEmpty { print("Frozen: \(freeze.joined(separator: ", "))") }
+    if let series, let validation { printBaselines(series: series, validationCount: validation.count, scale: seriesScale) }
     let outcome = try trainer.fit(all, validation: validation, options: options)
     if case .interrupted = outcome { return }
     if verbose > 0 { print("Saved weights to \(outputPath) (\(fileFormat == .legacyModel ? "Keras .h5 with model_config" : "Keras 3 .weights.h5"))") }
@@ -437,6 +453,22 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       let logs = trainer.evaluate(test, batchSize: batch)
       print("Test (\(test.count) samples): \(logs.formatted)")
     }
+  }
+
+  /// The forecasting tutorial's common-sense baselines on the validation windows (the last ones): "the next value is
+  /// the last one" and "the next value is the one a year (12 steps) before".
+  private func printBaselines(series: [Float], validationCount: Int, scale: Float) {
+    let window = Model.info.inputSize
+    let targets = Array(series.suffix(validationCount))
+    let starts = (series.count - validationCount)..<series.count
+    let last = zip(starts, targets).map { abs(series[$0 - 1] - $1) }.reduce(0, +) / Float(validationCount)
+    func units(_ mae: Float) -> String { scale == 1 ? formatFixed(Double(mae), 4) : "\(formatFixed(Double(mae), 4)) (\(formatFixed(Double(mae * scale), 3)) in the data's units)" }
+    var line = "Naive baselines on the validation windows: next = last, mae \(units(last))"
+    if window >= 12 {
+      let seasonal = zip(starts, targets).map { abs(series[$0 - 12] - $1) }.reduce(0, +) / Float(validationCount)
+      line += "; next = 12 steps before, mae \(units(seasonal))"
+    }
+    print(line)
   }
 
   // MARK: - Evaluate and predict

@@ -116,6 +116,40 @@ public struct Dataset: Sendable {
     }
   }
 
+  /// Forecasting windows of a time series (the CSV's last column, rows in time order): each sample is `window`
+  /// consecutive values (the model's input [window, 1] or [window]) and its target the value `horizon` steps after
+  /// the window's last. Samples stay in time order, so a validation split is the latest period.
+  /// With `standardizeOver`, the series itself (inputs and targets alike, as the forecasting tutorial does) is
+  /// z-scored with the mean and standard deviation of its first `standardizeOver` fraction (the training period);
+  /// predictions are then in those units.
+  public static func loadSeriesWindows(
+    path: String, info: ModelInfo, horizon: Int = 1, standardizeOver fraction: Double? = nil
+  ) throws(PrecastError) -> (dataset: Dataset, series: [Float], mean: Float, std: Float) {
+    let table: DataArray
+    do { table = try DataLoader.load(path: path) } catch { throw PrecastError("\(error)") }
+    let width = table.shape.count == 2 ? table.shape[1] : 1
+    var series = (0..<table.count).map { table.values[$0 * width + width - 1] }
+    var mean: Float = 0, std: Float = 1
+    if let fraction {
+      let head = series.prefix(max(2, Int(Double(series.count) * fraction)))
+      mean = head.reduce(0, +) / Float(head.count)
+      std = max((head.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(head.count)).squareRoot(), 1e-12)
+      series = series.map { ($0 - mean) / std }
+    }
+    let window = info.inputSize
+    guard info.outputSize == 1, series.count > window + horizon - 1 else {
+      throw PrecastError("\(path): \(series.count) values cannot make windows of \(window) (+\(horizon)) for a model with \(info.outputSize) output(s)")
+    }
+    let count = series.count - window - horizon + 1
+    var x = [Float](), y = [Float]()
+    x.reserveCapacity(count * window)
+    for start in 0..<count {
+      x += series[start..<(start + window)]
+      y.append(series[start + window + horizon - 1])
+    }
+    return (Dataset(x: DataArray(shape: [count, window], values: x), y: DataArray(shape: [count, 1], values: y)), series, mean, std)
+  }
+
   /// Loads a dataset for `info`. Without `labels`, `features` is a table whose last columns are the
   /// targets (one label column for class targets, or one column per output). With `labels`, the
   /// features file holds only inputs (IDX, NPY or CSV) and the labels file the targets.
