@@ -268,51 +268,16 @@ extension Generator {
       c["channels"] = spec.inputShape.last!
     case .simpleRNN(let units, let returnSequences):
       c["isSimpleRNN"] = true
-      c["units"] = units
-      c["steps"] = spec.inputShape[0]
-      c["features"] = spec.inputShape[1]
-      c["kernelOffset"] = offsets["\(spec.name)/kernel"]!
-      c["recurrentOffset"] = offsets["\(spec.name)/recurrent_kernel"]!
-      c["biasOffset"] = offsets["\(spec.name)/bias"]!
-      c["hiddenBuffer"] = layer.hiddenBuffer!
-      c["hiddenGradientBuffer"] = layer.hiddenGradientBuffer!
-      c["returnSequences"] = returnSequences
-      c["lastStep"] = !returnSequences
-      c["stepWidth"] = spec.inputShape[0] * units
-      c["lastOffset"] = (spec.inputShape[0] - 1) * units
+      addRecurrentKeys(&c, layer, offsets: offsets, units: units, returnSequences: returnSequences)
     case .gru(let units, let returnSequences):
       c["isGRU"] = true
-      c["units"] = units
-      c["steps"] = spec.inputShape[0]
-      c["features"] = spec.inputShape[1]
-      c["kernelOffset"] = offsets["\(spec.name)/kernel"]!
-      c["recurrentOffset"] = offsets["\(spec.name)/recurrent_kernel"]!
-      c["biasOffset"] = offsets["\(spec.name)/bias"]!
-      c["gatesBuffer"] = layer.gatesBuffer!
+      addRecurrentKeys(&c, layer, offsets: offsets, units: units, returnSequences: returnSequences)
       c["recurrentBuffer"] = layer.cellsBuffer!
-      c["hiddenBuffer"] = layer.hiddenBuffer!
-      c["hiddenGradientBuffer"] = layer.hiddenGradientBuffer!
-      c["returnSequences"] = returnSequences
-      c["lastStep"] = !returnSequences
-      c["stepWidth"] = spec.inputShape[0] * units
-      c["lastOffset"] = (spec.inputShape[0] - 1) * units
     case .lstm(let units, let returnSequences):
       c["isLSTM"] = true
-      c["units"] = units
-      c["steps"] = spec.inputShape[0]
-      c["features"] = spec.inputShape[1]
-      c["kernelOffset"] = offsets["\(spec.name)/kernel"]!
-      c["recurrentOffset"] = offsets["\(spec.name)/recurrent_kernel"]!
-      c["biasOffset"] = offsets["\(spec.name)/bias"]!
-      c["gatesBuffer"] = layer.gatesBuffer!
+      addRecurrentKeys(&c, layer, offsets: offsets, units: units, returnSequences: returnSequences)
       c["cellsBuffer"] = layer.cellsBuffer!
-      c["hiddenBuffer"] = layer.hiddenBuffer!
-      c["hiddenGradientBuffer"] = layer.hiddenGradientBuffer!
       c["cellGradientBuffer"] = layer.cellGradientBuffer!
-      c["returnSequences"] = returnSequences
-      c["lastStep"] = returnSequences ? false : true
-      c["stepWidth"] = spec.inputShape[0] * units
-      c["lastOffset"] = (spec.inputShape[0] - 1) * units
     case .embedding(let inputDim, let outputDim, _):
       c["isEmbedding"] = true
       c["inputDim"] = inputDim
@@ -344,6 +309,25 @@ extension Generator {
         + "padding top \(window.padTop) left \(window.padLeft)"
     }
     return c
+  }
+
+  /// The keys every recurrent layer's template uses: shapes, weight offsets, state buffers, and how the output
+  /// relates to the hidden states (all of them, or the last step's).
+  private func addRecurrentKeys(_ c: inout [String: Any], _ layer: LayerPlan, offsets: [String: Int], units: Int, returnSequences: Bool) {
+    let spec = layer.spec
+    c["units"] = units
+    c["steps"] = spec.inputShape[0]
+    c["features"] = spec.inputShape[1]
+    c["kernelOffset"] = offsets["\(spec.name)/kernel"]!
+    c["recurrentOffset"] = offsets["\(spec.name)/recurrent_kernel"]!
+    c["biasOffset"] = offsets["\(spec.name)/bias"]!
+    c["gatesBuffer"] = layer.gatesBuffer ?? ""
+    c["hiddenBuffer"] = layer.hiddenBuffer!
+    c["hiddenGradientBuffer"] = layer.hiddenGradientBuffer!
+    c["returnSequences"] = returnSequences
+    c["lastStep"] = !returnSequences
+    c["stepWidth"] = spec.inputShape[0] * units
+    c["lastOffset"] = (spec.inputShape[0] - 1) * units
   }
 
   /// `Window2D(…)`, the Swift literal of a window's geometry.
