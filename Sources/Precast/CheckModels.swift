@@ -121,6 +121,12 @@ public enum CheckModels {
       SimpleRNN(3)
       Dense(2, activation: .sigmoid)
     }.compile(loss: .binaryCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // go_backwards on a sequence-returning LSTM feeding a GRU (Keras trajectory fixture `backwards`).
+    Sequential(name: "check-rnn-backwards", input: [5, 3]) {
+      LSTM(4, returnSequences: true, goBackwards: true)
+      GRU(3, goBackwards: true)
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

@@ -328,6 +328,11 @@ extension Generator {
     c["lastStep"] = !returnSequences
     c["stepWidth"] = spec.inputShape[0] * units
     c["lastOffset"] = (spec.inputShape[0] - 1) * units
+    if let reversed = layer.reversedBuffer {
+      c["goBackwards"] = true
+      c["reversedBuffer"] = reversed
+    }
+    c["sequenceInput"] = layer.reversedBuffer ?? "x"
   }
 
   /// `Window2D(…)`, the Swift literal of a window's geometry.

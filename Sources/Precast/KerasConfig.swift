@@ -105,7 +105,7 @@ extension LayerSpec {
       config.append(("target_shape", .array(target.map(JSON.int))))
     case .lstm(let units, let returnSequences):
       config += [
-        ("return_sequences", .bool(returnSequences)), ("return_state", .bool(false)), ("go_backwards", .bool(false)),
+        ("return_sequences", .bool(returnSequences)), ("return_state", .bool(false)), ("go_backwards", .bool(o.goBackwards)),
         ("stateful", .bool(false)), ("unroll", .bool(false)), ("zero_output_for_mask", .bool(false)), ("units", .int(units)),
         ("activation", .string("tanh")), ("recurrent_activation", .string("sigmoid")), ("use_bias", .bool(true)),
         ("kernel_initializer", Initializer.glorotUniform.kerasConfig), ("recurrent_initializer", Initializer.orthogonal().kerasConfig),
@@ -116,7 +116,7 @@ extension LayerSpec {
       ]
     case .gru(let units, let returnSequences):
       config += [
-        ("return_sequences", .bool(returnSequences)), ("return_state", .bool(false)), ("go_backwards", .bool(false)),
+        ("return_sequences", .bool(returnSequences)), ("return_state", .bool(false)), ("go_backwards", .bool(o.goBackwards)),
         ("stateful", .bool(false)), ("unroll", .bool(false)), ("zero_output_for_mask", .bool(false)), ("units", .int(units)),
         ("activation", .string("tanh")), ("recurrent_activation", .string("sigmoid")), ("use_bias", .bool(true)),
         ("kernel_initializer", Initializer.glorotUniform.kerasConfig), ("recurrent_initializer", Initializer.orthogonal().kerasConfig),
@@ -127,7 +127,7 @@ extension LayerSpec {
       ]
     case .simpleRNN(let units, let returnSequences):
       config += [
-        ("return_sequences", .bool(returnSequences)), ("return_state", .bool(false)), ("go_backwards", .bool(false)),
+        ("return_sequences", .bool(returnSequences)), ("return_state", .bool(false)), ("go_backwards", .bool(o.goBackwards)),
         ("stateful", .bool(false)), ("unroll", .bool(false)), ("zero_output_for_mask", .bool(false)), ("units", .int(units)),
         ("activation", .string("tanh")), ("use_bias", .bool(true)),
         ("kernel_initializer", Initializer.glorotUniform.kerasConfig), ("recurrent_initializer", Initializer.orthogonal().kerasConfig),

@@ -82,6 +82,8 @@ public struct LayerOptions: Sendable, Equatable {
   public var kernelConstraint: Constraint?
   public var biasConstraint: Constraint?
   public var trainable = true
+  /// Recurrent layers: process the steps last to first (Keras `go_backwards`; sequences come out reversed).
+  public var goBackwards = false
 
   public init(
     kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
@@ -311,8 +313,10 @@ public struct GlobalAveragePooling1D: Layer {
 /// recurrent_kernel [u, 4u], bias [4u], gate blocks i, f, c, o.
 public struct LSTM: Layer {
   public let declaration: LayerDeclaration
-  public init(_ units: Int, returnSequences: Bool = false, trainable: Bool = true, name: String? = nil) {
-    declaration = LayerDeclaration(kind: .lstm(units: units, returnSequences: returnSequences), name: name, options: LayerOptions(trainable: trainable))
+  public init(_ units: Int, returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil) {
+    var options = LayerOptions(trainable: trainable)
+    options.goBackwards = goBackwards
+    declaration = LayerDeclaration(kind: .lstm(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
 
@@ -321,8 +325,10 @@ public struct LSTM: Layer {
 /// gate blocks z, r, h. Output the last hidden state, or every step's with `returnSequences`.
 public struct GRU: Layer {
   public let declaration: LayerDeclaration
-  public init(_ units: Int, returnSequences: Bool = false, trainable: Bool = true, name: String? = nil) {
-    declaration = LayerDeclaration(kind: .gru(units: units, returnSequences: returnSequences), name: name, options: LayerOptions(trainable: trainable))
+  public init(_ units: Int, returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil) {
+    var options = LayerOptions(trainable: trainable)
+    options.goBackwards = goBackwards
+    declaration = LayerDeclaration(kind: .gru(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
 
@@ -330,7 +336,9 @@ public struct GRU: Layer {
 /// bias). Weights kernel [features, u], recurrent_kernel [u, u], bias [u].
 public struct SimpleRNN: Layer {
   public let declaration: LayerDeclaration
-  public init(_ units: Int, returnSequences: Bool = false, trainable: Bool = true, name: String? = nil) {
-    declaration = LayerDeclaration(kind: .simpleRNN(units: units, returnSequences: returnSequences), name: name, options: LayerOptions(trainable: trainable))
+  public init(_ units: Int, returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil) {
+    var options = LayerOptions(trainable: trainable)
+    options.goBackwards = goBackwards
+    declaration = LayerDeclaration(kind: .simpleRNN(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }

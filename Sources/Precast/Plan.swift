@@ -37,6 +37,8 @@ struct LayerPlan {
   var backwardActivation: ActivationFunction?
   /// MaxPooling2D right after a ReLU Conv2D: its backward applies ReLU's derivative for that layer.
   var poolsRelu = false
+  /// Recurrent layers with go_backwards: the input with its steps reversed.
+  var reversedBuffer: String?
   /// LSTM: activated gates, cell and hidden states, and the backward's hidden/cell gradients.
   var gatesBuffer: String?, cellsBuffer: String?, hiddenBuffer: String?, hiddenGradientBuffer: String?, cellGradientBuffer: String?
   /// Conv2D that also does the ReLU and the MaxPooling2D after it (the pooling window), and the buffer
@@ -188,6 +190,9 @@ struct ModelPlan {
         infer = plan.outputBuffer
       case .lstm(let units, let returnSequences):
         let steps = layer.inputShape[0]
+        if layer.declaration.options.goBackwards {
+          plan.reversedBuffer = buffer("\(fn)Reversed", layer.inputShape.reduce(1, *), "\(layer.name) input with its steps reversed (go_backwards)")
+        }
         plan.gatesBuffer = buffer("\(fn)Gates", steps * 4 * units, "\(layer.name) activated gates i, f, c, o per step [steps, 4u] (their gradients in backward)")
         plan.cellsBuffer = buffer("\(fn)Cells", steps * units, "\(layer.name) cell states [steps, u]")
         plan.hiddenBuffer = buffer("\(fn)Hidden", steps * units, "\(layer.name) hidden states [steps, u]")
@@ -198,6 +203,9 @@ struct ModelPlan {
         infer = plan.outputBuffer
       case .simpleRNN(let units, let returnSequences):
         let steps = layer.inputShape[0]
+        if layer.declaration.options.goBackwards {
+          plan.reversedBuffer = buffer("\(fn)Reversed", layer.inputShape.reduce(1, *), "\(layer.name) input with its steps reversed (go_backwards)")
+        }
         plan.hiddenBuffer = buffer("\(fn)Hidden", steps * units, "\(layer.name) hidden states [steps, u]")
         plan.hiddenGradientBuffer = buffer("\(fn)HiddenGradient", steps * units, "\(layer.name) ∂loss/∂hidden states [steps, u], backward")
         plan.outputBuffer = returnSequences ? plan.hiddenBuffer! : buffer("\(fn)Output", width, "\(layer.name) output: the last hidden state")
@@ -205,6 +213,9 @@ struct ModelPlan {
         infer = plan.outputBuffer
       case .gru(let units, let returnSequences):
         let steps = layer.inputShape[0]
+        if layer.declaration.options.goBackwards {
+          plan.reversedBuffer = buffer("\(fn)Reversed", layer.inputShape.reduce(1, *), "\(layer.name) input with its steps reversed (go_backwards)")
+        }
         plan.gatesBuffer = buffer("\(fn)Gates", steps * 3 * units, "\(layer.name) activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)")
         plan.cellsBuffer = buffer("\(fn)Recurrent", steps * 3 * units, "\(layer.name) h_{t−1}·U + b' per step [steps, 3u] (recurrent-side gradients in backward)")
         plan.hiddenBuffer = buffer("\(fn)Hidden", steps * units, "\(layer.name) hidden states [steps, u]")

@@ -267,6 +267,12 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     default: break
     }
   }
+  if d.options.goBackwards {
+    switch d.kind {
+    case .lstm, .gru, .simpleRNN: break
+    default: throw SpecError("\(what): goBackwards is for recurrent layers")
+    }
+  }
   for weight in weights {
     let axes: [Int]
     switch weight.constraint {

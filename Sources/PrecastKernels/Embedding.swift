@@ -35,3 +35,20 @@ func embeddingIndex(_ value: Float, _ inputDim: Int) -> Int? {
   guard value >= 0, value < Float(inputDim), value == value.rounded(.down) else { return nil }
   return Int(value)
 }
+
+// MARK: - Time reversal (go_backwards)
+
+/// y [n, T, width] = x with each sequence's steps in reverse order (in place when y == x).
+@inline(__always)
+public func reverseSteps(_ x: UnsafePointer<Float>, count n: Int, steps T: Int, width: Int, output y: UnsafeMutablePointer<Float>) {
+  for s in 0..<n {
+    let a = x + s * T * width, b = y + s * T * width
+    if UnsafePointer(b) == a {
+      for t in 0..<(T / 2) {
+        for k in 0..<width { (b[t * width + k], b[(T - 1 - t) * width + k]) = (b[(T - 1 - t) * width + k], b[t * width + k]) }
+      }
+    } else {
+      for t in 0..<T { (b + (T - 1 - t) * width).update(from: a + t * width, count: width) }
+    }
+  }
+}

@@ -26,6 +26,7 @@ final class GradientCheckTests: XCTestCase {
   func testStackedLSTMThroughTime() { check(CheckLstmStack.self) }
   func testStackedGRUThroughTime() { check(CheckGruStack.self) }
   func testStackedSimpleRNNThroughTime() { check(CheckSimpleRnn.self) }
+  func testGoBackwards() { check(CheckRnnBackwards.self) }
   func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
   func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }
   func testBinaryCrossentropyWithFromLogitsOption() { check(CheckBceFromLogits.self) }

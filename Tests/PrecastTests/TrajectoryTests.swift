@@ -17,6 +17,7 @@ final class TrajectoryTests: XCTestCase {
   func testStackedLSTMMatchesKerasForEveryOptimizer() throws { try replay("lstm-stack", CheckLstmStack.self) }
   func testStackedGRUMatchesKerasForEveryOptimizer() throws { try replay("gru-stack", CheckGruStack.self) }
   func testStackedSimpleRNNMatchesKerasForEveryOptimizer() throws { try replay("rnn-stack", CheckSimpleRnn.self) }
+  func testGoBackwardsMatchesKerasForEveryOptimizer() throws { try replay("backwards", CheckRnnBackwards.self) }
 
   private func replay<M: CompiledModel>(_ name: String, _: M.Type) throws {
     let data = try Data(contentsOf: URL(fileURLWithPath: fixture("trajectories/\(name).json")))

@@ -86,6 +86,18 @@ def recurrent(kind):
     return f"{kind}-stack", model, loss, x, y, 8
 
 
+def backwards():
+    """go_backwards: LSTM(4, return_sequences) → GRU(3), both reversed (check-rnn-backwards)."""
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(32, 5, 3)).astype(np.float32)
+    y = np.stack([x[:, 0, 0], x[:, -1, 1]], axis=1).astype(np.float32)  # depends on the order of the steps
+    model = keras.Sequential([
+        keras.Input((5, 3)), keras.layers.LSTM(4, return_sequences=True, go_backwards=True),
+        keras.layers.GRU(3, go_backwards=True), keras.layers.Dense(2),
+    ])
+    return "backwards", model, "mean_squared_error", x, y, 8
+
+
 def cnn():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(48, 7, 7, 2)).astype(np.float32)
@@ -126,6 +138,6 @@ def record(name, model, loss, x, y, batch):
     print(f"{name}: {len(runs)} optimizer runs of {STEPS} steps -> {OUT}/{name}.json")
 
 
-for make in (pima, cnn, regularized, lambda: recurrent("lstm"), lambda: recurrent("gru"), lambda: recurrent("rnn")):
+for make in (pima, cnn, regularized, lambda: recurrent("lstm"), lambda: recurrent("gru"), lambda: recurrent("rnn"), backwards):
     keras.utils.set_random_seed(7)  # the models' initial weights, reproducibly
     record(*make())
