@@ -127,6 +127,12 @@ public enum CheckModels {
       GRU(3, goBackwards: true)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // GRU with reset_after=False (bias [3u]), stacked (Keras trajectory fixture `gru-reset-before`).
+    Sequential(name: "check-gru-reset-before", input: [5, 3]) {
+      GRU(4, returnSequences: true, resetAfter: false)
+      GRU(3, resetAfter: false)
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

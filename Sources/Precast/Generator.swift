@@ -273,6 +273,13 @@ extension Generator {
       c["isGRU"] = true
       addRecurrentKeys(&c, layer, offsets: offsets, units: units, returnSequences: returnSequences)
       c["recurrentBuffer"] = layer.cellsBuffer!
+      if let resetHidden = layer.resetHiddenBuffer {
+        c["resetBefore"] = true
+        c["resetHiddenBuffer"] = resetHidden
+        c["resetGradientBuffer"] = layer.cellGradientBuffer!
+      } else {
+        c["resetAfter"] = true
+      }
     case .lstm(let units, let returnSequences):
       c["isLSTM"] = true
       addRecurrentKeys(&c, layer, offsets: offsets, units: units, returnSequences: returnSequences)
@@ -436,7 +443,8 @@ extension LayerDeclaration {
     case .embedding(let inputDim, let outputDim, _): return "Embedding(\(inputDim), \(outputDim))"
     case .lstm(let units, let returnSequences): return "LSTM(\(units)\(returnSequences ? ", return sequences" : ""))"
     case .simpleRNN(let units, let returnSequences): return "SimpleRNN(\(units)\(returnSequences ? ", return sequences" : ""))"
-    case .gru(let units, let returnSequences): return "GRU(\(units)\(returnSequences ? ", return sequences" : ""))"
+    case .gru(let units, let returnSequences):
+      return "GRU(\(units)\(returnSequences ? ", return sequences" : "")\(options.resetAfter ? "" : ", reset_after=False"))"
     case .batchNormalization(let momentum, let epsilon, let center, let scale):
       return "BatchNormalization(momentum \(momentum), epsilon \(epsilon)\(center ? "" : ", no beta")\(scale ? "" : ", no gamma"))"
     case .reshape(let target): return "Reshape(\(target))"

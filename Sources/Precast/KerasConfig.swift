@@ -123,7 +123,7 @@ extension LayerSpec {
         ("bias_initializer", Initializer.zeros.kerasConfig),
         ("kernel_regularizer", .null), ("recurrent_regularizer", .null), ("bias_regularizer", .null), ("activity_regularizer", .null),
         ("kernel_constraint", .null), ("recurrent_constraint", .null), ("bias_constraint", .null),
-        ("dropout", .number(0)), ("recurrent_dropout", .number(0)), ("reset_after", .bool(true)), ("seed", .null),
+        ("dropout", .number(0)), ("recurrent_dropout", .number(0)), ("reset_after", .bool(o.resetAfter)), ("seed", .null),
       ]
     case .simpleRNN(let units, let returnSequences):
       config += [

@@ -84,6 +84,8 @@ public struct LayerOptions: Sendable, Equatable {
   public var trainable = true
   /// Recurrent layers: process the steps last to first (Keras `go_backwards`; sequences come out reversed).
   public var goBackwards = false
+  /// GRU: apply the reset gate after the recurrent matmul (Keras's default, bias [2, 3u]) or before it (bias [3u]).
+  public var resetAfter = true
 
   public init(
     kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
@@ -320,14 +322,17 @@ public struct LSTM: Layer {
   }
 }
 
-/// `keras.layers.GRU(units)` with Keras's defaults (reset_after=True, tanh and sigmoid, orthogonal recurrent kernel,
+/// `keras.layers.GRU(units)` with Keras's defaults (reset_after=True — or `resetAfter: false`, bias [3u] — tanh and sigmoid, orthogonal recurrent kernel,
 /// zero biases). Weights kernel [features, 3u], recurrent_kernel [u, 3u], bias [2, 3u] (input and recurrent rows),
 /// gate blocks z, r, h. Output the last hidden state, or every step's with `returnSequences`.
 public struct GRU: Layer {
   public let declaration: LayerDeclaration
-  public init(_ units: Int, returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil) {
+  public init(
+    _ units: Int, returnSequences: Bool = false, goBackwards: Bool = false, resetAfter: Bool = true, trainable: Bool = true, name: String? = nil
+  ) {
     var options = LayerOptions(trainable: trainable)
     options.goBackwards = goBackwards
+    options.resetAfter = resetAfter
     declaration = LayerDeclaration(kind: .gru(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }

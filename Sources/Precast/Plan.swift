@@ -39,6 +39,8 @@ struct LayerPlan {
   var poolsRelu = false
   /// Recurrent layers with go_backwards: the input with its steps reversed.
   var reversedBuffer: String?
+  /// GRU with reset_after=False: r ⊙ h_{t−1} per step.
+  var resetHiddenBuffer: String?
   /// LSTM: activated gates, cell and hidden states, and the backward's hidden/cell gradients.
   var gatesBuffer: String?, cellsBuffer: String?, hiddenBuffer: String?, hiddenGradientBuffer: String?, cellGradientBuffer: String?
   /// Conv2D that also does the ReLU and the MaxPooling2D after it (the pooling window), and the buffer
@@ -218,6 +220,10 @@ struct ModelPlan {
         }
         plan.gatesBuffer = buffer("\(fn)Gates", steps * 3 * units, "\(layer.name) activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)")
         plan.cellsBuffer = buffer("\(fn)Recurrent", steps * 3 * units, "\(layer.name) h_{t−1}·U + b' per step [steps, 3u] (recurrent-side gradients in backward)")
+        if !layer.declaration.options.resetAfter {
+          plan.resetHiddenBuffer = buffer("\(fn)ResetHidden", steps * units, "\(layer.name) r ⊙ h_{t−1} per step [steps, u] (reset_after=False)")
+          plan.cellGradientBuffer = buffer("\(fn)ResetGradient", units, "\(layer.name) ∂loss/∂(r ⊙ h_{t−1}) of one step [u], backward")
+        }
         plan.hiddenBuffer = buffer("\(fn)Hidden", steps * units, "\(layer.name) hidden states [steps, u]")
         plan.hiddenGradientBuffer = buffer("\(fn)HiddenGradient", steps * units, "\(layer.name) ∂loss/∂hidden states [steps, u], backward")
         plan.outputBuffer = returnSequences ? plan.hiddenBuffer! : buffer("\(fn)Output", width, "\(layer.name) output: the last hidden state")

@@ -234,7 +234,8 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     output = returnSequences ? [input[0], units] : [units]
     weights.append(WeightSpec(name: "kernel", shape: [input[1], 3 * units], initializer: .glorotUniform, fanIn: input[1], fanOut: 3 * units))
     weights.append(WeightSpec(name: "recurrent_kernel", shape: [units, 3 * units], initializer: .orthogonal(), fanIn: units, fanOut: 3 * units))
-    weights.append(WeightSpec(name: "bias", shape: [2, 3 * units], initializer: .zeros, fanIn: units, fanOut: 3 * units))
+    let biasShape = d.options.resetAfter ? [2, 3 * units] : [3 * units]
+    weights.append(WeightSpec(name: "bias", shape: biasShape, initializer: .zeros, fanIn: units, fanOut: 3 * units))
   case .embedding(let inputDim, let outputDim, let initializer):
     guard inputDim > 0, outputDim > 0 else { throw SpecError("\(what): input_dim and output_dim must be positive, got \(inputDim) and \(outputDim)") }
     guard input.count == 1 else { throw SpecError("\(what): expects integer sequences [steps] per sample, got \(input)") }

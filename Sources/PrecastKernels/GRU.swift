@@ -1,4 +1,4 @@
-// GRU.swift: Keras's GRU with reset_after=True (its default) over whole sequences, forward and backward through time.
+// GRU.swift: Keras's GRU (reset_after=True, its default, and reset_after=False) over whole sequences, forward and backward through time.
 import CBLAS
 import Glibc
 
@@ -90,6 +90,116 @@ public func gruBackward(
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g3), Int32(n * T), 1, x, Int32(d), G, Int32(g3), 1, dKernel, Int32(g3))
   sumRows(G, rows: n * T, cols: g3, into: dBias)
   sumRows(R, rows: n * T, cols: g3, into: dBias + g3)
+  if let dx {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(g3), 1, G, Int32(g3), W, Int32(g3), 0, dx, Int32(d))
+  }
+}
+
+// MARK: - reset_after=False
+
+// z = σ(xW_z + b_z + hU_z), r likewise, ĥ = tanh(xW_h + b_h + (r ⊙ h)U_h), h' = z ⊙ h + (1 − z) ⊙ ĥ; bias [3u].
+
+/// Runs the GRU with reset_after=False: gates G [n, T, 3u] (z, r, ĥ), recurrent parts R [n, T, 3u] (hU_z, hU_r,
+/// (r ⊙ h)U_h), reset hidden states RH [n, T, u] (r ⊙ h_{t−1}), hidden H [n, T, u].
+@inline(__always)
+public func gruResetBeforeForward(
+  _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
+  kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+  gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, resetHidden RH: UnsafeMutablePointer<Float>,
+  hidden H: UnsafeMutablePointer<Float>
+) {
+  let g3 = 3 * u
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(g3), Int32(d), 1, x, Int32(d), W, Int32(g3), 0, G, Int32(g3))
+  for r in 0..<(n * T) { update8(G + r * g3, bias, count: g3) { $0 + $1 } }
+  R.update(repeating: 0, count: n * T * g3)
+  RH.update(repeating: 0, count: n * T * u)
+  for t in 0..<T {
+    let gt = G + t * g3, rt = R + t * g3, ht = H + t * u, rht = RH + t * u
+    if t > 0 {  // R[:, t, 0..<2u] = H[:, t−1] · U[:, 0..<2u]
+      cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(2 * u), Int32(u), 1, ht - u, Int32(T * u), U, Int32(g3), 0, rt,
+        Int32(T * g3))
+    }
+    for s in 0..<n {
+      let g = gt + s * T * g3, rec = rt + s * T * g3, rh = rht + s * T * u, h = ht + s * T * u
+      for j in 0..<u {
+        let z = sigmoidf(g[j] + rec[j]), r = sigmoidf(g[u + j] + rec[u + j])
+        g[j] = z
+        g[u + j] = r
+        rh[j] = t > 0 ? r * h[j - u] : 0
+      }
+    }
+    if t > 0 {  // R[:, t, 2u..<3u] = RH[:, t] · U[:, 2u..<3u]
+      cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(u), Int32(u), 1, rht, Int32(T * u), U + 2 * u, Int32(g3), 0,
+        rt + 2 * u, Int32(T * g3))
+    }
+    for s in 0..<n {
+      let g = gt + s * T * g3, rec = rt + s * T * g3, h = ht + s * T * u
+      for j in 0..<u {
+        let candidate = tanhf(g[2 * u + j] + rec[2 * u + j])
+        g[2 * u + j] = candidate
+        let previous: Float = t > 0 ? h[j - u] : 0
+        h[j] = g[j] * previous + (1 - g[j]) * candidate
+      }
+    }
+  }
+}
+
+/// Backward of `gruResetBeforeForward` given dH [n, T, u]: accumulates dW, dU, dBias [3u], writes dx when given.
+/// Overwrites G with [dz, dr, dĥ] and dH with the total hidden-state gradients; `resetGradient` is scratch [n, u].
+@inline(__always)
+public func gruResetBeforeBackward(
+  _ dH: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
+  kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>,
+  gates G: UnsafeMutablePointer<Float>, resetHidden RH: UnsafePointer<Float>, hidden H: UnsafePointer<Float>,
+  dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
+  dx: UnsafeMutablePointer<Float>?, resetGradient dRH: UnsafeMutablePointer<Float>
+) {
+  let g3 = 3 * u
+  for t in stride(from: T - 1, through: 0, by: -1) {
+    for s in 0..<n {
+      let g = G + (s * T + t) * g3, dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
+      for j in 0..<u {
+        let z = g[j], candidate = g[2 * u + j]
+        let previous: Float = t > 0 ? h[j - u] : 0
+        g[j] = dh[j] * (previous - candidate) * z * (1 - z)
+        g[2 * u + j] = dh[j] * (1 - z) * (1 - candidate * candidate)
+        if t > 0 { dh[j - u] += dh[j] * z }  // through h' = z ⊙ h + …
+        else { g[u + j] = 0 }  // h₀ = 0: the reset gate has no effect at the first step
+      }
+    }
+    guard t > 0 else { continue }
+    // dRH [n, u] = dĥ[:, t] · U_hᵀ
+    cblas_sgemm(
+      CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(u), 1, G + t * g3 + 2 * u, Int32(T * g3), U + 2 * u,
+      Int32(g3), 0, dRH, Int32(u))
+    for s in 0..<n {
+      let g = G + (s * T + t) * g3, dh = dH + (s * T + t) * u, h = H + (s * T + t) * u, drh = dRH + s * u
+      for j in 0..<u {
+        let r = g[u + j], previous = h[j - u]
+        g[u + j] = drh[j] * previous * r * (1 - r)
+        dh[j - u] += drh[j] * r
+      }
+    }
+    // dH[:, t−1] += [dz, dr][:, t] · U[:, 0..<2u]ᵀ
+    cblas_sgemm(
+      CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(2 * u), 1, G + t * g3, Int32(T * g3), U, Int32(g3), 1,
+      dH + (t - 1) * u, Int32(T * u))
+  }
+  for s in 0..<n {
+    if T > 1 {  // dU[:, 0..<2u] += H[s, 0..<T−1]ᵀ · [dz, dr][s, 1..<T]
+      cblas_sgemm(
+        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(2 * u), Int32(T - 1), 1, H + s * T * u, Int32(u),
+        G + (s * T + 1) * g3, Int32(g3), 1, dRecurrentKernel, Int32(g3))
+    }
+    // dU[:, 2u..<3u] += RH[s]ᵀ · dĥ[s]
+    cblas_sgemm(
+      CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(u), Int32(T), 1, RH + s * T * u, Int32(u),
+      G + s * T * g3 + 2 * u, Int32(g3), 1, dRecurrentKernel + 2 * u, Int32(g3))
+  }
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g3), Int32(n * T), 1, x, Int32(d), G, Int32(g3), 1, dKernel, Int32(g3))
+  sumRows(G, rows: n * T, cols: g3, into: dBias)
   if let dx {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(g3), 1, G, Int32(g3), W, Int32(g3), 0, dx, Int32(d))
   }

@@ -111,8 +111,8 @@ public final class CheckGru: CompiledModel {
 
   // MARK: - gru: GRU(32)  [B, 20, 14] → [B, 32]
 
-  /// gruOutput [n, 32] = GRU(x [n, 20, 14]), the last hidden state (reset_after); kernel [14, 32×3]
-  /// at 0, recurrent kernel [32, 32×3] at 1344, bias [2, 32×3] at 4416.
+  /// gruOutput [n, 32] = GRU(x [n, 20, 14]), the last hidden state (reset_after);
+  /// kernel [14, 32×3] at 0, recurrent kernel [32, 32×3] at 1344, bias at 4416.
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruForward(

@@ -128,8 +128,8 @@ public final class CheckGruStack: CompiledModel {
 
   // MARK: - gru: GRU(4, return sequences)  [B, 5, 3] → [B, 5, 4]
 
-  /// gruHidden [n, 5, 4] = GRU(x [n, 5, 3]) (reset_after); kernel [3, 4×3]
-  /// at 0, recurrent kernel [4, 4×3] at 36, bias [2, 4×3] at 84.
+  /// gruHidden [n, 5, 4] = GRU(x [n, 5, 3]) (reset_after);
+  /// kernel [3, 4×3] at 0, recurrent kernel [4, 4×3] at 36, bias at 84.
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruForward(
@@ -152,8 +152,8 @@ public final class CheckGruStack: CompiledModel {
 
   // MARK: - gru_1: GRU(3)  [B, 5, 4] → [B, 3]
 
-  /// gru1Output [n, 3] = GRU(x [n, 5, 4]), the last hidden state (reset_after); kernel [4, 3×3]
-  /// at 108, recurrent kernel [3, 3×3] at 144, bias [2, 3×3] at 171.
+  /// gru1Output [n, 3] = GRU(x [n, 5, 4]), the last hidden state (reset_after);
+  /// kernel [4, 3×3] at 108, recurrent kernel [3, 3×3] at 144, bias at 171.
   @inline(never)
   func gru1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruForward(

@@ -164,8 +164,8 @@ public final class CheckRnnBackwards: CompiledModel {
 
   // MARK: - gru: GRU(3)  [B, 5, 4] → [B, 3]
 
-  /// gruOutput [n, 3] = GRU(x [n, 5, 4]), the last hidden state (reset_after); kernel [4, 3×3]
-  /// at 128, recurrent kernel [3, 3×3] at 164, bias [2, 3×3] at 191.
+  /// gruOutput [n, 3] = GRU(x [n, 5, 4]), the last hidden state (reset_after);
+  /// kernel [4, 3×3] at 128, recurrent kernel [3, 3×3] at 164, bias at 191.
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 5, width: 4, output: gruReversed)  // go_backwards

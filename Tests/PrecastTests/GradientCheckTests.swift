@@ -27,6 +27,7 @@ final class GradientCheckTests: XCTestCase {
   func testStackedGRUThroughTime() { check(CheckGruStack.self) }
   func testStackedSimpleRNNThroughTime() { check(CheckSimpleRnn.self) }
   func testGoBackwards() { check(CheckRnnBackwards.self) }
+  func testGRUResetBefore() { check(CheckGruResetBefore.self) }
   func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
   func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }
   func testBinaryCrossentropyWithFromLogitsOption() { check(CheckBceFromLogits.self) }

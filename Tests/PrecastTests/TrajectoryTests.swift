@@ -18,6 +18,7 @@ final class TrajectoryTests: XCTestCase {
   func testStackedGRUMatchesKerasForEveryOptimizer() throws { try replay("gru-stack", CheckGruStack.self) }
   func testStackedSimpleRNNMatchesKerasForEveryOptimizer() throws { try replay("rnn-stack", CheckSimpleRnn.self) }
   func testGoBackwardsMatchesKerasForEveryOptimizer() throws { try replay("backwards", CheckRnnBackwards.self) }
+  func testGRUResetBeforeMatchesKerasForEveryOptimizer() throws { try replay("gru-reset-before", CheckGruResetBefore.self) }
 
   private func replay<M: CompiledModel>(_ name: String, _: M.Type) throws {
     let data = try Data(contentsOf: URL(fileURLWithPath: fixture("trajectories/\(name).json")))

@@ -98,6 +98,16 @@ def backwards():
     return "backwards", model, "mean_squared_error", x, y, 8
 
 
+def gru_reset_before():
+    """GRU(reset_after=False), stacked (check-gru-reset-before)."""
+    name, _, loss, x, y, batch = recurrent("gru")
+    model = keras.Sequential([
+        keras.Input((5, 3)), keras.layers.GRU(4, return_sequences=True, reset_after=False),
+        keras.layers.GRU(3, reset_after=False), keras.layers.Dense(2),
+    ])
+    return "gru-reset-before", model, loss, x, y, batch
+
+
 def cnn():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(48, 7, 7, 2)).astype(np.float32)
@@ -138,6 +148,6 @@ def record(name, model, loss, x, y, batch):
     print(f"{name}: {len(runs)} optimizer runs of {STEPS} steps -> {OUT}/{name}.json")
 
 
-for make in (pima, cnn, regularized, lambda: recurrent("lstm"), lambda: recurrent("gru"), lambda: recurrent("rnn"), backwards):
+for make in (pima, cnn, regularized, lambda: recurrent("lstm"), lambda: recurrent("gru"), lambda: recurrent("rnn"), backwards, gru_reset_before):
     keras.utils.set_random_seed(7)  # the models' initial weights, reproducibly
     record(*make())

@@ -111,8 +111,8 @@ public final class TemperatureGru: CompiledModel {
 
   // MARK: - gru: GRU(32)  [B, 24, 1] → [B, 32]
 
-  /// gruOutput [n, 32] = GRU(x [n, 24, 1]), the last hidden state (reset_after); kernel [1, 32×3]
-  /// at 0, recurrent kernel [32, 32×3] at 96, bias [2, 32×3] at 3168.
+  /// gruOutput [n, 32] = GRU(x [n, 24, 1]), the last hidden state (reset_after);
+  /// kernel [1, 32×3] at 0, recurrent kernel [32, 32×3] at 96, bias at 3168.
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruForward(
