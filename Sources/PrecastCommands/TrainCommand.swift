@@ -63,6 +63,10 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
 
   @Option(help: "The data files hold integer sequences, one per line (with --labels): 'pad' (Keras pad_sequences to the input length) or 'multi-hot' (vectorize_sequences to the input size).")
   var sequences: String?
+  @Option(help: "Pretrained word vectors in GloVe's text format for the first Embedding layer (with --vocabulary); add --freeze embedding to keep them.")
+  var embeddingVectors: String?
+  @Option(help: "The vocabulary of --embedding-vectors: one word per line, line k is index k (0 is padding), as Keras's Tokenizer numbers words.")
+  var vocabulary: String?
   @Option(help: "pad_sequences: pad 'pre' (default) or 'post'.")
   var padding: String = "pre"
   @Option(help: "pad_sequences: cut long sequences 'pre' (keep the end; default) or 'post'.")
@@ -153,6 +157,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if data == nil && !benchmark && !summary { throw ValidationError("--data is required") }
     if predict && weights == nil { throw ValidationError("--predict needs --weights") }
     if resume != nil && weights != nil { throw ValidationError("use either --resume or --weights") }
+    if (embeddingVectors == nil) != (vocabulary == nil) { throw ValidationError("--embedding-vectors and --vocabulary go together") }
     if sequences != nil && sequenceEncoding == nil {
       throw ValidationError("--sequences must be pad or multi-hot, --padding and --truncating pre or post")
     }
@@ -253,6 +258,28 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       return try Dataset.loadSequences(features: path, labels: labels, info: Model.info, encoding: encoding)
     }
     return try Dataset.load(features: path, labels: labels, info: Model.info)
+  }
+
+  /// Fills the first Embedding layer's table from GloVe vectors (rows of words missing from the file become zeros).
+  private func loadWordVectors(_ path: String, vocabulary vocabularyPath: String, into model: Model) throws(PrecastError) {
+    guard let slot = Model.info.weights.first(where: { $0.name == "embeddings" }) else {
+      throw PrecastError("--embedding-vectors: the model has no Embedding layer")
+    }
+    let (rowsNeeded, dimension) = (slot.shape[0], slot.shape[1])
+    do {
+      let words = try readTextFile(vocabularyPath).split(separator: "\n").map { String($0.filter { $0 != "\r" }) }
+      guard words.count + 1 <= rowsNeeded else {
+        throw PrecastError("\(vocabularyPath): \(words.count) words (+ padding index 0) do not fit the Embedding's input_dim \(rowsNeeded)")
+      }
+      let (rows, found) = try gloveMatrix(path: path, vocabulary: words, dimension: dimension)
+      (model.parameters + slot.offset).update(repeating: 0, count: slot.count)
+      rows.withUnsafeBufferPointer { (model.parameters + slot.offset).update(from: $0.baseAddress!, count: rows.count) }
+      if verbose > 0 { print("Embedding '\(slot.layer)': \(found) of \(words.count) words found in \(path) (missing words are zeros)") }
+    } catch let error as PrecastError {
+      throw error
+    } catch {
+      throw PrecastError("\(error)")
+    }
   }
 
   /// True when training will have validation data.
@@ -399,6 +426,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     } else {
       model.initializeParameters(seed: clockSeed)
     }
+    if let embeddingVectors, let vocabulary { try loadWordVectors(embeddingVectors, vocabulary: vocabulary, into: model) }
     if normalize { preprocessing.inputScale = 1 / 255 }
     all.preprocess(preprocessing)
     if standardize && !seriesWindows && (resume == nil || preprocessing.standardizer == nil) {

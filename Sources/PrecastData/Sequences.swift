@@ -48,3 +48,29 @@ public func multiHot(_ sequences: [[Int]], dimension: Int) -> DataArray {
   }
   return DataArray(shape: [sequences.count, dimension], values: values)
 }
+
+// MARK: - Pretrained word vectors
+
+/// Reads word vectors in GloVe's text format (`word v1 v2 …`, one word per line) for the words of `vocabulary`,
+/// returning the rows of an embedding matrix [vocabulary.count + 1, dimension] as the Keras tutorial builds it:
+/// row i + 1 for vocabulary[i] (index 0 is padding), zeros for words the file does not have. Also returns how
+/// many words were found. Every vector must have `dimension` values.
+public func gloveMatrix(path: String, vocabulary: [String], dimension: Int) throws(DataError) -> (rows: [Float], found: Int) {
+  let text = String(decoding: try FileIO.readAll(path: path), as: UTF8.self)
+  var index: [Substring: Int] = [:]
+  for (i, word) in vocabulary.enumerated() where index[Substring(word)] == nil { index[Substring(word)] = i + 1 }
+  var rows = [Float](repeating: 0, count: (vocabulary.count + 1) * dimension)
+  var found = 0
+  for (number, line) in text.split(separator: "\n").enumerated() {
+    guard let space = line.firstIndex(of: " ") else { continue }
+    guard let row = index[line[..<space]] else { continue }
+    let values = line[line.index(after: space)...].split(separator: " ").compactMap { Float($0) }
+    guard values.count == dimension else {
+      throw DataError(file: path, "line \(number + 1): '\(line[..<space])' has \(values.count) values, the Embedding has output_dim \(dimension)")
+    }
+    for (k, v) in values.enumerated() { rows[row * dimension + k] = v }
+    found += 1
+    index[line[..<space]] = nil
+  }
+  return (rows, found)
+}

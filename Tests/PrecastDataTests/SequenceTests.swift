@@ -30,4 +30,17 @@ final class SequenceTests: XCTestCase {
       XCTAssertTrue("\(error)".contains("line 2, value 2: 'x'"), "\(error)")
     }
   }
+
+  /// GloVe text vectors become the tutorial's embedding matrix: row k for the vocabulary's k-th word, row 0 and
+  /// missing words zeros; a vector of the wrong length names its line.
+  func testGloveMatrix() throws {
+    let path = NSTemporaryDirectory() + "glove.txt"
+    try "the 0.1 0.2 0.3\ncat -1 0 1\nzebra 5 5 5\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let (rows, found) = try gloveMatrix(path: path, vocabulary: ["cat", "dog", "the"], dimension: 3)
+    XCTAssertEqual(found, 2)
+    XCTAssertEqual(rows, [0, 0, 0, -1, 0, 1, 0, 0, 0, 0.1, 0.2, 0.3])
+    XCTAssertThrowsError(try gloveMatrix(path: path, vocabulary: ["cat"], dimension: 4)) { error in
+      XCTAssertTrue("\(error)".contains("line 2: 'cat' has 3 values, the Embedding has output_dim 4"), "\(error)")
+    }
+  }
 }
