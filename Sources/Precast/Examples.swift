@@ -55,14 +55,12 @@ public enum Examples {
 
   /// The tutorials' "conv-conv-pool, then dropout" blocks, twice, then Dense(512).
   public static let fashionDeepCNN = Sequential(name: "fashion-deep-cnn", input: [28, 28, 1]) {
-    Conv2D(32, 3, padding: .same, activation: .relu)
-    Conv2D(32, 3, padding: .same, activation: .relu)
-    MaxPooling2D(2)
-    Dropout(0.25)
-    Conv2D(64, 3, padding: .same, activation: .relu)
-    Conv2D(64, 3, padding: .same, activation: .relu)
-    MaxPooling2D(2)
-    Dropout(0.25)
+    for filters in [32, 64] {
+      Conv2D(filters, 3, padding: .same, activation: .relu)
+      Conv2D(filters, 3, padding: .same, activation: .relu)
+      MaxPooling2D(2)
+      Dropout(0.25)
+    }
     Flatten()
     Dense(512, activation: .relu)
     Dropout(0.5)

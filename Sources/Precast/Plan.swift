@@ -191,44 +191,25 @@ struct ModelPlan {
         train = plan.outputBuffer
         infer = plan.outputBuffer
       case .lstm(let units, let returnSequences):
+        reverseInput(&plan, layer)
         let steps = layer.inputShape[0]
-        if layer.declaration.options.goBackwards {
-          plan.reversedBuffer = buffer("\(fn)Reversed", layer.inputShape.reduce(1, *), "\(layer.name) input with its steps reversed (go_backwards)")
-        }
         plan.gatesBuffer = buffer("\(fn)Gates", steps * 4 * units, "\(layer.name) activated gates i, f, c, o per step [steps, 4u] (their gradients in backward)")
         plan.cellsBuffer = buffer("\(fn)Cells", steps * units, "\(layer.name) cell states [steps, u]")
-        plan.hiddenBuffer = buffer("\(fn)Hidden", steps * units, "\(layer.name) hidden states [steps, u]")
-        plan.hiddenGradientBuffer = buffer("\(fn)HiddenGradient", steps * units, "\(layer.name) ∂loss/∂hidden states [steps, u], backward")
         plan.cellGradientBuffer = buffer("\(fn)CellGradient", units, "\(layer.name) ∂loss/∂cell state carried back a step [u]")
-        plan.outputBuffer = returnSequences ? plan.hiddenBuffer! : buffer("\(fn)Output", width, "\(layer.name) output: the last hidden state")
-        train = plan.outputBuffer
-        infer = plan.outputBuffer
+        (train, infer) = recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
       case .simpleRNN(let units, let returnSequences):
-        let steps = layer.inputShape[0]
-        if layer.declaration.options.goBackwards {
-          plan.reversedBuffer = buffer("\(fn)Reversed", layer.inputShape.reduce(1, *), "\(layer.name) input with its steps reversed (go_backwards)")
-        }
-        plan.hiddenBuffer = buffer("\(fn)Hidden", steps * units, "\(layer.name) hidden states [steps, u]")
-        plan.hiddenGradientBuffer = buffer("\(fn)HiddenGradient", steps * units, "\(layer.name) ∂loss/∂hidden states [steps, u], backward")
-        plan.outputBuffer = returnSequences ? plan.hiddenBuffer! : buffer("\(fn)Output", width, "\(layer.name) output: the last hidden state")
-        train = plan.outputBuffer
-        infer = plan.outputBuffer
+        reverseInput(&plan, layer)
+        (train, infer) = recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
       case .gru(let units, let returnSequences):
+        reverseInput(&plan, layer)
         let steps = layer.inputShape[0]
-        if layer.declaration.options.goBackwards {
-          plan.reversedBuffer = buffer("\(fn)Reversed", layer.inputShape.reduce(1, *), "\(layer.name) input with its steps reversed (go_backwards)")
-        }
         plan.gatesBuffer = buffer("\(fn)Gates", steps * 3 * units, "\(layer.name) activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)")
         plan.cellsBuffer = buffer("\(fn)Recurrent", steps * 3 * units, "\(layer.name) h_{t−1}·U + b' per step [steps, 3u] (recurrent-side gradients in backward)")
         if !layer.declaration.options.resetAfter {
           plan.resetHiddenBuffer = buffer("\(fn)ResetHidden", steps * units, "\(layer.name) r ⊙ h_{t−1} per step [steps, u] (reset_after=False)")
           plan.cellGradientBuffer = buffer("\(fn)ResetGradient", units, "\(layer.name) ∂loss/∂(r ⊙ h_{t−1}) of one step [u], backward")
         }
-        plan.hiddenBuffer = buffer("\(fn)Hidden", steps * units, "\(layer.name) hidden states [steps, u]")
-        plan.hiddenGradientBuffer = buffer("\(fn)HiddenGradient", steps * units, "\(layer.name) ∂loss/∂hidden states [steps, u], backward")
-        plan.outputBuffer = returnSequences ? plan.hiddenBuffer! : buffer("\(fn)Output", width, "\(layer.name) output: the last hidden state")
-        train = plan.outputBuffer
-        infer = plan.outputBuffer
+        (train, infer) = recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
       case .embedding:
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output, the looked-up rows")
         train = plan.outputBuffer
@@ -240,6 +221,23 @@ struct ModelPlan {
     }
     trainOutput = train
     inferenceOutput = infer
+  }
+
+  /// A recurrent layer with go_backwards: a buffer for its input with the steps reversed.
+  private mutating func reverseInput(_ plan: inout LayerPlan, _ layer: LayerSpec) {
+    guard layer.declaration.options.goBackwards else { return }
+    plan.reversedBuffer = buffer("\(plan.fn)Reversed", layer.inputShape.reduce(1, *), "\(layer.name) input with its steps reversed (go_backwards)")
+  }
+
+  /// A recurrent layer's hidden states, their gradients and its output (the states themselves with
+  /// returnSequences, else the last step's copy); returns the output buffer for training and inference.
+  private mutating func recurrentStates(_ plan: inout LayerPlan, _ layer: LayerSpec, units: Int, returnSequences: Bool) -> (String, String) {
+    let steps = layer.inputShape[0], fn = plan.fn
+    plan.hiddenBuffer = buffer("\(fn)Hidden", steps * units, "\(layer.name) hidden states [steps, u]")
+    plan.hiddenGradientBuffer = buffer("\(fn)HiddenGradient", steps * units, "\(layer.name) ∂loss/∂hidden states [steps, u], backward")
+    plan.outputBuffer = returnSequences
+      ? plan.hiddenBuffer! : buffer("\(fn)Output", layer.outputShape.reduce(1, *), "\(layer.name) output: the last hidden state")
+    return (plan.outputBuffer, plan.outputBuffer)
   }
 
   /// The pooling window when layer `i` is a Conv2D(relu) whose MaxPooling2D can be fused into it: the first

@@ -69,12 +69,12 @@ public final class CheckLstm: CompiledModel {
   private let lstmGates: UnsafeMutablePointer<Float>  // [B, 5120]
   /// lstm cell states [steps, u]
   private let lstmCells: UnsafeMutablePointer<Float>  // [B, 1280]
+  /// lstm ∂loss/∂cell state carried back a step [u]
+  private let lstmCellGradient: UnsafeMutablePointer<Float>  // [B, 32]
   /// lstm hidden states [steps, u]
   private let lstmHidden: UnsafeMutablePointer<Float>  // [B, 1280]
   /// lstm ∂loss/∂hidden states [steps, u], backward
   private let lstmHiddenGradient: UnsafeMutablePointer<Float>  // [B, 1280]
-  /// lstm ∂loss/∂cell state carried back a step [u]
-  private let lstmCellGradient: UnsafeMutablePointer<Float>  // [B, 32]
   /// lstm output: the last hidden state
   private let lstmOutput: UnsafeMutablePointer<Float>  // [B, 32]
   /// dense output, after sigmoid
@@ -104,9 +104,9 @@ public final class CheckLstm: CompiledModel {
     embeddingOutput = arena + maxBatch * 0
     lstmGates = arena + maxBatch * 640
     lstmCells = arena + maxBatch * 5760
-    lstmHidden = arena + maxBatch * 7040
-    lstmHiddenGradient = arena + maxBatch * 8320
-    lstmCellGradient = arena + maxBatch * 9600
+    lstmCellGradient = arena + maxBatch * 7040
+    lstmHidden = arena + maxBatch * 7072
+    lstmHiddenGradient = arena + maxBatch * 8352
     lstmOutput = arena + maxBatch * 9632
     denseOutput = arena + maxBatch * 9664
     denseLogits = arena + maxBatch * 9665

@@ -69,22 +69,22 @@ public final class CheckLstmStack: CompiledModel {
   private let lstmGates: UnsafeMutablePointer<Float>  // [B, 80]
   /// lstm cell states [steps, u]
   private let lstmCells: UnsafeMutablePointer<Float>  // [B, 20]
+  /// lstm ∂loss/∂cell state carried back a step [u]
+  private let lstmCellGradient: UnsafeMutablePointer<Float>  // [B, 4]
   /// lstm hidden states [steps, u]
   private let lstmHidden: UnsafeMutablePointer<Float>  // [B, 20]
   /// lstm ∂loss/∂hidden states [steps, u], backward
   private let lstmHiddenGradient: UnsafeMutablePointer<Float>  // [B, 20]
-  /// lstm ∂loss/∂cell state carried back a step [u]
-  private let lstmCellGradient: UnsafeMutablePointer<Float>  // [B, 4]
   /// lstm_1 activated gates i, f, c, o per step [steps, 4u] (their gradients in backward)
   private let lstm1Gates: UnsafeMutablePointer<Float>  // [B, 60]
   /// lstm_1 cell states [steps, u]
   private let lstm1Cells: UnsafeMutablePointer<Float>  // [B, 15]
+  /// lstm_1 ∂loss/∂cell state carried back a step [u]
+  private let lstm1CellGradient: UnsafeMutablePointer<Float>  // [B, 3]
   /// lstm_1 hidden states [steps, u]
   private let lstm1Hidden: UnsafeMutablePointer<Float>  // [B, 15]
   /// lstm_1 ∂loss/∂hidden states [steps, u], backward
   private let lstm1HiddenGradient: UnsafeMutablePointer<Float>  // [B, 15]
-  /// lstm_1 ∂loss/∂cell state carried back a step [u]
-  private let lstm1CellGradient: UnsafeMutablePointer<Float>  // [B, 3]
   /// lstm_1 output: the last hidden state
   private let lstm1Output: UnsafeMutablePointer<Float>  // [B, 3]
   /// dense output, after softmax
@@ -113,14 +113,14 @@ public final class CheckLstmStack: CompiledModel {
     arena.initialize(repeating: 0, count: maxBatch * 282)
     lstmGates = arena + maxBatch * 0
     lstmCells = arena + maxBatch * 80
-    lstmHidden = arena + maxBatch * 100
-    lstmHiddenGradient = arena + maxBatch * 120
-    lstmCellGradient = arena + maxBatch * 140
+    lstmCellGradient = arena + maxBatch * 100
+    lstmHidden = arena + maxBatch * 104
+    lstmHiddenGradient = arena + maxBatch * 124
     lstm1Gates = arena + maxBatch * 144
     lstm1Cells = arena + maxBatch * 204
-    lstm1Hidden = arena + maxBatch * 219
-    lstm1HiddenGradient = arena + maxBatch * 234
-    lstm1CellGradient = arena + maxBatch * 249
+    lstm1CellGradient = arena + maxBatch * 219
+    lstm1Hidden = arena + maxBatch * 222
+    lstm1HiddenGradient = arena + maxBatch * 237
     lstm1Output = arena + maxBatch * 252
     denseOutput = arena + maxBatch * 255
     denseLogits = arena + maxBatch * 257

@@ -71,12 +71,12 @@ public final class CheckRnnBackwards: CompiledModel {
   private let lstmGates: UnsafeMutablePointer<Float>  // [B, 80]
   /// lstm cell states [steps, u]
   private let lstmCells: UnsafeMutablePointer<Float>  // [B, 20]
+  /// lstm ∂loss/∂cell state carried back a step [u]
+  private let lstmCellGradient: UnsafeMutablePointer<Float>  // [B, 4]
   /// lstm hidden states [steps, u]
   private let lstmHidden: UnsafeMutablePointer<Float>  // [B, 20]
   /// lstm ∂loss/∂hidden states [steps, u], backward
   private let lstmHiddenGradient: UnsafeMutablePointer<Float>  // [B, 20]
-  /// lstm ∂loss/∂cell state carried back a step [u]
-  private let lstmCellGradient: UnsafeMutablePointer<Float>  // [B, 4]
   /// gru input with its steps reversed (go_backwards)
   private let gruReversed: UnsafeMutablePointer<Float>  // [B, 20]
   /// gru activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)
@@ -114,9 +114,9 @@ public final class CheckRnnBackwards: CompiledModel {
     lstmReversed = arena + maxBatch * 0
     lstmGates = arena + maxBatch * 15
     lstmCells = arena + maxBatch * 95
-    lstmHidden = arena + maxBatch * 115
-    lstmHiddenGradient = arena + maxBatch * 135
-    lstmCellGradient = arena + maxBatch * 155
+    lstmCellGradient = arena + maxBatch * 115
+    lstmHidden = arena + maxBatch * 119
+    lstmHiddenGradient = arena + maxBatch * 139
     gruReversed = arena + maxBatch * 159
     gruGates = arena + maxBatch * 179
     gruRecurrent = arena + maxBatch * 224
