@@ -24,7 +24,7 @@ let package = Package(
 
     // MARK: - Runtime (linked by generated packages; no Foundation)
     .target(name: "PrecastHDF5", dependencies: ["CHDF5"]),
-    .target(name: "PrecastData", dependencies: ["CZlib"]),
+    .target(name: "PrecastData", dependencies: ["CZlib", "PrecastCore"]),
     // The Keras vocabulary shared by compiler and runtime: activations, losses, optimizers, initializers.
     .target(name: "PrecastCore"),
     .target(name: "PrecastKernels", dependencies: ["PrecastCore", "CBLAS"]),
@@ -39,7 +39,7 @@ let package = Package(
       dependencies: ["PrecastCore", .product(name: "Mustache", package: "swift-mustache")]),
     .executableTarget(
       name: "precast",
-      dependencies: ["Precast", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["Precast", "PrecastData", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     // MARK: - Tests
     // Generated code compiled into the tests: the examples' models (golden files in Generated/) and

@@ -3,7 +3,8 @@
 /// The models `precast list` shows and `precast generate NAME` renders.
 public enum Examples {
   public static let all: [Model] = [
-    pima, fashionMLP, boston, fashionCNN, fashionDeepCNN, fashionDeepCNNBatchNorm, cifarCNN, temperatureGRU,
+    pima, fashionMLP, boston, fashionCNN, fashionDeepCNN, fashionDeepCNNBatchNorm, cifarCNN, temperatureGRU, imdbMLP, textLSTM,
+    textGRU, textConv1D,
   ]
 
   public static func named(_ name: String) -> Model? { all.first { $0.name == name } }
@@ -99,6 +100,49 @@ public enum Examples {
   .compile(loss: .meanAbsoluteError, optimizer: .rmsprop(), metrics: [.meanAbsoluteError])
   .fit(epochs: 40, batchSize: 16, validationSplit: 0.2)
   .described("Monthly temperature forecasting with a GRU (Examples/data/nottingham-temperature.csv; train with --series-windows --standardize)")
+
+  /// The IMDB tutorial's first model: multi-hot reviews (10,000 words) → 16 → 16 → 1.
+  public static let imdbMLP = Sequential(name: "imdb-mlp", input: [10_000]) {
+    Dense(16, activation: .relu)
+    Dense(16, activation: .relu)
+    Dense(1, activation: .sigmoid)
+  }
+  .compile(loss: .binaryCrossentropy, optimizer: .rmsprop(), metrics: [.accuracy])
+  .fit(epochs: 4, batchSize: 512)
+  .described("Review sentiment from a bag of words (`precast dataset reviews`; train with --sequences multi-hot)")
+
+  /// The text chapter's LSTM: word indices padded to 100 → Embedding(10000, 32) → LSTM(32) → 1.
+  public static let textLSTM = Sequential(name: "text-lstm", input: [100]) {
+    Embedding(10_000, 32)
+    LSTM(32)
+    Dense(1, activation: .sigmoid)
+  }
+  .compile(loss: .binaryCrossentropy, optimizer: .rmsprop(), metrics: [.accuracy])
+  .fit(epochs: 10, batchSize: 128, validationSplit: 0.2)
+  .described("Review sentiment with an LSTM (`precast dataset reviews`; train with --sequences pad)")
+
+  /// text-lstm with a GRU(32) in place of the LSTM (the benchmark's second recurrent model).
+  public static let textGRU = Sequential(name: "text-gru", input: [100]) {
+    Embedding(10_000, 32)
+    GRU(32)
+    Dense(1, activation: .sigmoid)
+  }
+  .compile(loss: .binaryCrossentropy, optimizer: .rmsprop(), metrics: [.accuracy])
+  .fit(epochs: 10, batchSize: 128, validationSplit: 0.2)
+  .described("Review sentiment with a GRU (`precast dataset reviews`; train with --sequences pad)")
+
+  /// The text chapter's 1-D convnet: Embedding → Conv1D(32, 7) → MaxPooling1D(5) → Conv1D(32, 7) → global max → 1.
+  public static let textConv1D = Sequential(name: "text-conv1d", input: [100]) {
+    Embedding(10_000, 128)
+    Conv1D(32, 7, activation: .relu)
+    MaxPooling1D(5)
+    Conv1D(32, 7, activation: .relu)
+    GlobalMaxPooling1D()
+    Dense(1, activation: .sigmoid)
+  }
+  .compile(loss: .binaryCrossentropy, optimizer: .rmsprop(), metrics: [.accuracy])
+  .fit(epochs: 10, batchSize: 128, validationSplit: 0.2)
+  .described("Review sentiment with a 1-D convnet (`precast dataset reviews`; train with --sequences pad)")
 
   /// The TensorFlow CNN tutorial's CIFAR-10 model: 32×32×3 → 3 convolutions → 64 → 10.
   public static let cifarCNN = Sequential(name: "cifar-cnn", input: [32, 32, 3]) {

@@ -22,6 +22,12 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
   var inputs: [String] = []
   @Flag(help: "Print the class index (threshold 0.5 for one sigmoid unit, argmax otherwise).")
   var classes = false
+  @Option(help: "Inputs are integer sequences, one per line (as the trainer's --sequences): 'pad' or 'multi-hot'.")
+  var sequences: String?
+  @Option(help: "pad_sequences: pad 'pre' (default) or 'post'.")
+  var padding = "pre"
+  @Option(help: "pad_sequences: cut long sequences 'pre' (keep the end; default) or 'post'.")
+  var truncating = "pre"
   @Flag(help: "CSV rows also hold the target column(s) at the end: ignore them.")
   var targetsIncluded = false
   @Option(help: "Samples per forward pass.")
@@ -40,6 +46,9 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
   public func validate() throws {
     if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
     if weights == nil && !summary { throw ValidationError("--weights is required") }
+    if sequences != nil && encoding == nil {
+      throw ValidationError("--sequences must be pad or multi-hot, --padding and --truncating pre or post")
+    }
   }
 
   public func run() throws {
@@ -59,11 +68,23 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
     let preprocessing = try model.loadWeights(path: weights!)
     let sources = inputs.isEmpty ? ["-"] : inputs
     for source in sources {
-      var x = try readFeatures(source, targetsIncluded: targetsIncluded, info: Model.info)
+      var x: DataArray
+      if let encoding {
+        do { x = encoding.encode(try readSequences(path: source == "-" ? "/dev/stdin" : source), size: Model.info.inputSize) } catch {
+          throw PrecastError("\(error)")
+        }
+      } else {
+        x = try readFeatures(source, targetsIncluded: targetsIncluded, info: Model.info)
+      }
       preprocessing.apply(to: &x)
       let y = model.predictAll(x)
       try emit(y)
     }
+  }
+
+  /// --sequences/--padding/--truncating as an encoding (nil without --sequences or when they are invalid).
+  private var encoding: Dataset.SequenceEncoding? {
+    sequences.flatMap { Dataset.SequenceEncoding(sequences: $0, padding: padding, truncating: truncating) }
   }
 
   private func emit(_ y: DataArray) throws(PrecastError) {

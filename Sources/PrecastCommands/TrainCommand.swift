@@ -243,13 +243,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
 
   /// --sequences/--padding/--truncating as an encoding (nil without --sequences or when they are invalid).
   private var sequenceEncoding: Dataset.SequenceEncoding? {
-    guard let sequences, let pad = SequenceSide(rawValue: padding), let cut = SequenceSide(rawValue: truncating) else { return nil }
-    switch sequences {
-    case "pad": return .padded(padding: pad, truncating: cut)
-    case "multi-hot": return .multiHot
-    default: return nil
-    }
+    sequences.flatMap { Dataset.SequenceEncoding(sequences: $0, padding: padding, truncating: truncating) }
   }
+
 
   /// Loads a data file: integer sequences encoded with --sequences, or any table/array format.
   private func loadData(_ path: String, labels: String?) throws(PrecastError) -> Dataset {

@@ -40,13 +40,13 @@ public func padSequences(
 }
 
 /// The IMDB tutorial's `vectorize_sequences(sequences, dimension)`: row i has 1 at every index in sequence i
-/// (indices ≥ dimension are dropped) → [n, dimension].
-public func multiHot(_ sequences: [[Int]], dimension: Int) -> DataArray {
-  var values = [Float](repeating: 0, count: sequences.count * dimension)
+/// (indices ≥ dimension are dropped) → [n, dimension], as bytes: 25,000 reviews take 250 MB, not 1 GB of floats.
+public func multiHot(_ sequences: [[Int]], dimension: Int) -> ByteArray {
+  var values = [UInt8](repeating: 0, count: sequences.count * dimension)
   for (row, sequence) in sequences.enumerated() {
     for token in sequence where token < dimension { values[row * dimension + token] = 1 }
   }
-  return DataArray(shape: [sequences.count, dimension], values: values)
+  return ByteArray(shape: [sequences.count, dimension], values: values)
 }
 
 // MARK: - Pretrained word vectors

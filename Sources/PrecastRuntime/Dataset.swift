@@ -93,6 +93,25 @@ public struct Dataset: Sendable {
   public enum SequenceEncoding: Sendable, Equatable {
     case padded(padding: SequenceSide, truncating: SequenceSide)
     case multiHot
+
+    /// The trainer's and inference binary's `--sequences pad|multi-hot --padding pre|post --truncating pre|post`
+    /// (nil when a value is not one of those).
+    public init?(sequences: String, padding: String, truncating: String) {
+      guard let pad = SequenceSide(rawValue: padding), let cut = SequenceSide(rawValue: truncating) else { return nil }
+      switch sequences {
+      case "pad": self = .padded(padding: pad, truncating: cut)
+      case "multi-hot": self = .multiHot
+      default: return nil
+      }
+    }
+
+    /// `sequences` as float features [n, size].
+    public func encode(_ sequences: [[Int]], size: Int) -> DataArray {
+      switch self {
+      case .padded(let padding, let truncating): padSequences(sequences, maxlen: size, padding: padding, truncating: truncating)
+      case .multiHot: PrecastData.multiHot(sequences, dimension: size).floats
+      }
+    }
   }
 
   /// Loads integer sequences from `features` (one per line) encoded to [n, inputSize], with targets from `labels`.
@@ -101,14 +120,15 @@ public struct Dataset: Sendable {
   ) throws(PrecastError) -> Dataset {
     do {
       let sequences = try readSequences(path: features)
-      let x: DataArray
-      switch encoding {
-      case .padded(let padding, let truncating): x = padSequences(sequences, maxlen: info.inputSize, padding: padding, truncating: truncating)
-      case .multiHot: x = multiHot(sequences, dimension: info.inputSize)
-      }
       let y = try DataLoader.load(path: labels)
-      guard y.count == x.count else { throw PrecastError("\(labels): \(y.count) labels for \(x.count) sequences in \(features)") }
-      return Dataset(x: x, y: try targets(y, path: labels, info: info))
+      guard y.count == sequences.count else { throw PrecastError("\(labels): \(y.count) labels for \(sequences.count) sequences in \(features)") }
+      switch encoding {
+      case .padded(let padding, let truncating):
+        let x = padSequences(sequences, maxlen: info.inputSize, padding: padding, truncating: truncating)
+        return Dataset(x: x, y: try targets(y, path: labels, info: info))
+      case .multiHot:
+        return Dataset(bytes: multiHot(sequences, dimension: info.inputSize), y: try targets(y, path: labels, info: info))
+      }
     } catch let error as PrecastError {
       throw error
     } catch {
