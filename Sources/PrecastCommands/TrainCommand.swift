@@ -594,7 +594,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     let batch = batchSize ?? info.defaults.batchSize
     var dataset: Dataset
     if let data {
-      dataset = try Dataset.load(features: data, labels: labels, info: info)
+      dataset = try loadData(data, labels: labels)
       if normalize { dataset.preprocess(Preprocessing(inputScale: 1 / 255)) }
     } else {
       dataset = syntheticDataset(info: info, count: 60_000)

@@ -18,6 +18,21 @@ public func lstmForward(
   // G [n·T, 4u] = X [n·T, d] · W [d, 4u] (+ bias)
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(g4), Int32(d), 1, x, Int32(d), W, Int32(g4), 0, G, Int32(g4))
   if let bias { for r in 0..<(n * T) { update8(G + r * g4, bias, count: g4) { $0 + $1 } } }
+  let (recurrent, gates, cells, hidden) = (SharedPointer(U), SharedPointer(G), SharedPointer(C), SharedPointer(H))
+  forEachBatchPart(n, minimumPerPart: 16) { first, rows in
+    lstmForwardSteps(
+      count: rows, steps: T, units: u, recurrentKernel: recurrent.base, gates: gates.base + first * T * g4,
+      cells: cells.base + first * T * u, hidden: hidden.base + first * T * u)
+  }
+}
+
+/// The recurrence of `lstmForward` for `n` samples, their input projections already in G.
+@inline(__always)
+func lstmForwardSteps(
+  count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
+  gates G: UnsafeMutablePointer<Float>, cells C: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>
+) {
+  let g4 = 4 * u
   for t in 0..<T {
     let gt = G + t * g4, ht = H + t * u, ct = C + t * u
     if t > 0 {
@@ -28,15 +43,17 @@ public func lstmForward(
     }
     for s in 0..<n {
       let g = gt + s * T * g4, h = ht + s * T * u, c = ct + s * T * u
-      for j in 0..<u {
-        let i = sigmoidf(g[j]), f = sigmoidf(g[u + j]), candidate = tanhf(g[2 * u + j]), o = sigmoidf(g[3 * u + j])
-        g[j] = i
-        g[u + j] = f
-        g[2 * u + j] = candidate
-        g[3 * u + j] = o
-        let previous: Float = t > 0 ? c[j - u] : 0
-        c[j] = f * previous + i * candidate
-        h[j] = o * tanhf(c[j])
+      forEach8(u) { j, lanes in
+        let i = sigmoid8(loadPartial8(g + j, lanes)), f = sigmoid8(loadPartial8(g + u + j, lanes))
+        let candidate = tanh8(loadPartial8(g + 2 * u + j, lanes)), o = sigmoid8(loadPartial8(g + 3 * u + j, lanes))
+        storePartial8(i, g + j, lanes)
+        storePartial8(f, g + u + j, lanes)
+        storePartial8(candidate, g + 2 * u + j, lanes)
+        storePartial8(o, g + 3 * u + j, lanes)
+        let previous = t > 0 ? loadPartial8(c + j - u, lanes) : .zero
+        let cell = f * previous + i * candidate
+        storePartial8(cell, c + j, lanes)
+        storePartial8(o * tanh8(cell), h + j, lanes)
       }
     }
   }
@@ -54,20 +71,44 @@ public func lstmBackward(
   dx: UnsafeMutablePointer<Float>?, cellGradient dC: UnsafeMutablePointer<Float>
 ) {
   let g4 = 4 * u
+  let (recurrent, gates, cells, dHidden, dCell) = (SharedPointer(U), SharedPointer(G), SharedPointer(C), SharedPointer(dH), SharedPointer(dC))
+  forEachBatchPart(n, minimumPerPart: 16) { first, rows in
+    lstmBackwardSteps(
+      dHidden.base + first * T * u, count: rows, steps: T, units: u, recurrentKernel: recurrent.base,
+      gates: gates.base + first * T * g4, cells: cells.base + first * T * u, cellGradient: dCell.base + first * u)
+  }
+  if T > 1 { recurrentKernelGradient(hidden: H, gateGradients: G, count: n, steps: T, units: u, gates: g4, into: dRecurrentKernel) }
+  // dW [d, 4u] += Xᵀ [d, n·T] · dG [n·T, 4u]
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g4), Int32(n * T), 1, x, Int32(d), G, Int32(g4), 1, dKernel, Int32(g4))
+  if let dBias { sumRows(G, rows: n * T, cols: g4, into: dBias) }
+  if let dx {
+    // dx [n·T, d] = dG [n·T, 4u] · Wᵀ [4u, d]
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(g4), 1, G, Int32(g4), W, Int32(g4), 0, dx, Int32(d))
+  }
+}
+
+/// The recurrence of `lstmBackward` for `n` samples: turns G into the gate gradients and completes dH.
+@inline(__always)
+func lstmBackwardSteps(
+  _ dH: UnsafeMutablePointer<Float>, count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
+  gates G: UnsafeMutablePointer<Float>, cells C: UnsafePointer<Float>, cellGradient dC: UnsafeMutablePointer<Float>
+) {
+  let g4 = 4 * u
   dC.update(repeating: 0, count: n * u)  // ∂loss/∂c_t carried back from step t+1, [n, u]
   for t in stride(from: T - 1, through: 0, by: -1) {
     for s in 0..<n {
       let g = G + (s * T + t) * g4, dh = dH + (s * T + t) * u, c = C + (s * T + t) * u, dc = dC + s * u
-      for j in 0..<u {
-        let i = g[j], f = g[u + j], candidate = g[2 * u + j], o = g[3 * u + j]
-        let tc = tanhf(c[j])
-        let previous: Float = t > 0 ? c[j - u] : 0
-        let dcj = dh[j] * o * (1 - tc * tc) + dc[j]
-        g[j] = dcj * candidate * i * (1 - i)
-        g[u + j] = dcj * previous * f * (1 - f)
-        g[2 * u + j] = dcj * i * (1 - candidate * candidate)
-        g[3 * u + j] = dh[j] * tc * o * (1 - o)
-        dc[j] = dcj * f
+      forEach8(u) { j, lanes in
+        let i = loadPartial8(g + j, lanes), f = loadPartial8(g + u + j, lanes)
+        let candidate = loadPartial8(g + 2 * u + j, lanes), o = loadPartial8(g + 3 * u + j, lanes)
+        let tc = tanh8(loadPartial8(c + j, lanes)), dhj = loadPartial8(dh + j, lanes)
+        let previous = t > 0 ? loadPartial8(c + j - u, lanes) : .zero
+        let dcj = dhj * o * (1 - tc * tc) + loadPartial8(dc + j, lanes)
+        storePartial8(dcj * candidate * i * (1 - i), g + j, lanes)
+        storePartial8(dcj * previous * f * (1 - f), g + u + j, lanes)
+        storePartial8(dcj * i * (1 - candidate * candidate), g + 2 * u + j, lanes)
+        storePartial8(dhj * tc * o * (1 - o), g + 3 * u + j, lanes)
+        storePartial8(dcj * f, dc + j, lanes)
       }
     }
     if t > 0 {
@@ -76,20 +117,5 @@ public func lstmBackward(
         CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(g4), 1, G + t * g4, Int32(T * g4), U, Int32(g4), 1,
         dH + (t - 1) * u, Int32(T * u))
     }
-  }
-  // dU [u, 4u] += Σ_s H[s, 0..<T−1]ᵀ · dG[s, 1..<T]
-  if T > 1 {
-    for s in 0..<n {
-      cblas_sgemm(
-        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(g4), Int32(T - 1), 1, H + s * T * u, Int32(u),
-        G + (s * T + 1) * g4, Int32(g4), 1, dRecurrentKernel, Int32(g4))
-    }
-  }
-  // dW [d, 4u] += Xᵀ [d, n·T] · dG [n·T, 4u]
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g4), Int32(n * T), 1, x, Int32(d), G, Int32(g4), 1, dKernel, Int32(g4))
-  if let dBias { sumRows(G, rows: n * T, cols: g4, into: dBias) }
-  if let dx {
-    // dx [n·T, d] = dG [n·T, 4u] · Wᵀ [4u, d]
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(g4), 1, G, Int32(g4), W, Int32(g4), 0, dx, Int32(d))
   }
 }

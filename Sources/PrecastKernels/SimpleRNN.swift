@@ -56,3 +56,20 @@ public func simpleRNNBackward(
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(u), 1, dH, Int32(u), W, Int32(u), 0, dx, Int32(d))
   }
 }
+
+// MARK: - Shared by the recurrent layers
+
+/// dU [u, g] += Σ_s Σ_{t≥1} H[s, t−1]ᵀ · dG[s, t] in two GEMMs: every (row, next row) pair of the flattened batch
+/// H [n·T, u], dG [n·T, g], minus the n − 1 pairs that cross from one sample's last step to the next one's first.
+@inline(__always)
+func recurrentKernelGradient(
+  hidden H: UnsafePointer<Float>, gateGradients dG: UnsafePointer<Float>, count n: Int, steps T: Int, units u: Int, gates g: Int,
+  into dU: UnsafeMutablePointer<Float>
+) {
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(g), Int32(n * T - 1), 1, H, Int32(u), dG + g, Int32(g), 1, dU, Int32(g))
+  if n > 1 {
+    cblas_sgemm(
+      CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(g), Int32(n - 1), -1, H + (T - 1) * u, Int32(T * u), dG + T * g,
+      Int32(T * g), 1, dU, Int32(g))
+  }
+}
