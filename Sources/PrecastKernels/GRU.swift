@@ -20,6 +20,21 @@ public func gruForward(
     update8(G + r * g3, bias, count: g3) { $0 + $1 }
     (R + r * g3).update(from: bias + g3, count: g3)  // b'; h₀U = 0
   }
+  let (recurrent, gates, projections, hidden) = (SharedPointer(U), SharedPointer(G), SharedPointer(R), SharedPointer(H))
+  forEachBatchPart(n, minimumPerPart: 16) { first, rows in
+    gruForwardSteps(
+      count: rows, steps: T, units: u, recurrentKernel: recurrent.base, gates: gates.base + first * T * g3,
+      recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u)
+  }
+}
+
+/// The recurrence of `gruForward` for `n` samples, their input projections in G and b' in R.
+@inline(__always)
+func gruForwardSteps(
+  count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
+  gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>
+) {
+  let g3 = 3 * u
   for t in 0..<T {
     let gt = G + t * g3, rt = R + t * g3, ht = H + t * u
     if t > 0 {
@@ -30,14 +45,15 @@ public func gruForward(
     }
     for s in 0..<n {
       let g = gt + s * T * g3, rec = rt + s * T * g3, h = ht + s * T * u
-      for j in 0..<u {
-        let z = sigmoidf(g[j] + rec[j]), r = sigmoidf(g[u + j] + rec[u + j])
-        let candidate = tanhf(g[2 * u + j] + r * rec[2 * u + j])
-        g[j] = z
-        g[u + j] = r
-        g[2 * u + j] = candidate
-        let previous: Float = t > 0 ? h[j - u] : 0
-        h[j] = z * previous + (1 - z) * candidate
+      forEach8(u) { j, lanes in
+        let z = sigmoid8(loadPartial8(g + j, lanes) + loadPartial8(rec + j, lanes))
+        let r = sigmoid8(loadPartial8(g + u + j, lanes) + loadPartial8(rec + u + j, lanes))
+        let candidate = tanh8(loadPartial8(g + 2 * u + j, lanes) + r * loadPartial8(rec + 2 * u + j, lanes))
+        storePartial8(z, g + j, lanes)
+        storePartial8(r, g + u + j, lanes)
+        storePartial8(candidate, g + 2 * u + j, lanes)
+        let previous = t > 0 ? loadPartial8(h + j - u, lanes) : .zero
+        storePartial8(z * previous + (1 - z) * candidate, h + j, lanes)
       }
     }
   }
@@ -55,22 +71,45 @@ public func gruBackward(
   dx: UnsafeMutablePointer<Float>?
 ) {
   let g3 = 3 * u
+  let (recurrent, gates, projections, hidden, dHidden) = (SharedPointer(U), SharedPointer(G), SharedPointer(R), SharedPointer(H), SharedPointer(dH))
+  forEachBatchPart(n, minimumPerPart: 16) { first, rows in
+    gruBackwardSteps(
+      dHidden.base + first * T * u, count: rows, steps: T, units: u, recurrentKernel: recurrent.base,
+      gates: gates.base + first * T * g3, recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u)
+  }
+  if T > 1 { recurrentKernelGradient(hidden: H, gateGradients: R, count: n, steps: T, units: u, gates: g3, into: dRecurrentKernel) }
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g3), Int32(n * T), 1, x, Int32(d), G, Int32(g3), 1, dKernel, Int32(g3))
+  sumRows(G, rows: n * T, cols: g3, into: dBias)
+  sumRows(R, rows: n * T, cols: g3, into: dBias + g3)
+  if let dx {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(g3), 1, G, Int32(g3), W, Int32(g3), 0, dx, Int32(d))
+  }
+}
+
+/// The recurrence of `gruBackward` for `n` samples: the gate gradients into G and R, dH completed.
+@inline(__always)
+func gruBackwardSteps(
+  _ dH: UnsafeMutablePointer<Float>, count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
+  gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafePointer<Float>
+) {
+  let g3 = 3 * u
   for t in stride(from: T - 1, through: 0, by: -1) {
     for s in 0..<n {
       let g = G + (s * T + t) * g3, rec = R + (s * T + t) * g3, dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
-      for j in 0..<u {
-        let z = g[j], r = g[u + j], candidate = g[2 * u + j]
-        let previous: Float = t > 0 ? h[j - u] : 0
-        let dz = dh[j] * (previous - candidate) * z * (1 - z)
-        let dCandidate = dh[j] * (1 - z) * (1 - candidate * candidate)
-        let dr = dCandidate * rec[2 * u + j] * r * (1 - r)
-        g[j] = dz
-        g[u + j] = dr
-        g[2 * u + j] = dCandidate
-        rec[j] = dz
-        rec[u + j] = dr
-        rec[2 * u + j] = dCandidate * r
-        if t > 0 { dh[j - u] += dh[j] * z }  // through h' = z ⊙ h + …
+      forEach8(u) { j, lanes in
+        let z = loadPartial8(g + j, lanes), r = loadPartial8(g + u + j, lanes), candidate = loadPartial8(g + 2 * u + j, lanes)
+        let dhj = loadPartial8(dh + j, lanes)
+        let previous = t > 0 ? loadPartial8(h + j - u, lanes) : .zero
+        let dz = dhj * (previous - candidate) * z * (1 - z)
+        let dCandidate = dhj * (1 - z) * (1 - candidate * candidate)
+        let dr = dCandidate * loadPartial8(rec + 2 * u + j, lanes) * r * (1 - r)
+        storePartial8(dz, g + j, lanes)
+        storePartial8(dr, g + u + j, lanes)
+        storePartial8(dCandidate, g + 2 * u + j, lanes)
+        storePartial8(dz, rec + j, lanes)
+        storePartial8(dr, rec + u + j, lanes)
+        storePartial8(dCandidate * r, rec + 2 * u + j, lanes)
+        if t > 0 { storePartial8(loadPartial8(dh + j - u, lanes) + dhj * z, dh + j - u, lanes) }  // through h' = z ⊙ h + …
       }
     }
     if t > 0 {
@@ -79,19 +118,6 @@ public func gruBackward(
         CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(g3), 1, R + t * g3, Int32(T * g3), U, Int32(g3), 1,
         dH + (t - 1) * u, Int32(T * u))
     }
-  }
-  if T > 1 {
-    for s in 0..<n {
-      cblas_sgemm(
-        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(g3), Int32(T - 1), 1, H + s * T * u, Int32(u),
-        R + (s * T + 1) * g3, Int32(g3), 1, dRecurrentKernel, Int32(g3))
-    }
-  }
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g3), Int32(n * T), 1, x, Int32(d), G, Int32(g3), 1, dKernel, Int32(g3))
-  sumRows(G, rows: n * T, cols: g3, into: dBias)
-  sumRows(R, rows: n * T, cols: g3, into: dBias + g3)
-  if let dx {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(g3), 1, G, Int32(g3), W, Int32(g3), 0, dx, Int32(d))
   }
 }
 

@@ -11,14 +11,20 @@ public func simpleRNNForward(
 ) {
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(u), Int32(d), 1, x, Int32(d), W, Int32(u), 0, H, Int32(u))
   if let bias { for r in 0..<(n * T) { update8(H + r * u, bias, count: u) { $0 + $1 } } }
-  for t in 0..<T {
-    let ht = H + t * u
-    if t > 0 {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(u), Int32(u), 1, ht - u, Int32(T * u), U, Int32(u), 1, ht, Int32(T * u))
-    }
-    for s in 0..<n {
-      let h = ht + s * T * u
-      for j in 0..<u { h[j] = tanhf(h[j]) }
+  let (recurrent, hidden) = (SharedPointer(U), SharedPointer(H))
+  forEachBatchPart(n, minimumPerPart: 16) { first, rows in
+    let U = recurrent.base, H = hidden.base + first * T * u
+    for t in 0..<T {
+      let ht = H + t * u
+      if t > 0 {
+        cblas_sgemm(
+          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(u), Int32(u), 1, ht - u, Int32(T * u), U, Int32(u), 1, ht,
+          Int32(T * u))
+      }
+      for s in 0..<rows {
+        let h = ht + s * T * u
+        forEach8(u) { j, lanes in storePartial8(tanh8(loadPartial8(h + j, lanes)), h + j, lanes) }
+      }
     }
   }
 }
@@ -32,24 +38,25 @@ public func simpleRNNBackward(
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
   dx: UnsafeMutablePointer<Float>?
 ) {
-  for t in stride(from: T - 1, through: 0, by: -1) {
-    for s in 0..<n {
-      let dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
-      for j in 0..<u { dh[j] *= 1 - h[j] * h[j] }
-    }
-    if t > 0 {
-      cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(u), 1, dH + t * u, Int32(T * u), U, Int32(u), 1,
-        dH + (t - 1) * u, Int32(T * u))
+  let (recurrent, hidden, dHidden) = (SharedPointer(U), SharedPointer(H), SharedPointer(dH))
+  forEachBatchPart(n, minimumPerPart: 16) { first, rows in
+    let U = recurrent.base, H = hidden.base + first * T * u, dH = dHidden.base + first * T * u
+    for t in stride(from: T - 1, through: 0, by: -1) {
+      for s in 0..<rows {
+        let dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
+        forEach8(u) { j, lanes in
+          let hj = loadPartial8(h + j, lanes)
+          storePartial8(loadPartial8(dh + j, lanes) * (1 - hj * hj), dh + j, lanes)
+        }
+      }
+      if t > 0 {
+        cblas_sgemm(
+          CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(u), Int32(u), 1, dH + t * u, Int32(T * u), U, Int32(u), 1,
+          dH + (t - 1) * u, Int32(T * u))
+      }
     }
   }
-  if T > 1 {
-    for s in 0..<n {
-      cblas_sgemm(
-        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(u), Int32(T - 1), 1, H + s * T * u, Int32(u),
-        dH + (s * T + 1) * u, Int32(u), 1, dRecurrentKernel, Int32(u))
-    }
-  }
+  if T > 1 { recurrentKernelGradient(hidden: H, gateGradients: dH, count: n, steps: T, units: u, gates: u, into: dRecurrentKernel) }
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(u), Int32(n * T), 1, x, Int32(d), dH, Int32(u), 1, dKernel, Int32(u))
   if let dBias { sumRows(dH, rows: n * T, cols: u, into: dBias) }
   if let dx {

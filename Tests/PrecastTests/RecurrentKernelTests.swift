@@ -1,0 +1,86 @@
+// RecurrentKernelTests.swift: the recurrent kernels split the batch over the cores; a batch must equal its samples run one by one.
+import PrecastRuntime
+import XCTest
+
+final class RecurrentKernelTests: XCTestCase {
+  let (n, T, d, u) = (40, 5, 3, 12)  // 40 rows: two parts; 12 units: a partial group of 8 lanes
+
+  /// Random values in ±scale.
+  func random(_ count: Int, _ rng: inout Random, scale: Float = 0.5) -> [Float] {
+    (0..<count).map { _ in (rng.nextUnitFloat() * 2 - 1) * scale }
+  }
+
+  /// Runs `step(rows, first)` on the whole batch and on each sample alone, comparing the outputs and gradients
+  /// it returns (per-row outputs and input gradients concatenated, parameter gradients summed).
+  func assertBatchEqualsSamples(
+    _ name: String, _ run: (_ first: Int, _ rows: Int) -> (outputs: [Float], dx: [Float], gradients: [Float])
+  ) {
+    let whole = run(0, n)
+    var outputs: [Float] = [], dx: [Float] = [], gradients = [Float](repeating: 0, count: whole.gradients.count)
+    for s in 0..<n {
+      let one = run(s, 1)
+      outputs += one.outputs
+      dx += one.dx
+      for i in gradients.indices { gradients[i] += one.gradients[i] }
+    }
+    XCTAssertLessThan(maxAbsDifference(whole.outputs, outputs), 1e-5, "\(name) outputs")
+    XCTAssertLessThan(maxAbsDifference(whole.dx, dx), 1e-5, "\(name) input gradients")
+    XCTAssertLessThan(maxAbsDifference(whole.gradients, gradients), 1e-4, "\(name) gradients")
+  }
+
+  func testLSTMBatchEqualsSamples() {
+    var rng = Random(seed: 5)
+    let x = random(n * T * d, &rng), dy = random(n * T * u, &rng)
+    let W = random(d * 4 * u, &rng), U = random(u * 4 * u, &rng), b = random(4 * u, &rng)
+    assertBatchEqualsSamples("LSTM") { first, rows in
+      var G = [Float](repeating: 0, count: rows * T * 4 * u), C = [Float](repeating: 0, count: rows * T * u)
+      var H = C, dH = Array(dy[(first * T * u)..<((first + rows) * T * u)]), dC = [Float](repeating: 0, count: rows * u)
+      var dW = [Float](repeating: 0, count: W.count), dU = [Float](repeating: 0, count: U.count), db = [Float](repeating: 0, count: b.count)
+      var dx = [Float](repeating: 0, count: rows * T * d)
+      let xs = Array(x[(first * T * d)..<((first + rows) * T * d)])
+      lstmForward(xs, count: rows, steps: T, inputs: d, units: u, kernel: W, recurrentKernel: U, bias: b, gates: &G, cells: &C, hidden: &H)
+      let outputs = H
+      lstmBackward(
+        &dH, input: xs, count: rows, steps: T, inputs: d, units: u, kernel: W, recurrentKernel: U, gates: &G, cells: C, hidden: H,
+        dKernel: &dW, dRecurrentKernel: &dU, dBias: &db, dx: &dx, cellGradient: &dC)
+      return (outputs, dx, dW + dU + db)
+    }
+  }
+
+  func testGRUBatchEqualsSamples() {
+    var rng = Random(seed: 6)
+    let x = random(n * T * d, &rng), dy = random(n * T * u, &rng)
+    let W = random(d * 3 * u, &rng), U = random(u * 3 * u, &rng), b = random(6 * u, &rng)
+    assertBatchEqualsSamples("GRU") { first, rows in
+      var G = [Float](repeating: 0, count: rows * T * 3 * u), R = G, H = [Float](repeating: 0, count: rows * T * u)
+      var dH = Array(dy[(first * T * u)..<((first + rows) * T * u)])
+      var dW = [Float](repeating: 0, count: W.count), dU = [Float](repeating: 0, count: U.count), db = [Float](repeating: 0, count: b.count)
+      var dx = [Float](repeating: 0, count: rows * T * d)
+      let xs = Array(x[(first * T * d)..<((first + rows) * T * d)])
+      gruForward(xs, count: rows, steps: T, inputs: d, units: u, kernel: W, recurrentKernel: U, bias: b, gates: &G, recurrent: &R, hidden: &H)
+      let outputs = H
+      gruBackward(
+        &dH, input: xs, count: rows, steps: T, inputs: d, units: u, kernel: W, recurrentKernel: U, gates: &G, recurrent: &R, hidden: H,
+        dKernel: &dW, dRecurrentKernel: &dU, dBias: &db, dx: &dx)
+      return (outputs, dx, dW + dU + db)
+    }
+  }
+
+  func testSimpleRNNBatchEqualsSamples() {
+    var rng = Random(seed: 7)
+    let x = random(n * T * d, &rng), dy = random(n * T * u, &rng)
+    let W = random(d * u, &rng), U = random(u * u, &rng), b = random(u, &rng)
+    assertBatchEqualsSamples("SimpleRNN") { first, rows in
+      var H = [Float](repeating: 0, count: rows * T * u), dH = Array(dy[(first * T * u)..<((first + rows) * T * u)])
+      var dW = [Float](repeating: 0, count: W.count), dU = [Float](repeating: 0, count: U.count), db = [Float](repeating: 0, count: b.count)
+      var dx = [Float](repeating: 0, count: rows * T * d)
+      let xs = Array(x[(first * T * d)..<((first + rows) * T * d)])
+      simpleRNNForward(xs, count: rows, steps: T, inputs: d, units: u, kernel: W, recurrentKernel: U, bias: b, hidden: &H)
+      let outputs = H
+      simpleRNNBackward(
+        &dH, input: xs, count: rows, steps: T, inputs: d, units: u, kernel: W, recurrentKernel: U, hidden: H,
+        dKernel: &dW, dRecurrentKernel: &dU, dBias: &db, dx: &dx)
+      return (outputs, dx, dW + dU + db)
+    }
+  }
+}
