@@ -39,9 +39,7 @@ func gruForwardSteps(
     let gt = G + t * g3, rt = R + t * g3, ht = H + t * u
     if t > 0 {
       // R[:, t] += H[:, t−1] · U over the batch
-      cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(g3), Int32(u), 1, ht - u, Int32(T * u), U, Int32(g3), 1, rt,
-        Int32(T * g3))
+      stepProduct(ht - u, rows: n, inner: u, rowStride: T * u, U, cols: g3, into: rt, rowStride: T * g3)
     }
     for s in 0..<n {
       let g = gt + s * T * g3, rec = rt + s * T * g3, h = ht + s * T * u

@@ -37,9 +37,7 @@ func lstmForwardSteps(
     let gt = G + t * g4, ht = H + t * u, ct = C + t * u
     if t > 0 {
       // G[:, t] += H[:, t−1] · U over the batch (rows T·4u and T·u apart)
-      cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(g4), Int32(u), 1, ht - u, Int32(T * u), U, Int32(g4), 1, gt,
-        Int32(T * g4))
+      stepProduct(ht - u, rows: n, inner: u, rowStride: T * u, U, cols: g4, into: gt, rowStride: T * g4)
     }
     for s in 0..<n {
       let g = gt + s * T * g4, h = ht + s * T * u, c = ct + s * T * u

@@ -17,9 +17,7 @@ public func simpleRNNForward(
     for t in 0..<T {
       let ht = H + t * u
       if t > 0 {
-        cblas_sgemm(
-          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(u), Int32(u), 1, ht - u, Int32(T * u), U, Int32(u), 1, ht,
-          Int32(T * u))
+        stepProduct(ht - u, rows: rows, inner: u, rowStride: T * u, U, cols: u, into: ht, rowStride: T * u)
       }
       for s in 0..<rows {
         let h = ht + s * T * u
@@ -78,5 +76,21 @@ func recurrentKernelGradient(
     cblas_sgemm(
       CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(g), Int32(n - 1), -1, H + (T - 1) * u, Int32(T * u), dG + T * g,
       Int32(T * g), 1, dU, Int32(g))
+  }
+}
+
+/// Y [rows, cols] += X [rows, inner] · B [inner, cols] (row strides given; B dense): a step's h_{t−1}·U. One sgemv
+/// for a single row (batch-1 inference, where sgemm's set-up dominates), else sgemm.
+@inline(__always)
+func stepProduct(
+  _ x: UnsafePointer<Float>, rows: Int, inner: Int, rowStride ldx: Int, _ b: UnsafePointer<Float>, cols: Int,
+  into y: UnsafeMutablePointer<Float>, rowStride ldy: Int
+) {
+  if rows == 1 {
+    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(inner), Int32(cols), 1, b, Int32(cols), x, 1, 1, y, 1)
+  } else {
+    cblas_sgemm(
+      CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cols), Int32(inner), 1, x, Int32(ldx), b, Int32(cols), 1, y,
+      Int32(ldy))
   }
 }
