@@ -165,7 +165,7 @@ extension Generator {
     ]
   }
 
-  /// `GemmLayer(…)` literals of the Dense and Conv2D layers, for the benchmark's per-part GFLOP/s.
+  /// `GemmLayer(…)` literals of the Dense, Conv2D and recurrent layers, for the benchmark's per-part GFLOP/s.
   func gemmLayers(_ plan: ModelPlan) -> [String] {
     let withInputGradient = Set(plan.backward.filter { $0.inputGradient != nil }.map(\.layer))
     return plan.layers.enumerated().compactMap { index, layer in
@@ -176,6 +176,10 @@ extension Generator {
       case .conv2D(let filters, _, _, _, _, _, _, _):
         let window = spec.window!
         (conv, rows, inputs, outputs, chunk) = (true, window.outputPixels, window.patchSize, filters, layer.chunk)
+      case .lstm(let units, _), .gru(let units, _), .simpleRNN(let units, _):
+        let gates = spec.weights[0].shape[1]
+        return "GemmLayer(name: \"\(spec.name)\", isConvolution: false, rowsPerSample: \(spec.inputShape[0]), inputs: \(spec.inputShape[1]), "
+          + "outputs: \(gates), chunk: 0, inputGradient: \(withInputGradient.contains(index)), recurrentUnits: \(units))"
       default: return nil
       }
       return "GemmLayer(name: \"\(spec.name)\", isConvolution: \(conv), rowsPerSample: \(rows), inputs: \(inputs), "

@@ -616,11 +616,14 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
 
     // OpenBLAS alone on exactly the GEMMs the epoch ran, per layer.
     let full = dataset.count / batch, tail = dataset.count % batch
+    var measured: [String: Double] = [:]  // a recurrent layer repeats its step GEMMs: measure each shape once
     func gemmCost(_ layer: GemmLayer) -> (seconds: Double, flops: Double) {
       var seconds = 0.0, flops = 0.0
       for (count, n) in [(full, batch), (1, tail)] where count > 0 && n > 0 {
         for shape in layer.trainingGemms(batch: n) {
-          seconds += measureSgemm(shape) * Double(count)
+          let once = measured[shape.description] ?? measureSgemm(shape)
+          measured[shape.description] = once
+          seconds += once * Double(count)
           flops += shape.flops * Double(count)
         }
       }
@@ -647,7 +650,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       + "optimizer and batching: \(formatFixed(epochSeconds - stepSeconds, 3)) s")
     var gemmSeconds = 0.0, flops = 0.0
     for (isConvolution, part) in parts.sorted(by: { $0.key && !$1.key }) {
-      print("\(isConvolution ? "conv" : "dense") part: \(formatFixed(part.seconds, 3)) s, \(formatFixed(part.flops / part.seconds / 1e9, 1)) GFLOP/s achieved; "
+      print("\(isConvolution ? "conv" : "dense/recurrent") part: \(formatFixed(part.seconds, 3)) s, \(formatFixed(part.flops / part.seconds / 1e9, 1)) GFLOP/s achieved; "
         + "OpenBLAS sgemm on its GEMMs: \(formatFixed(part.flops / part.gemmSeconds / 1e9, 1)) GFLOP/s")
       gemmSeconds += part.gemmSeconds
       flops += part.flops

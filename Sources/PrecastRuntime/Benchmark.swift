@@ -9,7 +9,9 @@ public struct GemmShape: Sendable, CustomStringConvertible {
 }
 
 /// A layer whose work is GEMMs, as the benchmark sees it: Dense is [n, inputs]·[inputs, outputs]; Conv2D is
-/// [n·pixels, patch]·[patch, filters], `chunk` images per GEMM (0: the whole batch).
+/// [n·pixels, patch]·[patch, filters], `chunk` images per GEMM (0: the whole batch); a recurrent layer is its
+/// input projection [n·steps, inputs]·[inputs, gates] plus, per step, [n, units]·[units, gates] forward and
+/// [n, gates]·[gates, units] backward, and the recurrent kernel's gradient in two GEMMs.
 public struct GemmLayer: Sendable {
   public var name: String
   public var isConvolution: Bool
@@ -20,8 +22,13 @@ public struct GemmLayer: Sendable {
   public var chunk: Int
   /// Whether the backward pass computes the input gradient (not for the first weighted layer).
   public var inputGradient: Bool
+  /// Recurrent layers: the units (rowsPerSample is then the steps, outputs the gate width); 0 otherwise.
+  public var recurrentUnits: Int
 
-  public init(name: String, isConvolution: Bool, rowsPerSample: Int, inputs: Int, outputs: Int, chunk: Int, inputGradient: Bool) {
+  public init(
+    name: String, isConvolution: Bool, rowsPerSample: Int, inputs: Int, outputs: Int, chunk: Int, inputGradient: Bool, recurrentUnits: Int = 0
+  ) {
+    self.recurrentUnits = recurrentUnits
     self.name = name
     self.isConvolution = isConvolution
     self.rowsPerSample = rowsPerSample
@@ -42,6 +49,13 @@ public struct GemmLayer: Sendable {
       shapes.append(GemmShape(m: inputs, n: outputs, k: rows, transA: true, transB: false))
       if inputGradient { shapes.append(GemmShape(m: rows, n: inputs, k: outputs, transA: false, transB: true)) }
       left -= images
+    }
+    if recurrentUnits > 0 && rowsPerSample > 1 {
+      let (u, steps) = (recurrentUnits, rowsPerSample - 1)
+      shapes += Array(repeating: GemmShape(m: n, n: outputs, k: u, transA: false, transB: false), count: steps)
+      shapes += Array(repeating: GemmShape(m: n, n: u, k: outputs, transA: false, transB: true), count: steps)
+      shapes.append(GemmShape(m: u, n: outputs, k: n * rowsPerSample - 1, transA: true, transB: false))
+      if n > 1 { shapes.append(GemmShape(m: u, n: outputs, k: n - 1, transA: true, transB: false)) }
     }
     return shapes
   }
