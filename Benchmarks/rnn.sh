@@ -9,7 +9,8 @@ cd "$repo" && swift build -c release --product precast >/dev/null
 r="$tmp/reviews"
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 for model in text-lstm text-gru; do
-  echo "== Precast $model: Embedding(10000, 32) → ${model#text-}(32) → Dense(1), 20000 reviews padded to 100 steps, batch 128"
+  layer="${model#text-}"
+  echo "== Precast $model: Embedding(10000, 32) → ${layer^^}(32) → Dense(1), 20000 reviews padded to 100 steps, batch 128"
   cd "$repo/Generated/$model"
   swift build -c release >/dev/null
   .build/release/$model-train --benchmark --data "$r/train.txt" --labels "$r/train-labels.csv" --sequences pad \
@@ -18,7 +19,7 @@ for model in text-lstm text-gru; do
   .build/release/$model-infer --weights "$tmp/$model.h5" --benchmark | grep -v BLAS
 done
 venv="$repo/.build-keras-venv"
-if "$venv/bin/python" -c 'import keras, jax' >/dev/null 2>&1; then
+if KERAS_BACKEND=jax "$venv/bin/python" -c 'import keras, jax' >/dev/null 2>&1; then
   echo "== Keras, the same models"
   KERAS_BACKEND=jax JAX_PLATFORMS=cpu "$venv/bin/python" "$repo/Benchmarks/keras_rnn.py"
 else

@@ -45,13 +45,15 @@ for f in t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz train-images-idx3-u
 done
 
 # MARK: - Build the generated packages
-for pkg in pima fashion-mlp fashion-cnn; do
+for pkg in pima fashion-mlp fashion-cnn text-bidirectional; do
   say "building Generated/$pkg (release)"
   (cd "$REPO/Generated/$pkg" && swift build -c release)
 done
 PIMA_BIN="$REPO/Generated/pima/.build/release"
 FASHION_BIN="$REPO/Generated/fashion-mlp/.build/release"
 CNN_BIN="$REPO/Generated/fashion-cnn/.build/release"
+TEXT_BIN="$REPO/Generated/text-bidirectional/.build/release"
+(cd "$REPO" && swift build --product precast >/dev/null)
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/keras-roundtrip.XXXXXX")"
 cleanup() {
@@ -84,6 +86,14 @@ for out in fashion-cnn.h5 fashion-cnn.weights.h5; do
     --epochs 1 --batch-size 128 --seed 1 --verbose 0 --output "$WORK/$out"
 done
 
+# text-bidirectional (Embedding → Bidirectional(LSTM(32)) → Dense) on 2000 generated reviews.
+"$REPO/.build/debug/precast" dataset reviews --output "$WORK/reviews" --train 2000 --test 20 >/dev/null
+for out in text-bidirectional.h5 text-bidirectional.weights.h5; do
+  say "training text-bidirectional -> $out (1 epoch, 2000 reviews)"
+  "$TEXT_BIN/text-bidirectional-train" --data "$WORK/reviews/train.txt" --labels "$WORK/reviews/train-labels.csv" \
+    --sequences pad --epochs 1 --seed 1 --verbose 0 --output "$WORK/$out"
+done
+
 # MARK: - Predict with Precast on fixed inputs
 "$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" prepare "$WORK" \
   --pima-csv "$REPO/Examples/data/pima-indians-diabetes.csv" --fashion-images "$FASHION_DIR/t10k-images-idx3-ubyte.gz"
@@ -95,6 +105,9 @@ for out in fashion-mlp.h5 fashion-mlp.weights.h5; do
 done
 for out in fashion-cnn.h5 fashion-cnn.weights.h5; do
   "$CNN_BIN/fashion-cnn-infer" --weights "$WORK/$out" "$WORK/fashion-images.npy" >"$WORK/$out.precast.csv"
+done
+for out in text-bidirectional.h5 text-bidirectional.weights.h5; do
+  "$TEXT_BIN/text-bidirectional-infer" --weights "$WORK/$out" --sequences pad "$WORK/reviews/test.txt" >"$WORK/$out.precast.csv"
 done
 
 # MARK: - Load in Keras and compare

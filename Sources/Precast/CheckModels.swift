@@ -133,6 +133,20 @@ public enum CheckModels {
       GRU(3, resetAfter: false)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // Bidirectional: concat over sequences (the backward outputs flipped back), sum of last states, an Embedding
+    // below so the input gradient (the two directions' sum) is checked too (Keras trajectory fixture `bidirectional`).
+    Sequential(name: "check-bidirectional", input: [5]) {
+      Embedding(7, 3)
+      Bidirectional(LSTM(4, returnSequences: true))
+      Bidirectional(GRU(3), mergeMode: .sum)
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // The other merge modes, on SimpleRNN and GRU reset_after=False.
+    Sequential(name: "check-bidirectional-merge", input: [5, 3]) {
+      Bidirectional(SimpleRNN(3, returnSequences: true), mergeMode: .mul)
+      Bidirectional(GRU(2, resetAfter: false), mergeMode: .ave)
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

@@ -4,7 +4,7 @@
 public enum Examples {
   public static let all: [Model] = [
     pima, fashionMLP, boston, fashionCNN, fashionDeepCNN, fashionDeepCNNBatchNorm, cifarCNN, temperatureGRU, imdbMLP, textLSTM,
-    textGRU, textConv1D,
+    textGRU, textBidirectional, textConv1D,
   ]
 
   public static func named(_ name: String) -> Model? { all.first { $0.name == name } }
@@ -130,6 +130,16 @@ public enum Examples {
   .compile(loss: .binaryCrossentropy, optimizer: .rmsprop(), metrics: [.accuracy])
   .fit(epochs: 10, batchSize: 128, validationSplit: 0.2)
   .described("Review sentiment with a GRU (`precast dataset reviews`; train with --sequences pad)")
+
+  /// The text chapter's bidirectional LSTM: Embedding(10000, 32) → Bidirectional(LSTM(32)) → 1.
+  public static let textBidirectional = Sequential(name: "text-bidirectional", input: [100]) {
+    Embedding(10_000, 32)
+    Bidirectional(LSTM(32))
+    Dense(1, activation: .sigmoid)
+  }
+  .compile(loss: .binaryCrossentropy, optimizer: .rmsprop(), metrics: [.accuracy])
+  .fit(epochs: 10, batchSize: 128, validationSplit: 0.2)
+  .described("Review sentiment with a bidirectional LSTM (`precast dataset reviews`; train with --sequences pad)")
 
   /// The text chapter's 1-D convnet: Embedding → Conv1D(32, 7) → MaxPooling1D(5) → Conv1D(32, 7) → global max → 1.
   public static let textConv1D = Sequential(name: "text-conv1d", input: [100]) {

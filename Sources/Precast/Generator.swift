@@ -170,6 +170,7 @@ extension Generator {
     let withInputGradient = Set(plan.backward.filter { $0.inputGradient != nil }.map(\.layer))
     return plan.layers.enumerated().compactMap { index, layer in
       let spec = layer.spec
+      if spec.declaration.options.bidirectional != nil { return nil }  // two layers' GEMMs: not counted
       let (conv, rows, inputs, outputs, chunk): (Bool, Int, Int, Int, Int)
       switch spec.declaration.kind {
       case .dense(let units, _, _, _, _): (conv, rows, inputs, outputs, chunk) = (false, 1, spec.inputShape[0], units, 0)
@@ -210,6 +211,10 @@ extension Generator {
       "weightList": spec.weights.isEmpty ? "—" : spec.weights.map { "\(spec.name)/\($0.name) \($0.shape)" }.joined(separator: ", "),
     ]
     if let backward = layer.backwardActivation { c["backwardActivation"] = backward.swiftLiteral }
+    if let merge = spec.declaration.options.bidirectional {
+      addBidirectionalKeys(&c, layer, merge: merge, offsets: offsets)
+      return c
+    }
     switch spec.declaration.kind {
     case .dense(let units, let activation, let useBias, _, _):
       let kernel = offsets["\(spec.name)/kernel"]!
@@ -346,6 +351,29 @@ extension Generator {
     c["sequenceInput"] = layer.reversedBuffer ?? "x"
   }
 
+  /// A Bidirectional layer's keys: each direction's own recurrent context (rendered by its template) and how
+  /// their outputs merge.
+  private func addBidirectionalKeys(_ c: inout [String: Any], _ layer: LayerPlan, merge: MergeMode, offsets: [String: Int]) {
+    let (forward, backward) = (layer.directions[0], layer.directions[1])
+    let returnSequences = layer.spec.outputShape.count == 2
+    c["isBidirectional"] = true
+    c["innerClass"] = forward.spec.className
+    c["mergeMode"] = merge.rawValue
+    c["forwardLayer"] = layerContext(forward, index: -1, offsets: offsets)
+    c["backwardLayer"] = layerContext(backward, index: -1, offsets: offsets)
+    c["forwardFn"] = forward.fn
+    c["backwardFn"] = backward.fn
+    c["forwardOutput"] = forward.outputBuffer
+    c["backwardOutput"] = backward.outputBuffer
+    c["units"] = forward.spec.outputShape.last!
+    c["mergeSteps"] = returnSequences ? layer.spec.inputShape[0] : 1
+    c["returnSequences"] = returnSequences
+    c["forwardGradientBuffer"] = layer.directionGradientBuffers[0]
+    c["backwardGradientBuffer"] = layer.directionGradientBuffers[1]
+    c["inputGradientBuffer"] = layer.inputGradientBuffer!
+    c["inputWidth"] = layer.spec.inputShape.reduce(1, *)
+  }
+
   /// `Window2D(…)`, the Swift literal of a window's geometry.
   func windowLiteral(_ window: Window2D) -> String {
     "Window2D(inputHeight: \(window.inputHeight), inputWidth: \(window.inputWidth), channels: \(window.channels), "
@@ -429,6 +457,11 @@ extension OptimizerConfig {
 extension LayerDeclaration {
   /// How the layer reads in the builder, e.g. `Dense(12, relu)`.
   var swiftDescription: String {
+    if let merge = options.bidirectional {
+      var inner = self
+      inner.options.bidirectional = nil
+      return "Bidirectional(\(inner.swiftDescription), \(merge.rawValue))"
+    }
     switch kind {
     case .dense(let units, let activation, let useBias, _, _):
       return "Dense(\(units), \(activation.kerasName)\(useBias ? "" : ", no bias"))"

@@ -55,6 +55,7 @@ private let dtypePolicy = JSON.object([
 extension LayerSpec {
   var kerasConfig: JSON {
     let o = declaration.options
+    if let merge = o.bidirectional { return bidirectionalConfig(merge) }
     var config: [(String, JSON)] = [("name", .string(name)), ("trainable", .bool(o.trainable)), ("dtype", dtypePolicy)]
     switch declaration.kind {
     case .dense(let units, let activation, let useBias, let kernelInit, let biasInit):
@@ -151,6 +152,32 @@ extension LayerSpec {
       pairs.append(("build_config", .object([("input_shape", .array([.null] + inputShape.map(JSON.int)))])))
     }
     return .object(pairs)
+  }
+}
+
+extension LayerSpec {
+  /// Keras's Bidirectional config: the wrapper with `merge_mode`, the forward layer as `layer` and the backward
+  /// one (go_backwards) as `backward_layer`, named forward_lstm / backward_lstm as Keras names them.
+  private func bidirectionalConfig(_ merge: MergeMode) -> JSON {
+    let half = weights.count / 2
+    func direction(_ side: String) -> JSON {
+      var inner = declaration
+      inner.options.bidirectional = nil
+      inner.options.goBackwards = side == "backward"
+      let innerName = "\(side)_\(snakeCase(inner.className))"
+      return LayerSpec(
+        name: innerName, declaration: inner, inputShape: inputShape, outputShape: outputShape,
+        weights: Array(side == "forward" ? weights[..<half] : weights[half...])
+      ).kerasConfig
+    }
+    let config: [(String, JSON)] = [
+      ("name", .string(name)), ("trainable", .bool(declaration.options.trainable)), ("dtype", dtypePolicy),
+      ("merge_mode", .string(merge.rawValue)), ("layer", direction("forward")), ("backward_layer", direction("backward")),
+    ]
+    return .object([
+      ("module", .string("keras.layers")), ("class_name", .string("Bidirectional")), ("config", .object(config)),
+      ("registered_name", .null), ("build_config", .object([("input_shape", .array([.null] + inputShape.map(JSON.int)))])),
+    ])
   }
 }
 

@@ -32,8 +32,17 @@ public struct LayerDeclaration: Sendable, Equatable {
   /// Regularizers, constraints and `trainable` (Dense, Conv2D; `trainable` also BatchNormalization).
   public var options = LayerOptions()
 
+  /// LSTM, GRU or SimpleRNN (also when wrapped in Bidirectional).
+  public var isRecurrent: Bool {
+    switch kind {
+    case .lstm, .gru, .simpleRNN: return true
+    default: return false
+    }
+  }
+
   /// Keras's class name ("Dense", "Dropout", …).
   public var className: String {
+    if isRecurrent && options.bidirectional != nil { return "Bidirectional" }
     switch kind {
     case .dense: return "Dense"
     case .activation: return "Activation"
@@ -86,6 +95,8 @@ public struct LayerOptions: Sendable, Equatable {
   public var goBackwards = false
   /// GRU: apply the reset gate after the recurrent matmul (Keras's default, bias [2, 3u]) or before it (bias [3u]).
   public var resetAfter = true
+  /// Recurrent layers wrapped in `Bidirectional`: how the two directions' outputs combine.
+  public var bidirectional: MergeMode?
 
   public init(
     kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
@@ -345,5 +356,30 @@ public struct SimpleRNN: Layer {
     var options = LayerOptions(trainable: trainable)
     options.goBackwards = goBackwards
     declaration = LayerDeclaration(kind: .simpleRNN(units: units, returnSequences: returnSequences), name: name, options: options)
+  }
+}
+
+/// How `Bidirectional` combines the forward and backward outputs (Keras's `merge_mode`).
+public enum MergeMode: String, Sendable, Equatable {
+  /// [forward, backward] along the last axis: 2 × units (Keras's default).
+  case concat
+  case sum
+  /// forward ⊙ backward.
+  case mul
+  /// (forward + backward) / 2.
+  case ave
+}
+
+/// `keras.layers.Bidirectional(layer, merge_mode)`: runs the wrapped LSTM, GRU or SimpleRNN over the sequence
+/// forwards and a copy with its own weights backwards (go_backwards), then merges the two outputs; with
+/// `returnSequences` the backward outputs are put back in step order first. Weights: the forward layer's, then
+/// the backward layer's (`forward_lstm/lstm_cell/kernel`, …, as Keras names them).
+public struct Bidirectional: Layer {
+  public let declaration: LayerDeclaration
+  public init(_ layer: some Layer, mergeMode: MergeMode = .concat, name: String? = nil) {
+    var d = layer.declaration
+    d.options.bidirectional = mergeMode
+    d.name = name
+    declaration = d
   }
 }

@@ -48,6 +48,11 @@ struct LayerPlan {
   var fusedPool: Window2D?
   var argmaxBuffer: String?
   var fusedIntoPrevious = false
+  /// Bidirectional: the forward and backward directions' plans, each direction's output gradient, and the
+  /// backward direction's input gradient (added to the forward's).
+  var directions: [LayerPlan] = []
+  var directionGradientBuffers: [String] = []
+  var inputGradientBuffer: String?
 
   /// Floats per sample of the gradient arriving at this layer's output.
   var outputGradientWidth: Int { fusedPool.map { $0.outputPixels * $0.channels } ?? spec.outputShape.reduce(1, *) }
@@ -190,26 +195,12 @@ struct ModelPlan {
         plan.inverseStdBuffer = fixed("\(fn)InverseStd", layer.outputShape.last!, "\(layer.name) 1/√(batch var + ε) per channel, training")
         train = plan.outputBuffer
         infer = plan.outputBuffer
-      case .lstm(let units, let returnSequences):
-        reverseInput(&plan, layer)
-        let steps = layer.inputShape[0]
-        plan.gatesBuffer = buffer("\(fn)Gates", steps * 4 * units, "\(layer.name) activated gates i, f, c, o per step [steps, 4u] (their gradients in backward)")
-        plan.cellsBuffer = buffer("\(fn)Cells", steps * units, "\(layer.name) cell states [steps, u]")
-        plan.cellGradientBuffer = buffer("\(fn)CellGradient", units, "\(layer.name) ∂loss/∂cell state carried back a step [u]")
-        (train, infer) = recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
-      case .simpleRNN(let units, let returnSequences):
-        reverseInput(&plan, layer)
-        (train, infer) = recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
-      case .gru(let units, let returnSequences):
-        reverseInput(&plan, layer)
-        let steps = layer.inputShape[0]
-        plan.gatesBuffer = buffer("\(fn)Gates", steps * 3 * units, "\(layer.name) activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)")
-        plan.cellsBuffer = buffer("\(fn)Recurrent", steps * 3 * units, "\(layer.name) h_{t−1}·U + b' per step [steps, 3u] (recurrent-side gradients in backward)")
-        if !layer.declaration.options.resetAfter {
-          plan.resetHiddenBuffer = buffer("\(fn)ResetHidden", steps * units, "\(layer.name) r ⊙ h_{t−1} per step [steps, u] (reset_after=False)")
-          plan.cellGradientBuffer = buffer("\(fn)ResetGradient", units, "\(layer.name) ∂loss/∂(r ⊙ h_{t−1}) of one step [u], backward")
-        }
-        (train, infer) = recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
+      case _ where layer.declaration.isRecurrent && layer.declaration.options.bidirectional != nil:
+        planBidirectional(&plan, layer)
+        train = plan.outputBuffer
+        infer = plan.outputBuffer
+      case .lstm, .gru, .simpleRNN:
+        (train, infer) = planRecurrent(&plan, layer)
       case .embedding:
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output, the looked-up rows")
         train = plan.outputBuffer
@@ -221,6 +212,68 @@ struct ModelPlan {
     }
     trainOutput = train
     inferenceOutput = infer
+  }
+
+  /// A recurrent layer's buffers: its state buffers by kind, then its hidden states and output; returns the
+  /// output buffer for training and inference.
+  private mutating func planRecurrent(_ plan: inout LayerPlan, _ layer: LayerSpec) -> (String, String) {
+    reverseInput(&plan, layer)
+    let steps = layer.inputShape[0], fn = plan.fn
+    switch layer.declaration.kind {
+    case .lstm(let units, let returnSequences):
+      plan.gatesBuffer = buffer("\(fn)Gates", steps * 4 * units, "\(layer.name) activated gates i, f, c, o per step [steps, 4u] (their gradients in backward)")
+      plan.cellsBuffer = buffer("\(fn)Cells", steps * units, "\(layer.name) cell states [steps, u]")
+      plan.cellGradientBuffer = buffer("\(fn)CellGradient", units, "\(layer.name) ∂loss/∂cell state carried back a step [u]")
+      return recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
+    case .gru(let units, let returnSequences):
+      plan.gatesBuffer = buffer("\(fn)Gates", steps * 3 * units, "\(layer.name) activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)")
+      plan.cellsBuffer = buffer("\(fn)Recurrent", steps * 3 * units, "\(layer.name) h_{t−1}·U + b' per step [steps, 3u] (recurrent-side gradients in backward)")
+      if !layer.declaration.options.resetAfter {
+        plan.resetHiddenBuffer = buffer("\(fn)ResetHidden", steps * units, "\(layer.name) r ⊙ h_{t−1} per step [steps, u] (reset_after=False)")
+        plan.cellGradientBuffer = buffer("\(fn)ResetGradient", units, "\(layer.name) ∂loss/∂(r ⊙ h_{t−1}) of one step [u], backward")
+      }
+      return recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
+    case .simpleRNN(let units, let returnSequences):
+      return recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
+    default:
+      preconditionFailure("planRecurrent on \(layer.className)")
+    }
+  }
+
+  /// Bidirectional: a plan for each direction (the wrapped layer with the first or second half of the weights,
+  /// the backward one with go_backwards), the merged output, and the backward's scratch: each direction's
+  /// share of the output gradient and the backward direction's input gradient.
+  private mutating func planBidirectional(_ plan: inout LayerPlan, _ layer: LayerSpec) {
+    let half = layer.weights.count / 2
+    let units = layer.weights[1].shape[0]  // the recurrent kernel [u, gates·u]
+    let innerOutput = layer.outputShape.count == 2 ? [layer.inputShape[0], units] : [units]
+    for (side, weights) in [("forward", layer.weights[..<half]), ("backward", layer.weights[half...])] {
+      var declaration = layer.declaration
+      declaration.options.bidirectional = nil
+      declaration.options.goBackwards = side == "backward"
+      let prefix = weights.first!.name.split(separator: "/").dropLast().joined(separator: "/")  // forward_lstm/lstm_cell
+      let spec = LayerSpec(
+        name: "\(layer.name)/\(prefix)", declaration: declaration, inputShape: layer.inputShape, outputShape: innerOutput,
+        weights: weights.map { weight in
+          var weight = weight
+          weight.name = String(weight.name.split(separator: "/").last!)
+          return weight
+        })
+      var direction = LayerPlan(
+        spec: spec, fn: "\(plan.fn)\(side.prefix(1).uppercased())\(side.dropFirst())Layer", trainInput: plan.trainInput,
+        inferInput: plan.inferInput, outputBuffer: plan.trainInput, zBuffer: plan.trainInput, maskBuffer: nil, backwardActivation: nil)
+      _ = planRecurrent(&direction, spec)
+      plan.directions.append(direction)
+    }
+    let innerWidth = innerOutput.reduce(1, *)
+    plan.outputBuffer = buffer("\(plan.fn)Output", layer.outputShape.reduce(1, *), "\(layer.name) output: the two directions merged")
+    plan.zBuffer = plan.outputBuffer
+    plan.directionGradientBuffers = [
+      buffer("\(plan.fn)ForwardGradient", innerWidth, "\(layer.name) ∂loss/∂forward output, backward"),
+      buffer("\(plan.fn)BackwardGradient", innerWidth, "\(layer.name) ∂loss/∂backward output (its own step order), backward"),
+    ]
+    plan.inputGradientBuffer = buffer(
+      "\(plan.fn)InputGradient", layer.inputShape.reduce(1, *), "\(layer.name) the backward direction's ∂loss/∂input, backward")
   }
 
   /// A recurrent layer with go_backwards: a buffer for its input with the steps reversed.

@@ -274,6 +274,27 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     default: throw SpecError("\(what): goBackwards is for recurrent layers")
     }
   }
+  if let merge = d.options.bidirectional {
+    let inner: String
+    switch d.kind {
+    case .lstm: inner = "lstm"
+    case .gru: inner = "gru"
+    case .simpleRNN: inner = "simple_rnn"
+    default: throw SpecError("\(what): Bidirectional wraps an LSTM, GRU or SimpleRNN")
+    }
+    if d.options.goBackwards {
+      throw SpecError("\(what): the wrapped \(inner) must not set goBackwards (the backward direction already reads the steps in reverse)")
+    }
+    if merge == .concat { output[output.count - 1] *= 2 }
+    // Keras's names: forward_lstm/lstm_cell/kernel, …, then backward_lstm/lstm_cell/kernel, …
+    weights = ["forward", "backward"].flatMap { side in
+      weights.map { weight in
+        var weight = weight
+        weight.name = "\(side)_\(inner)/\(inner)_cell/\(weight.name)"
+        return weight
+      }
+    }
+  }
   for weight in weights {
     let axes: [Int]
     switch weight.constraint {

@@ -91,4 +91,16 @@ enum KerasNaming {
   static func varsPath(group: String, className: String) -> String {
     isRecurrent(className) ? "layers/\(group)/cell/vars" : "layers/\(group)/vars"
   }
+
+  /// The groups holding a layer's variables and which of its weights each holds (numbered from 0 in it):
+  /// one `vars` (`cell/vars` for an RNN), or for a Bidirectional its `forward_layer/cell/vars` (first half)
+  /// and `backward_layer/cell/vars` (second half).
+  static func variableGroups(group: String, className: String, weightCount: Int) -> [(path: String, weights: Range<Int>)] {
+    guard className == "Bidirectional" else { return [(varsPath(group: group, className: className), 0..<weightCount)] }
+    let half = weightCount / 2
+    return [
+      ("layers/\(group)/forward_layer/cell/vars", 0..<half),
+      ("layers/\(group)/backward_layer/cell/vars", half..<weightCount),
+    ]
+  }
 }

@@ -219,32 +219,33 @@ struct KerasWeightsLayout {
   }
 
   func readLayer(_ layer: LayerInfo, group: String) throws(HDF5Error) -> [[Float]] {
-    let varsPath = KerasNaming.varsPath(group: group, className: layer.className)
-    try H5Read.require(
-      .group, file, varsPath, displayPath: varsPath,
-      missing: "layer \(layer.label): group '\(varsPath)' is missing from the file")
-    let vars = try H5Read.openGroup(file, varsPath)
-    defer { H5Gclose(vars) }
     var values: [[Float]] = []
-    for (index, weight) in layer.weights.enumerated() {
-      if H5Read.lookup(vars, "\(index)") == .missing {
-        throw HDF5Error(
-          "layer \(layer.label) weight '\(weight.name)': variable '\(varsPath)/\(index)' is missing from the file")
+    for (varsPath, range) in KerasNaming.variableGroups(group: group, className: layer.className, weightCount: layer.weights.count) {
+      try H5Read.require(
+        .group, file, varsPath, displayPath: varsPath,
+        missing: "layer \(layer.label): group '\(varsPath)' is missing from the file")
+      let vars = try H5Read.openGroup(file, varsPath)
+      defer { H5Gclose(vars) }
+      for (index, weight) in layer.weights[range].enumerated() {
+        if H5Read.lookup(vars, "\(index)") == .missing {
+          throw HDF5Error(
+            "layer \(layer.label) weight '\(weight.name)': variable '\(varsPath)/\(index)' is missing from the file")
+        }
+        values.append(
+          try readWeight(vars, path: "\(index)", displayPath: "\(varsPath)/\(index)", layer: layer, weight: weight))
       }
-      values.append(
-        try readWeight(vars, path: "\(index)", displayPath: "\(varsPath)/\(index)", layer: layer, weight: weight))
+      try checkVariableCount(vars, layer: layer, varsPath: varsPath, expected: range.count)
     }
-    try checkVariableCount(vars, layer: layer, varsPath: varsPath)
     return values
   }
 
   /// Keras refuses a layer whose group holds more variables than the layer has.
-  func checkVariableCount(_ vars: hid_t, layer: LayerInfo, varsPath: String) throws(HDF5Error) {
+  func checkVariableCount(_ vars: hid_t, layer: LayerInfo, varsPath: String, expected: Int) throws(HDF5Error) {
     let stored = try H5Read.childNames(vars).filter { H5Read.isDataset(vars, $0) }
-    guard stored.count == layer.weights.count else {
+    guard stored.count == expected else {
       throw HDF5Error(
         "layer \(layer.label) has \(stored.count) variables in '\(varsPath)', "
-          + "expected \(layer.weights.count) (\(layer.weightNameList))")
+          + "expected \(expected) (\(layer.weightNameList))")
     }
   }
 

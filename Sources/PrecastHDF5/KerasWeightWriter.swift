@@ -199,15 +199,25 @@ struct WeightFileWriter {
     for (layer, groupName) in zip(layers, groupNames) {
       let vars = try createNamedGroup(layersGroup, "\(groupName)/vars", name: layer.name)
       defer { H5Gclose(vars) }
-      var target = vars
-      if KerasNaming.isRecurrent(layer.className) {
-        target = try createNamedGroup(
-          layersGroup, "\(groupName)/cell/vars", name: KerasNaming.cellName(layer.className))
-      }
-      defer { if target != vars { H5Gclose(target) } }
-      for (index, weight) in layer.weights.enumerated() {
-        try H5Write.floatDataset(target, "\(index)", shape: weight.shape, values: values[valueIndex])
-        valueIndex += 1
+      for (path, range) in KerasNaming.variableGroups(group: groupName, className: layer.className, weightCount: layer.weights.count) {
+        var target = vars
+        if path != "layers/\(groupName)/vars" {
+          let relative = String(path.dropFirst("layers/".count))
+          if layer.className == "Bidirectional", let first = layer.weights[range].first {
+            // forward_layer/vars named "forward_lstm", forward_layer/cell/vars named "lstm_cell" (from the weight names)
+            let parts = first.name.split(separator: "/").map(String.init)
+            let side = String(relative.dropLast("/cell/vars".count))
+            H5Gclose(try createNamedGroup(layersGroup, "\(side)/vars", name: parts.first ?? side))
+            target = try createNamedGroup(layersGroup, relative, name: parts.count > 2 ? parts[1] : "cell")
+          } else {
+            target = try createNamedGroup(layersGroup, relative, name: KerasNaming.cellName(layer.className))
+          }
+        }
+        defer { if target != vars { H5Gclose(target) } }
+        for (index, weight) in layer.weights[range].enumerated() {
+          try H5Write.floatDataset(target, "\(index)", shape: weight.shape, values: values[valueIndex])
+          valueIndex += 1
+        }
       }
     }
     let modelVars = try createNamedGroup(file, "vars", name: modelName)

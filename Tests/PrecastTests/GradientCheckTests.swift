@@ -28,6 +28,8 @@ final class GradientCheckTests: XCTestCase {
   func testStackedSimpleRNNThroughTime() { check(CheckSimpleRnn.self) }
   func testGoBackwards() { check(CheckRnnBackwards.self) }
   func testGRUResetBefore() { check(CheckGruResetBefore.self) }
+  func testBidirectional() { check(CheckBidirectional.self) }
+  func testBidirectionalMergeModes() { check(CheckBidirectionalMerge.self) }
   func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
   func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }
   func testBinaryCrossentropyWithFromLogitsOption() { check(CheckBceFromLogits.self) }

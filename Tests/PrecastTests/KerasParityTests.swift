@@ -43,15 +43,38 @@ final class KerasParityTests: XCTestCase {
     try checkParity(CheckLstm.self, fixtureName: "lstm")
   }
 
+  /// `bidirectional` is the check-bidirectional architecture, written by Keras 3 (`Tests/keras/bidirectional_fixture.py`):
+  /// forward_layer/backward_layer groups in .weights.h5, forward_lstm/… weight names in .h5; concat and sum merges.
+  func testBidirectionalMatchesKerasBidirectionalFixture() throws {
+    try checkParity(CheckBidirectional.self, fixtureName: "bidirectional", formats: ["h5", "weights.h5"])
+  }
+
+  /// Precast writes a Bidirectional layer's weights where Keras does: reading them back through the Keras layout
+  /// paths gives the same predictions as the Keras fixture.
+  func testBidirectionalWeightsWrittenByPrecastReadBack() throws {
+    let model = CheckBidirectional(maxBatch: 8)
+    _ = try model.loadWeights(path: fixture("bidirectional.weights.h5"))
+    for name in ["bidirectional-copy.h5", "bidirectional-copy.weights.h5"] {
+      let path = NSTemporaryDirectory() + name
+      try model.saveWeights(path: path, format: weightFormat(forPath: path), preprocessing: Preprocessing())
+      let copy = CheckBidirectional(maxBatch: 8)
+      _ = try copy.loadWeights(path: path)
+      XCTAssertEqual(
+        Array(UnsafeBufferPointer(start: copy.parameters, count: CheckBidirectional.info.parameterCount)),
+        Array(UnsafeBufferPointer(start: model.parameters, count: CheckBidirectional.info.parameterCount)), name)
+      try? FileManager.default.removeItem(atPath: path)
+    }
+  }
+
   /// `gru` is the check-gru architecture: GRU(32) with reset_after (bias [2, 96], gates z, r, h), Dense.
   func testGRUMatchesKerasGRUFixture() throws {
     try checkParity(CheckGru.self, fixtureName: "gru")
   }
 
-  private func checkParity<M: CompiledModel>(_ type: M.Type, fixtureName: String) throws {
+  private func checkParity<M: CompiledModel>(_ type: M.Type, fixtureName: String, formats: [String] = formats) throws {
     let x = try CSVReader.read(path: fixture("\(fixtureName).input.csv"))
     let expected = try CSVReader.read(path: fixture("\(fixtureName).output.csv"))
-    for format in Self.formats {
+    for format in formats {
       let model = M(maxBatch: 8)
       let preprocessing = try model.loadWeights(path: fixture("\(fixtureName).\(format)"))
       XCTAssertEqual(preprocessing, Preprocessing(), "Keras files carry no Precast preprocessing")

@@ -19,6 +19,8 @@ final class TrajectoryTests: XCTestCase {
   func testStackedSimpleRNNMatchesKerasForEveryOptimizer() throws { try replay("rnn-stack", CheckSimpleRnn.self) }
   func testGoBackwardsMatchesKerasForEveryOptimizer() throws { try replay("backwards", CheckRnnBackwards.self) }
   func testGRUResetBeforeMatchesKerasForEveryOptimizer() throws { try replay("gru-reset-before", CheckGruResetBefore.self) }
+  func testBidirectionalMatchesKerasForEveryOptimizer() throws { try replay("bidirectional", CheckBidirectional.self) }
+  func testBidirectionalMergeModesMatchKerasForEveryOptimizer() throws { try replay("bidirectional-merge", CheckBidirectionalMerge.self) }
 
   private func replay<M: CompiledModel>(_ name: String, _: M.Type) throws {
     let data = try Data(contentsOf: URL(fileURLWithPath: fixture("trajectories/\(name).json")))

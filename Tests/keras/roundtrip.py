@@ -12,7 +12,9 @@
                                    WORKDIR/pima.h5            WORKDIR/pima.weights.h5
                                    WORKDIR/fashion-mlp.h5     WORKDIR/fashion-mlp.weights.h5
                                    WORKDIR/fashion-cnn.h5     WORKDIR/fashion-cnn.weights.h5
+                                   WORKDIR/text-bidirectional.h5 WORKDIR/text-bidirectional.weights.h5
                                  (fashion-mlp and fashion-cnn both predict on fashion-images.npy;
+                                 text-bidirectional on WORKDIR/reviews/test.txt padded to 100;
                                  Keras sees them as (50, 28, 28) and (50, 28, 28, 1) respectively)
 
 Run `check` with KERAS_BACKEND=jax (or any installed backend). Prints one line per check and a
@@ -65,7 +67,20 @@ def load_inputs(workdir):
     as (n, 28, 28) for fashion-mlp and (n, 28, 28, 1) for fashion-cnn."""
     pima = np.loadtxt(os.path.join(workdir, "pima-rows.csv"), delimiter=",", dtype=np.float32, ndmin=2)
     fashion = np.load(os.path.join(workdir, "fashion-images.npy")).astype(np.float32) / np.float32(255)
-    return {"pima": pima, "fashion-mlp": fashion, "fashion-cnn": fashion.reshape(-1, 28, 28, 1)}
+    return {"pima": pima, "fashion-mlp": fashion, "fashion-cnn": fashion.reshape(-1, 28, 28, 1),
+            "text-bidirectional": padded_reviews(os.path.join(workdir, "reviews", "test.txt"))}
+
+
+def padded_reviews(path, maxlen=100):
+    """Keras's pad_sequences(…, maxlen) with its defaults (pad and cut before) of one review per line."""
+    with open(path) as f:
+        rows = [[int(v) for v in line.split()] for line in f]
+    x = np.zeros((len(rows), maxlen), dtype=np.int32)
+    for i, row in enumerate(rows):
+        row = row[-maxlen:]
+        if row:
+            x[i, maxlen - len(row):] = row
+    return x
 
 
 # MARK: - Models
@@ -99,6 +114,13 @@ def build(keras, name):
             layers.Dense(128, activation="relu", name="dense"),
             layers.Dense(10, activation="softmax", name="dense_1"),
         ], name="fashion_cnn")
+    if name == "text-bidirectional":
+        return keras.Sequential([
+            keras.Input((100,)),
+            layers.Embedding(10_000, 32, name="embedding"),
+            layers.Bidirectional(layers.LSTM(32), name="bidirectional"),
+            layers.Dense(1, activation="sigmoid", name="dense"),
+        ], name="text_bidirectional")
     raise ValueError(name)
 
 
@@ -170,7 +192,7 @@ def check(workdir):
     print(f"Keras {keras.__version__}, backend {keras.backend.backend()}, tolerance {TOLERANCE:g}")
     inputs = load_inputs(workdir)
     results = Results()
-    for name in ["pima", "fashion-mlp", "fashion-cnn"]:
+    for name in ["pima", "fashion-mlp", "fashion-cnn", "text-bidirectional"]:
         x = inputs[name]
         for file in [f"{name}.h5", f"{name}.weights.h5"]:
             path = os.path.join(workdir, file)

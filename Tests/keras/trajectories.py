@@ -1,9 +1,9 @@
 # trajectories.py: writes Keras's training trajectories (per-step loss, final weights) for each optimizer as test fixtures.
 #
-# Run: KERAS_BACKEND=jax .build-keras-venv/bin/python Tests/keras/trajectories.py Tests/Fixtures/keras/trajectories
-# (the venv is the one Scripts/keras-roundtrip.sh makes). For two models, the Pima MLP and a small CNN (the
-# check-conv-relu-pool architecture), the Pima MLP with regularizers and constraints (check-regularized), and stacked
-# LSTMs and GRUs (check-lstm-stack, check-gru-stack), and each optimizer configuration below, it starts from the same saved
+# Run: KERAS_BACKEND=jax .build-keras-venv/bin/python Tests/keras/trajectories.py [NAME …] from the repository root
+# (all fixtures, or the named ones; the venv is the one Scripts/keras-roundtrip.sh makes; TRAJECTORIES_OUT changes
+# the directory). For each model of MODELS (the Pima MLP, a small CNN, the regularized MLP, stacked and reversed
+# RNNs, Bidirectional wrappers: each the architecture of a check model) and each optimizer configuration below, it starts from the same saved
 # initial weights, feeds the same batches in order (no shuffling, no dropout) through `train_on_batch`, and
 # records the loss of every step (computed before that step's update, as Keras reports it) and the final
 # weights. PrecastTests.TrajectoryTests replays the same steps and compares within 1e-4 relative.
@@ -15,7 +15,7 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/keras/trajectories"
+OUT = os.environ.get("TRAJECTORIES_OUT", "Tests/Fixtures/keras/trajectories")
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 STEPS = 12
@@ -108,6 +108,30 @@ def gru_reset_before():
     return "gru-reset-before", model, loss, x, y, batch
 
 
+def bidirectional():
+    """Bidirectional: Embedding → Bi(LSTM(4, return_sequences)) concat → Bi(GRU(3)) sum → Dense(2) (check-bidirectional)."""
+    rng = np.random.default_rng(8)
+    x = rng.integers(0, 7, size=(32, 5)).astype(np.float32)
+    y = np.stack([x[:, 0] / 7, x[:, -1] / 7 - x[:, 1] / 7], axis=1).astype(np.float32)
+    model = keras.Sequential([
+        keras.Input((5,)), keras.layers.Embedding(7, 3),
+        keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True)),
+        keras.layers.Bidirectional(keras.layers.GRU(3), merge_mode="sum"), keras.layers.Dense(2),
+    ])
+    return "bidirectional", model, "mean_squared_error", x, y, 8
+
+
+def bidirectional_merge():
+    """Bi(SimpleRNN(3, return_sequences)) mul → Bi(GRU(2, reset_after=False)) ave → Dense(2) (check-bidirectional-merge)."""
+    name, _, loss, x, y, batch = backwards()
+    model = keras.Sequential([
+        keras.Input((5, 3)),
+        keras.layers.Bidirectional(keras.layers.SimpleRNN(3, return_sequences=True), merge_mode="mul"),
+        keras.layers.Bidirectional(keras.layers.GRU(2, reset_after=False), merge_mode="ave"), keras.layers.Dense(2),
+    ])
+    return "bidirectional-merge", model, loss, x, y, batch
+
+
 def cnn():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(48, 7, 7, 2)).astype(np.float32)
@@ -148,6 +172,12 @@ def record(name, model, loss, x, y, batch):
     print(f"{name}: {len(runs)} optimizer runs of {STEPS} steps -> {OUT}/{name}.json")
 
 
-for make in (pima, cnn, regularized, lambda: recurrent("lstm"), lambda: recurrent("gru"), lambda: recurrent("rnn"), backwards, gru_reset_before):
+MODELS = {
+    "pima": pima, "cnn": cnn, "regularized": regularized, "lstm-stack": lambda: recurrent("lstm"),
+    "gru-stack": lambda: recurrent("gru"), "rnn-stack": lambda: recurrent("rnn"), "backwards": backwards,
+    "gru-reset-before": gru_reset_before, "bidirectional": bidirectional, "bidirectional-merge": bidirectional_merge,
+}
+# python trajectories.py [NAME …]: all fixtures, or the named ones.
+for name in sys.argv[1:] or MODELS:
     keras.utils.set_random_seed(7)  # the models' initial weights, reproducibly
-    record(*make())
+    record(*MODELS[name]())
