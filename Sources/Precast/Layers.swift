@@ -97,6 +97,9 @@ public struct LayerOptions: Sendable, Equatable {
   public var resetAfter = true
   /// Recurrent layers wrapped in `Bidirectional`: how the two directions' outputs combine.
   public var bidirectional: MergeMode?
+  /// Keras arguments given with values Precast cannot compute yet (e.g. "dropout=0.2"): the spec refuses the
+  /// layer, naming them, instead of silently training something else.
+  public var unsupported: [String] = []
 
   public init(
     kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
@@ -253,10 +256,14 @@ extension ActivationFunction {
 /// first layer. An index outside 0..<inputDim reads zeros and gets no gradient. No masking (mask_zero is false).
 public struct Embedding: Layer {
   public let declaration: LayerDeclaration
-  public init(_ inputDim: Int, _ outputDim: Int, embeddingsInitializer: Initializer = .uniform, trainable: Bool = true, name: String? = nil) {
+  public init(
+    _ inputDim: Int, _ outputDim: Int, embeddingsInitializer: Initializer = .uniform, maskZero: Bool = false, trainable: Bool = true,
+    name: String? = nil
+  ) {
+    var options = LayerOptions(trainable: trainable)
+    if maskZero { options.unsupported.append("mask_zero=True (masking)") }
     declaration = LayerDeclaration(
-      kind: .embedding(inputDim: inputDim, outputDim: outputDim, initializer: embeddingsInitializer), name: name,
-      options: LayerOptions(trainable: trainable))
+      kind: .embedding(inputDim: inputDim, outputDim: outputDim, initializer: embeddingsInitializer), name: name, options: options)
   }
 }
 
@@ -264,7 +271,8 @@ public struct Embedding: Layer {
 public struct Conv1D: Layer {
   public let declaration: LayerDeclaration
   public init(
-    _ filters: Int, _ kernelSize: Int, strides: Int = 1, padding: Padding = .valid, activation: ActivationFunction = .linear,
+    _ filters: Int, _ kernelSize: Int, strides: Int = 1, padding: Padding = .valid, dilationRate: Int = 1,
+    activation: ActivationFunction = .linear,
     useBias: Bool = true, kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
     kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
     kernelConstraint: Constraint? = nil, biasConstraint: Constraint? = nil, trainable: Bool = true, name: String? = nil
@@ -276,6 +284,7 @@ public struct Conv1D: Layer {
       biasConstraint: biasConstraint, trainable: trainable, name: name
     ).declaration
     d.oneDimensional = true
+    if dilationRate != 1 { d.options.unsupported.append("dilation_rate=\(dilationRate)") }
     declaration = d
   }
 }
@@ -326,9 +335,13 @@ public struct GlobalAveragePooling1D: Layer {
 /// recurrent_kernel [u, 4u], bias [4u], gate blocks i, f, c, o.
 public struct LSTM: Layer {
   public let declaration: LayerDeclaration
-  public init(_ units: Int, returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil) {
+  public init(
+    _ units: Int, activation: ActivationFunction = .tanh, recurrentActivation: ActivationFunction = .sigmoid, dropout: Double = 0,
+    recurrentDropout: Double = 0, returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil
+  ) {
     var options = LayerOptions(trainable: trainable)
     options.goBackwards = goBackwards
+    options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
     declaration = LayerDeclaration(kind: .lstm(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
@@ -339,11 +352,14 @@ public struct LSTM: Layer {
 public struct GRU: Layer {
   public let declaration: LayerDeclaration
   public init(
-    _ units: Int, returnSequences: Bool = false, goBackwards: Bool = false, resetAfter: Bool = true, trainable: Bool = true, name: String? = nil
+    _ units: Int, activation: ActivationFunction = .tanh, recurrentActivation: ActivationFunction = .sigmoid, dropout: Double = 0,
+    recurrentDropout: Double = 0, returnSequences: Bool = false, goBackwards: Bool = false, resetAfter: Bool = true,
+    trainable: Bool = true, name: String? = nil
   ) {
     var options = LayerOptions(trainable: trainable)
     options.goBackwards = goBackwards
     options.resetAfter = resetAfter
+    options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
     declaration = LayerDeclaration(kind: .gru(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
@@ -352,11 +368,27 @@ public struct GRU: Layer {
 /// bias). Weights kernel [features, u], recurrent_kernel [u, u], bias [u].
 public struct SimpleRNN: Layer {
   public let declaration: LayerDeclaration
-  public init(_ units: Int, returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil) {
+  public init(
+    _ units: Int, activation: ActivationFunction = .tanh, dropout: Double = 0, recurrentDropout: Double = 0,
+    returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil
+  ) {
     var options = LayerOptions(trainable: trainable)
     options.goBackwards = goBackwards
+    options.unsupported = unsupportedRecurrentArguments(activation, .sigmoid, dropout, recurrentDropout)
     declaration = LayerDeclaration(kind: .simpleRNN(units: units, returnSequences: returnSequences), name: name, options: options)
   }
+}
+
+/// The recurrent layers' Keras arguments Precast does not compute yet, as Keras would print them.
+func unsupportedRecurrentArguments(
+  _ activation: ActivationFunction, _ recurrentActivation: ActivationFunction, _ dropout: Double, _ recurrentDropout: Double
+) -> [String] {
+  var list: [String] = []
+  if activation != .tanh { list.append("activation=\"\(activation.kerasName)\"") }
+  if recurrentActivation != .sigmoid { list.append("recurrent_activation=\"\(recurrentActivation.kerasName)\"") }
+  if dropout != 0 { list.append("dropout=\(dropout)") }
+  if recurrentDropout != 0 { list.append("recurrent_dropout=\(recurrentDropout)") }
+  return list
 }
 
 /// How `Bidirectional` combines the forward and backward outputs (Keras's `merge_mode`).

@@ -174,6 +174,10 @@ func inferLayers(_ declarations: [LayerDeclaration], input: [Int]) throws(SpecEr
 
 func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecError) -> LayerSpec {
   let what = "layer '\(name)' (\(d.className))"
+  if !d.options.unsupported.isEmpty {
+    let hint = d.isRecurrent ? " (for dropout, put a Dropout layer between the recurrent layers)" : ""
+    throw SpecError("\(what): \(d.options.unsupported.joined(separator: ", ")) is not supported yet\(hint)")
+  }
   var output = input
   var weights: [WeightSpec] = []
   switch d.kind {

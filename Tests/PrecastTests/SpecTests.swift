@@ -36,6 +36,18 @@ final class SpecTests: XCTestCase {
       (Sequential(name: "m", input: [4]) { Dense(2, name: "a"); Dense(2, name: "a") }.compile(loss: .meanSquaredError), "two layers are named 'a'"),
       (Sequential(name: "m", input: []) { Dense(2) }.compile(loss: .meanSquaredError), "model 'm': input shape [] must be non-empty with positive sizes"),
       (Sequential(name: "m", input: [4]) {}.compile(loss: .meanSquaredError), "model 'm' has no layers"),
+      (Sequential(name: "m", input: [5, 3]) { LSTM(4, dropout: 0.2, recurrentDropout: 0.1); Dense(1) }.compile(loss: .meanSquaredError),
+       "layer 'lstm' (LSTM): dropout=0.2, recurrent_dropout=0.1 is not supported yet (for dropout, put a Dropout layer between the recurrent layers)"),
+      (Sequential(name: "m", input: [5, 3]) { Bidirectional(GRU(4, activation: .relu)); Dense(1) }.compile(loss: .meanSquaredError),
+       "layer 'bidirectional' (Bidirectional): activation=\"relu\" is not supported yet (for dropout, put a Dropout layer between the recurrent layers)"),
+      (Sequential(name: "m", input: [5]) { Embedding(9, 2, maskZero: true); Flatten(); Dense(1) }.compile(loss: .meanSquaredError),
+       "layer 'embedding' (Embedding): mask_zero=True (masking) is not supported yet"),
+      (Sequential(name: "m", input: [9, 2]) { Conv1D(4, 3, dilationRate: 2); Flatten(); Dense(1) }.compile(loss: .meanSquaredError),
+       "layer 'conv1d' (Conv1D): dilation_rate=2 is not supported yet"),
+      (Sequential(name: "m", input: [5, 3]) { Bidirectional(LSTM(4, goBackwards: true)); Dense(1) }.compile(loss: .meanSquaredError),
+       "layer 'bidirectional' (Bidirectional): the wrapped lstm must not set goBackwards (the backward direction already reads the steps in reverse)"),
+      (Sequential(name: "m", input: [5]) { Bidirectional(Dense(4)); Dense(1) }.compile(loss: .meanSquaredError),
+       "layer 'dense' (Dense): Bidirectional wraps an LSTM, GRU or SimpleRNN"),
     ]
     for (model, message) in cases {
       XCTAssertThrowsError(try ModelSpec(model)) { XCTAssertEqual("\($0)", message) }
