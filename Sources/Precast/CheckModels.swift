@@ -147,6 +147,15 @@ public enum CheckModels {
       Bidirectional(GRU(2, resetAfter: false), mergeMode: .ave)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // RNN input dropout (one mask per sample and feature for all steps): plain, inside Bidirectional, with go_backwards;
+    // the Embedding below checks that the input gradient is masked too.
+    Sequential(name: "check-rnn-dropout", input: [5]) {
+      Embedding(7, 3)
+      LSTM(4, dropout: 0.3, returnSequences: true)
+      Bidirectional(GRU(3, dropout: 0.25, returnSequences: true))
+      SimpleRNN(2, dropout: 0.2, goBackwards: true)
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

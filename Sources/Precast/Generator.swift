@@ -100,6 +100,9 @@ extension Generator {
       case .batchNormalization:
         training.append(["fn": layer.fn + "Training", "input": layer.trainInput, "index": index])
         inference.append(["fn": layer.fn, "input": layer.inferInput])
+      case _ where layer.spec.declaration.isRecurrent && layer.spec.declaration.options.inputDropout > 0:
+        training.append(["fn": layer.fn + "Training", "input": layer.trainInput, "usesRandom": true, "index": index])
+        inference.append(["fn": layer.fn, "input": layer.inferInput])
       default:
         training.append(["fn": layer.fn, "input": layer.trainInput, "index": index])
         inference.append(["fn": layer.fn, "input": layer.inferInput])
@@ -349,6 +352,13 @@ extension Generator {
       c["reversedBuffer"] = reversed
     }
     c["sequenceInput"] = layer.reversedBuffer ?? "x"
+    c["backwardInput"] = layer.reversedBuffer ?? layer.droppedBuffer ?? "x"
+    if let dropped = layer.droppedBuffer {
+      c["dropout"] = true
+      c["dropoutRate"] = "\(Float(spec.declaration.options.inputDropout))"
+      c["maskBuffer"] = layer.maskBuffer!
+      c["droppedBuffer"] = dropped
+    }
   }
 
   /// A Bidirectional layer's keys: each direction's own recurrent context (rendered by its template) and how
@@ -372,6 +382,7 @@ extension Generator {
     c["backwardGradientBuffer"] = layer.directionGradientBuffers[1]
     c["inputGradientBuffer"] = layer.inputGradientBuffer!
     c["inputWidth"] = layer.spec.inputShape.reduce(1, *)
+    if layer.spec.declaration.options.inputDropout > 0 { c["dropout"] = true }
   }
 
   /// `Window2D(…)`, the Swift literal of a window's geometry.

@@ -97,6 +97,8 @@ public struct LayerOptions: Sendable, Equatable {
   public var resetAfter = true
   /// Recurrent layers wrapped in `Bidirectional`: how the two directions' outputs combine.
   public var bidirectional: MergeMode?
+  /// Recurrent layers: Keras's `dropout` (of the inputs, one mask per sample and feature for all steps, training only).
+  public var inputDropout = 0.0
   /// Keras arguments given with values Precast cannot compute yet (e.g. "dropout=0.2"): the spec refuses the
   /// layer, naming them, instead of silently training something else.
   public var unsupported: [String] = []
@@ -342,6 +344,7 @@ public struct LSTM: Layer {
     var options = LayerOptions(trainable: trainable)
     options.goBackwards = goBackwards
     options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
+    options.inputDropout = dropout
     declaration = LayerDeclaration(kind: .lstm(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
@@ -360,6 +363,7 @@ public struct GRU: Layer {
     options.goBackwards = goBackwards
     options.resetAfter = resetAfter
     options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
+    options.inputDropout = dropout
     declaration = LayerDeclaration(kind: .gru(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
@@ -375,18 +379,19 @@ public struct SimpleRNN: Layer {
     var options = LayerOptions(trainable: trainable)
     options.goBackwards = goBackwards
     options.unsupported = unsupportedRecurrentArguments(activation, .sigmoid, dropout, recurrentDropout)
+    options.inputDropout = dropout
     declaration = LayerDeclaration(kind: .simpleRNN(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
 
-/// The recurrent layers' Keras arguments Precast does not compute yet, as Keras would print them.
+/// The recurrent layers' Keras arguments Precast does not compute yet, as Keras would print them (`dropout` is
+/// computed: see `LayerOptions.inputDropout`).
 func unsupportedRecurrentArguments(
   _ activation: ActivationFunction, _ recurrentActivation: ActivationFunction, _ dropout: Double, _ recurrentDropout: Double
 ) -> [String] {
   var list: [String] = []
   if activation != .tanh { list.append("activation=\"\(activation.kerasName)\"") }
   if recurrentActivation != .sigmoid { list.append("recurrent_activation=\"\(recurrentActivation.kerasName)\"") }
-  if dropout != 0 { list.append("dropout=\(dropout)") }
   if recurrentDropout != 0 { list.append("recurrent_dropout=\(recurrentDropout)") }
   return list
 }

@@ -39,6 +39,8 @@ struct LayerPlan {
   var poolsRelu = false
   /// Recurrent layers with go_backwards: the input with its steps reversed.
   var reversedBuffer: String?
+  /// Recurrent layers with dropout: the input times its mask (`maskBuffer`), in training.
+  var droppedBuffer: String?
   /// GRU with reset_after=False: r ⊙ h_{t−1} per step.
   var resetHiddenBuffer: String?
   /// LSTM: activated gates, cell and hidden states, and the backward's hidden/cell gradients.
@@ -217,8 +219,12 @@ struct ModelPlan {
   /// A recurrent layer's buffers: its state buffers by kind, then its hidden states and output; returns the
   /// output buffer for training and inference.
   private mutating func planRecurrent(_ plan: inout LayerPlan, _ layer: LayerSpec) -> (String, String) {
-    reverseInput(&plan, layer)
     let steps = layer.inputShape[0], fn = plan.fn
+    if layer.declaration.options.inputDropout > 0 {
+      plan.maskBuffer = buffer("\(fn)DropoutMask", layer.inputShape[1], "\(layer.name) dropout keep-mask per feature, the same at every step")
+      plan.droppedBuffer = buffer("\(fn)Dropped", steps * layer.inputShape[1], "\(layer.name) input ⊙ dropout mask [steps, features], training")
+    }
+    reverseInput(&plan, layer)
     switch layer.declaration.kind {
     case .lstm(let units, let returnSequences):
       plan.gatesBuffer = buffer("\(fn)Gates", steps * 4 * units, "\(layer.name) activated gates i, f, c, o per step [steps, 4u] (their gradients in backward)")

@@ -174,8 +174,11 @@ func inferLayers(_ declarations: [LayerDeclaration], input: [Int]) throws(SpecEr
 
 func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecError) -> LayerSpec {
   let what = "layer '\(name)' (\(d.className))"
+  guard (0..<1).contains(d.options.inputDropout) else {
+    throw SpecError("\(what): dropout must be in [0, 1), got \(d.options.inputDropout)")
+  }
   if !d.options.unsupported.isEmpty {
-    let hint = d.isRecurrent ? " (for dropout, put a Dropout layer between the recurrent layers)" : ""
+    let hint = d.isRecurrent ? " (dropout= is; or put a Dropout layer between the recurrent layers)" : ""
     throw SpecError("\(what): \(d.options.unsupported.joined(separator: ", ")) is not supported yet\(hint)")
   }
   var output = input

@@ -19,3 +19,31 @@ public func dropoutForward(
 public func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count: Int, mask: UnsafePointer<Float>) {
   for i in 0..<count { dy[i] *= mask[i] }
 }
+
+/// A recurrent layer's input dropout (Keras's `dropout=` with `recurrent_dropout=0`): one keep-mask per sample and
+/// feature, mask [n, width] ∈ {0, 1/(1−rate)}, the same at every step; y [n, steps, width] = x ⊙ mask.
+@inline(__always)
+public func sequenceDropoutForward(
+  _ x: UnsafePointer<Float>, count n: Int, steps: Int, width: Int, rate: Float, mask: UnsafeMutablePointer<Float>,
+  output y: UnsafeMutablePointer<Float>, rng: inout Random
+) {
+  let scale = 1 / (1 - rate)
+  for i in 0..<(n * width) { mask[i] = rng.nextUnitFloat() < rate ? 0 : scale }
+  for s in 0..<n {
+    for t in 0..<steps {
+      let row = (s * steps + t) * width
+      for j in 0..<width { y[row + j] = x[row + j] * mask[s * width + j] }
+    }
+  }
+}
+
+/// dx [n, steps, width] ⊙= mask [n, width] (in place), the backward of `sequenceDropoutForward`.
+@inline(__always)
+public func sequenceDropoutBackward(_ dx: UnsafeMutablePointer<Float>, count n: Int, steps: Int, width: Int, mask: UnsafePointer<Float>) {
+  for s in 0..<n {
+    for t in 0..<steps {
+      let row = (s * steps + t) * width
+      for j in 0..<width { dx[row + j] *= mask[s * width + j] }
+    }
+  }
+}

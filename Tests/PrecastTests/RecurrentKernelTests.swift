@@ -83,4 +83,27 @@ final class RecurrentKernelTests: XCTestCase {
       return (outputs, dx, dW + dU + db)
     }
   }
+
+  /// Keras's RNN input dropout (recurrent_dropout=0): one mask per sample and feature, kept at 1/(1 − rate), the
+  /// same at every step; the backward masks the input gradient alike.
+  func testSequenceDropoutKeepsOneMaskForAllSteps() {
+    var rng = Random(seed: 9)
+    let (n, steps, width, rate): (Int, Int, Int, Float) = (200, 6, 10, 0.3)
+    let x = (0..<(n * steps * width)).map { _ in rng.nextUnitFloat() + 0.5 }
+    var mask = [Float](repeating: 0, count: n * width), y = [Float](repeating: 0, count: x.count)
+    sequenceDropoutForward(x, count: n, steps: steps, width: width, rate: rate, mask: &mask, output: &y, rng: &rng)
+    XCTAssertTrue(mask.allSatisfy { $0 == 0 || abs($0 - 1 / (1 - rate)) < 1e-6 })
+    XCTAssertEqual(Double(mask.filter { $0 == 0 }.count) / Double(mask.count), Double(rate), accuracy: 0.03)
+    for s in 0..<n {
+      for t in 0..<steps {
+        for j in 0..<width {
+          let i = (s * steps + t) * width + j
+          XCTAssertEqual(y[i], x[i] * mask[s * width + j])
+        }
+      }
+    }
+    var dx = [Float](repeating: 1, count: x.count)
+    sequenceDropoutBackward(&dx, count: n, steps: steps, width: width, mask: mask)
+    XCTAssertEqual(dx[(3 * steps + 4) * width + 2], mask[3 * width + 2])
+  }
 }
