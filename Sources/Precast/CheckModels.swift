@@ -156,6 +156,14 @@ public enum CheckModels {
       SimpleRNN(2, dropout: 0.2, goBackwards: true)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // RNN recurrent dropout (per gate masks on h_{t−1}), with and without input dropout, in each kind.
+    Sequential(name: "check-recurrent-dropout", input: [5]) {
+      Embedding(7, 3)
+      LSTM(4, dropout: 0.2, recurrentDropout: 0.3, returnSequences: true)
+      Bidirectional(GRU(3, recurrentDropout: 0.25, returnSequences: true), mergeMode: .sum)
+      SimpleRNN(2, dropout: 0.1, recurrentDropout: 0.2, goBackwards: true)
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

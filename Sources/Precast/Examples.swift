@@ -3,7 +3,7 @@
 /// The models `precast list` shows and `precast generate NAME` renders.
 public enum Examples {
   public static let all: [Model] = [
-    pima, fashionMLP, boston, fashionCNN, fashionDeepCNN, fashionDeepCNNBatchNorm, cifarCNN, temperatureGRU, imdbMLP, textLSTM,
+    pima, fashionMLP, boston, fashionCNN, fashionDeepCNN, fashionDeepCNNBatchNorm, cifarCNN, temperatureGRU, temperatureGRUDropout, imdbMLP, textLSTM,
     textGRU, textBidirectional, textConv1D,
   ]
 
@@ -100,6 +100,15 @@ public enum Examples {
   .compile(loss: .meanAbsoluteError, optimizer: .rmsprop(), metrics: [.meanAbsoluteError])
   .fit(epochs: 40, batchSize: 16, validationSplit: 0.2)
   .described("Monthly temperature forecasting with a GRU (Examples/data/nottingham-temperature.csv; train with --series-windows --standardize)")
+
+  /// The forecasting tutorial's regularised GRU: dropout on the inputs and on the recurrent state (0.2 each).
+  public static let temperatureGRUDropout = Sequential(name: "temperature-gru-dropout", input: [24, 1]) {
+    GRU(32, dropout: 0.2, recurrentDropout: 0.2)
+    Dense(1)
+  }
+  .compile(loss: .meanAbsoluteError, optimizer: .rmsprop(), metrics: [.meanAbsoluteError])
+  .fit(epochs: 40, batchSize: 16, validationSplit: 0.2)
+  .described("temperature-gru with dropout=0.2, recurrent_dropout=0.2 (train with --series-windows --standardize)")
 
   /// The IMDB tutorial's first model: multi-hot reviews (10,000 words) → 16 → 16 → 1.
   public static let imdbMLP = Sequential(name: "imdb-mlp", input: [10_000]) {

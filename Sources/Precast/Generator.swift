@@ -100,7 +100,7 @@ extension Generator {
       case .batchNormalization:
         training.append(["fn": layer.fn + "Training", "input": layer.trainInput, "index": index])
         inference.append(["fn": layer.fn, "input": layer.inferInput])
-      case _ where layer.spec.declaration.isRecurrent && layer.spec.declaration.options.inputDropout > 0:
+      case _ where layer.spec.declaration.isRecurrent && layer.spec.declaration.options.usesRandom:
         training.append(["fn": layer.fn + "Training", "input": layer.trainInput, "usesRandom": true, "index": index])
         inference.append(["fn": layer.fn, "input": layer.inferInput])
       default:
@@ -359,6 +359,23 @@ extension Generator {
       c["maskBuffer"] = layer.maskBuffer!
       c["droppedBuffer"] = dropped
     }
+    if !layer.recurrentDropoutBuffers.isEmpty {
+      let names = layer.recurrentDropoutBuffers
+      c["recurrentDropout"] = true
+      c["recurrentDropoutRate"] = "\(Float(spec.declaration.options.recurrentDropout))"
+      c["recurrentMaskBuffer"] = names[0]
+      c["gateWidth"] = spec.weights[1].shape[1]
+      c["recurrentDropoutBuffers"] = "RecurrentDropoutBuffers(masks: \(names[0]), saved: \(names[1]), scratch: \(names[2]))"
+    }
+    if let scratch = layer.inputDropoutScratch {
+      c["gateDropout"] = true
+      c["dropoutRate"] = "\(Float(spec.declaration.options.inputDropout))"
+      c["maskBuffer"] = layer.maskBuffer!
+      c["gateInputWidth"] = spec.weights[1].shape[1] / units * spec.inputShape[1]
+      c["inputDropoutBuffers"] = "InputDropoutBuffers(masks: \(layer.maskBuffer!), scratch: \(scratch))"
+    }
+    c["trainingForward"] = spec.declaration.options.usesRandom
+    c["trainingInput"] = layer.droppedBuffer ?? "x"
   }
 
   /// A Bidirectional layer's keys: each direction's own recurrent context (rendered by its template) and how
@@ -382,7 +399,7 @@ extension Generator {
     c["backwardGradientBuffer"] = layer.directionGradientBuffers[1]
     c["inputGradientBuffer"] = layer.inputGradientBuffer!
     c["inputWidth"] = layer.spec.inputShape.reduce(1, *)
-    if layer.spec.declaration.options.inputDropout > 0 { c["dropout"] = true }
+    c["trainingForward"] = layer.spec.declaration.options.usesRandom
   }
 
   /// `Window2D(…)`, the Swift literal of a window's geometry.
@@ -498,6 +515,11 @@ extension LayerDeclaration {
     case .reshape(let target): return "Reshape(\(target))"
     }
   }
+}
+
+extension LayerOptions {
+  /// A recurrent layer whose training forward draws masks (dropout or recurrent_dropout).
+  var usesRandom: Bool { inputDropout > 0 || recurrentDropout > 0 }
 }
 
 extension AccuracyKind {

@@ -113,7 +113,7 @@ extension LayerSpec {
         ("bias_initializer", Initializer.zeros.kerasConfig), ("unit_forget_bias", .bool(true)),
         ("kernel_regularizer", .null), ("recurrent_regularizer", .null), ("bias_regularizer", .null), ("activity_regularizer", .null),
         ("kernel_constraint", .null), ("recurrent_constraint", .null), ("bias_constraint", .null),
-        ("dropout", .number(o.inputDropout)), ("recurrent_dropout", .number(0)), ("seed", .null),
+        ("dropout", .number(o.inputDropout)), ("recurrent_dropout", .number(o.recurrentDropout)), ("seed", .null),
       ]
     case .gru(let units, let returnSequences):
       config += [
@@ -124,7 +124,7 @@ extension LayerSpec {
         ("bias_initializer", Initializer.zeros.kerasConfig),
         ("kernel_regularizer", .null), ("recurrent_regularizer", .null), ("bias_regularizer", .null), ("activity_regularizer", .null),
         ("kernel_constraint", .null), ("recurrent_constraint", .null), ("bias_constraint", .null),
-        ("dropout", .number(o.inputDropout)), ("recurrent_dropout", .number(0)), ("reset_after", .bool(o.resetAfter)), ("seed", .null),
+        ("dropout", .number(o.inputDropout)), ("recurrent_dropout", .number(o.recurrentDropout)), ("reset_after", .bool(o.resetAfter)), ("seed", .null),
       ]
     case .simpleRNN(let units, let returnSequences):
       config += [
@@ -135,7 +135,7 @@ extension LayerSpec {
         ("bias_initializer", Initializer.zeros.kerasConfig),
         ("kernel_regularizer", .null), ("recurrent_regularizer", .null), ("bias_regularizer", .null), ("activity_regularizer", .null),
         ("kernel_constraint", .null), ("recurrent_constraint", .null), ("bias_constraint", .null),
-        ("dropout", .number(o.inputDropout)), ("recurrent_dropout", .number(0)), ("seed", .null),
+        ("dropout", .number(o.inputDropout)), ("recurrent_dropout", .number(o.recurrentDropout)), ("seed", .null),
       ]
     case .embedding(let inputDim, let outputDim, let initializer):
       config += [

@@ -99,6 +99,9 @@ public struct LayerOptions: Sendable, Equatable {
   public var bidirectional: MergeMode?
   /// Recurrent layers: Keras's `dropout` (of the inputs, one mask per sample and feature for all steps, training only).
   public var inputDropout = 0.0
+  /// Recurrent layers: Keras's `recurrent_dropout` (of h_{t−1} in each gate's recurrent product, one mask per sample,
+  /// gate and unit for all steps, training only).
+  public var recurrentDropout = 0.0
   /// Keras arguments given with values Precast cannot compute yet (e.g. "dropout=0.2"): the spec refuses the
   /// layer, naming them, instead of silently training something else.
   public var unsupported: [String] = []
@@ -345,6 +348,7 @@ public struct LSTM: Layer {
     options.goBackwards = goBackwards
     options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
     options.inputDropout = dropout
+    options.recurrentDropout = recurrentDropout
     declaration = LayerDeclaration(kind: .lstm(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
@@ -363,7 +367,9 @@ public struct GRU: Layer {
     options.goBackwards = goBackwards
     options.resetAfter = resetAfter
     options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
+    if recurrentDropout != 0 && !resetAfter { options.unsupported.append("recurrent_dropout with reset_after=False") }
     options.inputDropout = dropout
+    options.recurrentDropout = recurrentDropout
     declaration = LayerDeclaration(kind: .gru(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
@@ -380,19 +386,19 @@ public struct SimpleRNN: Layer {
     options.goBackwards = goBackwards
     options.unsupported = unsupportedRecurrentArguments(activation, .sigmoid, dropout, recurrentDropout)
     options.inputDropout = dropout
+    options.recurrentDropout = recurrentDropout
     declaration = LayerDeclaration(kind: .simpleRNN(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
 
-/// The recurrent layers' Keras arguments Precast does not compute yet, as Keras would print them (`dropout` is
-/// computed: see `LayerOptions.inputDropout`).
+/// The recurrent layers' Keras arguments Precast does not compute yet, as Keras would print them (`dropout` and
+/// `recurrent_dropout` are computed: see `LayerOptions`).
 func unsupportedRecurrentArguments(
   _ activation: ActivationFunction, _ recurrentActivation: ActivationFunction, _ dropout: Double, _ recurrentDropout: Double
 ) -> [String] {
   var list: [String] = []
   if activation != .tanh { list.append("activation=\"\(activation.kerasName)\"") }
   if recurrentActivation != .sigmoid { list.append("recurrent_activation=\"\(recurrentActivation.kerasName)\"") }
-  if recurrentDropout != 0 { list.append("recurrent_dropout=\(recurrentDropout)") }
   return list
 }
 

@@ -41,6 +41,10 @@ struct LayerPlan {
   var reversedBuffer: String?
   /// Recurrent layers with dropout: the input times its mask (`maskBuffer`), in training.
   var droppedBuffer: String?
+  /// LSTM/GRU with dropout and recurrent dropout: one gate's masked input (the masks, one per gate, in `maskBuffer`).
+  var inputDropoutScratch: String?
+  /// Recurrent layers with recurrent dropout: masks, masked states, backward scratch.
+  var recurrentDropoutBuffers: [String] = []
   /// GRU with reset_after=False: r ⊙ h_{t−1} per step.
   var resetHiddenBuffer: String?
   /// LSTM: activated gates, cell and hidden states, and the backward's hidden/cell gradients.
@@ -220,9 +224,23 @@ struct ModelPlan {
   /// output buffer for training and inference.
   private mutating func planRecurrent(_ plan: inout LayerPlan, _ layer: LayerSpec) -> (String, String) {
     let steps = layer.inputShape[0], fn = plan.fn
-    if layer.declaration.options.inputDropout > 0 {
-      plan.maskBuffer = buffer("\(fn)DropoutMask", layer.inputShape[1], "\(layer.name) dropout keep-mask per feature, the same at every step")
-      plan.droppedBuffer = buffer("\(fn)Dropped", steps * layer.inputShape[1], "\(layer.name) input ⊙ dropout mask [steps, features], training")
+    let options = layer.declaration.options, features = layer.inputShape[1]
+    let gates = layer.weights[1].shape[1] / layer.weights[1].shape[0]  // recurrent kernel [u, g·u]
+    if options.inputDropout > 0 && options.recurrentDropout > 0 && gates > 1 {
+      // Keras's implementation 1 (recurrent_dropout on): one input mask per gate
+      plan.maskBuffer = buffer("\(fn)DropoutMask", gates * features, "\(layer.name) dropout keep-masks, one per gate and feature [g·features]")
+      plan.inputDropoutScratch = buffer("\(fn)MaskedInput", steps * features, "\(layer.name) one gate's input ⊙ its mask [steps, features], training")
+    } else if options.inputDropout > 0 {
+      plan.maskBuffer = buffer("\(fn)DropoutMask", features, "\(layer.name) dropout keep-mask per feature, the same at every step")
+      plan.droppedBuffer = buffer("\(fn)Dropped", steps * features, "\(layer.name) input ⊙ dropout mask [steps, features], training")
+    }
+    if layer.declaration.options.recurrentDropout > 0 {
+      let units = layer.weights[1].shape[0], gates = layer.weights[1].shape[1]  // the recurrent kernel [u, g·u]
+      plan.recurrentDropoutBuffers = [
+        buffer("\(fn)RecurrentMask", gates, "\(layer.name) recurrent-dropout masks, one per gate and unit [g·u], training"),
+        buffer("\(fn)MaskedHidden", steps * gates, "\(layer.name) h_{t−1} ⊙ each gate's mask per step [steps, g·u], training"),
+        buffer("\(fn)MaskedGradient", units, "\(layer.name) one gate's ∂loss/∂h_{t−1} [u], backward"),
+      ]
     }
     reverseInput(&plan, layer)
     switch layer.declaration.kind {

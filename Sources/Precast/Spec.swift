@@ -177,8 +177,11 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
   guard (0..<1).contains(d.options.inputDropout) else {
     throw SpecError("\(what): dropout must be in [0, 1), got \(d.options.inputDropout)")
   }
+  guard (0..<1).contains(d.options.recurrentDropout) else {
+    throw SpecError("\(what): recurrent_dropout must be in [0, 1), got \(d.options.recurrentDropout)")
+  }
   if !d.options.unsupported.isEmpty {
-    let hint = d.isRecurrent ? " (dropout= is; or put a Dropout layer between the recurrent layers)" : ""
+    let hint = ""
     throw SpecError("\(what): \(d.options.unsupported.joined(separator: ", ")) is not supported yet\(hint)")
   }
   var output = input

@@ -12,10 +12,16 @@ import Glibc
 public func gruForward(
   _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-  gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>
+  gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
+  recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil
 ) {
   let g3 = 3 * u
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(g3), Int32(d), 1, x, Int32(d), W, Int32(g3), 0, G, Int32(g3))
+  recurrentDropout?.saved.update(repeating: 0, count: n * T * g3)
+  if let inputDropout {
+    maskedProjection(x, count: n, steps: T, inputs: d, units: u, gates: 3, kernel: W, dropout: inputDropout, into: G)
+  } else {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(g3), Int32(d), 1, x, Int32(d), W, Int32(g3), 0, G, Int32(g3))
+  }
   for r in 0..<(n * T) {
     update8(G + r * g3, bias, count: g3) { $0 + $1 }
     (R + r * g3).update(from: bias + g3, count: g3)  // b'; h₀U = 0
@@ -24,7 +30,8 @@ public func gruForward(
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
     gruForwardSteps(
       count: rows, steps: T, units: u, recurrentKernel: recurrent.base, gates: gates.base + first * T * g3,
-      recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u)
+      recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u,
+      recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 3))
   }
 }
 
@@ -32,14 +39,21 @@ public func gruForward(
 @inline(__always)
 func gruForwardSteps(
   count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
-  gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>
+  gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
+  recurrentDropout rd: RecurrentDropoutBuffers?
 ) {
   let g3 = 3 * u
   for t in 0..<T {
     let gt = G + t * g3, rt = R + t * g3, ht = H + t * u
     if t > 0 {
       // R[:, t] += H[:, t−1] · U over the batch
-      stepProduct(ht - u, rows: n, inner: u, rowStride: T * u, U, cols: g3, into: rt, rowStride: T * g3)
+      if let rd {
+        maskedStepProduct(
+          ht - u, rows: n, units: u, gates: 3, hiddenStride: T * u, masks: rd.masks, saved: rd.saved + (t - 1) * g3, U, into: rt,
+          gateStride: T * g3)
+      } else {
+        stepProduct(ht - u, rows: n, inner: u, rowStride: T * u, U, cols: g3, into: rt, rowStride: T * g3)
+      }
     }
     for s in 0..<n {
       let g = gt + s * T * g3, rec = rt + s * T * g3, h = ht + s * T * u
@@ -66,19 +80,30 @@ public func gruBackward(
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafePointer<Float>,
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
-  dx: UnsafeMutablePointer<Float>?
+  dx: UnsafeMutablePointer<Float>?, recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil
 ) {
   let g3 = 3 * u
   let (recurrent, gates, projections, hidden, dHidden) = (SharedPointer(U), SharedPointer(G), SharedPointer(R), SharedPointer(H), SharedPointer(dH))
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
     gruBackwardSteps(
       dHidden.base + first * T * u, count: rows, steps: T, units: u, recurrentKernel: recurrent.base,
-      gates: gates.base + first * T * g3, recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u)
+      gates: gates.base + first * T * g3, recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u,
+      recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 3))
   }
-  if T > 1 { recurrentKernelGradient(hidden: H, gateGradients: R, count: n, steps: T, units: u, gates: g3, into: dRecurrentKernel) }
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g3), Int32(n * T), 1, x, Int32(d), G, Int32(g3), 1, dKernel, Int32(g3))
+  if let recurrentDropout {
+    maskedRecurrentKernelGradient(
+      saved: recurrentDropout.saved, gateGradients: R, count: n, steps: T, units: u, gates: 3, into: dRecurrentKernel)
+  } else if T > 1 {
+    recurrentKernelGradient(hidden: H, gateGradients: R, count: n, steps: T, units: u, gates: g3, into: dRecurrentKernel)
+  }
   sumRows(G, rows: n * T, cols: g3, into: dBias)
   sumRows(R, rows: n * T, cols: g3, into: dBias + g3)
+  if let inputDropout {
+    maskedProjectionBackward(
+      G, input: x, count: n, steps: T, inputs: d, units: u, gates: 3, kernel: W, dropout: inputDropout, dKernel: dKernel, dx: dx)
+    return
+  }
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g3), Int32(n * T), 1, x, Int32(d), G, Int32(g3), 1, dKernel, Int32(g3))
   if let dx {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(g3), 1, G, Int32(g3), W, Int32(g3), 0, dx, Int32(d))
   }
@@ -88,7 +113,8 @@ public func gruBackward(
 @inline(__always)
 func gruBackwardSteps(
   _ dH: UnsafeMutablePointer<Float>, count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
-  gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafePointer<Float>
+  gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafePointer<Float>,
+  recurrentDropout rd: RecurrentDropoutBuffers?
 ) {
   let g3 = 3 * u
   for t in stride(from: T - 1, through: 0, by: -1) {
@@ -110,7 +136,11 @@ func gruBackwardSteps(
         if t > 0 { storePartial8(loadPartial8(dh + j - u, lanes) + dhj * z, dh + j - u, lanes) }  // through h' = z ⊙ h + …
       }
     }
-    if t > 0 {
+    if t > 0, let rd {
+      maskedStepGradient(
+        R + t * g3, rows: n, units: u, gates: 3, gateStride: T * g3, masks: rd.masks, U, scratch: rd.scratch,
+        into: dH + (t - 1) * u, hiddenStride: T * u)
+    } else if t > 0 {
       // dH[:, t−1] += dR[:, t] · Uᵀ
       cblas_sgemm(
         CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(g3), 1, R + t * g3, Int32(T * g3), U, Int32(g3), 1,

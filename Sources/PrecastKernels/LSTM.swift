@@ -12,17 +12,24 @@ import Glibc
 public func lstmForward(
   _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-  gates G: UnsafeMutablePointer<Float>, cells C: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>
+  gates G: UnsafeMutablePointer<Float>, cells C: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
+  recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil
 ) {
   let g4 = 4 * u
-  // G [n·T, 4u] = X [n·T, d] · W [d, 4u] (+ bias)
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(g4), Int32(d), 1, x, Int32(d), W, Int32(g4), 0, G, Int32(g4))
+  recurrentDropout?.saved.update(repeating: 0, count: n * T * g4)
+  // G [n·T, 4u] = X [n·T, d] · W [d, 4u] (+ bias); with per-gate input dropout, gate by gate on X ⊙ its mask
+  if let inputDropout {
+    maskedProjection(x, count: n, steps: T, inputs: d, units: u, gates: 4, kernel: W, dropout: inputDropout, into: G)
+  } else {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(g4), Int32(d), 1, x, Int32(d), W, Int32(g4), 0, G, Int32(g4))
+  }
   if let bias { for r in 0..<(n * T) { update8(G + r * g4, bias, count: g4) { $0 + $1 } } }
   let (recurrent, gates, cells, hidden) = (SharedPointer(U), SharedPointer(G), SharedPointer(C), SharedPointer(H))
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
     lstmForwardSteps(
       count: rows, steps: T, units: u, recurrentKernel: recurrent.base, gates: gates.base + first * T * g4,
-      cells: cells.base + first * T * u, hidden: hidden.base + first * T * u)
+      cells: cells.base + first * T * u, hidden: hidden.base + first * T * u,
+      recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 4))
   }
 }
 
@@ -30,14 +37,21 @@ public func lstmForward(
 @inline(__always)
 func lstmForwardSteps(
   count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
-  gates G: UnsafeMutablePointer<Float>, cells C: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>
+  gates G: UnsafeMutablePointer<Float>, cells C: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
+  recurrentDropout rd: RecurrentDropoutBuffers?
 ) {
   let g4 = 4 * u
   for t in 0..<T {
     let gt = G + t * g4, ht = H + t * u, ct = C + t * u
     if t > 0 {
       // G[:, t] += H[:, t−1] · U over the batch (rows T·4u and T·u apart)
-      stepProduct(ht - u, rows: n, inner: u, rowStride: T * u, U, cols: g4, into: gt, rowStride: T * g4)
+      if let rd {
+        maskedStepProduct(
+          ht - u, rows: n, units: u, gates: 4, hiddenStride: T * u, masks: rd.masks, saved: rd.saved + (t - 1) * g4, U, into: gt,
+          gateStride: T * g4)
+      } else {
+        stepProduct(ht - u, rows: n, inner: u, rowStride: T * u, U, cols: g4, into: gt, rowStride: T * g4)
+      }
     }
     for s in 0..<n {
       let g = gt + s * T * g4, h = ht + s * T * u, c = ct + s * T * u
@@ -66,19 +80,31 @@ public func lstmBackward(
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, cells C: UnsafePointer<Float>, hidden H: UnsafePointer<Float>,
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
-  dx: UnsafeMutablePointer<Float>?, cellGradient dC: UnsafeMutablePointer<Float>
+  dx: UnsafeMutablePointer<Float>?, cellGradient dC: UnsafeMutablePointer<Float>, recurrentDropout: RecurrentDropoutBuffers? = nil,
+  inputDropout: InputDropoutBuffers? = nil
 ) {
   let g4 = 4 * u
   let (recurrent, gates, cells, dHidden, dCell) = (SharedPointer(U), SharedPointer(G), SharedPointer(C), SharedPointer(dH), SharedPointer(dC))
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
     lstmBackwardSteps(
       dHidden.base + first * T * u, count: rows, steps: T, units: u, recurrentKernel: recurrent.base,
-      gates: gates.base + first * T * g4, cells: cells.base + first * T * u, cellGradient: dCell.base + first * u)
+      gates: gates.base + first * T * g4, cells: cells.base + first * T * u, cellGradient: dCell.base + first * u,
+      recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 4))
   }
-  if T > 1 { recurrentKernelGradient(hidden: H, gateGradients: G, count: n, steps: T, units: u, gates: g4, into: dRecurrentKernel) }
+  if let recurrentDropout {
+    maskedRecurrentKernelGradient(
+      saved: recurrentDropout.saved, gateGradients: G, count: n, steps: T, units: u, gates: 4, into: dRecurrentKernel)
+  } else if T > 1 {
+    recurrentKernelGradient(hidden: H, gateGradients: G, count: n, steps: T, units: u, gates: g4, into: dRecurrentKernel)
+  }
+  if let dBias { sumRows(G, rows: n * T, cols: g4, into: dBias) }
+  if let inputDropout {
+    maskedProjectionBackward(
+      G, input: x, count: n, steps: T, inputs: d, units: u, gates: 4, kernel: W, dropout: inputDropout, dKernel: dKernel, dx: dx)
+    return
+  }
   // dW [d, 4u] += Xᵀ [d, n·T] · dG [n·T, 4u]
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g4), Int32(n * T), 1, x, Int32(d), G, Int32(g4), 1, dKernel, Int32(g4))
-  if let dBias { sumRows(G, rows: n * T, cols: g4, into: dBias) }
   if let dx {
     // dx [n·T, d] = dG [n·T, 4u] · Wᵀ [4u, d]
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(g4), 1, G, Int32(g4), W, Int32(g4), 0, dx, Int32(d))
@@ -89,7 +115,8 @@ public func lstmBackward(
 @inline(__always)
 func lstmBackwardSteps(
   _ dH: UnsafeMutablePointer<Float>, count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
-  gates G: UnsafeMutablePointer<Float>, cells C: UnsafePointer<Float>, cellGradient dC: UnsafeMutablePointer<Float>
+  gates G: UnsafeMutablePointer<Float>, cells C: UnsafePointer<Float>, cellGradient dC: UnsafeMutablePointer<Float>,
+  recurrentDropout rd: RecurrentDropoutBuffers?
 ) {
   let g4 = 4 * u
   dC.update(repeating: 0, count: n * u)  // ∂loss/∂c_t carried back from step t+1, [n, u]
@@ -109,7 +136,11 @@ func lstmBackwardSteps(
         storePartial8(dcj * f, dc + j, lanes)
       }
     }
-    if t > 0 {
+    if t > 0, let rd {
+      maskedStepGradient(
+        G + t * g4, rows: n, units: u, gates: 4, gateStride: T * g4, masks: rd.masks, U, scratch: rd.scratch,
+        into: dH + (t - 1) * u, hiddenStride: T * u)
+    } else if t > 0 {
       // dH[:, t−1] += dG[:, t] · Uᵀ
       cblas_sgemm(
         CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(g4), 1, G + t * g4, Int32(T * g4), U, Int32(g4), 1,

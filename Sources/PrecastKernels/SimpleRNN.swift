@@ -7,16 +7,22 @@ import Glibc
 @inline(__always)
 public func simpleRNNForward(
   _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
-  kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>?, hidden H: UnsafeMutablePointer<Float>
+  kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>?, hidden H: UnsafeMutablePointer<Float>,
+  recurrentDropout: RecurrentDropoutBuffers? = nil
 ) {
+  recurrentDropout?.saved.update(repeating: 0, count: n * T * u)
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(u), Int32(d), 1, x, Int32(d), W, Int32(u), 0, H, Int32(u))
   if let bias { for r in 0..<(n * T) { update8(H + r * u, bias, count: u) { $0 + $1 } } }
   let (recurrent, hidden) = (SharedPointer(U), SharedPointer(H))
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
-    let U = recurrent.base, H = hidden.base + first * T * u
+    let U = recurrent.base, H = hidden.base + first * T * u, rd = recurrentDropout?.from(first, steps: T, units: u, gates: 1)
     for t in 0..<T {
       let ht = H + t * u
-      if t > 0 {
+      if t > 0, let rd {
+        maskedStepProduct(
+          ht - u, rows: rows, units: u, gates: 1, hiddenStride: T * u, masks: rd.masks, saved: rd.saved + (t - 1) * u, U, into: ht,
+          gateStride: T * u)
+      } else if t > 0 {
         stepProduct(ht - u, rows: rows, inner: u, rowStride: T * u, U, cols: u, into: ht, rowStride: T * u)
       }
       for s in 0..<rows {
@@ -34,11 +40,12 @@ public func simpleRNNBackward(
   _ dH: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, hidden H: UnsafePointer<Float>,
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
-  dx: UnsafeMutablePointer<Float>?
+  dx: UnsafeMutablePointer<Float>?, recurrentDropout: RecurrentDropoutBuffers? = nil
 ) {
   let (recurrent, hidden, dHidden) = (SharedPointer(U), SharedPointer(H), SharedPointer(dH))
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
     let U = recurrent.base, H = hidden.base + first * T * u, dH = dHidden.base + first * T * u
+    let rd = recurrentDropout?.from(first, steps: T, units: u, gates: 1)
     for t in stride(from: T - 1, through: 0, by: -1) {
       for s in 0..<rows {
         let dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
@@ -47,14 +54,23 @@ public func simpleRNNBackward(
           storePartial8(loadPartial8(dh + j, lanes) * (1 - hj * hj), dh + j, lanes)
         }
       }
-      if t > 0 {
+      if t > 0, let rd {
+        maskedStepGradient(
+          dH + t * u, rows: rows, units: u, gates: 1, gateStride: T * u, masks: rd.masks, U, scratch: rd.scratch,
+          into: dH + (t - 1) * u, hiddenStride: T * u)
+      } else if t > 0 {
         cblas_sgemm(
           CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(u), Int32(u), 1, dH + t * u, Int32(T * u), U, Int32(u), 1,
           dH + (t - 1) * u, Int32(T * u))
       }
     }
   }
-  if T > 1 { recurrentKernelGradient(hidden: H, gateGradients: dH, count: n, steps: T, units: u, gates: u, into: dRecurrentKernel) }
+  if let recurrentDropout {
+    maskedRecurrentKernelGradient(
+      saved: recurrentDropout.saved, gateGradients: dH, count: n, steps: T, units: u, gates: 1, into: dRecurrentKernel)
+  } else if T > 1 {
+    recurrentKernelGradient(hidden: H, gateGradients: dH, count: n, steps: T, units: u, gates: u, into: dRecurrentKernel)
+  }
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(u), Int32(n * T), 1, x, Int32(d), dH, Int32(u), 1, dKernel, Int32(u))
   if let dBias { sumRows(dH, rows: n * T, cols: u, into: dBias) }
   if let dx {

@@ -248,13 +248,14 @@ public final class CheckRnnDropout: CompiledModel {
     if let dx { PrecastKernels.sequenceDropoutBackward(dx, count: n, steps: 5, width: 3, mask: lstmDropoutMask) }
   }
 
-  /// Training forward of lstm with dropout=0.3: lstmDropped = x ⊙ mask (one mask per sample and
-  /// feature, kept at 1/(1 − rate), the same at every step, as Keras's dropout with recurrent_dropout=0), then lstmForward.
+  /// Training forward of lstm: lstmDropped = x ⊙ mask, dropout=0.3 (one mask per sample and
+  /// feature, kept at 1/(1 − rate), the same at every step).
   @inline(never)
   func lstmTrainingForward(_ x: UnsafePointer<Float>, count n: Int, rng: inout Random) {
     PrecastKernels.sequenceDropoutForward(
       x, count: n, steps: 5, width: 3, rate: 0.3, mask: lstmDropoutMask, output: lstmDropped, rng: &rng)
-    lstmForward(lstmDropped, count: n)
+    lstmForward(
+      lstmDropped, count: n)
   }
 
   // MARK: - bidirectional: Bidirectional(GRU(3, return sequences), concat)  [B, 5, 4] → [B, 5, 6]
@@ -282,13 +283,14 @@ public final class CheckRnnDropout: CompiledModel {
     if let dx { PrecastKernels.sequenceDropoutBackward(dx, count: n, steps: 5, width: 4, mask: bidirectionalForwardLayerDropoutMask) }
   }
 
-  /// Training forward of bidirectional/forward_gru/gru_cell with dropout=0.25: bidirectionalForwardLayerDropped = x ⊙ mask (one mask per sample and
-  /// feature, kept at 1/(1 − rate), the same at every step, as Keras's dropout with recurrent_dropout=0), then bidirectionalForwardLayerForward.
+  /// Training forward of bidirectional/forward_gru/gru_cell: bidirectionalForwardLayerDropped = x ⊙ mask, dropout=0.25 (one mask per sample and
+  /// feature, kept at 1/(1 − rate), the same at every step).
   @inline(never)
   func bidirectionalForwardLayerTrainingForward(_ x: UnsafePointer<Float>, count n: Int, rng: inout Random) {
     PrecastKernels.sequenceDropoutForward(
       x, count: n, steps: 5, width: 4, rate: 0.25, mask: bidirectionalForwardLayerDropoutMask, output: bidirectionalForwardLayerDropped, rng: &rng)
-    bidirectionalForwardLayerForward(bidirectionalForwardLayerDropped, count: n)
+    bidirectionalForwardLayerForward(
+      bidirectionalForwardLayerDropped, count: n)
   }
 
   /// bidirectionalBackwardLayerHidden [n, 5, 3] = GRU(x [n, 5, 4]) (reset_after);
@@ -316,13 +318,14 @@ public final class CheckRnnDropout: CompiledModel {
     if let dx { PrecastKernels.sequenceDropoutBackward(dx, count: n, steps: 5, width: 4, mask: bidirectionalBackwardLayerDropoutMask) }
   }
 
-  /// Training forward of bidirectional/backward_gru/gru_cell with dropout=0.25: bidirectionalBackwardLayerDropped = x ⊙ mask (one mask per sample and
-  /// feature, kept at 1/(1 − rate), the same at every step, as Keras's dropout with recurrent_dropout=0), then bidirectionalBackwardLayerForward.
+  /// Training forward of bidirectional/backward_gru/gru_cell: bidirectionalBackwardLayerDropped = x ⊙ mask, dropout=0.25 (one mask per sample and
+  /// feature, kept at 1/(1 − rate), the same at every step).
   @inline(never)
   func bidirectionalBackwardLayerTrainingForward(_ x: UnsafePointer<Float>, count n: Int, rng: inout Random) {
     PrecastKernels.sequenceDropoutForward(
       x, count: n, steps: 5, width: 4, rate: 0.25, mask: bidirectionalBackwardLayerDropoutMask, output: bidirectionalBackwardLayerDropped, rng: &rng)
-    bidirectionalBackwardLayerForward(bidirectionalBackwardLayerDropped, count: n)
+    bidirectionalBackwardLayerForward(
+      bidirectionalBackwardLayerDropped, count: n)
   }
 
   /// bidirectionalOutput [n, 5, 6] = Bidirectional(GRU, merge_mode="concat")(x [n, 5, 4]):
@@ -385,13 +388,14 @@ public final class CheckRnnDropout: CompiledModel {
     if let dx { PrecastKernels.sequenceDropoutBackward(dx, count: n, steps: 5, width: 6, mask: simpleRnnDropoutMask) }
   }
 
-  /// Training forward of simple_rnn with dropout=0.2: simpleRnnDropped = x ⊙ mask (one mask per sample and
-  /// feature, kept at 1/(1 − rate), the same at every step, as Keras's dropout with recurrent_dropout=0), then simpleRnnForward.
+  /// Training forward of simple_rnn: simpleRnnDropped = x ⊙ mask, dropout=0.2 (one mask per sample and
+  /// feature, kept at 1/(1 − rate), the same at every step).
   @inline(never)
   func simpleRnnTrainingForward(_ x: UnsafePointer<Float>, count n: Int, rng: inout Random) {
     PrecastKernels.sequenceDropoutForward(
       x, count: n, steps: 5, width: 6, rate: 0.2, mask: simpleRnnDropoutMask, output: simpleRnnDropped, rng: &rng)
-    simpleRnnForward(simpleRnnDropped, count: n)
+    simpleRnnForward(
+      simpleRnnDropped, count: n)
   }
 
   // MARK: - dense: Dense(2, linear)  [B, 2] → [B, 2]

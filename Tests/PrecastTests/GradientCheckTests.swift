@@ -31,6 +31,7 @@ final class GradientCheckTests: XCTestCase {
   func testBidirectional() { check(CheckBidirectional.self) }
   func testBidirectionalMergeModes() { check(CheckBidirectionalMerge.self) }
   func testRecurrentInputDropout() { check(CheckRnnDropout.self) }
+  func testRecurrentDropout() { check(CheckRecurrentDropout.self) }
   func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
   func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }
   func testBinaryCrossentropyWithFromLogitsOption() { check(CheckBceFromLogits.self) }

@@ -1,4 +1,5 @@
 // RecurrentKernelTests.swift: the recurrent kernels split the batch over the cores; a batch must equal its samples run one by one.
+import Foundation
 import PrecastRuntime
 import XCTest
 
@@ -105,5 +106,60 @@ final class RecurrentKernelTests: XCTestCase {
     var dx = [Float](repeating: 1, count: x.count)
     sequenceDropoutBackward(&dx, count: n, steps: steps, width: width, mask: mask)
     XCTAssertEqual(dx[(3 * steps + 4) * width + 2], mask[3 * width + 2])
+  }
+
+  /// Keras's dropout and recurrent_dropout with the same masks (`Tests/keras/rnn_dropout_fixture.py` hands them to
+  /// Keras's cells): LSTM and GRU with a mask per gate for the inputs and for h_{t−1} (implementation 1), SimpleRNN
+  /// with one of each, and an LSTM with dropout only (one input mask for all gates): every step's output within 1e-5.
+  func testDropoutMatchesKerasWithTheSameMasks() throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: fixture("rnn-dropout.json")))
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let cases = try XCTUnwrap(json["cases"] as? [[String: Any]])
+    XCTAssertEqual(cases.count, 4)
+    func floats(_ value: Any?) -> [Float] { (value as? [Double] ?? []).map(Float.init) }
+    for c in cases {
+      let name = c["name"] as? String ?? "?"
+      let (n, T, d, u, g) = (c["count"] as! Int, c["steps"] as! Int, c["inputs"] as! Int, c["units"] as! Int, c["gates"] as! Int)
+      let weights = (c["weights"] as! [[Double]]).map { $0.map(Float.init) }
+      var x = floats(c["x"]), inputMasks = floats(c["inputMasks"]), recurrentMasks = floats(c["recurrentMasks"])
+      let perGate = inputMasks.count == n * g * d && g > 1
+      if !perGate {  // one input mask: the inputs are multiplied before the kernel, as the generated code does
+        for s in 0..<n {
+          for t in 0..<T {
+            for j in 0..<d { x[(s * T + t) * d + j] *= inputMasks[s * d + j] }
+          }
+        }
+      }
+      var saved = [Float](repeating: 0, count: n * T * g * u), scratch = [Float](repeating: 0, count: n * u)
+      var inputScratch = [Float](repeating: 0, count: n * T * d)
+      var H = [Float](repeating: 0, count: n * T * u), G = [Float](repeating: 0, count: n * T * g * u), C = H, R = G
+      recurrentMasks.withUnsafeMutableBufferPointer { rm in
+        saved.withUnsafeMutableBufferPointer { sv in
+          scratch.withUnsafeMutableBufferPointer { sc in
+            inputMasks.withUnsafeMutableBufferPointer { im in
+              inputScratch.withUnsafeMutableBufferPointer { isc in
+                let recurrent = rm.isEmpty ? nil : RecurrentDropoutBuffers(masks: rm.baseAddress!, saved: sv.baseAddress!, scratch: sc.baseAddress!)
+                let input = perGate ? InputDropoutBuffers(masks: im.baseAddress!, scratch: isc.baseAddress!) : nil
+                switch g {
+                case 4:
+                  lstmForward(
+                    x, count: n, steps: T, inputs: d, units: u, kernel: weights[0], recurrentKernel: weights[1], bias: weights[2],
+                    gates: &G, cells: &C, hidden: &H, recurrentDropout: recurrent, inputDropout: input)
+                case 3:
+                  gruForward(
+                    x, count: n, steps: T, inputs: d, units: u, kernel: weights[0], recurrentKernel: weights[1], bias: weights[2],
+                    gates: &G, recurrent: &R, hidden: &H, recurrentDropout: recurrent, inputDropout: input)
+                default:
+                  simpleRNNForward(
+                    x, count: n, steps: T, inputs: d, units: u, kernel: weights[0], recurrentKernel: weights[1], bias: weights[2],
+                    hidden: &H, recurrentDropout: recurrent)
+                }
+              }
+            }
+          }
+        }
+      }
+      XCTAssertLessThan(maxAbsDifference(H, floats(c["output"])), 1e-5, name)
+    }
   }
 }
