@@ -129,6 +129,17 @@ else
   bad "temperature-gru: val_mae '$last_val' vs baseline '$seasonal': $(tail -2 "$tmp/gru.log")"
 fi
 
+# The same with dropout=0.2, recurrent_dropout=0.2 (200 epochs): also beats the seasonal baseline.
+cd "$repo/Generated/temperature-gru-dropout" && swift build -c release >/dev/null 2>&1 || bad "building Generated/temperature-gru-dropout"
+.build/release/temperature-gru-dropout-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --standardize \
+  --seed 1 --verbose 2 --output "$tmp/gru-dropout.h5" >"$tmp/gru-dropout.log" 2>&1
+last_val=$(grep '^Epoch 200/200' "$tmp/gru-dropout.log" | sed -n 's/.*val_mae: \([0-9.]*\)$/\1/p')
+if [ -n "$seasonal" ] && [ -n "$last_val" ] && awk "BEGIN{exit !($last_val < $seasonal)}"; then
+  ok "temperature-gru-dropout beats the seasonal baseline: val_mae $last_val < $seasonal"
+else
+  bad "temperature-gru-dropout: val_mae '$last_val' vs baseline '$seasonal': $(tail -2 "$tmp/gru-dropout.log")"
+fi
+
 # Text: the seeded review corpus; a bag of words (imdb-mlp) beats chance, a GRU that reads the order beats the bag of words.
 cd "$repo" && swift build --product precast >/dev/null 2>&1 && .build/debug/precast dataset reviews --output "$tmp/reviews" >"$tmp/reviews.log" 2>&1 \
   && [ "$(wc -l <"$tmp/reviews/train.txt")" -eq 20000 ] && ok "precast dataset reviews: $(head -1 "$tmp/reviews.log")" || bad "precast dataset reviews: $(tail -2 "$tmp/reviews.log")"
