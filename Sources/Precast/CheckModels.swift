@@ -164,6 +164,13 @@ public enum CheckModels {
       SimpleRNN(2, dropout: 0.1, recurrentDropout: 0.2, goBackwards: true)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // Other activations: relu SimpleRNN, linear/tanh LSTM, relu/linear GRU (Keras trajectory fixture `rnn-activations`).
+    Sequential(name: "check-rnn-activations", input: [5, 3]) {
+      SimpleRNN(3, activation: .relu, returnSequences: true)
+      LSTM(4, activation: .linear, recurrentActivation: .tanh, returnSequences: true)
+      GRU(3, activation: .relu, recurrentActivation: .linear)
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
     // The other Keras losses through the generated loss call: Huber on a linear output, KL divergence on softmax.
     Sequential(name: "check-huber", input: [5]) {
       Dense(4, activation: .tanh)

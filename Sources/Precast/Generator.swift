@@ -376,6 +376,12 @@ extension Generator {
     }
     c["trainingForward"] = spec.declaration.options.usesRandom
     c["trainingInput"] = layer.droppedBuffer ?? "x"
+    // Keras's defaults (tanh, sigmoid) are the kernels' defaults too: only other activations are spelled out
+    let options = spec.declaration.options
+    var activations = ""
+    if options.activation != .tanh { activations += ", activation: \(options.activation.swiftLiteral)" }
+    if options.recurrentActivation != .sigmoid { activations += ", recurrentActivation: \(options.recurrentActivation.swiftLiteral)" }
+    c["activationArguments"] = activations
   }
 
   /// A Bidirectional layer's keys: each direction's own recurrent context (rendered by its template) and how

@@ -108,7 +108,7 @@ extension LayerSpec {
       config += [
         ("return_sequences", .bool(returnSequences)), ("return_state", .bool(false)), ("go_backwards", .bool(o.goBackwards)),
         ("stateful", .bool(false)), ("unroll", .bool(false)), ("zero_output_for_mask", .bool(false)), ("units", .int(units)),
-        ("activation", .string("tanh")), ("recurrent_activation", .string("sigmoid")), ("use_bias", .bool(true)),
+        ("activation", .string(o.activation.kerasName)), ("recurrent_activation", .string(o.recurrentActivation.kerasName)), ("use_bias", .bool(true)),
         ("kernel_initializer", Initializer.glorotUniform.kerasConfig), ("recurrent_initializer", Initializer.orthogonal().kerasConfig),
         ("bias_initializer", Initializer.zeros.kerasConfig), ("unit_forget_bias", .bool(true)),
         ("kernel_regularizer", .null), ("recurrent_regularizer", .null), ("bias_regularizer", .null), ("activity_regularizer", .null),
@@ -119,7 +119,7 @@ extension LayerSpec {
       config += [
         ("return_sequences", .bool(returnSequences)), ("return_state", .bool(false)), ("go_backwards", .bool(o.goBackwards)),
         ("stateful", .bool(false)), ("unroll", .bool(false)), ("zero_output_for_mask", .bool(false)), ("units", .int(units)),
-        ("activation", .string("tanh")), ("recurrent_activation", .string("sigmoid")), ("use_bias", .bool(true)),
+        ("activation", .string(o.activation.kerasName)), ("recurrent_activation", .string(o.recurrentActivation.kerasName)), ("use_bias", .bool(true)),
         ("kernel_initializer", Initializer.glorotUniform.kerasConfig), ("recurrent_initializer", Initializer.orthogonal().kerasConfig),
         ("bias_initializer", Initializer.zeros.kerasConfig),
         ("kernel_regularizer", .null), ("recurrent_regularizer", .null), ("bias_regularizer", .null), ("activity_regularizer", .null),
@@ -130,7 +130,7 @@ extension LayerSpec {
       config += [
         ("return_sequences", .bool(returnSequences)), ("return_state", .bool(false)), ("go_backwards", .bool(o.goBackwards)),
         ("stateful", .bool(false)), ("unroll", .bool(false)), ("zero_output_for_mask", .bool(false)), ("units", .int(units)),
-        ("activation", .string("tanh")), ("use_bias", .bool(true)),
+        ("activation", .string(o.activation.kerasName)), ("use_bias", .bool(true)),
         ("kernel_initializer", Initializer.glorotUniform.kerasConfig), ("recurrent_initializer", Initializer.orthogonal().kerasConfig),
         ("bias_initializer", Initializer.zeros.kerasConfig),
         ("kernel_regularizer", .null), ("recurrent_regularizer", .null), ("bias_regularizer", .null), ("activity_regularizer", .null),

@@ -99,6 +99,9 @@ public struct LayerOptions: Sendable, Equatable {
   public var bidirectional: MergeMode?
   /// Recurrent layers: Keras's `dropout` (of the inputs, one mask per sample and feature for all steps, training only).
   public var inputDropout = 0.0
+  /// Recurrent layers: the candidate/output activation (`activation`) and the gates' (`recurrent_activation`).
+  public var activation: ActivationFunction = .tanh
+  public var recurrentActivation: ActivationFunction = .sigmoid
   /// Recurrent layers: Keras's `recurrent_dropout` (of h_{t−1} in each gate's recurrent product, one mask per sample,
   /// gate and unit for all steps, training only).
   public var recurrentDropout = 0.0
@@ -349,6 +352,8 @@ public struct LSTM: Layer {
     options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
     options.inputDropout = dropout
     options.recurrentDropout = recurrentDropout
+    options.activation = activation
+    options.recurrentActivation = recurrentActivation
     declaration = LayerDeclaration(kind: .lstm(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
@@ -368,8 +373,13 @@ public struct GRU: Layer {
     options.resetAfter = resetAfter
     options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
     if recurrentDropout != 0 && !resetAfter { options.unsupported.append("recurrent_dropout with reset_after=False") }
+    if (activation != .tanh || recurrentActivation != .sigmoid) && !resetAfter {
+      options.unsupported.append("activations other than tanh/sigmoid with reset_after=False")
+    }
     options.inputDropout = dropout
     options.recurrentDropout = recurrentDropout
+    options.activation = activation
+    options.recurrentActivation = recurrentActivation
     declaration = LayerDeclaration(kind: .gru(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
@@ -387,18 +397,20 @@ public struct SimpleRNN: Layer {
     options.unsupported = unsupportedRecurrentArguments(activation, .sigmoid, dropout, recurrentDropout)
     options.inputDropout = dropout
     options.recurrentDropout = recurrentDropout
+    options.activation = activation
     declaration = LayerDeclaration(kind: .simpleRNN(units: units, returnSequences: returnSequences), name: name, options: options)
   }
 }
 
-/// The recurrent layers' Keras arguments Precast does not compute yet, as Keras would print them (`dropout` and
-/// `recurrent_dropout` are computed: see `LayerOptions`).
+/// The recurrent layers' Keras arguments Precast does not compute yet, as Keras would print them: activations other
+/// than tanh, sigmoid, relu and linear (`dropout` and `recurrent_dropout` are computed: see `LayerOptions`).
 func unsupportedRecurrentArguments(
   _ activation: ActivationFunction, _ recurrentActivation: ActivationFunction, _ dropout: Double, _ recurrentDropout: Double
 ) -> [String] {
   var list: [String] = []
-  if activation != .tanh { list.append("activation=\"\(activation.kerasName)\"") }
-  if recurrentActivation != .sigmoid { list.append("recurrent_activation=\"\(recurrentActivation.kerasName)\"") }
+  let computed: [ActivationFunction] = [.tanh, .sigmoid, .relu, .linear]
+  if !computed.contains(activation) { list.append("activation=\"\(activation.kerasName)\"") }
+  if !computed.contains(recurrentActivation) { list.append("recurrent_activation=\"\(recurrentActivation.kerasName)\"") }
   return list
 }
 

@@ -171,3 +171,50 @@ public func activationBackward(
     }
   }
 }
+
+// MARK: - Recurrent layers' activations
+
+/// An activation of a recurrent layer's step loop, 8 lanes at a time, with its derivative from its output.
+protocol GateFunction {
+  func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float>
+  func derivative(output y: SIMD8<Float>) -> SIMD8<Float>
+}
+
+/// tanh as a type, so the step loops specialise on Keras's default activations (no switch per lane group).
+struct TanhGate: GateFunction {
+  @inline(__always) func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> { tanh8(x) }
+  @inline(__always) func derivative(output y: SIMD8<Float>) -> SIMD8<Float> { 1 - y * y }
+}
+
+/// σ as a type (see `TanhGate`).
+struct SigmoidGate: GateFunction {
+  @inline(__always) func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> { sigmoid8(x) }
+  @inline(__always) func derivative(output y: SIMD8<Float>) -> SIMD8<Float> { y * (1 - y) }
+}
+
+/// The activations a recurrent layer's candidate/output (`activation`) and gates (`recurrent_activation`) may use.
+public enum GateActivation: Sendable, GateFunction {
+  case tanh, sigmoid, relu, linear
+
+  /// f(x) of 8 lanes.
+  @inline(__always)
+  func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    switch self {
+    case .tanh: return tanh8(x)
+    case .sigmoid: return sigmoid8(x)
+    case .relu: return x.replacing(with: 0, where: x .< 0)
+    case .linear: return x
+    }
+  }
+
+  /// f′ from the output y = f(x) (every case has one).
+  @inline(__always)
+  func derivative(output y: SIMD8<Float>) -> SIMD8<Float> {
+    switch self {
+    case .tanh: return 1 - y * y
+    case .sigmoid: return y * (1 - y)
+    case .relu: return SIMD8(repeating: 1).replacing(with: 0, where: y .<= 0)
+    case .linear: return SIMD8(repeating: 1)
+    }
+  }
+}

@@ -13,7 +13,8 @@ public func gruForward(
   _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
-  recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil
+  recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil,
+  activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid
 ) {
   let g3 = 3 * u
   recurrentDropout?.saved.update(repeating: 0, count: n * T * g3)
@@ -28,19 +29,22 @@ public func gruForward(
   }
   let (recurrent, gates, projections, hidden) = (SharedPointer(U), SharedPointer(G), SharedPointer(R), SharedPointer(H))
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
-    gruForwardSteps(
-      count: rows, steps: T, units: u, recurrentKernel: recurrent.base, gates: gates.base + first * T * g3,
-      recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u,
-      recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 3))
+    func run<A: GateFunction, R: GateFunction>(_ act: A, _ gate: R) {
+      gruForwardSteps(
+        count: rows, steps: T, units: u, recurrentKernel: recurrent.base, gates: gates.base + first * T * g3,
+        recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u,
+        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 3), activation: act, recurrentActivation: gate)
+    }
+    if activation == .tanh && recurrentActivation == .sigmoid { run(TanhGate(), SigmoidGate()) } else { run(activation, recurrentActivation) }
   }
 }
 
 /// The recurrence of `gruForward` for `n` samples, their input projections in G and b' in R.
 @inline(__always)
-func gruForwardSteps(
+func gruForwardSteps<A: GateFunction, R: GateFunction>(
   count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
-  recurrentDropout rd: RecurrentDropoutBuffers?
+  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R
 ) {
   let g3 = 3 * u
   for t in 0..<T {
@@ -58,9 +62,9 @@ func gruForwardSteps(
     for s in 0..<n {
       let g = gt + s * T * g3, rec = rt + s * T * g3, h = ht + s * T * u
       forEach8(u) { j, lanes in
-        let z = sigmoid8(loadPartial8(g + j, lanes) + loadPartial8(rec + j, lanes))
-        let r = sigmoid8(loadPartial8(g + u + j, lanes) + loadPartial8(rec + u + j, lanes))
-        let candidate = tanh8(loadPartial8(g + 2 * u + j, lanes) + r * loadPartial8(rec + 2 * u + j, lanes))
+        let z = gate(loadPartial8(g + j, lanes) + loadPartial8(rec + j, lanes))
+        let r = gate(loadPartial8(g + u + j, lanes) + loadPartial8(rec + u + j, lanes))
+        let candidate = act(loadPartial8(g + 2 * u + j, lanes) + r * loadPartial8(rec + 2 * u + j, lanes))
         storePartial8(z, g + j, lanes)
         storePartial8(r, g + u + j, lanes)
         storePartial8(candidate, g + 2 * u + j, lanes)
@@ -80,15 +84,19 @@ public func gruBackward(
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafePointer<Float>,
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
-  dx: UnsafeMutablePointer<Float>?, recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil
+  dx: UnsafeMutablePointer<Float>?, recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil,
+  activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid
 ) {
   let g3 = 3 * u
   let (recurrent, gates, projections, hidden, dHidden) = (SharedPointer(U), SharedPointer(G), SharedPointer(R), SharedPointer(H), SharedPointer(dH))
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
-    gruBackwardSteps(
-      dHidden.base + first * T * u, count: rows, steps: T, units: u, recurrentKernel: recurrent.base,
-      gates: gates.base + first * T * g3, recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u,
-      recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 3))
+    func run<A: GateFunction, R: GateFunction>(_ act: A, _ gate: R) {
+      gruBackwardSteps(
+        dHidden.base + first * T * u, count: rows, steps: T, units: u, recurrentKernel: recurrent.base,
+        gates: gates.base + first * T * g3, recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u,
+        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 3), activation: act, recurrentActivation: gate)
+    }
+    if activation == .tanh && recurrentActivation == .sigmoid { run(TanhGate(), SigmoidGate()) } else { run(activation, recurrentActivation) }
   }
   if let recurrentDropout {
     maskedRecurrentKernelGradient(
@@ -111,10 +119,10 @@ public func gruBackward(
 
 /// The recurrence of `gruBackward` for `n` samples: the gate gradients into G and R, dH completed.
 @inline(__always)
-func gruBackwardSteps(
+func gruBackwardSteps<A: GateFunction, R: GateFunction>(
   _ dH: UnsafeMutablePointer<Float>, count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafePointer<Float>,
-  recurrentDropout rd: RecurrentDropoutBuffers?
+  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R
 ) {
   let g3 = 3 * u
   for t in stride(from: T - 1, through: 0, by: -1) {
@@ -124,9 +132,9 @@ func gruBackwardSteps(
         let z = loadPartial8(g + j, lanes), r = loadPartial8(g + u + j, lanes), candidate = loadPartial8(g + 2 * u + j, lanes)
         let dhj = loadPartial8(dh + j, lanes)
         let previous = t > 0 ? loadPartial8(h + j - u, lanes) : .zero
-        let dz = dhj * (previous - candidate) * z * (1 - z)
-        let dCandidate = dhj * (1 - z) * (1 - candidate * candidate)
-        let dr = dCandidate * loadPartial8(rec + 2 * u + j, lanes) * r * (1 - r)
+        let dz = dhj * (previous - candidate) * gate.derivative(output: z)
+        let dCandidate = dhj * (1 - z) * act.derivative(output: candidate)
+        let dr = dCandidate * loadPartial8(rec + 2 * u + j, lanes) * gate.derivative(output: r)
         storePartial8(dz, g + j, lanes)
         storePartial8(dr, g + u + j, lanes)
         storePartial8(dCandidate, g + 2 * u + j, lanes)

@@ -13,7 +13,8 @@ public func lstmForward(
   _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
   gates G: UnsafeMutablePointer<Float>, cells C: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
-  recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil
+  recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil,
+  activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid
 ) {
   let g4 = 4 * u
   recurrentDropout?.saved.update(repeating: 0, count: n * T * g4)
@@ -26,19 +27,22 @@ public func lstmForward(
   if let bias { for r in 0..<(n * T) { update8(G + r * g4, bias, count: g4) { $0 + $1 } } }
   let (recurrent, gates, cells, hidden) = (SharedPointer(U), SharedPointer(G), SharedPointer(C), SharedPointer(H))
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
-    lstmForwardSteps(
-      count: rows, steps: T, units: u, recurrentKernel: recurrent.base, gates: gates.base + first * T * g4,
-      cells: cells.base + first * T * u, hidden: hidden.base + first * T * u,
-      recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 4))
+    func run<A: GateFunction, R: GateFunction>(_ act: A, _ gate: R) {
+      lstmForwardSteps(
+        count: rows, steps: T, units: u, recurrentKernel: recurrent.base, gates: gates.base + first * T * g4,
+        cells: cells.base + first * T * u, hidden: hidden.base + first * T * u,
+        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 4), activation: act, recurrentActivation: gate)
+    }
+    if activation == .tanh && recurrentActivation == .sigmoid { run(TanhGate(), SigmoidGate()) } else { run(activation, recurrentActivation) }
   }
 }
 
 /// The recurrence of `lstmForward` for `n` samples, their input projections already in G.
 @inline(__always)
-func lstmForwardSteps(
+func lstmForwardSteps<A: GateFunction, R: GateFunction>(
   count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, cells C: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
-  recurrentDropout rd: RecurrentDropoutBuffers?
+  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R
 ) {
   let g4 = 4 * u
   for t in 0..<T {
@@ -56,8 +60,8 @@ func lstmForwardSteps(
     for s in 0..<n {
       let g = gt + s * T * g4, h = ht + s * T * u, c = ct + s * T * u
       forEach8(u) { j, lanes in
-        let i = sigmoid8(loadPartial8(g + j, lanes)), f = sigmoid8(loadPartial8(g + u + j, lanes))
-        let candidate = tanh8(loadPartial8(g + 2 * u + j, lanes)), o = sigmoid8(loadPartial8(g + 3 * u + j, lanes))
+        let i = gate(loadPartial8(g + j, lanes)), f = gate(loadPartial8(g + u + j, lanes))
+        let candidate = act(loadPartial8(g + 2 * u + j, lanes)), o = gate(loadPartial8(g + 3 * u + j, lanes))
         storePartial8(i, g + j, lanes)
         storePartial8(f, g + u + j, lanes)
         storePartial8(candidate, g + 2 * u + j, lanes)
@@ -65,7 +69,7 @@ func lstmForwardSteps(
         let previous = t > 0 ? loadPartial8(c + j - u, lanes) : .zero
         let cell = f * previous + i * candidate
         storePartial8(cell, c + j, lanes)
-        storePartial8(o * tanh8(cell), h + j, lanes)
+        storePartial8(o * act(cell), h + j, lanes)
       }
     }
   }
@@ -81,15 +85,18 @@ public func lstmBackward(
   gates G: UnsafeMutablePointer<Float>, cells C: UnsafePointer<Float>, hidden H: UnsafePointer<Float>,
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
   dx: UnsafeMutablePointer<Float>?, cellGradient dC: UnsafeMutablePointer<Float>, recurrentDropout: RecurrentDropoutBuffers? = nil,
-  inputDropout: InputDropoutBuffers? = nil
+  inputDropout: InputDropoutBuffers? = nil, activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid
 ) {
   let g4 = 4 * u
   let (recurrent, gates, cells, dHidden, dCell) = (SharedPointer(U), SharedPointer(G), SharedPointer(C), SharedPointer(dH), SharedPointer(dC))
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
-    lstmBackwardSteps(
-      dHidden.base + first * T * u, count: rows, steps: T, units: u, recurrentKernel: recurrent.base,
-      gates: gates.base + first * T * g4, cells: cells.base + first * T * u, cellGradient: dCell.base + first * u,
-      recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 4))
+    func run<A: GateFunction, R: GateFunction>(_ act: A, _ gate: R) {
+      lstmBackwardSteps(
+        dHidden.base + first * T * u, count: rows, steps: T, units: u, recurrentKernel: recurrent.base,
+        gates: gates.base + first * T * g4, cells: cells.base + first * T * u, cellGradient: dCell.base + first * u,
+        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 4), activation: act, recurrentActivation: gate)
+    }
+    if activation == .tanh && recurrentActivation == .sigmoid { run(TanhGate(), SigmoidGate()) } else { run(activation, recurrentActivation) }
   }
   if let recurrentDropout {
     maskedRecurrentKernelGradient(
@@ -113,10 +120,10 @@ public func lstmBackward(
 
 /// The recurrence of `lstmBackward` for `n` samples: turns G into the gate gradients and completes dH.
 @inline(__always)
-func lstmBackwardSteps(
+func lstmBackwardSteps<A: GateFunction, R: GateFunction>(
   _ dH: UnsafeMutablePointer<Float>, count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, cells C: UnsafePointer<Float>, cellGradient dC: UnsafeMutablePointer<Float>,
-  recurrentDropout rd: RecurrentDropoutBuffers?
+  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R
 ) {
   let g4 = 4 * u
   dC.update(repeating: 0, count: n * u)  // ∂loss/∂c_t carried back from step t+1, [n, u]
@@ -126,13 +133,13 @@ func lstmBackwardSteps(
       forEach8(u) { j, lanes in
         let i = loadPartial8(g + j, lanes), f = loadPartial8(g + u + j, lanes)
         let candidate = loadPartial8(g + 2 * u + j, lanes), o = loadPartial8(g + 3 * u + j, lanes)
-        let tc = tanh8(loadPartial8(c + j, lanes)), dhj = loadPartial8(dh + j, lanes)
+        let tc = act(loadPartial8(c + j, lanes)), dhj = loadPartial8(dh + j, lanes)
         let previous = t > 0 ? loadPartial8(c + j - u, lanes) : .zero
-        let dcj = dhj * o * (1 - tc * tc) + loadPartial8(dc + j, lanes)
-        storePartial8(dcj * candidate * i * (1 - i), g + j, lanes)
-        storePartial8(dcj * previous * f * (1 - f), g + u + j, lanes)
-        storePartial8(dcj * i * (1 - candidate * candidate), g + 2 * u + j, lanes)
-        storePartial8(dhj * tc * o * (1 - o), g + 3 * u + j, lanes)
+        let dcj = dhj * o * act.derivative(output: tc) + loadPartial8(dc + j, lanes)
+        storePartial8(dcj * candidate * gate.derivative(output: i), g + j, lanes)
+        storePartial8(dcj * previous * gate.derivative(output: f), g + u + j, lanes)
+        storePartial8(dcj * i * act.derivative(output: candidate), g + 2 * u + j, lanes)
+        storePartial8(dhj * tc * gate.derivative(output: o), g + 3 * u + j, lanes)
         storePartial8(dcj * f, dc + j, lanes)
       }
     }

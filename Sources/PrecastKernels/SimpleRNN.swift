@@ -8,7 +8,7 @@ import Glibc
 public func simpleRNNForward(
   _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>?, hidden H: UnsafeMutablePointer<Float>,
-  recurrentDropout: RecurrentDropoutBuffers? = nil
+  recurrentDropout: RecurrentDropoutBuffers? = nil, activation: GateActivation = .tanh
 ) {
   recurrentDropout?.saved.update(repeating: 0, count: n * T * u)
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(u), Int32(d), 1, x, Int32(d), W, Int32(u), 0, H, Int32(u))
@@ -27,7 +27,7 @@ public func simpleRNNForward(
       }
       for s in 0..<rows {
         let h = ht + s * T * u
-        forEach8(u) { j, lanes in storePartial8(tanh8(loadPartial8(h + j, lanes)), h + j, lanes) }
+        forEach8(u) { j, lanes in storePartial8(activation(loadPartial8(h + j, lanes)), h + j, lanes) }
       }
     }
   }
@@ -40,7 +40,7 @@ public func simpleRNNBackward(
   _ dH: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, hidden H: UnsafePointer<Float>,
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
-  dx: UnsafeMutablePointer<Float>?, recurrentDropout: RecurrentDropoutBuffers? = nil
+  dx: UnsafeMutablePointer<Float>?, recurrentDropout: RecurrentDropoutBuffers? = nil, activation: GateActivation = .tanh
 ) {
   let (recurrent, hidden, dHidden) = (SharedPointer(U), SharedPointer(H), SharedPointer(dH))
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
@@ -51,7 +51,7 @@ public func simpleRNNBackward(
         let dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
         forEach8(u) { j, lanes in
           let hj = loadPartial8(h + j, lanes)
-          storePartial8(loadPartial8(dh + j, lanes) * (1 - hj * hj), dh + j, lanes)
+          storePartial8(loadPartial8(dh + j, lanes) * activation.derivative(output: hj), dh + j, lanes)
         }
       }
       if t > 0, let rd {

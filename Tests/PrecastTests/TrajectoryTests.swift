@@ -20,6 +20,7 @@ final class TrajectoryTests: XCTestCase {
   func testGoBackwardsMatchesKerasForEveryOptimizer() throws { try replay("backwards", CheckRnnBackwards.self) }
   func testGRUResetBeforeMatchesKerasForEveryOptimizer() throws { try replay("gru-reset-before", CheckGruResetBefore.self) }
   func testBidirectionalMatchesKerasForEveryOptimizer() throws { try replay("bidirectional", CheckBidirectional.self) }
+  func testRecurrentActivationsMatchKerasForEveryOptimizer() throws { try replay("rnn-activations", CheckRnnActivations.self) }
   func testBidirectionalMergeModesMatchKerasForEveryOptimizer() throws { try replay("bidirectional-merge", CheckBidirectionalMerge.self) }
 
   private func replay<M: CompiledModel>(_ name: String, _: M.Type) throws {

@@ -132,6 +132,17 @@ def bidirectional_merge():
     return "bidirectional-merge", model, loss, x, y, batch
 
 
+def rnn_activations():
+    """SimpleRNN(relu) → LSTM(linear, recurrent tanh) → GRU(relu, recurrent linear) → Dense(2) (check-rnn-activations)."""
+    name, _, loss, x, y, batch = backwards()
+    model = keras.Sequential([
+        keras.Input((5, 3)), keras.layers.SimpleRNN(3, activation="relu", return_sequences=True),
+        keras.layers.LSTM(4, activation="linear", recurrent_activation="tanh", return_sequences=True),
+        keras.layers.GRU(3, activation="relu", recurrent_activation="linear"), keras.layers.Dense(2),
+    ])
+    return "rnn-activations", model, loss, x, y, batch
+
+
 def cnn():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(48, 7, 7, 2)).astype(np.float32)
@@ -176,6 +187,7 @@ MODELS = {
     "pima": pima, "cnn": cnn, "regularized": regularized, "lstm-stack": lambda: recurrent("lstm"),
     "gru-stack": lambda: recurrent("gru"), "rnn-stack": lambda: recurrent("rnn"), "backwards": backwards,
     "gru-reset-before": gru_reset_before, "bidirectional": bidirectional, "bidirectional-merge": bidirectional_merge,
+    "rnn-activations": rnn_activations,
 }
 # python trajectories.py [NAME …]: all fixtures, or the named ones.
 for name in sys.argv[1:] or MODELS:
