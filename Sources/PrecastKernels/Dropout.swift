@@ -27,8 +27,7 @@ public func sequenceDropoutForward(
   _ x: UnsafePointer<Float>, count n: Int, steps: Int, width: Int, rate: Float, mask: UnsafeMutablePointer<Float>,
   output y: UnsafeMutablePointer<Float>, rng: inout Random
 ) {
-  let scale = 1 / (1 - rate)
-  for i in 0..<(n * width) { mask[i] = rng.nextUnitFloat() < rate ? 0 : scale }
+  drawDropoutMask(mask, count: n * width, rate: rate, rng: &rng)
   for s in 0..<n {
     for t in 0..<steps {
       let row = (s * steps + t) * width

@@ -17,7 +17,7 @@ public func gruForward(
   activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid
 ) {
   let g3 = 3 * u
-  recurrentDropout?.saved.update(repeating: 0, count: n * T * g3)
+  recurrentDropout?.clearLastSteps(count: n, steps: T, width: g3)
   if let inputDropout {
     maskedProjection(x, count: n, steps: T, inputs: d, units: u, gates: 3, kernel: W, dropout: inputDropout, into: G)
   } else {

@@ -17,7 +17,7 @@ public func lstmForward(
   activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid
 ) {
   let g4 = 4 * u
-  recurrentDropout?.saved.update(repeating: 0, count: n * T * g4)
+  recurrentDropout?.clearLastSteps(count: n, steps: T, width: g4)
   // G [n·T, 4u] = X [n·T, d] · W [d, 4u] (+ bias); with per-gate input dropout, gate by gate on X ⊙ its mask
   if let inputDropout {
     maskedProjection(x, count: n, steps: T, inputs: d, units: u, gates: 4, kernel: W, dropout: inputDropout, into: G)

@@ -17,6 +17,11 @@ public struct RecurrentDropoutBuffers: @unchecked Sendable {
     self.scratch = scratch
   }
 
+  /// Zeroes H̃'s last-step rows, the only ones no step writes (so pairs across samples add nothing to dU).
+  func clearLastSteps(count n: Int, steps T: Int, width: Int) {
+    for s in 0..<n { (saved + (s * T + T - 1) * width).update(repeating: 0, count: width) }
+  }
+
   /// The buffers of the samples from `first` on (for a part of the batch).
   func from(_ first: Int, steps T: Int, units u: Int, gates g: Int) -> RecurrentDropoutBuffers {
     RecurrentDropoutBuffers(masks: masks + first * g * u, saved: saved + first * T * g * u, scratch: scratch + first * u)

@@ -10,7 +10,7 @@ public func simpleRNNForward(
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>?, hidden H: UnsafeMutablePointer<Float>,
   recurrentDropout: RecurrentDropoutBuffers? = nil, activation: GateActivation = .tanh
 ) {
-  recurrentDropout?.saved.update(repeating: 0, count: n * T * u)
+  recurrentDropout?.clearLastSteps(count: n, steps: T, width: u)
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(u), Int32(d), 1, x, Int32(d), W, Int32(u), 0, H, Int32(u))
   if let bias { for r in 0..<(n * T) { update8(H + r * u, bias, count: u) { $0 + $1 } } }
   let (recurrent, hidden) = (SharedPointer(U), SharedPointer(H))
