@@ -92,6 +92,23 @@ public enum CheckModels {
       GlobalAveragePooling1D()
       Dense(2, activation: .softmax)
     }.compile(loss: .sparseCategoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // Dilated Conv1D, WaveNet-style: causal, same and valid padding (Keras trajectory fixture `conv1d-dilation`).
+    Sequential(name: "check-conv1d-dilation", input: [10, 2]) {
+      Conv1D(3, 3, padding: .causal, dilationRate: 2, activation: .tanh)
+      Conv1D(4, 2, padding: .same, dilationRate: 3, activation: .sigmoid)
+      Conv1D(2, 3, dilationRate: 2)
+      Flatten()
+      Dense(2, activation: .softmax)
+    }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // Dilated Conv2D: the first on the direct kernels fused with its ReLU and pooling, the second through im2col
+    // with dilation along one axis (Keras trajectory fixture `conv2d-dilation`).
+    Sequential(name: "check-conv2d-dilation", input: [6, 6, 2]) {
+      Conv2D(8, 2, padding: .same, dilationRate: 2, activation: .relu)
+      MaxPooling2D(2)
+      Conv2D(3, [2, 2], dilationRate: [1, 2], activation: .tanh)
+      Flatten()
+      Dense(2, activation: .softmax)
+    }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
     // The Keras `lstm` fixture's architecture.
     Sequential(name: "check-lstm", input: [40]) {
       Embedding(1000, 16)

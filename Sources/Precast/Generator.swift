@@ -324,8 +324,9 @@ extension Generator {
     }
     if let window = spec.window {
       c["window"] = windowLiteral(window)
+      let dilation = window.isDilated ? ", dilation \(window.dilationY)×\(window.dilationX)" : ""
       c["windowDescription"] = "\(window.kernelHeight)×\(window.kernelWidth) window, stride \(window.strideY)×\(window.strideX), "
-        + "padding top \(window.padTop) left \(window.padLeft)"
+        + "padding top \(window.padTop) left \(window.padLeft)" + dilation
     }
     return c
   }
@@ -408,11 +409,13 @@ extension Generator {
     c["trainingForward"] = layer.spec.declaration.options.usesRandom
   }
 
-  /// `Window2D(…)`, the Swift literal of a window's geometry.
+  /// `Window2D(…)`, the Swift literal of a window's geometry (dilation only when the kernel is dilated).
   func windowLiteral(_ window: Window2D) -> String {
-    "Window2D(inputHeight: \(window.inputHeight), inputWidth: \(window.inputWidth), channels: \(window.channels), "
+    let dilation = window.isDilated ? ", dilationY: \(window.dilationY), dilationX: \(window.dilationX)" : ""
+    return "Window2D(inputHeight: \(window.inputHeight), inputWidth: \(window.inputWidth), channels: \(window.channels), "
       + "kernelHeight: \(window.kernelHeight), kernelWidth: \(window.kernelWidth), strideY: \(window.strideY), strideX: \(window.strideX), "
-      + "padTop: \(window.padTop), padLeft: \(window.padLeft), outputHeight: \(window.outputHeight), outputWidth: \(window.outputWidth))"
+      + "padTop: \(window.padTop), padLeft: \(window.padLeft), outputHeight: \(window.outputHeight), outputWidth: \(window.outputWidth)"
+      + dilation + ")"
   }
 
   /// The bias keys of a Dense or Conv2D context: its offset and pointers, or nil pointers without a bias.

@@ -78,7 +78,7 @@ extension LayerSpec {
         ("filters", .int(filters)), ("kernel_size", oneD ? .array([.int(size.width)]) : size.json),
         ("strides", oneD ? .array([.int(strides.width)]) : strides.json),
         ("padding", .string(padding.rawValue)), ("data_format", .string("channels_last")),
-        ("dilation_rate", .array(oneD ? [.int(1)] : [.int(1), .int(1)])), ("groups", .int(1)),
+        ("dilation_rate", oneD ? .array([.int(o.dilation.width)]) : o.dilation.json), ("groups", .int(1)),
         ("activation", .string(activation.kerasName)), ("use_bias", .bool(useBias)),
         ("kernel_initializer", kernelInit.kerasConfig), ("bias_initializer", biasInit.kerasConfig),
         ("kernel_regularizer", o.kernelRegularizer.kerasConfig), ("bias_regularizer", o.biasRegularizer.kerasConfig),

@@ -105,6 +105,8 @@ public struct LayerOptions: Sendable, Equatable {
   /// Recurrent layers: Keras's `recurrent_dropout` (of h_{t−1} in each gate's recurrent product, one mask per sample,
   /// gate and unit for all steps, training only).
   public var recurrentDropout = 0.0
+  /// Conv1D/Conv2D: Keras's `dilation_rate` (the kernel's taps this many steps/pixels apart; 1 = contiguous).
+  public var dilation: Size2D = 1
   /// Keras arguments given with values Precast cannot compute yet (e.g. "dropout=0.2"): the spec refuses the
   /// layer, naming them, instead of silently training something else.
   public var unsupported: [String] = []
@@ -178,20 +180,21 @@ public enum PoolingKind: Sendable, Equatable {
 public struct Conv2D: Layer {
   public let declaration: LayerDeclaration
   public init(
-    _ filters: Int, _ kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid,
+    _ filters: Int, _ kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid, dilationRate: Size2D = 1,
     activation: ActivationFunction = .linear, useBias: Bool = true,
     kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
     kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
     kernelConstraint: Constraint? = nil, biasConstraint: Constraint? = nil, trainable: Bool = true, name: String? = nil
   ) {
+    var options = LayerOptions(
+      kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
+      kernelConstraint: kernelConstraint, biasConstraint: biasConstraint, trainable: trainable)
+    options.dilation = dilationRate
     declaration = LayerDeclaration(
       kind: .conv2D(
         filters: filters, kernelSize: kernelSize, strides: strides, padding: padding, activation: activation,
         useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer),
-      name: name,
-      options: LayerOptions(
-        kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
-        kernelConstraint: kernelConstraint, biasConstraint: biasConstraint, trainable: trainable))
+      name: name, options: options)
   }
 }
 
@@ -286,13 +289,13 @@ public struct Conv1D: Layer {
     kernelConstraint: Constraint? = nil, biasConstraint: Constraint? = nil, trainable: Bool = true, name: String? = nil
   ) {
     var d = Conv2D(
-      filters, Size2D(1, kernelSize), strides: Size2D(1, strides), padding: padding, activation: activation, useBias: useBias,
+      filters, Size2D(1, kernelSize), strides: Size2D(1, strides), padding: padding, dilationRate: Size2D(1, dilationRate),
+      activation: activation, useBias: useBias,
       kernelInitializer: kernelInitializer, biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
       biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, kernelConstraint: kernelConstraint,
       biasConstraint: biasConstraint, trainable: trainable, name: name
     ).declaration
     d.oneDimensional = true
-    if dilationRate != 1 { d.options.unsupported.append("dilation_rate=\(dilationRate)") }
     declaration = d
   }
 }

@@ -35,7 +35,9 @@ public struct LayerSpec: Sendable, Equatable {
   public var window: Window2D? {
     switch declaration.kind {
     case .conv2D(_, let size, let strides, let padding, _, _, _, _), .pooling2D(_, let size, let strides, let padding):
-      return try? window2D("", input: declaration.oneDimensional ? [1] + inputShape : inputShape, size: size, strides: strides, padding: padding)
+      return try? window2D(
+        "", input: declaration.oneDimensional ? [1] + inputShape : inputShape, size: size, strides: strides, padding: padding,
+        dilation: declaration.options.dilation)
     default: return nil
     }
   }
@@ -207,7 +209,13 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     guard filters > 0 else { throw SpecError("\(what): filters must be positive, got \(filters)") }
     if padding == .causal && !d.oneDimensional { throw SpecError("\(what): causal padding is for Conv1D") }
     let image = try imageShape(what, input, oneDimensional: d.oneDimensional)
-    let window = try window2D(what, input: image, size: size, strides: strides, padding: padding)
+    let dilation = d.options.dilation
+    let shown = { (s: Size2D) in d.oneDimensional ? "\(s.width)" : "\(s)" }
+    guard dilation.height > 0, dilation.width > 0 else { throw SpecError("\(what): dilation_rate \(shown(dilation)) must be positive") }
+    if max(dilation.height, dilation.width) > 1 && max(strides.height, strides.width) > 1 {
+      throw SpecError("\(what): strides \(shown(strides)) cannot be combined with dilation_rate \(shown(dilation)) (Keras allows one of them > 1)")
+    }
+    let window = try window2D(what, input: image, size: size, strides: strides, padding: padding, dilation: dilation)
     output = d.oneDimensional ? [window.outputWidth, filters] : [window.outputHeight, window.outputWidth, filters]
     let receptive = size.height * size.width
     let kernelShape = d.oneDimensional ? [size.width, image[2], filters] : [size.height, size.width, image[2], filters]
@@ -326,26 +334,31 @@ func imageShape(_ what: String, _ input: [Int], oneDimensional: Bool) throws(Spe
 }
 
 /// The window of a Conv2D or pooling layer on `input` [h, w, c], or an error naming the layer and the shapes.
-func window2D(_ what: String, input: [Int], size: Size2D, strides: Size2D, padding: Padding) throws(SpecError) -> Window2D {
+/// A dilated kernel spans (k − 1)·dilation + 1 pixels.
+func window2D(
+  _ what: String, input: [Int], size: Size2D, strides: Size2D, padding: Padding, dilation: Size2D = 1
+) throws(SpecError) -> Window2D {
   guard input.count == 3 else {
     throw SpecError("\(what): expects [height, width, channels] per sample, got \(input); add Reshape([\(input.first ?? 1), …, 1]) or set the input shape")
   }
   guard size.height > 0, size.width > 0, strides.height > 0, strides.width > 0 else {
     throw SpecError("\(what): window \(size) and strides \(strides) must be positive")
   }
+  let span = Size2D((size.height - 1) * dilation.height + 1, (size.width - 1) * dilation.width + 1)
   let same = padding == .same
-  let rows = convolutionOutput(input: input[0], kernel: size.height, stride: strides.height, same: same)
-  var cols = convolutionOutput(input: input[1], kernel: size.width, stride: strides.width, same: same)
-  if padding == .causal {  // k − 1 zeros before the steps: every output step sees only the past
-    cols = ((input[1] - 1) / strides.width + 1, size.width - 1)
+  let rows = convolutionOutput(input: input[0], kernel: span.height, stride: strides.height, same: same)
+  var cols = convolutionOutput(input: input[1], kernel: span.width, stride: strides.width, same: same)
+  if padding == .causal {  // (k − 1)·dilation zeros before the steps: every output step sees only the past
+    cols = ((input[1] - 1) / strides.width + 1, span.width - 1)
   }
   guard rows.size > 0, cols.size > 0 else {
-    throw SpecError("\(what): a \(size) window does not fit the input \(input) with padding \"valid\"")
+    let window = span == size ? "a \(size) window" : "a \(size) window dilated by \(dilation) (spanning \(span))"
+    throw SpecError("\(what): \(window) does not fit the input \(input) with padding \"valid\"")
   }
   return Window2D(
     inputHeight: input[0], inputWidth: input[1], channels: input[2], kernelHeight: size.height, kernelWidth: size.width,
     strideY: strides.height, strideX: strides.width, padTop: rows.padBefore, padLeft: cols.padBefore,
-    outputHeight: rows.size, outputWidth: cols.size)
+    outputHeight: rows.size, outputWidth: cols.size, dilationY: dilation.height, dilationX: dilation.width)
 }
 
 /// Keras's Reshape: `target` with at most one -1, holding as many values as `input`.

@@ -8,10 +8,13 @@ public struct Window2D: Sendable, Equatable {
   /// Zero (or, for pooling, ignored) rows above and columns left of the image; Keras "same" puts the odd one after.
   public var padTop: Int, padLeft: Int
   public var outputHeight: Int, outputWidth: Int
+  /// Keras `dilation_rate`: the kernel's taps are this many pixels apart (1 = contiguous).
+  public var dilationY: Int, dilationX: Int
 
   public init(
     inputHeight: Int, inputWidth: Int, channels: Int, kernelHeight: Int, kernelWidth: Int,
-    strideY: Int, strideX: Int, padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int
+    strideY: Int, strideX: Int, padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int,
+    dilationY: Int = 1, dilationX: Int = 1
   ) {
     self.inputHeight = inputHeight
     self.inputWidth = inputWidth
@@ -24,12 +27,16 @@ public struct Window2D: Sendable, Equatable {
     self.padLeft = padLeft
     self.outputHeight = outputHeight
     self.outputWidth = outputWidth
+    self.dilationY = dilationY
+    self.dilationX = dilationX
   }
 
   /// Floats per input image, H·W·C.
   public var inputSize: Int { inputHeight * inputWidth * channels }
   /// Output pixels per image, OH·OW.
   public var outputPixels: Int { outputHeight * outputWidth }
+  /// True when the kernel's taps are not contiguous (dilation > 1 along an axis).
+  public var isDilated: Bool { dilationY != 1 || dilationX != 1 }
   /// Length of one patch, kh·kw·cin (the GEMM's K).
   public var patchSize: Int { kernelHeight * kernelWidth * channels }
   /// True when Conv2D's direct kernels handle this geometry: short patches (K ≤ 32, where a GEMM is
@@ -44,7 +51,8 @@ public struct Window2D: Sendable, Equatable {
 // MARK: - Keras padding rules
 
 /// Keras's output size and leading padding along one axis: "valid" ⌊(in − k)/s⌋ + 1 with no padding;
-/// "same" ⌈in/s⌉ with max((out − 1)·s + k − in, 0) padding, the smaller half before.
+/// "same" ⌈in/s⌉ with max((out − 1)·s + k − in, 0) padding, the smaller half before. A dilated kernel
+/// spans (k − 1)·dilation + 1 pixels: pass that span as `kernel`.
 public func convolutionOutput(input: Int, kernel: Int, stride: Int, same: Bool) -> (size: Int, padBefore: Int) {
   if same {
     let size = (input + stride - 1) / stride

@@ -360,22 +360,23 @@ public func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: Window2D, column
   }
 }
 
-/// patch [kh·kw·cin] = the window under output pixel (oy, ox) of one image [H, W, cin], zeros where it is padding.
+/// patch [kh·kw·cin] = the window under output pixel (oy, ox) of one image [H, W, cin], zeros where it is padding;
+/// a dilated window takes every `dilation`-th pixel.
 @inlinable @inline(__always)
 internal func gatherPatch(_ image: UnsafePointer<Float>, _ g: Window2D, oy: Int, ox: Int, into patch: UnsafeMutablePointer<Float>) {
   let c = g.channels, rowWidth = g.kernelWidth * c
   let x0 = ox * g.strideX - g.padLeft
   var out = patch
   for ky in 0..<g.kernelHeight {
-    let iy = oy * g.strideY - g.padTop + ky
+    let iy = oy * g.strideY - g.padTop + ky * g.dilationY
     if iy < 0 || iy >= g.inputHeight {
       for i in 0..<rowWidth { out[i] = 0 }
-    } else if x0 >= 0 && x0 + g.kernelWidth <= g.inputWidth {
-      let row = image + (iy * g.inputWidth + x0) * c  // the whole row is inside
+    } else if g.dilationX == 1 && x0 >= 0 && x0 + g.kernelWidth <= g.inputWidth {
+      let row = image + (iy * g.inputWidth + x0) * c  // the whole row is inside and contiguous
       for i in 0..<rowWidth { out[i] = row[i] }
     } else {
       for kx in 0..<g.kernelWidth {
-        let ix = x0 + kx
+        let ix = x0 + kx * g.dilationX
         let inside = ix >= 0 && ix < g.inputWidth
         let pixel = image + (iy * g.inputWidth + ix) * c
         for ci in 0..<c { out[kx * c + ci] = inside ? pixel[ci] : 0 }
@@ -397,10 +398,10 @@ public func col2im(_ columns: UnsafePointer<Float>, images: Int, _ g: Window2D, 
       for ox in 0..<g.outputWidth {
         let x0 = ox * g.strideX - g.padLeft
         for ky in 0..<g.kernelHeight {
-          let iy = oy * g.strideY - g.padTop + ky
+          let iy = oy * g.strideY - g.padTop + ky * g.dilationY
           if iy >= 0 && iy < g.inputHeight {
             for kx in 0..<g.kernelWidth {
-              let ix = x0 + kx
+              let ix = x0 + kx * g.dilationX
               guard ix >= 0 && ix < g.inputWidth else { continue }
               let target = base + (iy * g.inputWidth + ix) * c
               let source = patch + kx * c
@@ -428,7 +429,7 @@ public func conv2DForwardNaive(
           var s = Double(bias?[f] ?? 0)
           for ky in 0..<g.kernelHeight {
             for kx in 0..<g.kernelWidth {
-              let iy = oy * g.strideY - g.padTop + ky, ix = ox * g.strideX - g.padLeft + kx
+              let iy = oy * g.strideY - g.padTop + ky * g.dilationY, ix = ox * g.strideX - g.padLeft + kx * g.dilationX
               guard iy >= 0, iy < g.inputHeight, ix >= 0, ix < g.inputWidth else { continue }
               for ci in 0..<g.channels {
                 let xv = x[image * g.inputSize + (iy * g.inputWidth + ix) * g.channels + ci]

@@ -35,6 +35,8 @@ final class GradientCheckTests: XCTestCase {
   func testRecurrentActivations() { check(CheckRnnActivations.self) }
   func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
   func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }
+  func testDilatedConv1DCausalSameAndValid() { check(CheckConv1dDilation.self) }
+  func testDilatedConv2DDirectFusedAndIm2col() { check(CheckConv2dDilation.self) }
   func testBinaryCrossentropyWithFromLogitsOption() { check(CheckBceFromLogits.self) }
   func testSparseCrossentropyWithFromLogitsOption() { check(CheckSparseFromLogits.self) }
   func testActivityRegularizer() { check(CheckRegularized.self) }
@@ -65,15 +67,24 @@ final class GradientCheckTests: XCTestCase {
     _ = loss()
     let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: info.parameterCount))
     var worst: (index: Int, analytic: Float, numeric: Float)? = nil
-    for i in 0..<info.parameterCount {
+    func numericGradient(_ i: Int, step: Float) -> Float {
       let saved = model.parameters[i]
-      model.parameters[i] = saved + h
+      model.parameters[i] = saved + step
       let plus = loss()
-      model.parameters[i] = saved - h
+      model.parameters[i] = saved - step
       let minus = loss()
       model.parameters[i] = saved
-      let numeric = Float((plus - minus) / Double(2 * h))
-      if !analytic[i].isApproximatelyEqual(to: numeric, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance) {
+      return Float((plus - minus) / Double(2 * step))
+    }
+    func agrees(_ i: Int, _ numeric: Float) -> Bool {
+      analytic[i].isApproximatelyEqual(to: numeric, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
+    }
+    for i in 0..<info.parameterCount {
+      var numeric = numericGradient(i, step: h)
+      // A ReLU or max-pooling kink (two window values within ~h of each other) between x − h and x + h makes the
+      // difference quotient meaningless; such a parameter is measured again with a step ten times smaller.
+      if !agrees(i, numeric) { numeric = numericGradient(i, step: h / 10) }
+      if !agrees(i, numeric) {
         if worst == nil || abs(analytic[i] - numeric) > abs(worst!.analytic - worst!.numeric) { worst = (i, analytic[i], numeric) }
       }
     }

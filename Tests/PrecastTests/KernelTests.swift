@@ -88,18 +88,19 @@ final class KernelTests: XCTestCase {
 // MARK: - Convolution and augmentation
 
 final class ConvolutionKernelTests: XCTestCase {
-  /// The im2col + sgemm path equals a direct convolution for odd/even kernels, strides and both paddings.
+  /// The im2col + sgemm path equals a direct convolution for odd/even kernels, strides, both paddings and dilation.
   func testIm2colMatchesDirectConvolution() {
     var rng = Random(seed: 4)
-    for (h, w, c, kh, kw, s, same, filters, batch) in [
-      (7, 6, 2, 3, 3, 1, false, 4, 3), (7, 6, 2, 3, 3, 1, true, 4, 3), (8, 8, 3, 2, 2, 2, true, 5, 2),
-      (9, 7, 1, 4, 3, 2, true, 8, 2), (5, 5, 4, 1, 1, 1, false, 3, 2), (6, 5, 3, 3, 2, 3, false, 2, 5),
+    for (h, w, c, kh, kw, s, same, filters, batch, dy, dx) in [
+      (7, 6, 2, 3, 3, 1, false, 4, 3, 1, 1), (7, 6, 2, 3, 3, 1, true, 4, 3, 1, 1), (8, 8, 3, 2, 2, 2, true, 5, 2, 1, 1),
+      (9, 7, 1, 4, 3, 2, true, 8, 2, 1, 1), (5, 5, 4, 1, 1, 1, false, 3, 2, 1, 1), (6, 5, 3, 3, 2, 3, false, 2, 5, 1, 1),
+      (9, 8, 2, 3, 3, 1, true, 4, 2, 2, 3), (9, 8, 2, 3, 2, 1, false, 4, 2, 3, 2),  // dilated: span (k − 1)·d + 1
     ] {
-      let rows = convolutionOutput(input: h, kernel: kh, stride: s, same: same)
-      let cols = convolutionOutput(input: w, kernel: kw, stride: s, same: same)
+      let rows = convolutionOutput(input: h, kernel: (kh - 1) * dy + 1, stride: s, same: same)
+      let cols = convolutionOutput(input: w, kernel: (kw - 1) * dx + 1, stride: s, same: same)
       let g = Window2D(
         inputHeight: h, inputWidth: w, channels: c, kernelHeight: kh, kernelWidth: kw, strideY: s, strideX: s,
-        padTop: rows.padBefore, padLeft: cols.padBefore, outputHeight: rows.size, outputWidth: cols.size)
+        padTop: rows.padBefore, padLeft: cols.padBefore, outputHeight: rows.size, outputWidth: cols.size, dilationY: dy, dilationX: dx)
       let x = (0..<(batch * g.inputSize)).map { _ in Float(rng.nextNormal()) }
       let kernel = (0..<(g.patchSize * filters)).map { _ in Float(rng.nextNormal()) }
       let expected = conv2DForwardNaive(x, count: batch, g, filters: filters, kernel: kernel, bias: nil)
@@ -110,7 +111,7 @@ final class ConvolutionKernelTests: XCTestCase {
           conv2DGemmForward(xs.baseAddress!, count: batch, g, filters: filters, kernel: ks.baseAddress!, columns: &columns, chunk: 2, output: &got)
         }
       }
-      XCTAssertLessThanOrEqual(maxAbsDifference(got, expected), 1e-4, "\(h)×\(w)×\(c), kernel \(kh)×\(kw), stride \(s), same \(same)")
+      XCTAssertLessThanOrEqual(maxAbsDifference(got, expected), 1e-4, "\(h)×\(w)×\(c), kernel \(kh)×\(kw), stride \(s), same \(same), dilation \(dy)×\(dx)")
     }
   }
 

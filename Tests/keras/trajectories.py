@@ -3,7 +3,7 @@
 # Run: KERAS_BACKEND=jax .build-keras-venv/bin/python Tests/keras/trajectories.py [NAME …] from the repository root
 # (all fixtures, or the named ones; the venv is the one Scripts/keras-roundtrip.sh makes; TRAJECTORIES_OUT changes
 # the directory). For each model of MODELS (the Pima MLP, a small CNN, the regularized MLP, stacked and reversed
-# RNNs, Bidirectional wrappers: each the architecture of a check model) and each optimizer configuration below, it starts from the same saved
+# RNNs, Bidirectional wrappers, dilated convolutions: each the architecture of a check model) and each optimizer configuration below, it starts from the same saved
 # initial weights, feeds the same batches in order (no shuffling, no dropout) through `train_on_batch`, and
 # records the loss of every step (computed before that step's update, as Keras reports it) and the final
 # weights. PrecastTests.TrajectoryTests replays the same steps and compares within 1e-4 relative.
@@ -160,6 +160,38 @@ def cnn():
     return "cnn", model, "categorical_crossentropy", x, y, 16
 
 
+def conv1d_dilation():
+    """Dilated Conv1D: causal (d=2), same (d=3), valid (d=2) on float sequences [10, 2] (check-conv1d-dilation)."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(48, 10, 2)).astype(np.float32)
+    y = np.eye(2, dtype=np.float32)[rng.integers(0, 2, size=48)]
+    model = keras.Sequential([
+        keras.Input((10, 2)),
+        keras.layers.Conv1D(3, 3, padding="causal", dilation_rate=2, activation="tanh"),
+        keras.layers.Conv1D(4, 2, padding="same", dilation_rate=3, activation="sigmoid"),
+        keras.layers.Conv1D(2, 3, dilation_rate=2),
+        keras.layers.Flatten(),
+        keras.layers.Dense(2, activation="softmax"),
+    ])
+    return "conv1d-dilation", model, "categorical_crossentropy", x, y, 16
+
+
+def conv2d_dilation():
+    """Dilated Conv2D: same (d=2) with ReLU and max pooling, then valid with dilation (1, 2) (check-conv2d-dilation)."""
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(48, 6, 6, 2)).astype(np.float32)
+    y = np.eye(2, dtype=np.float32)[rng.integers(0, 2, size=48)]
+    model = keras.Sequential([
+        keras.Input((6, 6, 2)),
+        keras.layers.Conv2D(8, 2, padding="same", dilation_rate=2, activation="relu"),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(3, (2, 2), dilation_rate=(1, 2), activation="tanh"),
+        keras.layers.Flatten(),
+        keras.layers.Dense(2, activation="softmax"),
+    ])
+    return "conv2d-dilation", model, "categorical_crossentropy", x, y, 16
+
+
 def record(name, model, loss, x, y, batch):
     initial = [w.copy() for w in model.get_weights()]
     runs = []
@@ -187,7 +219,7 @@ MODELS = {
     "pima": pima, "cnn": cnn, "regularized": regularized, "lstm-stack": lambda: recurrent("lstm"),
     "gru-stack": lambda: recurrent("gru"), "rnn-stack": lambda: recurrent("rnn"), "backwards": backwards,
     "gru-reset-before": gru_reset_before, "bidirectional": bidirectional, "bidirectional-merge": bidirectional_merge,
-    "rnn-activations": rnn_activations,
+    "rnn-activations": rnn_activations, "conv1d-dilation": conv1d_dilation, "conv2d-dilation": conv2d_dilation,
 }
 # python trajectories.py [NAME …]: all fixtures, or the named ones.
 for name in sys.argv[1:] or MODELS:
