@@ -13,6 +13,7 @@ public enum CheckModels {
     Dense(6, activation: .elu)
     Dense(6, activation: .selu)
     Dense(6, activation: .swish)
+    Dense(6, activation: .hardSigmoid)
     Dense(2)
   }.compile(loss: .meanSquaredError, optimizer: .sgd())
 
@@ -181,10 +182,11 @@ public enum CheckModels {
       SimpleRNN(2, dropout: 0.1, recurrentDropout: 0.2, goBackwards: true)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
-    // Other activations: relu SimpleRNN, linear/tanh LSTM, relu/linear GRU (Keras trajectory fixture `rnn-activations`).
+    // Other activations: relu SimpleRNN, linear/hard-sigmoid LSTM (Keras 2's old default gate), relu/linear GRU
+    // (Keras trajectory fixture `rnn-activations`).
     Sequential(name: "check-rnn-activations", input: [5, 3]) {
       SimpleRNN(3, activation: .relu, returnSequences: true)
-      LSTM(4, activation: .linear, recurrentActivation: .tanh, returnSequences: true)
+      LSTM(4, activation: .linear, recurrentActivation: .hardSigmoid, returnSequences: true)
       GRU(3, activation: .relu, recurrentActivation: .linear)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),

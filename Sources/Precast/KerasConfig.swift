@@ -196,6 +196,7 @@ extension ActivationFunction {
     case .softmax: return "softmax"
     case .selu: return "selu"
     case .swish: return "silu"
+    case .hardSigmoid: return "hard_sigmoid"
     case .leakyRelu: return "leaky_relu"
     case .elu: return "elu"
     }

@@ -406,12 +406,12 @@ public struct SimpleRNN: Layer {
 }
 
 /// The recurrent layers' Keras arguments Precast does not compute yet, as Keras would print them: activations other
-/// than tanh, sigmoid, relu and linear (`dropout` and `recurrent_dropout` are computed: see `LayerOptions`).
+/// than tanh, sigmoid, hard_sigmoid, relu and linear (`dropout` and `recurrent_dropout` are computed: see `LayerOptions`).
 func unsupportedRecurrentArguments(
   _ activation: ActivationFunction, _ recurrentActivation: ActivationFunction, _ dropout: Double, _ recurrentDropout: Double
 ) -> [String] {
   var list: [String] = []
-  let computed: [ActivationFunction] = [.tanh, .sigmoid, .relu, .linear]
+  let computed: [ActivationFunction] = [.tanh, .sigmoid, .hardSigmoid, .relu, .linear]
   if !computed.contains(activation) { list.append("activation=\"\(activation.kerasName)\"") }
   if !computed.contains(recurrentActivation) { list.append("recurrent_activation=\"\(recurrentActivation.kerasName)\"") }
   return list

@@ -5,6 +5,8 @@
 /// A Keras activation function (`keras.activations`), with Keras's default parameters.
 public enum ActivationFunction: Sendable, Equatable {
   case linear, relu, sigmoid, tanh, softmax, selu, swish
+  /// `hard_sigmoid`: clip(x/6 + 1/2, 0, 1), Keras 3's definition (Keras 2 used clip(0.2·x + 1/2, 0, 1)).
+  case hardSigmoid
   /// `leaky_relu`; Keras's function default negative slope is 0.2.
   case leakyRelu(alpha: Float)
   /// `elu`; Keras's default alpha is 1.0.

@@ -109,9 +109,27 @@ public func activate(
     for i in 0..<count { y[i] = z[i] > 0 ? seluScale * z[i] : seluScale * seluAlpha * (expf(z[i]) - 1) }
   case .swish:
     for i in 0..<count { y[i] = z[i] * sigmoidf(z[i]) }
+  case .hardSigmoid:
+    map8(z, y, count: count, hardSigmoid8)
   case .softmax:
     for r in 0..<rows { softmaxRow(z + r * cols, cols: cols, output: y + r * cols) }
   }
+}
+
+/// Keras 3's hard sigmoid of 8 lanes, clip(x/6 + 1/2, 0, 1).
+@inlinable @inline(__always)
+func hardSigmoid8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+  let sixth: Float = 1 / 6
+  let y = x * sixth + 0.5
+  return y.clamped(lowerBound: SIMD8<Float>(repeating: 0), upperBound: SIMD8<Float>(repeating: 1))
+}
+
+/// The hard sigmoid's derivative from its output: 1/6 on the slope (0 < y < 1), 0 where it is clipped.
+@inlinable @inline(__always)
+func hardSigmoidDerivative8(output y: SIMD8<Float>) -> SIMD8<Float> {
+  let sixth: Float = 1 / 6
+  let clipped = (y .<= 0) .| (y .>= 1)
+  return SIMD8<Float>(repeating: sixth).replacing(with: 0, where: clipped)
 }
 
 /// Numerically stable softmax of one row: exp(z - max) / Σ exp(z - max).
@@ -160,6 +178,8 @@ public func activationBackward(
       let s = sigmoidf(z[i])
       dy[i] *= s + z[i] * s * (1 - s)
     }
+  case .hardSigmoid:
+    update8(dy, y, count: count) { g, y in g * hardSigmoidDerivative8(output: y) }
   case .softmax:
     // dz_i = y_i · (dy_i − Σ_j dy_j·y_j), per row.
     for r in 0..<rows {
@@ -194,7 +214,7 @@ struct SigmoidGate: GateFunction {
 
 /// The activations a recurrent layer's candidate/output (`activation`) and gates (`recurrent_activation`) may use.
 public enum GateActivation: Sendable, GateFunction {
-  case tanh, sigmoid, relu, linear
+  case tanh, sigmoid, relu, linear, hardSigmoid
 
   /// f(x) of 8 lanes.
   @inline(__always)
@@ -204,6 +224,7 @@ public enum GateActivation: Sendable, GateFunction {
     case .sigmoid: return sigmoid8(x)
     case .relu: return x.replacing(with: 0, where: x .< 0)
     case .linear: return x
+    case .hardSigmoid: return hardSigmoid8(x)
     }
   }
 
@@ -215,6 +236,7 @@ public enum GateActivation: Sendable, GateFunction {
     case .sigmoid: return y * (1 - y)
     case .relu: return SIMD8(repeating: 1).replacing(with: 0, where: y .<= 0)
     case .linear: return SIMD8(repeating: 1)
+    case .hardSigmoid: return hardSigmoidDerivative8(output: y)
     }
   }
 }

@@ -133,11 +133,11 @@ def bidirectional_merge():
 
 
 def rnn_activations():
-    """SimpleRNN(relu) → LSTM(linear, recurrent tanh) → GRU(relu, recurrent linear) → Dense(2) (check-rnn-activations)."""
+    """SimpleRNN(relu) → LSTM(linear, recurrent hard_sigmoid) → GRU(relu, recurrent linear) → Dense(2) (check-rnn-activations)."""
     name, _, loss, x, y, batch = backwards()
     model = keras.Sequential([
         keras.Input((5, 3)), keras.layers.SimpleRNN(3, activation="relu", return_sequences=True),
-        keras.layers.LSTM(4, activation="linear", recurrent_activation="tanh", return_sequences=True),
+        keras.layers.LSTM(4, activation="linear", recurrent_activation="hard_sigmoid", return_sequences=True),
         keras.layers.GRU(3, activation="relu", recurrent_activation="linear"), keras.layers.Dense(2),
     ])
     return "rnn-activations", model, loss, x, y, batch
