@@ -145,10 +145,11 @@ public enum CheckModels {
       GRU(3, goBackwards: true)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
-    // GRU with reset_after=False (bias [3u]), stacked (Keras trajectory fixture `gru-reset-before`).
+    // GRU with reset_after=False (bias [3u]), stacked, the second with other activations (Keras trajectory fixture
+    // `gru-reset-before`).
     Sequential(name: "check-gru-reset-before", input: [5, 3]) {
       GRU(4, returnSequences: true, resetAfter: false)
-      GRU(3, resetAfter: false)
+      GRU(3, activation: .relu, recurrentActivation: .hardSigmoid, resetAfter: false)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
     // Bidirectional: concat over sequences (the backward outputs flipped back), sum of last states, an Embedding
@@ -180,6 +181,12 @@ public enum CheckModels {
       LSTM(4, dropout: 0.2, recurrentDropout: 0.3, returnSequences: true)
       Bidirectional(GRU(3, recurrentDropout: 0.25, returnSequences: true), mergeMode: .sum)
       SimpleRNN(2, dropout: 0.1, recurrentDropout: 0.2, goBackwards: true)
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // GRU reset_after=False with recurrent dropout: per-gate input masks, then recurrent masks only, reversed.
+    Sequential(name: "check-gru-reset-before-dropout", input: [5, 3]) {
+      GRU(4, dropout: 0.2, recurrentDropout: 0.3, returnSequences: true, resetAfter: false)
+      GRU(3, recurrentDropout: 0.25, goBackwards: true, resetAfter: false)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
     // Other activations: relu SimpleRNN, linear/hard-sigmoid LSTM (Keras 2's old default gate), relu/linear GRU

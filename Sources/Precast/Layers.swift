@@ -375,10 +375,6 @@ public struct GRU: Layer {
     options.goBackwards = goBackwards
     options.resetAfter = resetAfter
     options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
-    if recurrentDropout != 0 && !resetAfter { options.unsupported.append("recurrent_dropout with reset_after=False") }
-    if (activation != .tanh || recurrentActivation != .sigmoid) && !resetAfter {
-      options.unsupported.append("activations other than tanh/sigmoid with reset_after=False")
-    }
     options.inputDropout = dropout
     options.recurrentDropout = recurrentDropout
     options.activation = activation

@@ -160,6 +160,8 @@ func gruBackwardSteps<A: GateFunction, R: GateFunction>(
 // MARK: - reset_after=False
 
 // z = σ(xW_z + b_z + hU_z), r likewise, ĥ = tanh(xW_h + b_h + (r ⊙ h)U_h), h' = z ⊙ h + (1 − z) ⊙ ĥ; bias [3u].
+// With recurrent dropout each gate reads h ⊙ its own mask: hU_z → (h ⊙ m_z)U_z, r ⊙ h → r ⊙ h ⊙ m_h (Keras's
+// implementation 1); the masked states are kept in H̃ (see RecurrentDropout.swift) for backward.
 
 /// Runs the GRU with reset_after=False: gates G [n, T, 3u] (z, r, ĥ), recurrent parts R [n, T, 3u] (hU_z, hU_r,
 /// (r ⊙ h)U_h), reset hidden states RH [n, T, u] (r ⊙ h_{t−1}), hidden H [n, T, u].
@@ -168,27 +170,41 @@ public func gruResetBeforeForward(
   _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, resetHidden RH: UnsafeMutablePointer<Float>,
-  hidden H: UnsafeMutablePointer<Float>
+  hidden H: UnsafeMutablePointer<Float>, recurrentDropout rd: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil,
+  activation act: GateActivation = .tanh, recurrentActivation gate: GateActivation = .sigmoid
 ) {
   let g3 = 3 * u
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(g3), Int32(d), 1, x, Int32(d), W, Int32(g3), 0, G, Int32(g3))
+  rd?.clearLastSteps(count: n, steps: T, width: g3)
+  if let inputDropout {
+    maskedProjection(x, count: n, steps: T, inputs: d, units: u, gates: 3, kernel: W, dropout: inputDropout, into: G)
+  } else {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(g3), Int32(d), 1, x, Int32(d), W, Int32(g3), 0, G, Int32(g3))
+  }
   for r in 0..<(n * T) { update8(G + r * g3, bias, count: g3) { $0 + $1 } }
   R.update(repeating: 0, count: n * T * g3)
   RH.update(repeating: 0, count: n * T * u)
   for t in 0..<T {
     let gt = G + t * g3, rt = R + t * g3, ht = H + t * u, rht = RH + t * u
-    if t > 0 {  // R[:, t, 0..<2u] = H[:, t−1] · U[:, 0..<2u]
+    if t > 0, let rd {  // R[:, t, 0..<2u] = (H[:, t−1] ⊙ m_z, ⊙ m_r) · U[:, 0..<2u]; H̃ keeps the three masked states
+      maskedStepProduct(
+        ht - u, rows: n, units: u, gates: 3, products: 2, hiddenStride: T * u, masks: rd.masks, saved: rd.saved + (t - 1) * g3, U,
+        into: rt, gateStride: T * g3)
+    } else if t > 0 {  // R[:, t, 0..<2u] = H[:, t−1] · U[:, 0..<2u]
       cblas_sgemm(
         CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(2 * u), Int32(u), 1, ht - u, Int32(T * u), U, Int32(g3), 0, rt,
         Int32(T * g3))
     }
     for s in 0..<n {
-      let g = gt + s * T * g3, rec = rt + s * T * g3, rh = rht + s * T * u, h = ht + s * T * u
-      for j in 0..<u {
-        let z = sigmoidf(g[j] + rec[j]), r = sigmoidf(g[u + j] + rec[u + j])
-        g[j] = z
-        g[u + j] = r
-        rh[j] = t > 0 ? r * h[j - u] : 0
+      let g = gt + s * T * g3, rec = rt + s * T * g3, rh = rht + s * T * u
+      // h_{t−1} as the candidate's reset reads it: masked by m_h under recurrent dropout
+      var previous: UnsafePointer<Float>? = nil
+      if t > 0 { previous = rd.map { UnsafePointer($0.saved + (s * T + t - 1) * g3 + 2 * u) } ?? UnsafePointer(ht + s * T * u - u) }
+      forEach8(u) { j, lanes in
+        let z = gate(loadPartial8(g + j, lanes) + loadPartial8(rec + j, lanes))
+        let r = gate(loadPartial8(g + u + j, lanes) + loadPartial8(rec + u + j, lanes))
+        storePartial8(z, g + j, lanes)
+        storePartial8(r, g + u + j, lanes)
+        storePartial8(previous.map { r * loadPartial8($0 + j, lanes) } ?? .zero, rh + j, lanes)
       }
     }
     if t > 0 {  // R[:, t, 2u..<3u] = RH[:, t] · U[:, 2u..<3u]
@@ -198,11 +214,12 @@ public func gruResetBeforeForward(
     }
     for s in 0..<n {
       let g = gt + s * T * g3, rec = rt + s * T * g3, h = ht + s * T * u
-      for j in 0..<u {
-        let candidate = tanhf(g[2 * u + j] + rec[2 * u + j])
-        g[2 * u + j] = candidate
-        let previous: Float = t > 0 ? h[j - u] : 0
-        h[j] = g[j] * previous + (1 - g[j]) * candidate
+      forEach8(u) { j, lanes in
+        let candidate = act(loadPartial8(g + 2 * u + j, lanes) + loadPartial8(rec + 2 * u + j, lanes))
+        storePartial8(candidate, g + 2 * u + j, lanes)
+        let z = loadPartial8(g + j, lanes)
+        let previous = t > 0 ? loadPartial8(h + j - u, lanes) : .zero
+        storePartial8(z * previous + (1 - z) * candidate, h + j, lanes)
       }
     }
   }
@@ -216,19 +233,21 @@ public func gruResetBeforeBackward(
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, resetHidden RH: UnsafePointer<Float>, hidden H: UnsafePointer<Float>,
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
-  dx: UnsafeMutablePointer<Float>?, resetGradient dRH: UnsafeMutablePointer<Float>
+  dx: UnsafeMutablePointer<Float>?, resetGradient dRH: UnsafeMutablePointer<Float>,
+  recurrentDropout rd: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil,
+  activation act: GateActivation = .tanh, recurrentActivation gate: GateActivation = .sigmoid
 ) {
   let g3 = 3 * u
   for t in stride(from: T - 1, through: 0, by: -1) {
     for s in 0..<n {
       let g = G + (s * T + t) * g3, dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
-      for j in 0..<u {
-        let z = g[j], candidate = g[2 * u + j]
-        let previous: Float = t > 0 ? h[j - u] : 0
-        g[j] = dh[j] * (previous - candidate) * z * (1 - z)
-        g[2 * u + j] = dh[j] * (1 - z) * (1 - candidate * candidate)
-        if t > 0 { dh[j - u] += dh[j] * z }  // through h' = z ⊙ h + …
-        else { g[u + j] = 0 }  // h₀ = 0: the reset gate has no effect at the first step
+      forEach8(u) { j, lanes in
+        let z = loadPartial8(g + j, lanes), candidate = loadPartial8(g + 2 * u + j, lanes), dhj = loadPartial8(dh + j, lanes)
+        let previous = t > 0 ? loadPartial8(h + j - u, lanes) : .zero
+        storePartial8(dhj * (previous - candidate) * gate.derivative(output: z), g + j, lanes)
+        storePartial8(dhj * (1 - z) * act.derivative(output: candidate), g + 2 * u + j, lanes)
+        if t > 0 { storePartial8(loadPartial8(dh + j - u, lanes) + dhj * z, dh + j - u, lanes) }  // through h' = z ⊙ h + …
+        else { storePartial8(.zero, g + u + j, lanes) }  // h₀ = 0: the reset gate has no effect at the first step
       }
     }
     guard t > 0 else { continue }
@@ -238,19 +257,31 @@ public func gruResetBeforeBackward(
       Int32(g3), 0, dRH, Int32(u))
     for s in 0..<n {
       let g = G + (s * T + t) * g3, dh = dH + (s * T + t) * u, h = H + (s * T + t) * u, drh = dRH + s * u
-      for j in 0..<u {
-        let r = g[u + j], previous = h[j - u]
-        g[u + j] = drh[j] * previous * r * (1 - r)
-        dh[j - u] += drh[j] * r
+      // RH = r ⊙ h_{t−1} (⊙ m_h): the reset gate's gradient takes the masked state, h_{t−1}'s the mask
+      let masked: UnsafePointer<Float> = rd.map { UnsafePointer($0.saved + (s * T + t - 1) * g3 + 2 * u) } ?? h - u
+      let mask: UnsafePointer<Float>? = rd.map { UnsafePointer($0.masks + s * g3 + 2 * u) }
+      forEach8(u) { j, lanes in
+        let r = loadPartial8(g + u + j, lanes), dr = loadPartial8(drh + j, lanes)
+        storePartial8(dr * loadPartial8(masked + j, lanes) * gate.derivative(output: r), g + u + j, lanes)
+        let toState = mask.map { dr * r * loadPartial8($0 + j, lanes) } ?? dr * r
+        storePartial8(loadPartial8(dh + j - u, lanes) + toState, dh + j - u, lanes)
       }
     }
-    // dH[:, t−1] += [dz, dr][:, t] · U[:, 0..<2u]ᵀ
-    cblas_sgemm(
-      CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(2 * u), 1, G + t * g3, Int32(T * g3), U, Int32(g3), 1,
-      dH + (t - 1) * u, Int32(T * u))
+    if let rd {  // dH[:, t−1] += Σ_{k = z, r} (dG_k[:, t] · U_kᵀ) ⊙ m_k
+      maskedStepGradient(
+        G + t * g3, rows: n, units: u, gates: 3, products: 2, gateStride: T * g3, masks: rd.masks, U, scratch: rd.scratch,
+        into: dH + (t - 1) * u, hiddenStride: T * u)
+    } else {  // dH[:, t−1] += [dz, dr][:, t] · U[:, 0..<2u]ᵀ
+      cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(2 * u), 1, G + t * g3, Int32(T * g3), U, Int32(g3), 1,
+        dH + (t - 1) * u, Int32(T * u))
+    }
+  }
+  if let rd {  // dU[:, 0..<2u] += H̃_{z,r}ᵀ · [dz, dr] of the next steps
+    maskedRecurrentKernelGradient(saved: rd.saved, gateGradients: G, count: n, steps: T, units: u, gates: 3, products: 2, into: dRecurrentKernel)
   }
   for s in 0..<n {
-    if T > 1 {  // dU[:, 0..<2u] += H[s, 0..<T−1]ᵀ · [dz, dr][s, 1..<T]
+    if T > 1 && rd == nil {  // dU[:, 0..<2u] += H[s, 0..<T−1]ᵀ · [dz, dr][s, 1..<T]
       cblas_sgemm(
         CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(2 * u), Int32(T - 1), 1, H + s * T * u, Int32(u),
         G + (s * T + 1) * g3, Int32(g3), 1, dRecurrentKernel, Int32(g3))
@@ -260,8 +291,13 @@ public func gruResetBeforeBackward(
       CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(u), Int32(T), 1, RH + s * T * u, Int32(u),
       G + s * T * g3 + 2 * u, Int32(g3), 1, dRecurrentKernel + 2 * u, Int32(g3))
   }
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g3), Int32(n * T), 1, x, Int32(d), G, Int32(g3), 1, dKernel, Int32(g3))
   sumRows(G, rows: n * T, cols: g3, into: dBias)
+  if let inputDropout {
+    maskedProjectionBackward(
+      G, input: x, count: n, steps: T, inputs: d, units: u, gates: 3, kernel: W, dropout: inputDropout, dKernel: dKernel, dx: dx)
+    return
+  }
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(g3), Int32(n * T), 1, x, Int32(d), G, Int32(g3), 1, dKernel, Int32(g3))
   if let dx {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(g3), 1, G, Int32(g3), W, Int32(g3), 0, dx, Int32(d))
   }

@@ -37,9 +37,10 @@ public func drawDropoutMask(_ mask: UnsafeMutablePointer<Float>, count: Int, rat
 
 /// Y_t [rows, G] += Σ_k (h_{t−1} ⊙ R_k) · U[:, k] — the step product with recurrent dropout — storing the masked
 /// states in `saved` (H̃'s row for step t − 1). `h` and `saved`/`y` rows are `hiddenStride`/`gateStride` apart.
+/// Only the first `products` gates are multiplied (GRU reset_after=False multiplies its candidate's state later).
 @inline(__always)
 func maskedStepProduct(
-  _ h: UnsafePointer<Float>, rows: Int, units u: Int, gates g: Int, hiddenStride: Int, masks R: UnsafePointer<Float>,
+  _ h: UnsafePointer<Float>, rows: Int, units u: Int, gates g: Int, products: Int? = nil, hiddenStride: Int, masks R: UnsafePointer<Float>,
   saved: UnsafeMutablePointer<Float>, _ U: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, gateStride: Int
 ) {
   let width = g * u
@@ -49,7 +50,7 @@ func maskedStepProduct(
       for j in 0..<u { out[k * u + j] = hs[j] * mask[k * u + j] }
     }
   }
-  for k in 0..<g {
+  for k in 0..<(products ?? g) {
     cblas_sgemm(
       CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(u), Int32(u), 1, saved + k * u, Int32(gateStride), U + k * u,
       Int32(width), 1, y + k * u, Int32(gateStride))
@@ -57,14 +58,14 @@ func maskedStepProduct(
 }
 
 /// dH_{t−1} [rows, u] += Σ_k (dG_{t,k} · U[:, k]ᵀ) ⊙ R_k, the backward of `maskedStepProduct` into the states;
-/// `scratch` holds [rows, u].
+/// `scratch` holds [rows, u]; only the first `products` gates (see `maskedStepProduct`).
 @inline(__always)
 func maskedStepGradient(
-  _ dG: UnsafePointer<Float>, rows: Int, units u: Int, gates g: Int, gateStride: Int, masks R: UnsafePointer<Float>,
+  _ dG: UnsafePointer<Float>, rows: Int, units u: Int, gates g: Int, products: Int? = nil, gateStride: Int, masks R: UnsafePointer<Float>,
   _ U: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, into dH: UnsafeMutablePointer<Float>, hiddenStride: Int
 ) {
   let width = g * u
-  for k in 0..<g {
+  for k in 0..<(products ?? g) {
     cblas_sgemm(
       CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(u), Int32(u), 1, dG + k * u, Int32(gateStride), U + k * u,
       Int32(width), 0, scratch, Int32(u))
@@ -76,15 +77,16 @@ func maskedStepGradient(
 }
 
 /// dU [u, G] += Σ_k H̃_kᵀ · dG_k over consecutive steps: gate k's block from the masked states of step t − 1 and the
-/// gate gradients of step t. H̃'s last-step rows are zero, so pairs across samples add nothing.
+/// gate gradients of step t. H̃'s last-step rows are zero, so pairs across samples add nothing. Only the first
+/// `products` gates (see `maskedStepProduct`).
 @inline(__always)
 func maskedRecurrentKernelGradient(
   saved: UnsafePointer<Float>, gateGradients dG: UnsafePointer<Float>, count n: Int, steps T: Int, units u: Int, gates g: Int,
-  into dU: UnsafeMutablePointer<Float>
+  products: Int? = nil, into dU: UnsafeMutablePointer<Float>
 ) {
   let width = g * u
   guard n * T > 1 else { return }
-  for k in 0..<g {
+  for k in 0..<(products ?? g) {
     cblas_sgemm(
       CblasRowMajor, CblasTrans, CblasNoTrans, Int32(u), Int32(u), Int32(n * T - 1), 1, saved + k * u, Int32(width),
       dG + width + k * u, Int32(width), 1, dU + k * u, Int32(width))

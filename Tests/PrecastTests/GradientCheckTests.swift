@@ -32,6 +32,7 @@ final class GradientCheckTests: XCTestCase {
   func testBidirectionalMergeModes() { check(CheckBidirectionalMerge.self) }
   func testRecurrentInputDropout() { check(CheckRnnDropout.self) }
   func testRecurrentDropout() { check(CheckRecurrentDropout.self) }
+  func testGRUResetBeforeWithDropoutAndRecurrentDropout() { check(CheckGruResetBeforeDropout.self) }
   func testRecurrentActivations() { check(CheckRnnActivations.self) }
   func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
   func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }

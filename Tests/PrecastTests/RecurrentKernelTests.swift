@@ -109,13 +109,14 @@ final class RecurrentKernelTests: XCTestCase {
   }
 
   /// Keras's dropout and recurrent_dropout with the same masks (`Tests/keras/rnn_dropout_fixture.py` hands them to
-  /// Keras's cells): LSTM and GRU with a mask per gate for the inputs and for h_{t−1} (implementation 1), SimpleRNN
+  /// Keras's cells): LSTM and GRU (reset_after True and False) with a mask per gate for the inputs and for h_{t−1}
+  /// (implementation 1), SimpleRNN
   /// with one of each, and an LSTM with dropout only (one input mask for all gates): every step's output within 1e-5.
   func testDropoutMatchesKerasWithTheSameMasks() throws {
     let data = try Data(contentsOf: URL(fileURLWithPath: fixture("rnn-dropout.json")))
     let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
     let cases = try XCTUnwrap(json["cases"] as? [[String: Any]])
-    XCTAssertEqual(cases.count, 4)
+    XCTAssertEqual(cases.count, 5)
     func floats(_ value: Any?) -> [Float] { (value as? [Double] ?? []).map(Float.init) }
     for c in cases {
       let name = c["name"] as? String ?? "?"
@@ -132,7 +133,7 @@ final class RecurrentKernelTests: XCTestCase {
       }
       var saved = [Float](repeating: 0, count: n * T * g * u), scratch = [Float](repeating: 0, count: n * u)
       var inputScratch = [Float](repeating: 0, count: n * T * d)
-      var H = [Float](repeating: 0, count: n * T * u), G = [Float](repeating: 0, count: n * T * g * u), C = H, R = G
+      var H = [Float](repeating: 0, count: n * T * u), G = [Float](repeating: 0, count: n * T * g * u), C = H, R = G, RH = H
       recurrentMasks.withUnsafeMutableBufferPointer { rm in
         saved.withUnsafeMutableBufferPointer { sv in
           scratch.withUnsafeMutableBufferPointer { sc in
@@ -145,6 +146,10 @@ final class RecurrentKernelTests: XCTestCase {
                   lstmForward(
                     x, count: n, steps: T, inputs: d, units: u, kernel: weights[0], recurrentKernel: weights[1], bias: weights[2],
                     gates: &G, cells: &C, hidden: &H, recurrentDropout: recurrent, inputDropout: input)
+                case 3 where name == "gru_reset_before":
+                  gruResetBeforeForward(
+                    x, count: n, steps: T, inputs: d, units: u, kernel: weights[0], recurrentKernel: weights[1], bias: weights[2],
+                    gates: &G, recurrent: &R, resetHidden: &RH, hidden: &H, recurrentDropout: recurrent, inputDropout: input)
                 case 3:
                   gruForward(
                     x, count: n, steps: T, inputs: d, units: u, kernel: weights[0], recurrentKernel: weights[1], bias: weights[2],

@@ -1,7 +1,7 @@
 # rnn_dropout_fixture.py: Keras's RNN dropout and recurrent_dropout with given masks, for RecurrentKernelTests.
 #
 # Run from the repository root: KERAS_BACKEND=jax .build-keras-venv/bin/python Tests/keras/rnn_dropout_fixture.py
-# For LSTM, GRU (reset_after) and SimpleRNN, with dropout and recurrent_dropout, and for an LSTM with dropout only,
+# For LSTM, GRU (reset_after True and False) and SimpleRNN, with dropout and recurrent_dropout, and for an LSTM with dropout only,
 # it draws weights, inputs and the dropout masks, hands the masks to the Keras cell (its cached `_dropout_mask` and
 # `_recurrent_dropout_mask`, which Keras otherwise draws itself once per batch), runs the layer with training=True
 # and records every step's output. Precast's kernels, given the same masks, must produce the same sequence.
@@ -26,6 +26,7 @@ for name, make, gates, dropout, recurrent in [
     ("gru", keras.layers.GRU, 3, 0.3, 0.2),
     ("simple_rnn", keras.layers.SimpleRNN, 1, 0.3, 0.2),
     ("lstm_dropout_only", keras.layers.LSTM, 4, 0.3, 0.0),
+    ("gru_reset_before", lambda units, **kw: keras.layers.GRU(units, reset_after=False, **kw), 3, 0.3, 0.2),
 ]:
     layer = make(u, dropout=dropout, recurrent_dropout=recurrent, return_sequences=True)
     layer.build((n, T, d))

@@ -99,11 +99,11 @@ def backwards():
 
 
 def gru_reset_before():
-    """GRU(reset_after=False), stacked (check-gru-reset-before)."""
+    """GRU(reset_after=False), stacked, the second relu/hard_sigmoid (check-gru-reset-before)."""
     name, _, loss, x, y, batch = recurrent("gru")
     model = keras.Sequential([
         keras.Input((5, 3)), keras.layers.GRU(4, return_sequences=True, reset_after=False),
-        keras.layers.GRU(3, reset_after=False), keras.layers.Dense(2),
+        keras.layers.GRU(3, activation="relu", recurrent_activation="hard_sigmoid", reset_after=False), keras.layers.Dense(2),
     ])
     return "gru-reset-before", model, loss, x, y, batch
 
