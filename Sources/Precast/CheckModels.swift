@@ -189,6 +189,32 @@ public enum CheckModels {
       GRU(3, recurrentDropout: 0.25, goBackwards: true, resetAfter: false)
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // Embedding(mask_zero): masked steps carry the states over in stacked, reversed RNNs of each kind, the last one's
+    // output its last unmasked state (Keras trajectory fixture `mask-zero`).
+    Sequential(name: "check-mask-zero", input: [6]) {
+      Embedding(7, 3, maskZero: true)
+      LSTM(4, returnSequences: true)
+      GRU(3, returnSequences: true, goBackwards: true)
+      SimpleRNN(3)
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // Embedding(mask_zero) into Bidirectional: the reversed direction's reversed mask, GRU reset_after=False, and zero
+    // outputs at masked steps with return_sequences, which Flatten (dropping the mask) passes on (Keras trajectory
+    // fixture `mask-zero-bidirectional`).
+    Sequential(name: "check-mask-zero-bidirectional", input: [6]) {
+      Embedding(7, 3, maskZero: true)
+      Bidirectional(LSTM(3, returnSequences: true))
+      Bidirectional(GRU(2, returnSequences: true, resetAfter: false), mergeMode: .sum)
+      Flatten()
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // Embedding(mask_zero) into GlobalAveragePooling1D: the mean of the unmasked steps (Keras trajectory fixture
+    // `mask-zero-pooling`).
+    Sequential(name: "check-mask-zero-pooling", input: [6]) {
+      Embedding(7, 4, maskZero: true)
+      GlobalAveragePooling1D()
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
     // Other activations: relu SimpleRNN, linear/hard-sigmoid LSTM (Keras 2's old default gate), relu/linear GRU
     // (Keras trajectory fixture `rnn-activations`).
     Sequential(name: "check-rnn-activations", input: [5, 3]) {

@@ -278,6 +278,7 @@ extension Generator {
       c["isMax"] = kind == .max
       c["pixels"] = spec.inputShape.dropLast().reduce(1, *)
       c["channels"] = spec.inputShape.last!
+      c["maskArgument"] = layer.stepMask.map { ", mask: \($0)" } ?? ""
     case .simpleRNN(let units, let returnSequences):
       c["isSimpleRNN"] = true
       addRecurrentKeys(&c, layer, offsets: offsets, units: units, returnSequences: returnSequences)
@@ -303,6 +304,7 @@ extension Generator {
       c["outputDim"] = outputDim
       c["steps"] = spec.inputShape[0]
       c["tableOffset"] = offsets["\(spec.name)/embeddings"]!
+      if let mask = layer.stepMask { c["stepMask"] = mask }
     case .batchNormalization(let momentum, let epsilon, _, _):
       let channels = spec.outputShape.last!
       c["isBatchNormalization"] = true
@@ -377,12 +379,18 @@ extension Generator {
     }
     c["trainingForward"] = spec.declaration.options.usesRandom
     c["trainingInput"] = layer.droppedBuffer ?? "x"
-    // Keras's defaults (tanh, sigmoid) are the kernels' defaults too: only other activations are spelled out
+    // Keras's defaults (tanh, sigmoid, no mask) are the kernels' defaults too: only other activations and a step
+    // mask are spelled out
     let options = spec.declaration.options
-    var activations = ""
-    if options.activation != .tanh { activations += ", activation: \(options.activation.swiftLiteral)" }
-    if options.recurrentActivation != .sigmoid { activations += ", recurrentActivation: \(options.recurrentActivation.swiftLiteral)" }
-    c["activationArguments"] = activations
+    var arguments = ""
+    if options.activation != .tanh { arguments += ", activation: \(options.activation.swiftLiteral)" }
+    if options.recurrentActivation != .sigmoid { arguments += ", recurrentActivation: \(options.recurrentActivation.swiftLiteral)" }
+    if let mask = layer.stepMask { arguments += ", mask: \(mask)" }
+    c["optionArguments"] = arguments
+    if let source = layer.unreversedMask {
+      c["reversedMask"] = layer.stepMask!
+      c["unreversedMask"] = source
+    }
   }
 
   /// A Bidirectional layer's keys: each direction's own recurrent context (rendered by its template) and how
@@ -407,6 +415,10 @@ extension Generator {
     c["inputGradientBuffer"] = layer.inputGradientBuffer!
     c["inputWidth"] = layer.spec.inputShape.reduce(1, *)
     c["trainingForward"] = layer.spec.declaration.options.usesRandom
+    if let mask = layer.stepMask {
+      c["zeroMaskedSteps"] = mask
+      c["outputWidth"] = layer.spec.outputShape.last!
+    }
   }
 
   /// `Window2D(…)`, the Swift literal of a window's geometry (dilation only when the kernel is dilated).
@@ -506,15 +518,18 @@ extension LayerDeclaration {
     case .dropout(let rate): return "Dropout(\(rate))"
     case .flatten: return "Flatten()"
     case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, _, _) where oneDimensional:
-      return "Conv1D(\(filters), \(size.width), strides \(strides.width), \(padding.rawValue), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
+      let dilation = options.dilation.width == 1 ? "" : ", dilation \(options.dilation.width)"
+      return "Conv1D(\(filters), \(size.width), strides \(strides.width), \(padding.rawValue)\(dilation), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
     case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, _, _):
-      return "Conv2D(\(filters), \(size), strides \(strides), \(padding.rawValue), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
+      let dilation = options.dilation == 1 ? "" : ", dilation \(options.dilation)"
+      return "Conv2D(\(filters), \(size), strides \(strides), \(padding.rawValue)\(dilation), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
     case .pooling2D(let kind, let size, let strides, let padding) where oneDimensional:
       return "\(kind == .max ? "Max" : "Average")Pooling1D(\(size.width), strides \(strides.width), \(padding.rawValue))"
     case .pooling2D(let kind, let size, let strides, let padding):
       return "\(kind == .max ? "Max" : "Average")Pooling2D(\(size), strides \(strides), \(padding.rawValue))"
     case .globalPooling2D(let kind): return "Global\(kind == .max ? "Max" : "Average")Pooling\(oneDimensional ? 1 : 2)D()"
-    case .embedding(let inputDim, let outputDim, _): return "Embedding(\(inputDim), \(outputDim))"
+    case .embedding(let inputDim, let outputDim, _):
+      return "Embedding(\(inputDim), \(outputDim)\(options.maskZero ? ", mask_zero=True" : ""))"
     case .lstm(let units, let returnSequences): return "LSTM(\(units)\(returnSequences ? ", return sequences" : ""))"
     case .simpleRNN(let units, let returnSequences): return "SimpleRNN(\(units)\(returnSequences ? ", return sequences" : ""))"
     case .gru(let units, let returnSequences):

@@ -141,7 +141,7 @@ extension LayerSpec {
       config += [
         ("input_dim", .int(inputDim)), ("output_dim", .int(outputDim)), ("embeddings_initializer", initializer.kerasConfig),
         ("embeddings_regularizer", .null), ("activity_regularizer", .null), ("embeddings_constraint", .null),
-        ("mask_zero", .bool(false)),
+        ("mask_zero", .bool(o.maskZero)),
       ]
     }
     var pairs: [(String, JSON)] = [

@@ -105,6 +105,8 @@ public struct LayerOptions: Sendable, Equatable {
   /// Recurrent layers: Keras's `recurrent_dropout` (of h_{t−1} in each gate's recurrent product, one mask per sample,
   /// gate and unit for all steps, training only).
   public var recurrentDropout = 0.0
+  /// Embedding: Keras's `mask_zero` (index 0 is padding; layers that support masking skip those steps).
+  public var maskZero = false
   /// Conv1D/Conv2D: Keras's `dilation_rate` (the kernel's taps this many steps/pixels apart; 1 = contiguous).
   public var dilation: Size2D = 1
   /// Keras arguments given with values Precast cannot compute yet (e.g. "dropout=0.2"): the spec refuses the
@@ -264,7 +266,8 @@ extension ActivationFunction {
 
 /// `keras.layers.Embedding(input_dim, output_dim)`: integer inputs [steps] (stored as floats) → [steps, outputDim]
 /// rows of the table `embeddings` [inputDim, outputDim] (Keras's default initializer: uniform ±0.05). Must be the
-/// first layer. An index outside 0..<inputDim reads zeros and gets no gradient. No masking (mask_zero is false).
+/// first layer. An index outside 0..<inputDim reads zeros and gets no gradient. With `maskZero` index 0 is padding:
+/// the recurrent layers and GlobalAveragePooling1D after it skip those steps, as Keras's mask does.
 public struct Embedding: Layer {
   public let declaration: LayerDeclaration
   public init(
@@ -272,7 +275,7 @@ public struct Embedding: Layer {
     name: String? = nil
   ) {
     var options = LayerOptions(trainable: trainable)
-    if maskZero { options.unsupported.append("mask_zero=True (masking)") }
+    options.maskZero = maskZero
     declaration = LayerDeclaration(
       kind: .embedding(inputDim: inputDim, outputDim: outputDim, initializer: embeddingsInitializer), name: name, options: options)
   }

@@ -59,6 +59,11 @@ struct LayerPlan {
   var directions: [LayerPlan] = []
   var directionGradientBuffers: [String] = []
   var inputGradientBuffer: String?
+  /// Keras's mask_zero: Embedding writes the step mask [steps] here; a recurrent layer reads it in its own step order
+  /// (a go_backwards layer from a reversed copy of `unreversedMask`); GlobalAveragePooling1D and Bidirectional
+  /// (zero outputs at masked steps with returnSequences) read the model's.
+  var stepMask: String?
+  var unreversedMask: String?
 
   /// Floats per sample of the gradient arriving at this layer's output.
   var outputGradientWidth: Int { fusedPool.map { $0.outputPixels * $0.channels } ?? spec.outputShape.reduce(1, *) }
@@ -75,6 +80,8 @@ struct ModelPlan {
   var inferenceOutput = "x"
   var arenaPerSample = 0
   var fixedTotal = 0
+  /// The step mask of `Embedding(maskZero: true)` when a later layer uses it.
+  var modelStepMask: String?
 
   /// Floats of im2col patch matrix per Conv2D GEMM, at most (a chunk holds at least one image).
   static let columnBudget = 1 << 20
@@ -193,6 +200,7 @@ struct ModelPlan {
         infer = plan.outputBuffer
       case .globalPooling2D:
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output")
+        if layer.inputMasked { plan.stepMask = modelStepMask }
         train = plan.outputBuffer
         infer = plan.outputBuffer
       case .batchNormalization:
@@ -209,6 +217,10 @@ struct ModelPlan {
         (train, infer) = planRecurrent(&plan, layer)
       case .embedding:
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output, the looked-up rows")
+        if spec.layers.contains(where: \.inputMasked) {
+          modelStepMask = buffer("\(fn)StepMask", layer.inputShape[0], "\(layer.name) mask_zero: 1 where the index is not 0, else 0 [steps]")
+          plan.stepMask = modelStepMask
+        }
         train = plan.outputBuffer
         infer = plan.outputBuffer
       case .flatten, .reshape:
@@ -276,13 +288,14 @@ struct ModelPlan {
       declaration.options.bidirectional = nil
       declaration.options.goBackwards = side == "backward"
       let prefix = weights.first!.name.split(separator: "/").dropLast().joined(separator: "/")  // forward_lstm/lstm_cell
-      let spec = LayerSpec(
+      var spec = LayerSpec(
         name: "\(layer.name)/\(prefix)", declaration: declaration, inputShape: layer.inputShape, outputShape: innerOutput,
         weights: weights.map { weight in
           var weight = weight
           weight.name = String(weight.name.split(separator: "/").last!)
           return weight
         })
+      spec.inputMasked = layer.inputMasked
       var direction = LayerPlan(
         spec: spec, fn: "\(plan.fn)\(side.prefix(1).uppercased())\(side.dropFirst())Layer", trainInput: plan.trainInput,
         inferInput: plan.inferInput, outputBuffer: plan.trainInput, zBuffer: plan.trainInput, maskBuffer: nil, backwardActivation: nil)
@@ -291,6 +304,7 @@ struct ModelPlan {
     }
     let innerWidth = innerOutput.reduce(1, *)
     plan.outputBuffer = buffer("\(plan.fn)Output", layer.outputShape.reduce(1, *), "\(layer.name) output: the two directions merged")
+    if layer.inputMasked && layer.outputShape.count == 2 { plan.stepMask = modelStepMask }  // Keras: zero outputs at masked steps
     plan.zBuffer = plan.outputBuffer
     plan.directionGradientBuffers = [
       buffer("\(plan.fn)ForwardGradient", innerWidth, "\(layer.name) ∂loss/∂forward output, backward"),
@@ -300,10 +314,16 @@ struct ModelPlan {
       "\(plan.fn)InputGradient", layer.inputShape.reduce(1, *), "\(layer.name) the backward direction's ∂loss/∂input, backward")
   }
 
-  /// A recurrent layer with go_backwards: a buffer for its input with the steps reversed.
+  /// A recurrent layer with go_backwards: a buffer for its input with the steps reversed (and its step mask's
+  /// reversed copy); the step mask it reads, if any.
   private mutating func reverseInput(_ plan: inout LayerPlan, _ layer: LayerSpec) {
+    if layer.inputMasked { plan.stepMask = modelStepMask }
     guard layer.declaration.options.goBackwards else { return }
     plan.reversedBuffer = buffer("\(plan.fn)Reversed", layer.inputShape.reduce(1, *), "\(layer.name) input with its steps reversed (go_backwards)")
+    if layer.inputMasked {
+      plan.unreversedMask = modelStepMask
+      plan.stepMask = buffer("\(plan.fn)ReversedMask", layer.inputShape[0], "\(layer.name) step mask reversed (go_backwards) [steps]")
+    }
   }
 
   /// A recurrent layer's hidden states, their gradients and its output (the states themselves with

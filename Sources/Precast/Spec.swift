@@ -28,6 +28,8 @@ public struct LayerSpec: Sendable, Equatable {
   public var declaration: LayerDeclaration
   public var inputShape: [Int]
   public var outputShape: [Int]
+  /// True when Keras's mask from `Embedding(maskZero: true)` reaches this layer's input (see `propagateMasks`).
+  public var inputMasked = false
   public var weights: [WeightSpec]
   public var className: String { declaration.className }
   public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } }
@@ -108,6 +110,7 @@ public struct ModelSpec: Sendable, Equatable {
     batchSize = model.batchSize
     validationSplit = model.validationSplit
     layers = try inferLayers(seq.layers.map(\.declaration), input: seq.input)
+    try propagateMasks(&layers)
     try checkCompile(model)
   }
 
@@ -324,6 +327,26 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     }
   }
   return LayerSpec(name: name, declaration: d, inputShape: input, outputShape: output, weights: weights)
+}
+
+/// Follows Keras's mask from `Embedding(maskZero: true)`: Dropout and Activation pass it on, a recurrent layer uses it
+/// and passes it on only with returnSequences, GlobalAveragePooling1D uses it; other layers drop it (Keras warns that
+/// they do not support masking). BatchNormalization would use it in its statistics: refused.
+func propagateMasks(_ layers: inout [LayerSpec]) throws(SpecError) {
+  var masked = false
+  for i in layers.indices {
+    layers[i].inputMasked = masked
+    let layer = layers[i]
+    switch layer.declaration.kind {
+    case .embedding: masked = layer.declaration.options.maskZero
+    case .dropout, .activation: break
+    case .lstm(_, let returnSequences), .gru(_, let returnSequences), .simpleRNN(_, let returnSequences):
+      masked = masked && returnSequences
+    case .batchNormalization where masked:
+      throw SpecError("layer '\(layer.name)' (BatchNormalization): a mask_zero mask reaches it; masked batch statistics are not supported yet")
+    default: masked = false
+    }
+  }
 }
 
 /// A window layer's input as an image [h, w, c]: 1-D layers take [steps, channels] as [1, steps, channels].

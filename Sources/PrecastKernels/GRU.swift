@@ -14,7 +14,7 @@ public func gruForward(
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
   recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil,
-  activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid
+  activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid, mask: UnsafePointer<Float>? = nil
 ) {
   let g3 = 3 * u
   recurrentDropout?.clearLastSteps(count: n, steps: T, width: g3)
@@ -28,12 +28,14 @@ public func gruForward(
     (R + r * g3).update(from: bias + g3, count: g3)  // b'; h₀U = 0
   }
   let (recurrent, gates, projections, hidden) = (SharedPointer(U), SharedPointer(G), SharedPointer(R), SharedPointer(H))
+  let stepMask = mask.map(SharedPointer.init)
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
     func run<A: GateFunction, R: GateFunction>(_ act: A, _ gate: R) {
       gruForwardSteps(
         count: rows, steps: T, units: u, recurrentKernel: recurrent.base, gates: gates.base + first * T * g3,
         recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u,
-        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 3), activation: act, recurrentActivation: gate)
+        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 3), activation: act, recurrentActivation: gate,
+        mask: stepMask.map { UnsafePointer($0.base) + first * T })
     }
     if activation == .tanh && recurrentActivation == .sigmoid { run(TanhGate(), SigmoidGate()) } else { run(activation, recurrentActivation) }
   }
@@ -44,7 +46,7 @@ public func gruForward(
 func gruForwardSteps<A: GateFunction, R: GateFunction>(
   count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
-  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R
+  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R, mask: UnsafePointer<Float>?
 ) {
   let g3 = 3 * u
   for t in 0..<T {
@@ -71,6 +73,7 @@ func gruForwardSteps<A: GateFunction, R: GateFunction>(
         let previous = t > 0 ? loadPartial8(h + j - u, lanes) : .zero
         storePartial8(z * previous + (1 - z) * candidate, h + j, lanes)
       }
+      if isMasked(mask, s, t, steps: T) { carryState(h, units: u, first: t == 0) }  // mask_zero: h carries over
     }
   }
 }
@@ -85,16 +88,18 @@ public func gruBackward(
   gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafePointer<Float>,
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
   dx: UnsafeMutablePointer<Float>?, recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil,
-  activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid
+  activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid, mask: UnsafePointer<Float>? = nil
 ) {
   let g3 = 3 * u
   let (recurrent, gates, projections, hidden, dHidden) = (SharedPointer(U), SharedPointer(G), SharedPointer(R), SharedPointer(H), SharedPointer(dH))
+  let stepMask = mask.map(SharedPointer.init)
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
     func run<A: GateFunction, R: GateFunction>(_ act: A, _ gate: R) {
       gruBackwardSteps(
         dHidden.base + first * T * u, count: rows, steps: T, units: u, recurrentKernel: recurrent.base,
         gates: gates.base + first * T * g3, recurrent: projections.base + first * T * g3, hidden: hidden.base + first * T * u,
-        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 3), activation: act, recurrentActivation: gate)
+        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 3), activation: act, recurrentActivation: gate,
+        mask: stepMask.map { UnsafePointer($0.base) + first * T })
     }
     if activation == .tanh && recurrentActivation == .sigmoid { run(TanhGate(), SigmoidGate()) } else { run(activation, recurrentActivation) }
   }
@@ -122,12 +127,18 @@ public func gruBackward(
 func gruBackwardSteps<A: GateFunction, R: GateFunction>(
   _ dH: UnsafeMutablePointer<Float>, count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, hidden H: UnsafePointer<Float>,
-  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R
+  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R, mask: UnsafePointer<Float>?
 ) {
   let g3 = 3 * u
   for t in stride(from: T - 1, through: 0, by: -1) {
     for s in 0..<n {
       let g = G + (s * T + t) * g3, rec = R + (s * T + t) * g3, dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
+      if isMasked(mask, s, t, steps: T) {  // a carried step: no gate gradients; ∂h passes to t − 1
+        g.update(repeating: 0, count: g3)
+        rec.update(repeating: 0, count: g3)
+        if t > 0 { carryGradient(dh, units: u) }
+        continue
+      }
       forEach8(u) { j, lanes in
         let z = loadPartial8(g + j, lanes), r = loadPartial8(g + u + j, lanes), candidate = loadPartial8(g + 2 * u + j, lanes)
         let dhj = loadPartial8(dh + j, lanes)
@@ -171,7 +182,7 @@ public func gruResetBeforeForward(
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, recurrent R: UnsafeMutablePointer<Float>, resetHidden RH: UnsafeMutablePointer<Float>,
   hidden H: UnsafeMutablePointer<Float>, recurrentDropout rd: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil,
-  activation act: GateActivation = .tanh, recurrentActivation gate: GateActivation = .sigmoid
+  activation act: GateActivation = .tanh, recurrentActivation gate: GateActivation = .sigmoid, mask: UnsafePointer<Float>? = nil
 ) {
   let g3 = 3 * u
   rd?.clearLastSteps(count: n, steps: T, width: g3)
@@ -221,6 +232,7 @@ public func gruResetBeforeForward(
         let previous = t > 0 ? loadPartial8(h + j - u, lanes) : .zero
         storePartial8(z * previous + (1 - z) * candidate, h + j, lanes)
       }
+      if isMasked(mask, s, t, steps: T) { carryState(h, units: u, first: t == 0) }  // mask_zero: h carries over
     }
   }
 }
@@ -235,12 +247,17 @@ public func gruResetBeforeBackward(
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
   dx: UnsafeMutablePointer<Float>?, resetGradient dRH: UnsafeMutablePointer<Float>,
   recurrentDropout rd: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil,
-  activation act: GateActivation = .tanh, recurrentActivation gate: GateActivation = .sigmoid
+  activation act: GateActivation = .tanh, recurrentActivation gate: GateActivation = .sigmoid, mask: UnsafePointer<Float>? = nil
 ) {
   let g3 = 3 * u
   for t in stride(from: T - 1, through: 0, by: -1) {
     for s in 0..<n {
       let g = G + (s * T + t) * g3, dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
+      if isMasked(mask, s, t, steps: T) {  // a carried step: no gate gradients (so dRH = 0 too); ∂h passes to t − 1
+        g.update(repeating: 0, count: g3)
+        if t > 0 { carryGradient(dh, units: u) }
+        continue
+      }
       forEach8(u) { j, lanes in
         let z = loadPartial8(g + j, lanes), candidate = loadPartial8(g + 2 * u + j, lanes), dhj = loadPartial8(dh + j, lanes)
         let previous = t > 0 ? loadPartial8(h + j - u, lanes) : .zero

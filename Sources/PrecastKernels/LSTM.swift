@@ -7,14 +7,15 @@ import Glibc
 // one GEMM; each step adds h_{t−1}·U with one GEMM over the batch. Forward keeps the activated gates, the cell
 // states and the hidden states for backward, which reuses the gate buffer for their gradients.
 
-/// Runs the LSTM: gates G [n, T, 4u] (activated), cells C [n, T, u], hidden H [n, T, u]; h₀ = c₀ = 0.
+/// Runs the LSTM: gates G [n, T, 4u] (activated), cells C [n, T, u], hidden H [n, T, u]; h₀ = c₀ = 0. `mask`
+/// [n, T] (Keras's mask_zero, in processing order) is 0 at the steps whose states carry over unchanged.
 @inline(__always)
 public func lstmForward(
   _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
   gates G: UnsafeMutablePointer<Float>, cells C: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
   recurrentDropout: RecurrentDropoutBuffers? = nil, inputDropout: InputDropoutBuffers? = nil,
-  activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid
+  activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid, mask: UnsafePointer<Float>? = nil
 ) {
   let g4 = 4 * u
   recurrentDropout?.clearLastSteps(count: n, steps: T, width: g4)
@@ -26,12 +27,14 @@ public func lstmForward(
   }
   if let bias { for r in 0..<(n * T) { update8(G + r * g4, bias, count: g4) { $0 + $1 } } }
   let (recurrent, gates, cells, hidden) = (SharedPointer(U), SharedPointer(G), SharedPointer(C), SharedPointer(H))
+  let stepMask = mask.map(SharedPointer.init)
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
     func run<A: GateFunction, R: GateFunction>(_ act: A, _ gate: R) {
       lstmForwardSteps(
         count: rows, steps: T, units: u, recurrentKernel: recurrent.base, gates: gates.base + first * T * g4,
         cells: cells.base + first * T * u, hidden: hidden.base + first * T * u,
-        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 4), activation: act, recurrentActivation: gate)
+        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 4), activation: act, recurrentActivation: gate,
+        mask: stepMask.map { UnsafePointer($0.base) + first * T })
     }
     if activation == .tanh && recurrentActivation == .sigmoid { run(TanhGate(), SigmoidGate()) } else { run(activation, recurrentActivation) }
   }
@@ -42,7 +45,7 @@ public func lstmForward(
 func lstmForwardSteps<A: GateFunction, R: GateFunction>(
   count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, cells C: UnsafeMutablePointer<Float>, hidden H: UnsafeMutablePointer<Float>,
-  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R
+  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R, mask: UnsafePointer<Float>?
 ) {
   let g4 = 4 * u
   for t in 0..<T {
@@ -71,6 +74,10 @@ func lstmForwardSteps<A: GateFunction, R: GateFunction>(
         storePartial8(cell, c + j, lanes)
         storePartial8(o * act(cell), h + j, lanes)
       }
+      if isMasked(mask, s, t, steps: T) {  // mask_zero: h and c carry over
+        carryState(h, units: u, first: t == 0)
+        carryState(c, units: u, first: t == 0)
+      }
     }
   }
 }
@@ -85,16 +92,19 @@ public func lstmBackward(
   gates G: UnsafeMutablePointer<Float>, cells C: UnsafePointer<Float>, hidden H: UnsafePointer<Float>,
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
   dx: UnsafeMutablePointer<Float>?, cellGradient dC: UnsafeMutablePointer<Float>, recurrentDropout: RecurrentDropoutBuffers? = nil,
-  inputDropout: InputDropoutBuffers? = nil, activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid
+  inputDropout: InputDropoutBuffers? = nil, activation: GateActivation = .tanh, recurrentActivation: GateActivation = .sigmoid,
+  mask: UnsafePointer<Float>? = nil
 ) {
   let g4 = 4 * u
   let (recurrent, gates, cells, dHidden, dCell) = (SharedPointer(U), SharedPointer(G), SharedPointer(C), SharedPointer(dH), SharedPointer(dC))
+  let stepMask = mask.map(SharedPointer.init)
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
     func run<A: GateFunction, R: GateFunction>(_ act: A, _ gate: R) {
       lstmBackwardSteps(
         dHidden.base + first * T * u, count: rows, steps: T, units: u, recurrentKernel: recurrent.base,
         gates: gates.base + first * T * g4, cells: cells.base + first * T * u, cellGradient: dCell.base + first * u,
-        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 4), activation: act, recurrentActivation: gate)
+        recurrentDropout: recurrentDropout?.from(first, steps: T, units: u, gates: 4), activation: act, recurrentActivation: gate,
+        mask: stepMask.map { UnsafePointer($0.base) + first * T })
     }
     if activation == .tanh && recurrentActivation == .sigmoid { run(TanhGate(), SigmoidGate()) } else { run(activation, recurrentActivation) }
   }
@@ -123,13 +133,18 @@ public func lstmBackward(
 func lstmBackwardSteps<A: GateFunction, R: GateFunction>(
   _ dH: UnsafeMutablePointer<Float>, count n: Int, steps T: Int, units u: Int, recurrentKernel U: UnsafePointer<Float>,
   gates G: UnsafeMutablePointer<Float>, cells C: UnsafePointer<Float>, cellGradient dC: UnsafeMutablePointer<Float>,
-  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R
+  recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R, mask: UnsafePointer<Float>?
 ) {
   let g4 = 4 * u
   dC.update(repeating: 0, count: n * u)  // ∂loss/∂c_t carried back from step t+1, [n, u]
   for t in stride(from: T - 1, through: 0, by: -1) {
     for s in 0..<n {
       let g = G + (s * T + t) * g4, dh = dH + (s * T + t) * u, c = C + (s * T + t) * u, dc = dC + s * u
+      if isMasked(mask, s, t, steps: T) {  // a carried step: no gate gradients; ∂h and ∂c pass to t − 1 unchanged
+        g.update(repeating: 0, count: g4)
+        if t > 0 { carryGradient(dh, units: u) }
+        continue
+      }
       forEach8(u) { j, lanes in
         let i = loadPartial8(g + j, lanes), f = loadPartial8(g + u + j, lanes)
         let candidate = loadPartial8(g + 2 * u + j, lanes), o = loadPartial8(g + 3 * u + j, lanes)

@@ -176,31 +176,47 @@ func windowRange(_ o: Int, _ stride: Int, _ pad: Int, _ size: Int, _ limit: Int)
 
 // MARK: - Global pooling
 
-/// y [n, C] = mean over the `pixels` positions of x [n, pixels, C].
+/// y [n, C] = mean over the `pixels` positions of x [n, pixels, C]; with `mask` [n, pixels] (Keras's mask_zero on a
+/// 1-D sequence) the mean of the unmasked positions only (0 when a sample has none, where Keras divides 0 by 0).
 @inline(__always)
-public func globalAveragePoolForward(_ x: UnsafePointer<Float>, count n: Int, pixels: Int, channels c: Int, output y: UnsafeMutablePointer<Float>) {
-  let scale = 1 / Float(pixels)
+public func globalAveragePoolForward(
+  _ x: UnsafePointer<Float>, count n: Int, pixels: Int, channels c: Int, output y: UnsafeMutablePointer<Float>,
+  mask: UnsafePointer<Float>? = nil
+) {
   for image in 0..<n {
     let out = y + image * c
     out.update(repeating: 0, count: c)
-    for p in 0..<pixels {
+    for p in 0..<pixels where mask.map({ $0[image * pixels + p] != 0 }) ?? true {
       let pixel = x + (image * pixels + p) * c
       for ci in 0..<c { out[ci] += pixel[ci] }
     }
+    let scale = 1 / averagedPositions(image, pixels: pixels, mask: mask)
     for ci in 0..<c { out[ci] *= scale }
   }
 }
 
-/// dx [n, pixels, C] = dy [n, C] / pixels at every position (overwrites dx).
+/// dx [n, pixels, C] = dy [n, C] / positions at every (unmasked) position, 0 at masked ones (overwrites dx).
 @inline(__always)
-public func globalAveragePoolBackward(_ dy: UnsafePointer<Float>, count n: Int, pixels: Int, channels c: Int, dx: UnsafeMutablePointer<Float>) {
-  let scale = 1 / Float(pixels)
+public func globalAveragePoolBackward(
+  _ dy: UnsafePointer<Float>, count n: Int, pixels: Int, channels c: Int, dx: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>? = nil
+) {
   for image in 0..<n {
+    let scale = 1 / averagedPositions(image, pixels: pixels, mask: mask)
     for p in 0..<pixels {
       let pixel = dx + (image * pixels + p) * c
-      for ci in 0..<c { pixel[ci] = dy[image * c + ci] * scale }
+      let kept = mask.map { $0[image * pixels + p] } ?? 1
+      for ci in 0..<c { pixel[ci] = dy[image * c + ci] * scale * kept }
     }
   }
+}
+
+/// How many positions of sample `image` an average takes: all, or the unmasked ones (at least 1).
+@inline(__always)
+func averagedPositions(_ image: Int, pixels: Int, mask: UnsafePointer<Float>?) -> Float {
+  guard let mask else { return Float(pixels) }
+  var count: Float = 0
+  for p in 0..<pixels { count += mask[image * pixels + p] }
+  return max(count, 1)
 }
 
 /// y [n, C] = max over the `pixels` positions of x [n, pixels, C].

@@ -8,14 +8,16 @@ import Glibc
 public func simpleRNNForward(
   _ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, bias: UnsafePointer<Float>?, hidden H: UnsafeMutablePointer<Float>,
-  recurrentDropout: RecurrentDropoutBuffers? = nil, activation: GateActivation = .tanh
+  recurrentDropout: RecurrentDropoutBuffers? = nil, activation: GateActivation = .tanh, mask: UnsafePointer<Float>? = nil
 ) {
   recurrentDropout?.clearLastSteps(count: n, steps: T, width: u)
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n * T), Int32(u), Int32(d), 1, x, Int32(d), W, Int32(u), 0, H, Int32(u))
   if let bias { for r in 0..<(n * T) { update8(H + r * u, bias, count: u) { $0 + $1 } } }
   let (recurrent, hidden) = (SharedPointer(U), SharedPointer(H))
+  let stepMask = mask.map(SharedPointer.init)
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
     let U = recurrent.base, H = hidden.base + first * T * u, rd = recurrentDropout?.from(first, steps: T, units: u, gates: 1)
+    let mask = stepMask.map { UnsafePointer($0.base) + first * T }
     for t in 0..<T {
       let ht = H + t * u
       if t > 0, let rd {
@@ -28,6 +30,7 @@ public func simpleRNNForward(
       for s in 0..<rows {
         let h = ht + s * T * u
         forEach8(u) { j, lanes in storePartial8(activation(loadPartial8(h + j, lanes)), h + j, lanes) }
+        if isMasked(mask, s, t, steps: T) { carryState(h, units: u, first: t == 0) }  // mask_zero: h carries over
       }
     }
   }
@@ -40,15 +43,23 @@ public func simpleRNNBackward(
   _ dH: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, units u: Int,
   kernel W: UnsafePointer<Float>, recurrentKernel U: UnsafePointer<Float>, hidden H: UnsafePointer<Float>,
   dKernel: UnsafeMutablePointer<Float>, dRecurrentKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
-  dx: UnsafeMutablePointer<Float>?, recurrentDropout: RecurrentDropoutBuffers? = nil, activation: GateActivation = .tanh
+  dx: UnsafeMutablePointer<Float>?, recurrentDropout: RecurrentDropoutBuffers? = nil, activation: GateActivation = .tanh,
+  mask: UnsafePointer<Float>? = nil
 ) {
   let (recurrent, hidden, dHidden) = (SharedPointer(U), SharedPointer(H), SharedPointer(dH))
+  let stepMask = mask.map(SharedPointer.init)
   forEachBatchPart(n, minimumPerPart: 16) { first, rows in
     let U = recurrent.base, H = hidden.base + first * T * u, dH = dHidden.base + first * T * u
     let rd = recurrentDropout?.from(first, steps: T, units: u, gates: 1)
+    let mask = stepMask.map { UnsafePointer($0.base) + first * T }
     for t in stride(from: T - 1, through: 0, by: -1) {
       for s in 0..<rows {
         let dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
+        if isMasked(mask, s, t, steps: T) {  // a carried step: ∂h passes to t − 1, no pre-activation gradient
+          if t > 0 { carryGradient(dh, units: u) }
+          dh.update(repeating: 0, count: u)
+          continue
+        }
         forEach8(u) { j, lanes in
           let hj = loadPartial8(h + j, lanes)
           storePartial8(loadPartial8(dh + j, lanes) * activation.derivative(output: hj), dh + j, lanes)
@@ -79,6 +90,37 @@ public func simpleRNNBackward(
 }
 
 // MARK: - Shared by the recurrent layers
+
+/// True when Keras's mask_zero masks sample `s`'s step `t` (mask [n, T], 0 = masked; nil = no mask).
+@inline(__always)
+func isMasked(_ mask: UnsafePointer<Float>?, _ s: Int, _ t: Int, steps T: Int) -> Bool {
+  guard let mask else { return false }
+  return mask[s * T + t] == 0
+}
+
+/// A masked step's state row [u]: the previous step's row carried over (zeros at the first step).
+@inline(__always)
+func carryState(_ state: UnsafeMutablePointer<Float>, units u: Int, first: Bool) {
+  if first { state.update(repeating: 0, count: u) } else { state.update(from: state - u, count: u) }
+}
+
+/// The backward of `carryState`: the previous step's row [u] takes this row's gradient as well.
+@inline(__always)
+func carryGradient(_ d: UnsafeMutablePointer<Float>, units u: Int) {
+  update8(d - u, d, count: u) { $0 + $1 }
+}
+
+/// mask [n, T] = 1 where the integer input is not 0, else 0: Keras's Embedding(mask_zero=True).
+@inline(__always)
+public func sequenceMask(_ x: UnsafePointer<Float>, count n: Int, steps T: Int, into mask: UnsafeMutablePointer<Float>) {
+  for i in 0..<(n * T) { mask[i] = x[i] == 0 ? 0 : 1 }
+}
+
+/// Zeroes the rows [width] of y [n, T, width] at masked steps (Bidirectional's outputs with return_sequences and a mask).
+@inline(__always)
+public func zeroMaskedSteps(_ y: UnsafeMutablePointer<Float>, count n: Int, steps T: Int, width: Int, mask: UnsafePointer<Float>) {
+  for i in 0..<(n * T) where mask[i] == 0 { (y + i * width).update(repeating: 0, count: width) }
+}
 
 /// dU [u, g] += Σ_s Σ_{t≥1} H[s, t−1]ᵀ · dG[s, t] in two GEMMs: every (row, next row) pair of the flattened batch
 /// H [n·T, u], dG [n·T, g], minus the n − 1 pairs that cross from one sample's last step to the next one's first.

@@ -274,6 +274,12 @@ public final class CheckBidirectional: CompiledModel {
   func bidirectionalForward(_ x: UnsafePointer<Float>, count n: Int) {
     bidirectionalForwardLayerForward(x, count: n)
     bidirectionalBackwardLayerForward(x, count: n)
+    bidirectionalMerge(count: n)
+  }
+
+  /// bidirectionalOutput = the directions' outputs merged (concat).
+  @inline(__always)
+  func bidirectionalMerge(count n: Int) {
     PrecastKernels.mergeDirections(
       .concat, forward: bidirectionalForwardLayerHidden, backward: bidirectionalBackwardLayerHidden, count: n, steps: 5, units: 4,
       reversed: true, output: bidirectionalOutput)
@@ -349,6 +355,12 @@ public final class CheckBidirectional: CompiledModel {
   func bidirectional1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     bidirectional1ForwardLayerForward(x, count: n)
     bidirectional1BackwardLayerForward(x, count: n)
+    bidirectional1Merge(count: n)
+  }
+
+  /// bidirectional1Output = the directions' outputs merged (sum).
+  @inline(__always)
+  func bidirectional1Merge(count n: Int) {
     PrecastKernels.mergeDirections(
       .sum, forward: bidirectional1ForwardLayerOutput, backward: bidirectional1BackwardLayerOutput, count: n, steps: 1, units: 3,
       reversed: false, output: bidirectional1Output)

@@ -239,6 +239,12 @@ public final class CheckBidirectionalMerge: CompiledModel {
   func bidirectionalForward(_ x: UnsafePointer<Float>, count n: Int) {
     bidirectionalForwardLayerForward(x, count: n)
     bidirectionalBackwardLayerForward(x, count: n)
+    bidirectionalMerge(count: n)
+  }
+
+  /// bidirectionalOutput = the directions' outputs merged (mul).
+  @inline(__always)
+  func bidirectionalMerge(count n: Int) {
     PrecastKernels.mergeDirections(
       .mul, forward: bidirectionalForwardLayerHidden, backward: bidirectionalBackwardLayerHidden, count: n, steps: 5, units: 3,
       reversed: true, output: bidirectionalOutput)
@@ -316,6 +322,12 @@ public final class CheckBidirectionalMerge: CompiledModel {
   func bidirectional1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     bidirectional1ForwardLayerForward(x, count: n)
     bidirectional1BackwardLayerForward(x, count: n)
+    bidirectional1Merge(count: n)
+  }
+
+  /// bidirectional1Output = the directions' outputs merged (ave).
+  @inline(__always)
+  func bidirectional1Merge(count n: Int) {
     PrecastKernels.mergeDirections(
       .ave, forward: bidirectional1ForwardLayerOutput, backward: bidirectional1BackwardLayerOutput, count: n, steps: 1, units: 2,
       reversed: false, output: bidirectional1Output)

@@ -126,7 +126,7 @@ public final class CheckConv1dDilation: CompiledModel {
     scratch.deallocate()
   }
 
-  // MARK: - conv1d: Conv1D(3, 3, strides 1, causal, tanh)  [B, 10, 2] → [B, 10, 3]
+  // MARK: - conv1d: Conv1D(3, 3, strides 1, causal, dilation 2, tanh)  [B, 10, 2] → [B, 10, 3]
 
   /// conv1d: [10, 2] → [10, 3], 1×3 window, stride 1×1, padding top 0 left 4, dilation 1×2.
   static let conv1dWindow = Window2D(inputHeight: 1, inputWidth: 10, channels: 2, kernelHeight: 1, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 4, outputHeight: 1, outputWidth: 10, dilationY: 1, dilationX: 2)
@@ -150,7 +150,7 @@ public final class CheckConv1dDilation: CompiledModel {
       dKernel: gradients + 0, dBias: gradients + 18, dx: dx, columns: columns, chunk: 256)
   }
 
-  // MARK: - conv1d_1: Conv1D(4, 2, strides 1, same, sigmoid)  [B, 10, 3] → [B, 10, 4]
+  // MARK: - conv1d_1: Conv1D(4, 2, strides 1, same, dilation 3, sigmoid)  [B, 10, 3] → [B, 10, 4]
 
   /// conv1d_1: [10, 3] → [10, 4], 1×2 window, stride 1×1, padding top 0 left 1, dilation 1×3.
   static let conv1d1Window = Window2D(inputHeight: 1, inputWidth: 10, channels: 3, kernelHeight: 1, kernelWidth: 2, strideY: 1, strideX: 1, padTop: 0, padLeft: 1, outputHeight: 1, outputWidth: 10, dilationY: 1, dilationX: 3)
@@ -174,7 +174,7 @@ public final class CheckConv1dDilation: CompiledModel {
       dKernel: gradients + 21, dBias: gradients + 45, dx: dx, columns: columns, chunk: 256)
   }
 
-  // MARK: - conv1d_2: Conv1D(2, 3, strides 1, valid, linear)  [B, 10, 4] → [B, 6, 2]
+  // MARK: - conv1d_2: Conv1D(2, 3, strides 1, valid, dilation 2, linear)  [B, 10, 4] → [B, 6, 2]
 
   /// conv1d_2: [10, 4] → [6, 2], 1×3 window, stride 1×1, padding top 0 left 0, dilation 1×2.
   static let conv1d2Window = Window2D(inputHeight: 1, inputWidth: 10, channels: 4, kernelHeight: 1, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 1, outputWidth: 6, dilationY: 1, dilationX: 2)

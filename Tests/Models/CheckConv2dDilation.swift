@@ -123,7 +123,7 @@ public final class CheckConv2dDilation: CompiledModel {
     scratch.deallocate()
   }
 
-  // MARK: - conv2d: Conv2D(8, 2×2, strides 1×1, same, relu)  [B, 6, 6, 2] → [B, 6, 6, 8]
+  // MARK: - conv2d: Conv2D(8, 2×2, strides 1×1, same, dilation 2×2, relu)  [B, 6, 6, 2] → [B, 6, 6, 8]
 
   /// conv2d: [6, 6, 2] → [6, 6, 8], 2×2 window, stride 1×1, padding top 1 left 1, dilation 2×2.
   static let conv2dWindow = Window2D(inputHeight: 6, inputWidth: 6, channels: 2, kernelHeight: 2, kernelWidth: 2, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 6, outputWidth: 6, dilationY: 2, dilationX: 2)
@@ -154,7 +154,7 @@ public final class CheckConv2dDilation: CompiledModel {
 
   // Fused into the Conv2D above: it writes this layer's output, and its backward takes this layer's gradient.
 
-  // MARK: - conv2d_1: Conv2D(3, 2×2, strides 1×1, valid, tanh)  [B, 3, 3, 8] → [B, 2, 1, 3]
+  // MARK: - conv2d_1: Conv2D(3, 2×2, strides 1×1, valid, dilation 1×2, tanh)  [B, 3, 3, 8] → [B, 2, 1, 3]
 
   /// conv2d_1: [3, 3, 8] → [2, 1, 3], 2×2 window, stride 1×1, padding top 0 left 0, dilation 1×2.
   static let conv2d1Window = Window2D(inputHeight: 3, inputWidth: 3, channels: 8, kernelHeight: 2, kernelWidth: 2, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 2, outputWidth: 1, dilationY: 1, dilationX: 2)

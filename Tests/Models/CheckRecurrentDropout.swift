@@ -357,6 +357,12 @@ public final class CheckRecurrentDropout: CompiledModel {
   func bidirectionalForward(_ x: UnsafePointer<Float>, count n: Int) {
     bidirectionalForwardLayerForward(x, count: n)
     bidirectionalBackwardLayerForward(x, count: n)
+    bidirectionalMerge(count: n)
+  }
+
+  /// bidirectionalOutput = the directions' outputs merged (sum).
+  @inline(__always)
+  func bidirectionalMerge(count n: Int) {
     PrecastKernels.mergeDirections(
       .sum, forward: bidirectionalForwardLayerHidden, backward: bidirectionalBackwardLayerHidden, count: n, steps: 5, units: 3,
       reversed: true, output: bidirectionalOutput)
@@ -379,9 +385,7 @@ public final class CheckRecurrentDropout: CompiledModel {
   func bidirectionalTrainingForward(_ x: UnsafePointer<Float>, count n: Int, rng: inout Random) {
     bidirectionalForwardLayerTrainingForward(x, count: n, rng: &rng)
     bidirectionalBackwardLayerTrainingForward(x, count: n, rng: &rng)
-    PrecastKernels.mergeDirections(
-      .sum, forward: bidirectionalForwardLayerHidden, backward: bidirectionalBackwardLayerHidden, count: n, steps: 5, units: 3,
-      reversed: true, output: bidirectionalOutput)
+    bidirectionalMerge(count: n)
   }
 
   // MARK: - simple_rnn: SimpleRNN(2)  [B, 5, 3] → [B, 2]

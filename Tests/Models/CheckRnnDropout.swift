@@ -334,6 +334,12 @@ public final class CheckRnnDropout: CompiledModel {
   func bidirectionalForward(_ x: UnsafePointer<Float>, count n: Int) {
     bidirectionalForwardLayerForward(x, count: n)
     bidirectionalBackwardLayerForward(x, count: n)
+    bidirectionalMerge(count: n)
+  }
+
+  /// bidirectionalOutput = the directions' outputs merged (concat).
+  @inline(__always)
+  func bidirectionalMerge(count n: Int) {
     PrecastKernels.mergeDirections(
       .concat, forward: bidirectionalForwardLayerHidden, backward: bidirectionalBackwardLayerHidden, count: n, steps: 5, units: 3,
       reversed: true, output: bidirectionalOutput)
@@ -356,9 +362,7 @@ public final class CheckRnnDropout: CompiledModel {
   func bidirectionalTrainingForward(_ x: UnsafePointer<Float>, count n: Int, rng: inout Random) {
     bidirectionalForwardLayerTrainingForward(x, count: n, rng: &rng)
     bidirectionalBackwardLayerTrainingForward(x, count: n, rng: &rng)
-    PrecastKernels.mergeDirections(
-      .concat, forward: bidirectionalForwardLayerHidden, backward: bidirectionalBackwardLayerHidden, count: n, steps: 5, units: 3,
-      reversed: true, output: bidirectionalOutput)
+    bidirectionalMerge(count: n)
   }
 
   // MARK: - simple_rnn: SimpleRNN(2)  [B, 5, 6] → [B, 2]

@@ -34,6 +34,9 @@ final class GradientCheckTests: XCTestCase {
   func testRecurrentDropout() { check(CheckRecurrentDropout.self) }
   func testGRUResetBeforeWithDropoutAndRecurrentDropout() { check(CheckGruResetBeforeDropout.self) }
   func testRecurrentActivations() { check(CheckRnnActivations.self) }
+  func testMaskZeroThroughStackedRecurrentLayers() { check(CheckMaskZero.self) }
+  func testMaskZeroThroughBidirectional() { check(CheckMaskZeroBidirectional.self) }
+  func testMaskZeroAveragePooling() { check(CheckMaskZeroPooling.self) }
   func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
   func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }
   func testDilatedConv1DCausalSameAndValid() { check(CheckConv1dDilation.self) }

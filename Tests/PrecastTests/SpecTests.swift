@@ -3,6 +3,20 @@ import Precast
 import XCTest
 
 final class SpecTests: XCTestCase {
+  /// Keras's mask from Embedding(mask_zero): Dropout passes it on, an RNN with return_sequences too, one without
+  /// consumes it; Conv1D drops it (Keras warns), so GlobalAveragePooling1D after it sees none.
+  func testMaskZeroPropagation() throws {
+    let spec = try ModelSpec(
+      Sequential(name: "m", input: [8]) {
+        Embedding(9, 4, maskZero: true); Dropout(0.1); LSTM(4, returnSequences: true); GRU(3); Dense(1)
+      }.compile(loss: .meanSquaredError))
+    XCTAssertEqual(spec.layers.map(\.inputMasked), [false, true, true, true, false])
+    let conv = try ModelSpec(
+      Sequential(name: "m", input: [8]) { Embedding(9, 4, maskZero: true); Conv1D(2, 3); GlobalAveragePooling1D(); Dense(1) }
+        .compile(loss: .meanSquaredError))
+    XCTAssertEqual(conv.layers.map(\.inputMasked), [false, true, false, false])
+  }
+
   func testKerasNamesAndShapes() throws {
     let spec = try ModelSpec(Examples.fashionMLP)
     XCTAssertEqual(spec.layers.map(\.name), ["flatten", "dense", "dropout", "dense_1", "dropout_1", "dense_2"])
@@ -38,8 +52,9 @@ final class SpecTests: XCTestCase {
       (Sequential(name: "m", input: [4]) {}.compile(loss: .meanSquaredError), "model 'm' has no layers"),
       (Sequential(name: "m", input: [5, 3]) { Bidirectional(GRU(4, activation: .selu)); Dense(1) }.compile(loss: .meanSquaredError),
        "layer 'bidirectional' (Bidirectional): activation=\"selu\" is not supported yet"),
-      (Sequential(name: "m", input: [5]) { Embedding(9, 2, maskZero: true); Flatten(); Dense(1) }.compile(loss: .meanSquaredError),
-       "layer 'embedding' (Embedding): mask_zero=True (masking) is not supported yet"),
+      (Sequential(name: "m", input: [5]) { Embedding(9, 2, maskZero: true); BatchNormalization(); Flatten(); Dense(1) }
+        .compile(loss: .meanSquaredError),
+       "layer 'batch_normalization' (BatchNormalization): a mask_zero mask reaches it; masked batch statistics are not supported yet"),
       (Sequential(name: "m", input: [5, 3]) { GRU(4, dropout: 1); Dense(1) }.compile(loss: .meanSquaredError),
        "layer 'gru' (GRU): dropout must be in [0, 1), got 1.0"),
       (Sequential(name: "m", input: [9, 2]) { Conv1D(4, 3, strides: 2, dilationRate: 2); Flatten(); Dense(1) }.compile(loss: .meanSquaredError),

@@ -21,6 +21,9 @@ final class TrajectoryTests: XCTestCase {
   func testGRUResetBeforeMatchesKerasForEveryOptimizer() throws { try replay("gru-reset-before", CheckGruResetBefore.self) }
   func testBidirectionalMatchesKerasForEveryOptimizer() throws { try replay("bidirectional", CheckBidirectional.self) }
   func testRecurrentActivationsMatchKerasForEveryOptimizer() throws { try replay("rnn-activations", CheckRnnActivations.self) }
+  func testMaskZeroMatchesKerasForEveryOptimizer() throws { try replay("mask-zero", CheckMaskZero.self) }
+  func testMaskZeroBidirectionalMatchesKerasForEveryOptimizer() throws { try replay("mask-zero-bidirectional", CheckMaskZeroBidirectional.self) }
+  func testMaskZeroPoolingMatchesKerasForEveryOptimizer() throws { try replay("mask-zero-pooling", CheckMaskZeroPooling.self) }
   func testDilatedConv1DMatchesKerasForEveryOptimizer() throws { try replay("conv1d-dilation", CheckConv1dDilation.self) }
   func testDilatedConv2DMatchesKerasForEveryOptimizer() throws { try replay("conv2d-dilation", CheckConv2dDilation.self) }
   func testBidirectionalMergeModesMatchKerasForEveryOptimizer() throws { try replay("bidirectional-merge", CheckBidirectionalMerge.self) }

@@ -3,7 +3,7 @@
 # Run: KERAS_BACKEND=jax .build-keras-venv/bin/python Tests/keras/trajectories.py [NAME …] from the repository root
 # (all fixtures, or the named ones; the venv is the one Scripts/keras-roundtrip.sh makes; TRAJECTORIES_OUT changes
 # the directory). For each model of MODELS (the Pima MLP, a small CNN, the regularized MLP, stacked and reversed
-# RNNs, Bidirectional wrappers, dilated convolutions: each the architecture of a check model) and each optimizer configuration below, it starts from the same saved
+# RNNs, Bidirectional wrappers, dilated convolutions, mask_zero: each the architecture of a check model) and each optimizer configuration below, it starts from the same saved
 # initial weights, feeds the same batches in order (no shuffling, no dropout) through `train_on_batch`, and
 # records the loss of every step (computed before that step's update, as Keras reports it) and the final
 # weights. PrecastTests.TrajectoryTests replays the same steps and compares within 1e-4 relative.
@@ -132,6 +132,55 @@ def bidirectional_merge():
     return "bidirectional-merge", model, loss, x, y, batch
 
 
+def padded_tokens(seed):
+    """32 sequences of 1–6 tokens in 1..6, half padded with 0 before (pad_sequences's default), half after."""
+    rng = np.random.default_rng(seed)
+    x = np.zeros((32, 6), dtype=np.float32)
+    for i in range(32):
+        length = rng.integers(1, 7)
+        tokens = rng.integers(1, 7, size=length)
+        if i % 2 == 0:
+            x[i, 6 - length:] = tokens
+        else:
+            x[i, :length] = tokens
+    y = np.stack([x.sum(axis=1) / 20, (x > 3).sum(axis=1) / 6], axis=1).astype(np.float32)
+    return x, y
+
+
+def mask_zero():
+    """Embedding(mask_zero) → LSTM(rs) → GRU(rs, go_backwards) → SimpleRNN → Dense(2) (check-mask-zero)."""
+    x, y = padded_tokens(11)
+    model = keras.Sequential([
+        keras.Input((6,)), keras.layers.Embedding(7, 3, mask_zero=True),
+        keras.layers.LSTM(4, return_sequences=True), keras.layers.GRU(3, return_sequences=True, go_backwards=True),
+        keras.layers.SimpleRNN(3), keras.layers.Dense(2),
+    ])
+    return "mask-zero", model, "mean_squared_error", x, y, 8
+
+
+def mask_zero_bidirectional():
+    """Embedding(mask_zero) → Bi(LSTM(3, rs)) → Bi(GRU(2, rs, reset_after=False)) sum → Flatten → Dense(2)
+    (check-mask-zero-bidirectional; Flatten drops the mask, so the zeros at masked steps reach the Dense)."""
+    x, y = padded_tokens(12)
+    model = keras.Sequential([
+        keras.Input((6,)), keras.layers.Embedding(7, 3, mask_zero=True),
+        keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True)),
+        keras.layers.Bidirectional(keras.layers.GRU(2, return_sequences=True, reset_after=False), merge_mode="sum"),
+        keras.layers.Flatten(), keras.layers.Dense(2),
+    ])
+    return "mask-zero-bidirectional", model, "mean_squared_error", x, y, 8
+
+
+def mask_zero_pooling():
+    """Embedding(mask_zero) → GlobalAveragePooling1D (the mean of the unmasked steps) → Dense(2) (check-mask-zero-pooling)."""
+    x, y = padded_tokens(13)
+    model = keras.Sequential([
+        keras.Input((6,)), keras.layers.Embedding(7, 4, mask_zero=True), keras.layers.GlobalAveragePooling1D(),
+        keras.layers.Dense(2),
+    ])
+    return "mask-zero-pooling", model, "mean_squared_error", x, y, 8
+
+
 def rnn_activations():
     """SimpleRNN(relu) → LSTM(linear, recurrent hard_sigmoid) → GRU(relu, recurrent linear) → Dense(2) (check-rnn-activations)."""
     name, _, loss, x, y, batch = backwards()
@@ -220,6 +269,7 @@ MODELS = {
     "gru-stack": lambda: recurrent("gru"), "rnn-stack": lambda: recurrent("rnn"), "backwards": backwards,
     "gru-reset-before": gru_reset_before, "bidirectional": bidirectional, "bidirectional-merge": bidirectional_merge,
     "rnn-activations": rnn_activations, "conv1d-dilation": conv1d_dilation, "conv2d-dilation": conv2d_dilation,
+    "mask-zero": mask_zero, "mask-zero-bidirectional": mask_zero_bidirectional, "mask-zero-pooling": mask_zero_pooling,
 }
 # python trajectories.py [NAME …]: all fixtures, or the named ones.
 for name in sys.argv[1:] or MODELS:

@@ -234,6 +234,12 @@ public final class TextBidirectional: CompiledModel {
   func bidirectionalForward(_ x: UnsafePointer<Float>, count n: Int) {
     bidirectionalForwardLayerForward(x, count: n)
     bidirectionalBackwardLayerForward(x, count: n)
+    bidirectionalMerge(count: n)
+  }
+
+  /// bidirectionalOutput = the directions' outputs merged (concat).
+  @inline(__always)
+  func bidirectionalMerge(count n: Int) {
     PrecastKernels.mergeDirections(
       .concat, forward: bidirectionalForwardLayerOutput, backward: bidirectionalBackwardLayerOutput, count: n, steps: 1, units: 32,
       reversed: false, output: bidirectionalOutput)
