@@ -23,7 +23,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
     // MARK: - Runtime (linked by generated packages; no Foundation)
-    .target(name: "PrecastHDF5", dependencies: ["CHDF5"]),
+    .target(name: "PrecastHDF5", dependencies: ["CHDF5", "PrecastCore"]),
     .target(name: "PrecastData", dependencies: ["CZlib", "PrecastCore"]),
     // The Keras vocabulary shared by compiler and runtime: activations, losses, optimizers, initializers.
     .target(name: "PrecastCore"),
@@ -51,7 +51,7 @@ let package = Package(
     .target(name: "FashionDeepCnnBnModel", dependencies: ["PrecastRuntime"], path: "Generated/fashion-deep-cnn-bn/Sources/FashionDeepCnnBnModel"),
     .target(name: "CifarCnnModel", dependencies: ["PrecastRuntime"], path: "Generated/cifar-cnn/Sources/CifarCnnModel"),
     .target(name: "CheckModels", dependencies: ["PrecastRuntime"], path: "Tests/Models"),
-    .testTarget(name: "PrecastHDF5Tests", dependencies: ["PrecastHDF5", "CHDF5"]),
+    .testTarget(name: "PrecastHDF5Tests", dependencies: ["PrecastHDF5", "PrecastCore", "CHDF5"]),
     .testTarget(name: "PrecastDataTests", dependencies: ["PrecastData"]),
     .testTarget(
       name: "PrecastTests",

@@ -164,7 +164,7 @@ extension LayerSpec {
       var inner = declaration
       inner.options.bidirectional = nil
       inner.options.goBackwards = side == "backward"
-      let innerName = "\(side)_\(snakeCase(inner.className))"
+      let innerName = KerasNames.bidirectionalLayerName(side: side, wrapped: declaration.wrappedClassName)
       return LayerSpec(
         name: innerName, declaration: inner, inputShape: inputShape, outputShape: outputShape,
         weights: Array(side == "forward" ? weights[..<half] : weights[half...])

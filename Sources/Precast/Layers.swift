@@ -42,7 +42,11 @@ public struct LayerDeclaration: Sendable, Equatable {
 
   /// Keras's class name ("Dense", "Dropout", …).
   public var className: String {
-    if isRecurrent && options.bidirectional != nil { return "Bidirectional" }
+    isRecurrent && options.bidirectional != nil ? "Bidirectional" : wrappedClassName
+  }
+
+  /// The class of the layer itself, inside a Bidirectional wrapper if any ("LSTM" for Bidirectional(LSTM(…))).
+  public var wrappedClassName: String {
     switch kind {
     case .dense: return "Dense"
     case .activation: return "Activation"

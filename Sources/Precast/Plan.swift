@@ -287,12 +287,13 @@ struct ModelPlan {
       var declaration = layer.declaration
       declaration.options.bidirectional = nil
       declaration.options.goBackwards = side == "backward"
-      let prefix = weights.first!.name.split(separator: "/").dropLast().joined(separator: "/")  // forward_lstm/lstm_cell
+      let parts = KerasNames.bidirectionalParts(weights.first!.name)!  // forward_lstm, lstm_cell, kernel
       var spec = LayerSpec(
-        name: "\(layer.name)/\(prefix)", declaration: declaration, inputShape: layer.inputShape, outputShape: innerOutput,
+        name: "\(layer.name)/\(parts.layer)/\(parts.cell)", declaration: declaration, inputShape: layer.inputShape,
+        outputShape: innerOutput,
         weights: weights.map { weight in
           var weight = weight
-          weight.name = String(weight.name.split(separator: "/").last!)
+          weight.name = KerasNames.bidirectionalParts(weight.name)!.variable
           return weight
         })
       spec.inputMasked = layer.inputMasked

@@ -157,7 +157,7 @@ func inferLayers(_ declarations: [LayerDeclaration], input: [Int]) throws(SpecEr
     if case .embedding = declaration.kind, index > 0 {
       throw SpecError("Embedding must be the first layer (it reads the model's integer inputs); it is layer \(index + 1)")
     }
-    let base = snakeCase(declaration.className)
+    let base = KerasNames.snakeCase(declaration.className)
     var name: String
     if let given = declaration.name {
       guard isIdentifier(given) else { throw SpecError("layer name '\(given)' must be letters, digits, '-' and '_'") }
@@ -296,13 +296,11 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     }
   }
   if let merge = d.options.bidirectional {
-    let inner: String
     switch d.kind {
-    case .lstm: inner = "lstm"
-    case .gru: inner = "gru"
-    case .simpleRNN: inner = "simple_rnn"
+    case .lstm, .gru, .simpleRNN: break
     default: throw SpecError("\(what): Bidirectional wraps an LSTM, GRU or SimpleRNN")
     }
+    let inner = KerasNames.snakeCase(d.wrappedClassName)
     if d.options.goBackwards {
       throw SpecError("\(what): the wrapped \(inner) must not set goBackwards (the backward direction already reads the steps in reverse)")
     }
@@ -311,7 +309,7 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     weights = ["forward", "backward"].flatMap { side in
       weights.map { weight in
         var weight = weight
-        weight.name = "\(side)_\(inner)/\(inner)_cell/\(weight.name)"
+        weight.name = KerasNames.bidirectionalWeightName(side: side, wrapped: d.wrappedClassName, variable: weight.name)
         return weight
       }
     }
@@ -396,19 +394,6 @@ func reshaped(_ what: String, input: [Int], target: [Int]) throws(SpecError) -> 
     throw SpecError("\(what): cannot reshape \(input) (\(total) values) to \(target)")
   }
   return target.map { $0 == -1 ? total / known : $0 }
-}
-
-/// Keras's `to_snake_case`: "Dense" → "dense", "BatchNormalization" → "batch_normalization", "Conv2D" → "conv2d".
-public func snakeCase(_ name: String) -> String {
-  var out = ""
-  let chars = Array(name)
-  for (i, c) in chars.enumerated() {
-    if c.isUppercase, i > 0, chars[i - 1].isLowercase || (i + 1 < chars.count && chars[i + 1].isLowercase && chars[i - 1].isLetter) {
-      out.append("_")
-    }
-    out.append(Character(c.lowercased()))
-  }
-  return out
 }
 
 func isIdentifier(_ s: String) -> Bool {

@@ -1,65 +1,9 @@
-// KerasNaming.swift: Keras's class-name → snake_case rule and the group names of the `.weights.h5` layout.
+// KerasNaming.swift: the group names of the `.weights.h5` layout (snake_case from PrecastCore's KerasNames).
 
-/// Names Keras derives from layer classes.
+import PrecastCore
+
+/// Where Keras 3's `save_weights` puts each layer's variables.
 enum KerasNaming {
-  // MARK: snake_case
-
-  /// Keras's `keras.src.utils.naming.to_snake_case`:
-  /// drop non-word characters, then `(.)([A-Z][a-z]+)` → `\1_\2`, then `([a-z])([A-Z])` → `\1_\2`, then lowercase.
-  /// `MaxPooling2D` → `max_pooling2d`, `SimpleRNN` → `simple_rnn`, `LSTM` → `lstm`.
-  static func snakeCase(_ name: String) -> String {
-    let word = name.filter { $0.isLetter || $0.isNumber || $0 == "_" }
-    let firstPass = splitBeforeCapitalizedWords(Array(word))
-    return splitLowerUpperPairs(Array(firstPass)).lowercased()
-  }
-
-  /// `re.sub("(.)([A-Z][a-z]+)", r"\1_\2", s)`: scans left to right, non-overlapping.
-  private static func splitBeforeCapitalizedWords(_ chars: [Character]) -> String {
-    var out = ""
-    var index = 0
-    while index < chars.count {
-      let wordEnd = lowercaseRunEnd(chars, from: index + 2)
-      if index + 1 < chars.count, isASCIIUpper(chars[index + 1]), wordEnd > index + 2 {
-        out.append(chars[index])
-        out.append("_")
-        out.append(contentsOf: chars[(index + 1)..<wordEnd])
-        index = wordEnd
-      } else {
-        out.append(chars[index])
-        index += 1
-      }
-    }
-    return out
-  }
-
-  /// `re.sub("([a-z])([A-Z])", r"\1_\2", s)`.
-  private static func splitLowerUpperPairs(_ chars: [Character]) -> String {
-    var out = ""
-    var index = 0
-    while index < chars.count {
-      if index + 1 < chars.count, isASCIILower(chars[index]), isASCIIUpper(chars[index + 1]) {
-        out.append(chars[index])
-        out.append("_")
-        out.append(chars[index + 1])
-        index += 2
-      } else {
-        out.append(chars[index])
-        index += 1
-      }
-    }
-    return out
-  }
-
-  /// The end of the run of ASCII lowercase letters starting at `start` (== `start` if none).
-  private static func lowercaseRunEnd(_ chars: [Character], from start: Int) -> Int {
-    var end = start
-    while end < chars.count, isASCIILower(chars[end]) { end += 1 }
-    return end
-  }
-
-  private static func isASCIIUpper(_ c: Character) -> Bool { c.isASCII && ("A"..."Z").contains(c) }
-  private static func isASCIILower(_ c: Character) -> Bool { c.isASCII && ("a"..."z").contains(c) }
-
   // MARK: .weights.h5 groups
 
   /// The `layers/<group>` names Keras 3's `save_weights` uses for `classNames` (model order):
@@ -67,7 +11,7 @@ enum KerasNaming {
   static func weightsGroupNames(_ classNames: [String]) -> [String] {
     var used: [String: Int] = [:]
     return classNames.map { className in
-      let base = snakeCase(className)
+      let base = KerasNames.snakeCase(className)
       if let count = used[base] {
         used[base] = count + 1
         return "\(base)_\(count + 1)"
@@ -80,11 +24,6 @@ enum KerasNaming {
   /// Whether Keras keeps this layer's variables under its `cell` (LSTM, GRU, SimpleRNN).
   static func isRecurrent(_ className: String) -> Bool {
     ["LSTM", "GRU", "SimpleRNN"].contains(className)
-  }
-
-  /// The Keras name of a recurrent layer's cell, e.g. "lstm_cell".
-  static func cellName(_ className: String) -> String {
-    snakeCase(className) + "_cell"
   }
 
   /// Where a layer's variables live in a `.weights.h5` file, e.g. "layers/dense_1/vars".

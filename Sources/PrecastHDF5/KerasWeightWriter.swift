@@ -2,6 +2,7 @@
 
 import CHDF5
 import Glibc
+import PrecastCore
 
 // MARK: - Public entry point
 
@@ -205,12 +206,12 @@ struct WeightFileWriter {
           let relative = String(path.dropFirst("layers/".count))
           if layer.className == "Bidirectional", let first = layer.weights[range].first {
             // forward_layer/vars named "forward_lstm", forward_layer/cell/vars named "lstm_cell" (from the weight names)
-            let parts = first.name.split(separator: "/").map(String.init)
+            let parts = KerasNames.bidirectionalParts(first.name)
             let side = String(relative.dropLast("/cell/vars".count))
-            H5Gclose(try createNamedGroup(layersGroup, "\(side)/vars", name: parts.first ?? side))
-            target = try createNamedGroup(layersGroup, relative, name: parts.count > 2 ? parts[1] : "cell")
+            H5Gclose(try createNamedGroup(layersGroup, "\(side)/vars", name: parts?.layer ?? side))
+            target = try createNamedGroup(layersGroup, relative, name: parts?.cell ?? "cell")
           } else {
-            target = try createNamedGroup(layersGroup, relative, name: KerasNaming.cellName(layer.className))
+            target = try createNamedGroup(layersGroup, relative, name: KerasNames.cellName(layer.className))
           }
         }
         defer { if target != vars { H5Gclose(target) } }

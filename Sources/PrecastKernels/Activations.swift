@@ -220,8 +220,8 @@ public enum GateActivation: Sendable, GateFunction {
   @inline(__always)
   func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> {
     switch self {
-    case .tanh: return tanh8(x)
-    case .sigmoid: return sigmoid8(x)
+    case .tanh: return TanhGate()(x)
+    case .sigmoid: return SigmoidGate()(x)
     case .relu: return x.replacing(with: 0, where: x .< 0)
     case .linear: return x
     case .hardSigmoid: return hardSigmoid8(x)
@@ -232,8 +232,8 @@ public enum GateActivation: Sendable, GateFunction {
   @inline(__always)
   func derivative(output y: SIMD8<Float>) -> SIMD8<Float> {
     switch self {
-    case .tanh: return 1 - y * y
-    case .sigmoid: return y * (1 - y)
+    case .tanh: return TanhGate().derivative(output: y)
+    case .sigmoid: return SigmoidGate().derivative(output: y)
     case .relu: return SIMD8(repeating: 1).replacing(with: 0, where: y .<= 0)
     case .linear: return SIMD8(repeating: 1)
     case .hardSigmoid: return hardSigmoidDerivative8(output: y)

@@ -28,21 +28,28 @@ public func sequenceDropoutForward(
   output y: UnsafeMutablePointer<Float>, rng: inout Random
 ) {
   drawDropoutMask(mask, count: n * width, rate: rate, rng: &rng)
-  for s in 0..<n {
-    for t in 0..<steps {
-      let row = (s * steps + t) * width
-      for j in 0..<width { y[row + j] = x[row + j] * mask[s * width + j] }
-    }
+  forEachStepRow(count: n, steps: steps, width: width, masks: mask, maskStride: width) { row, m in
+    for j in 0..<width { y[row + j] = x[row + j] * m[j] }
   }
 }
 
 /// dx [n, steps, width] ⊙= mask [n, width] (in place), the backward of `sequenceDropoutForward`.
 @inline(__always)
 public func sequenceDropoutBackward(_ dx: UnsafeMutablePointer<Float>, count n: Int, steps: Int, width: Int, mask: UnsafePointer<Float>) {
+  forEachStepRow(count: n, steps: steps, width: width, masks: mask, maskStride: width) { row, m in
+    for j in 0..<width { dx[row + j] *= m[j] }
+  }
+}
+
+/// Calls `body` with each row offset of an [n, steps, width] buffer and its sample's mask row: a per-sample mask
+/// (rows `maskStride` apart from `masks`) broadcast over the steps, as Keras's RNN dropout applies it.
+@inline(__always)
+func forEachStepRow(
+  count n: Int, steps: Int, width: Int, masks: UnsafePointer<Float>, maskStride: Int,
+  _ body: (_ row: Int, _ mask: UnsafePointer<Float>) -> Void
+) {
   for s in 0..<n {
-    for t in 0..<steps {
-      let row = (s * steps + t) * width
-      for j in 0..<width { dx[row + j] *= mask[s * width + j] }
-    }
+    let m = masks + s * maskStride
+    for t in 0..<steps { body((s * steps + t) * width, m) }
   }
 }

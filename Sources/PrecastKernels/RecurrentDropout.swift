@@ -108,12 +108,8 @@ public struct InputDropoutBuffers: @unchecked Sendable {
 
   /// scratch [n, T, d] = x ⊙ gate k's mask.
   func mask(_ x: UnsafePointer<Float>, count n: Int, steps T: Int, inputs d: Int, gates g: Int, gate k: Int) {
-    for s in 0..<n {
-      let m = masks + s * g * d + k * d
-      for t in 0..<T {
-        let row = (s * T + t) * d
-        for j in 0..<d { scratch[row + j] = x[row + j] * m[j] }
-      }
+    forEachStepRow(count: n, steps: T, width: d, masks: masks + k * d, maskStride: g * d) { row, m in
+      for j in 0..<d { scratch[row + j] = x[row + j] * m[j] }
     }
   }
 }
@@ -150,12 +146,8 @@ func maskedProjectionBackward(
     cblas_sgemm(
       CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n * T), Int32(d), Int32(u), 1, dG + k * u, Int32(g * u), W + k * u,
       Int32(g * u), 0, dropout.scratch, Int32(d))
-    for s in 0..<n {
-      let m = dropout.masks + s * g * d + k * d
-      for t in 0..<T {
-        let row = (s * T + t) * d
-        for j in 0..<d { dx[row + j] += dropout.scratch[row + j] * m[j] }
-      }
+    forEachStepRow(count: n, steps: T, width: d, masks: dropout.masks + k * d, maskStride: g * d) { row, m in
+      for j in 0..<d { dx[row + j] += dropout.scratch[row + j] * m[j] }
     }
   }
 }

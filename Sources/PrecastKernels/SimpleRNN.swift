@@ -29,7 +29,7 @@ public func simpleRNNForward(
       }
       for s in 0..<rows {
         let h = ht + s * T * u
-        forEach8(u) { j, lanes in storePartial8(activation(loadPartial8(h + j, lanes)), h + j, lanes) }
+        activateInPlace(h, units: u, activation)
         if isMasked(mask, s, t, steps: T) { carryState(h, units: u, first: t == 0) }  // mask_zero: h carries over
       }
     }
@@ -60,10 +60,7 @@ public func simpleRNNBackward(
           dh.update(repeating: 0, count: u)
           continue
         }
-        forEach8(u) { j, lanes in
-          let hj = loadPartial8(h + j, lanes)
-          storePartial8(loadPartial8(dh + j, lanes) * activation.derivative(output: hj), dh + j, lanes)
-        }
+        multiplyByDerivative(dh, output: h, units: u, activation)
       }
       if t > 0, let rd {
         maskedStepGradient(
@@ -151,4 +148,26 @@ func stepProduct(
       CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cols), Int32(inner), 1, x, Int32(ldx), b, Int32(cols), 1, y,
       Int32(ldy))
   }
+}
+
+// MARK: - Step activations (specialised on tanh, Keras's default)
+
+/// h [u] = f(h) in place, 8 lanes at a time.
+@inline(__always)
+func activateInPlace(_ h: UnsafeMutablePointer<Float>, units u: Int, _ activation: GateActivation) {
+  func run<A: GateFunction>(_ f: A) {
+    forEach8(u) { j, lanes in storePartial8(f(loadPartial8(h + j, lanes)), h + j, lanes) }
+  }
+  if activation == .tanh { run(TanhGate()) } else { run(activation) }
+}
+
+/// dh [u] ⊙= f′, f′ taken from the step's output h = f(a).
+@inline(__always)
+func multiplyByDerivative(_ dh: UnsafeMutablePointer<Float>, output h: UnsafePointer<Float>, units u: Int, _ activation: GateActivation) {
+  func run<A: GateFunction>(_ f: A) {
+    forEach8(u) { j, lanes in
+      storePartial8(loadPartial8(dh + j, lanes) * f.derivative(output: loadPartial8(h + j, lanes)), dh + j, lanes)
+    }
+  }
+  if activation == .tanh { run(TanhGate()) } else { run(activation) }
 }

@@ -3,6 +3,7 @@
 import XCTest
 
 @testable import PrecastHDF5
+import PrecastCore
 
 final class RoundTripTests: XCTestCase {
   private var directory: TemporaryDirectory!
@@ -136,7 +137,7 @@ final class RoundTripTests: XCTestCase {
       "PReLU": "p_re_lu", "ReLU": "re_lu", "Conv2DTranspose": "conv2d_transpose",
     ]
     for (className, expected) in cases {
-      XCTAssertEqual(KerasNaming.snakeCase(className), expected, className)
+      XCTAssertEqual(KerasNames.snakeCase(className), expected, className)
     }
   }
 

@@ -70,11 +70,4 @@ final class SpecTests: XCTestCase {
       XCTAssertThrowsError(try ModelSpec(model)) { XCTAssertEqual("\($0)", message) }
     }
   }
-
-  func testSnakeCaseMatchesKeras() {
-    XCTAssertEqual(snakeCase("Dense"), "dense")
-    XCTAssertEqual(snakeCase("BatchNormalization"), "batch_normalization")
-    XCTAssertEqual(snakeCase("Conv2D"), "conv2d")
-    XCTAssertEqual(snakeCase("MaxPooling2D"), "max_pooling2d")
-  }
 }
