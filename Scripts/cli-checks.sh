@@ -164,6 +164,12 @@ head -5 "$r/test.txt" | .build/release/text-gru-infer --weights "$tmp/text-gru.h
 printf '4 17 x9\n' >"$tmp/bad-seq.txt"
 expect_error "bad sequence value names line and value" "line 1, value 3: 'x9' is not a non-negative integer" \
   .build/release/text-gru-infer --weights "$tmp/text-gru.h5" --sequences pad "$tmp/bad-seq.txt"
+printf '4 17 9\n5 12034\n' >"$tmp/big-index.txt"
+expect_error "sequence index past the Embedding's input_dim" "line 2, value 2: index 12034 is outside 0..<10000, the Embedding's input_dim" \
+  .build/release/text-gru-infer --weights "$tmp/text-gru.h5" --sequences pad "$tmp/big-index.txt"
+python3 -c "import sys; print(','.join(['3'] * 99 + ['10000']))" >"$tmp/big-index.csv"
+expect_error "CSV index past the Embedding's input_dim" "sample 1, value 100: 10000.0 is not an index in 0..<10000" \
+  .build/release/text-gru-infer --weights "$tmp/text-gru.h5" "$tmp/big-index.csv"
 
 # Images: fashion-cnn trained on Fashion-MNIST (the tutorial's 3 epochs), one picture file, augmentation. One seed: the
 # bar is 0.885 because seeds vary by ±0.003 around 0.895 (the README reports several).

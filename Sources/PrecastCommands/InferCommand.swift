@@ -70,7 +70,7 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
     for source in sources {
       var x: DataArray
       if let encoding {
-        do { x = encoding.encode(try readSequences(path: source == "-" ? "/dev/stdin" : source), size: Model.info.inputSize) } catch {
+        do { x = encoding.encode(try encoding.read(path: source == "-" ? "/dev/stdin" : source, info: Model.info), size: Model.info.inputSize) } catch {
           throw PrecastError("\(error)")
         }
       } else {
@@ -141,7 +141,9 @@ func readFeatures(_ source: String, targetsIncluded: Bool, info: ModelInfo) thro
     }
   }
   if targetsIncluded, raw.shape.count == 2, raw.shape[1] > info.inputSize {
-    return raw.columns(0..<info.inputSize)
+    let x = raw.columns(0..<info.inputSize)
+    try Dataset.checkIndices(x, path: source, info: info)
+    return x
   }
   return try Dataset.flattenedFeatures(raw, path: source == "-" ? "<stdin>" : source, info: info)
 }

@@ -105,6 +105,20 @@ public struct Dataset: Sendable {
       }
     }
 
+    /// The bound every index must stay below: the multi-hot dimension, or the input_dim of the model's Embedding
+    /// (Keras raises on an index past its table; nil when padded sequences feed no Embedding).
+    public func indexBound(_ info: ModelInfo) -> (limit: Int, what: String)? {
+      switch self {
+      case .multiHot: (info.inputSize, "the multi-hot dimension (keep the most frequent words, as imdb.load_data(num_words=) does)")
+      case .padded: info.embeddingInputDim.map { ($0, "the Embedding's input_dim") }
+      }
+    }
+
+    /// Reads a sequence file (one per line), every index checked against `indexBound`.
+    public func read(path: String, info: ModelInfo) throws(DataError) -> [[Int]] {
+      try readSequences(path: path, below: indexBound(info))
+    }
+
     /// `sequences` as float features [n, size].
     public func encode(_ sequences: [[Int]], size: Int) -> DataArray {
       switch self {
@@ -119,7 +133,7 @@ public struct Dataset: Sendable {
     features: String, labels: String, info: ModelInfo, encoding: SequenceEncoding
   ) throws(PrecastError) -> Dataset {
     do {
-      let sequences = try readSequences(path: features)
+      let sequences = try encoding.read(path: features, info: info)
       let y = try DataLoader.load(path: labels)
       guard y.count == sequences.count else { throw PrecastError("\(labels): \(y.count) labels for \(sequences.count) sequences in \(features)") }
       switch encoding {
@@ -219,6 +233,7 @@ public struct Dataset: Sendable {
     let flat = DataArray(shape: [table.count, columns], values: table.values)
     let x = flat.columns(0..<info.inputSize)
     let y = flat.columns(info.inputSize..<(info.inputSize + targetColumns))
+    try checkIndices(x, path: path, info: info)
     return Dataset(x: x, y: try targets(y, path: path, info: info))
   }
 
@@ -227,7 +242,20 @@ public struct Dataset: Sendable {
     guard a.sampleSize == info.inputSize, a.shape.count >= 2 else {
       throw PrecastError(mismatch(path: path, sampleSize: a.sampleSize, shape: a.shape, info: info))
     }
-    return DataArray(shape: [a.count, info.inputSize], values: a.values)
+    let x = DataArray(shape: [a.count, info.inputSize], values: a.values)
+    try checkIndices(x, path: path, info: info)
+    return x
+  }
+
+  /// For a model that starts with an Embedding: every feature must be a whole index below its input_dim
+  /// (Keras raises on an index past the table; the kernel would read outside it).
+  public static func checkIndices(_ x: DataArray, path: String, info: ModelInfo) throws(PrecastError) {
+    guard let limit = info.embeddingInputDim else { return }
+    let width = x.sampleSize
+    for (i, v) in x.values.enumerated() where !(v >= 0 && v < Float(limit) && v == v.rounded()) {
+      throw PrecastError(
+        "\(path): sample \(i / width + 1), value \(i % width + 1): \(v) is not an index in 0..<\(limit), the Embedding's input_dim")
+    }
   }
 
   private static func mismatch(path: String, sampleSize: Int, shape: [Int], info: ModelInfo) -> String {

@@ -107,6 +107,11 @@ public struct ModelInfo: Sendable {
   public var targetSize: Int { loss == .sparseCategoricalCrossentropy ? 1 : outputSize }
   /// True for losses whose targets are classes (the crossentropies: a label column is accepted).
   public var isClassifier: Bool { !loss.isElementwise }
+  /// The input_dim of the model's first layer when it is an Embedding (its inputs are indices below it).
+  public var embeddingInputDim: Int? {
+    guard let first = layers.first, first.className == "Embedding" else { return nil }
+    return first.weights.first?.shape.first
+  }
 }
 
 /// The interface every generated model implements. All buffers are allocated in `init`, for at most
