@@ -215,6 +215,15 @@ public enum CheckModels {
       GlobalAveragePooling1D()
       Dense(2)
     }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
+    // Masking(mask_value=-1) on float sequences: steps of all -1 zeroed and skipped by stacked RNNs (one reversed) and
+    // by GlobalAveragePooling1D's masked mean (Keras trajectory fixture `masking`).
+    Sequential(name: "check-masking", input: [6, 3]) {
+      Masking(maskValue: -1)
+      LSTM(4, returnSequences: true)
+      GRU(3, returnSequences: true, goBackwards: true)
+      GlobalAveragePooling1D()
+      Dense(2)
+    }.compile(loss: .meanSquaredError, optimizer: .adam(), metrics: [.meanAbsoluteError]),
     // Other activations: relu SimpleRNN, linear/hard-sigmoid LSTM (Keras 2's old default gate), relu/linear GRU
     // (Keras trajectory fixture `rnn-activations`).
     Sequential(name: "check-rnn-activations", input: [5, 3]) {

@@ -122,7 +122,12 @@ extension Generator {
         call["outputBuffer"] = layer.outputBuffer
         call["width"] = layer.spec.outputShape.reduce(1, *)
       }
-      if case .dropout = layer.spec.declaration.kind {} else { call["hasInput"] = true; call["input"] = layer.trainInput }
+      switch layer.spec.declaration.kind {
+      case .dropout, .masking: break  // in place on the gradient, no input needed
+      default:
+        call["hasInput"] = true
+        call["input"] = layer.trainInput
+      }
       if let dx = step.inputGradient {
         call["hasInputGradient"] = true
         call["inputGradient"] = dx
@@ -298,6 +303,12 @@ extension Generator {
       addRecurrentKeys(&c, layer, offsets: offsets, units: units, returnSequences: returnSequences)
       c["cellsBuffer"] = layer.cellsBuffer!
       c["cellGradientBuffer"] = layer.cellGradientBuffer!
+    case .masking(let value):
+      c["isMasking"] = true
+      c["steps"] = spec.inputShape[0]
+      c["features"] = spec.inputShape[1]
+      c["maskValue"] = "\(Float(value))"
+      c["stepMask"] = layer.stepMask!
     case .embedding(let inputDim, let outputDim, _):
       c["isEmbedding"] = true
       c["inputDim"] = inputDim
@@ -516,6 +527,7 @@ extension LayerDeclaration {
       return "Dense(\(units), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
     case .activation(let activation): return "Activation(\(activation.kerasName))"
     case .dropout(let rate): return "Dropout(\(rate))"
+    case .masking(let value): return "Masking(mask_value=\(value))"
     case .flatten: return "Flatten()"
     case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, _, _) where oneDimensional:
       let dilation = options.dilation.width == 1 ? "" : ", dilation \(options.dilation.width)"

@@ -70,6 +70,8 @@ extension LayerSpec {
       config.append(("activation", .string(activation.kerasName)))
     case .dropout(let rate):
       config += [("rate", .number(rate)), ("seed", .null), ("noise_shape", .null)]
+    case .masking(let value):
+      config.append(("mask_value", .number(value)))
     case .flatten:
       config.append(("data_format", .string("channels_last")))
     case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, let kernelInit, let biasInit):

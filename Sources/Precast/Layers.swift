@@ -23,6 +23,7 @@ public struct LayerDeclaration: Sendable, Equatable {
     case lstm(units: Int, returnSequences: Bool)
     case gru(units: Int, returnSequences: Bool)
     case simpleRNN(units: Int, returnSequences: Bool)
+    case masking(value: Double)
   }
   public var kind: Kind
   public var name: String?
@@ -61,6 +62,7 @@ public struct LayerDeclaration: Sendable, Equatable {
     case .lstm: return "LSTM"
     case .gru: return "GRU"
     case .simpleRNN: return "SimpleRNN"
+    case .masking: return "Masking"
     case .batchNormalization: return "BatchNormalization"
     case .reshape: return "Reshape"
     }
@@ -270,7 +272,7 @@ extension ActivationFunction {
 
 /// `keras.layers.Embedding(input_dim, output_dim)`: integer inputs [steps] (stored as floats) → [steps, outputDim]
 /// rows of the table `embeddings` [inputDim, outputDim] (Keras's default initializer: uniform ±0.05). Must be the
-/// first layer. An index outside 0..<inputDim reads zeros and gets no gradient. With `maskZero` index 0 is padding:
+/// first layer. An index outside 0..<inputDim is refused by the data loaders (the kernel would read zeros). With `maskZero` index 0 is padding:
 /// the recurrent layers and GlobalAveragePooling1D after it skip those steps, as Keras's mask does.
 public struct Embedding: Layer {
   public let declaration: LayerDeclaration
@@ -282,6 +284,16 @@ public struct Embedding: Layer {
     options.maskZero = maskZero
     declaration = LayerDeclaration(
       kind: .embedding(inputDim: inputDim, outputDim: outputDim, initializer: embeddingsInitializer), name: name, options: options)
+  }
+}
+
+/// `keras.layers.Masking`: a step whose features all equal `maskValue` is masked (its output zeroed, and the
+/// recurrent layers and GlobalAveragePooling1D after it skip it, as after `Embedding(maskZero: true)`);
+/// input [steps, features], output the same. One mask per model: not after a masked Embedding.
+public struct Masking: Layer {
+  public let declaration: LayerDeclaration
+  public init(maskValue: Double = 0, name: String? = nil) {
+    declaration = LayerDeclaration(kind: .masking(value: maskValue), name: name)
   }
 }
 

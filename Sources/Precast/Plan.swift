@@ -59,7 +59,7 @@ struct LayerPlan {
   var directions: [LayerPlan] = []
   var directionGradientBuffers: [String] = []
   var inputGradientBuffer: String?
-  /// Keras's mask_zero: Embedding writes the step mask [steps] here; a recurrent layer reads it in its own step order
+  /// Keras's mask_zero or Masking: Embedding or Masking writes the step mask [steps] here; a recurrent layer reads it in its own step order
   /// (a go_backwards layer from a reversed copy of `unreversedMask`); GlobalAveragePooling1D and Bidirectional
   /// (zero outputs at masked steps with returnSequences) read the model's.
   var stepMask: String?
@@ -80,7 +80,7 @@ struct ModelPlan {
   var inferenceOutput = "x"
   var arenaPerSample = 0
   var fixedTotal = 0
-  /// The step mask of `Embedding(maskZero: true)` when a later layer uses it.
+  /// The step mask of `Embedding(maskZero: true)` when a later layer uses it, or of `Masking`.
   var modelStepMask: String?
 
   /// Floats of im2col patch matrix per Conv2D GEMM, at most (a chunk holds at least one image).
@@ -217,10 +217,16 @@ struct ModelPlan {
         (train, infer) = planRecurrent(&plan, layer)
       case .embedding:
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output, the looked-up rows")
-        if spec.layers.contains(where: \.inputMasked) {
+        if layer.declaration.options.maskZero && spec.layers.contains(where: \.inputMasked) {
           modelStepMask = buffer("\(fn)StepMask", layer.inputShape[0], "\(layer.name) mask_zero: 1 where the index is not 0, else 0 [steps]")
           plan.stepMask = modelStepMask
         }
+        train = plan.outputBuffer
+        infer = plan.outputBuffer
+      case .masking:
+        plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output: x with the masked steps zeroed")
+        modelStepMask = buffer("\(fn)StepMask", layer.inputShape[0], "\(layer.name): 1 where a feature differs from mask_value, else 0 [steps]")
+        plan.stepMask = modelStepMask
         train = plan.outputBuffer
         infer = plan.outputBuffer
       case .flatten, .reshape:
@@ -374,7 +380,7 @@ struct ModelPlan {
           widths[dx] = max(widths[dx], layer.spec.inputShape.reduce(1, *))
           g = dx
         }
-      case .dropout, .batchNormalization:
+      case .dropout, .batchNormalization, .masking:
         steps.append((i, g, needsInputGradient ? g : nil))
       case .embedding:
         steps.append((i, g, nil))  // integer inputs have no gradient

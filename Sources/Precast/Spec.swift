@@ -28,7 +28,7 @@ public struct LayerSpec: Sendable, Equatable {
   public var declaration: LayerDeclaration
   public var inputShape: [Int]
   public var outputShape: [Int]
-  /// True when Keras's mask from `Embedding(maskZero: true)` reaches this layer's input (see `propagateMasks`).
+  /// True when Keras's mask from `Embedding(maskZero: true)` or `Masking` reaches this layer's input (see `propagateMasks`).
   public var inputMasked = false
   public var weights: [WeightSpec]
   public var className: String { declaration.className }
@@ -204,6 +204,9 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     }
   case .dropout(let rate):
     guard rate >= 0, rate < 1 else { throw SpecError("\(what): rate must be in [0, 1), got \(rate)") }
+  case .masking(let value):
+    guard input.count == 2 else { throw SpecError("\(what): expects [steps, features] per sample, got \(input)") }
+    guard value.isFinite else { throw SpecError("\(what): mask_value must be a finite number, got \(value)") }
   case .activation:
     break
   case .flatten:
@@ -327,7 +330,7 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
   return LayerSpec(name: name, declaration: d, inputShape: input, outputShape: output, weights: weights)
 }
 
-/// Follows Keras's mask from `Embedding(maskZero: true)`: Dropout and Activation pass it on, a recurrent layer uses it
+/// Follows Keras's mask from `Embedding(maskZero: true)` or `Masking`: Dropout and Activation pass it on, a recurrent layer uses it
 /// and passes it on only with returnSequences, GlobalAveragePooling1D uses it; other layers drop it (Keras warns that
 /// they do not support masking). BatchNormalization would use it in its statistics: refused.
 func propagateMasks(_ layers: inout [LayerSpec]) throws(SpecError) {
@@ -337,6 +340,9 @@ func propagateMasks(_ layers: inout [LayerSpec]) throws(SpecError) {
     let layer = layers[i]
     switch layer.declaration.kind {
     case .embedding: masked = layer.declaration.options.maskZero
+    case .masking:
+      if masked { throw SpecError("layer '\(layer.name)' (Masking): a mask_zero mask already reaches it; use one mask per model") }
+      masked = true
     case .dropout, .activation: break
     case .lstm(_, let returnSequences), .gru(_, let returnSequences), .simpleRNN(_, let returnSequences):
       masked = masked && returnSequences

@@ -113,6 +113,20 @@ public func sequenceMask(_ x: UnsafePointer<Float>, count n: Int, steps T: Int, 
   for i in 0..<(n * T) { mask[i] = x[i] == 0 ? 0 : 1 }
 }
 
+/// Keras's Masking: mask [n, T] = 1 where some feature of the step differs from `maskValue`, else 0;
+/// y [n, T, d] = x at the unmasked steps, 0 at the masked ones.
+@inline(__always)
+public func maskingForward(
+  _ x: UnsafePointer<Float>, count n: Int, steps T: Int, features d: Int, maskValue: Float, mask: UnsafeMutablePointer<Float>,
+  output y: UnsafeMutablePointer<Float>
+) {
+  for i in 0..<(n * T) {
+    let row = x + i * d
+    mask[i] = (0..<d).contains { row[$0] != maskValue } ? 1 : 0
+    if mask[i] == 0 { (y + i * d).update(repeating: 0, count: d) } else { (y + i * d).update(from: row, count: d) }
+  }
+}
+
 /// Zeroes the rows [width] of y [n, T, width] at masked steps (Bidirectional's outputs with return_sequences and a mask).
 @inline(__always)
 public func zeroMaskedSteps(_ y: UnsafeMutablePointer<Float>, count n: Int, steps T: Int, width: Int, mask: UnsafePointer<Float>) {

@@ -37,6 +37,7 @@ final class GradientCheckTests: XCTestCase {
   func testMaskZeroThroughStackedRecurrentLayers() { check(CheckMaskZero.self) }
   func testMaskZeroThroughBidirectional() { check(CheckMaskZeroBidirectional.self) }
   func testMaskZeroAveragePooling() { check(CheckMaskZeroPooling.self) }
+  func testMaskingThroughRecurrentLayersAndAveragePooling() { check(CheckMasking.self, maskedSteps: -1) }
   func testEmbeddingConv1DAndPooling1D() { check(CheckConv1d.self) }
   func testConv1DCausalSameStridedAndAveragePooling1D() { check(CheckConv1dPadding.self) }
   func testDilatedConv1DCausalSameAndValid() { check(CheckConv1dDilation.self) }
@@ -50,7 +51,9 @@ final class GradientCheckTests: XCTestCase {
 
   /// Compares `trainStep`'s gradients with central differences of its loss. The same RNG seed for every
   /// evaluation keeps dropout masks fixed, so the loss is a deterministic function of the parameters.
-  private func check<M: CompiledModel>(_ type: M.Type, file: StaticString = #filePath, line: UInt = #line) {
+  /// With `maskedSteps` (a Masking model's mask_value), some steps of each sample [steps, features] are set to it:
+  /// every sample's first step, and every third step of the odd samples.
+  private func check<M: CompiledModel>(_ type: M.Type, maskedSteps maskValue: Float? = nil, file: StaticString = #filePath, line: UInt = #line) {
     let info = M.info
     let n = 4
     let model = M(maxBatch: n)
@@ -60,7 +63,15 @@ final class GradientCheckTests: XCTestCase {
     for i in 0..<info.parameterCount { model.parameters[i] += Float(rng.nextNormal() * 0.3) }
     // An Embedding first layer reads integer indices in 0..<inputDim.
     let vocabulary = info.layers.first?.className == "Embedding" ? info.weights[0].shape[0] : nil
-    let x = (0..<(n * info.inputSize)).map { _ in vocabulary.map { Float(rng.next() % UInt64($0)) } ?? Float(rng.nextNormal()) }
+    var x = (0..<(n * info.inputSize)).map { _ in vocabulary.map { Float(rng.next() % UInt64($0)) } ?? Float(rng.nextNormal()) }
+    if let maskValue {
+      let (steps, features) = (info.inputShape[0], info.inputShape[1])
+      for s in 0..<n {
+        for t in 0..<steps where t == 0 || (s % 2 == 1 && t % 3 == 2) {
+          for j in 0..<features { x[(s * steps + t) * features + j] = maskValue }
+        }
+      }
+    }
     let y = targets(info, n, &rng)
     func loss() -> Double {
       var stepRng = Random(seed: 7)

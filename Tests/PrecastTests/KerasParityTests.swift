@@ -66,6 +66,12 @@ final class KerasParityTests: XCTestCase {
     }
   }
 
+  /// `masking` is the check-masking architecture, written by Keras 3 (`Tests/keras/masking_fixture.py`): a weightless
+  /// Masking layer among the file's layers, float sequences padded with steps of -1, before and after.
+  func testMaskingMatchesKerasMaskingFixture() throws {
+    try checkParity(CheckMasking.self, fixtureName: "masking", formats: ["h5", "weights.h5"])
+  }
+
   /// `gru` is the check-gru architecture: GRU(32) with reset_after (bias [2, 96], gates z, r, h), Dense.
   func testGRUMatchesKerasGRUFixture() throws {
     try checkParity(CheckGru.self, fixtureName: "gru")

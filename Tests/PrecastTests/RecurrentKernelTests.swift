@@ -85,6 +85,21 @@ final class RecurrentKernelTests: XCTestCase {
     }
   }
 
+  /// Keras's Masking: a step is masked only when every feature equals mask_value; masked steps are zeroed in the output
+  /// and in the gradient, the others pass unchanged.
+  func testMaskingMasksOnlyStepsWhollyAtTheMaskValue() {
+    let v: Float = 0.5
+    let x: [Float] = [v, v, v, /**/ 1, v, v, /**/ 0, 0, 0, /**/ v, v, v, /**/ -2, 3, v, /**/ .nan, v, v]  // [2, 3, 3]
+    var mask = [Float](repeating: 9, count: 6), y = [Float](repeating: 9, count: x.count)
+    maskingForward(x, count: 2, steps: 3, features: 3, maskValue: v, mask: &mask, output: &y)
+    XCTAssertEqual(mask, [0, 1, 1, 0, 1, 1])  // NaN ≠ mask_value, as in Keras's not_equal
+    XCTAssertEqual(Array(y[0..<12]), [0, 0, 0, 1, v, v, 0, 0, 0, 0, 0, 0])
+    XCTAssertEqual(Array(y[12..<15]), [-2, 3, v])
+    var dy = [Float](repeating: 1, count: x.count)
+    zeroMaskedSteps(&dy, count: 2, steps: 3, width: 3, mask: mask)
+    XCTAssertEqual(dy, [0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+  }
+
   /// Keras's RNN input dropout (recurrent_dropout=0): one mask per sample and feature, kept at 1/(1 − rate), the
   /// same at every step; the backward masks the input gradient alike.
   func testSequenceDropoutKeepsOneMaskForAllSteps() {

@@ -15,6 +15,11 @@ final class SpecTests: XCTestCase {
       Sequential(name: "m", input: [8]) { Embedding(9, 4, maskZero: true); Conv1D(2, 3); GlobalAveragePooling1D(); Dense(1) }
         .compile(loss: .meanSquaredError))
     XCTAssertEqual(conv.layers.map(\.inputMasked), [false, true, false, false])
+    let masking = try ModelSpec(
+      Sequential(name: "m", input: [8, 3]) { Masking(maskValue: -1); SimpleRNN(4, returnSequences: true); GlobalAveragePooling1D(); Dense(1) }
+        .compile(loss: .meanSquaredError))
+    XCTAssertEqual(masking.layers.map(\.inputMasked), [false, true, true, false])
+    XCTAssertEqual(masking.layers[0].outputShape, [8, 3])
   }
 
   func testKerasNamesAndShapes() throws {
@@ -55,6 +60,10 @@ final class SpecTests: XCTestCase {
       (Sequential(name: "m", input: [5]) { Embedding(9, 2, maskZero: true); BatchNormalization(); Flatten(); Dense(1) }
         .compile(loss: .meanSquaredError),
        "layer 'batch_normalization' (BatchNormalization): a mask_zero mask reaches it; masked batch statistics are not supported yet"),
+      (Sequential(name: "m", input: [6]) { Masking(); Dense(1) }.compile(loss: .meanSquaredError),
+       "layer 'masking' (Masking): expects [steps, features] per sample, got [6]"),
+      (Sequential(name: "m", input: [5]) { Embedding(9, 2, maskZero: true); Masking(); LSTM(2); Dense(1) }.compile(loss: .meanSquaredError),
+       "layer 'masking' (Masking): a mask_zero mask already reaches it; use one mask per model"),
       (Sequential(name: "m", input: [5, 3]) { GRU(4, dropout: 1); Dense(1) }.compile(loss: .meanSquaredError),
        "layer 'gru' (GRU): dropout must be in [0, 1), got 1.0"),
       (Sequential(name: "m", input: [9, 2]) { Conv1D(4, 3, strides: 2, dilationRate: 2); Flatten(); Dense(1) }.compile(loss: .meanSquaredError),

@@ -24,6 +24,7 @@ final class TrajectoryTests: XCTestCase {
   func testMaskZeroMatchesKerasForEveryOptimizer() throws { try replay("mask-zero", CheckMaskZero.self) }
   func testMaskZeroBidirectionalMatchesKerasForEveryOptimizer() throws { try replay("mask-zero-bidirectional", CheckMaskZeroBidirectional.self) }
   func testMaskZeroPoolingMatchesKerasForEveryOptimizer() throws { try replay("mask-zero-pooling", CheckMaskZeroPooling.self) }
+  func testMaskingMatchesKerasForEveryOptimizer() throws { try replay("masking", CheckMasking.self) }
   func testDilatedConv1DMatchesKerasForEveryOptimizer() throws { try replay("conv1d-dilation", CheckConv1dDilation.self) }
   func testDilatedConv2DMatchesKerasForEveryOptimizer() throws { try replay("conv2d-dilation", CheckConv2dDilation.self) }
   func testBidirectionalMergeModesMatchKerasForEveryOptimizer() throws { try replay("bidirectional-merge", CheckBidirectionalMerge.self) }

@@ -3,7 +3,7 @@
 # Run: KERAS_BACKEND=jax .build-keras-venv/bin/python Tests/keras/trajectories.py [NAME …] from the repository root
 # (all fixtures, or the named ones; the venv is the one Scripts/keras-roundtrip.sh makes; TRAJECTORIES_OUT changes
 # the directory). For each model of MODELS (the Pima MLP, a small CNN, the regularized MLP, stacked and reversed
-# RNNs, Bidirectional wrappers, dilated convolutions, mask_zero: each the architecture of a check model) and each optimizer configuration below, it starts from the same saved
+# RNNs, Bidirectional wrappers, dilated convolutions, mask_zero, Masking: each the architecture of a check model) and each optimizer configuration below, it starts from the same saved
 # initial weights, feeds the same batches in order (no shuffling, no dropout) through `train_on_batch`, and
 # records the loss of every step (computed before that step's update, as Keras reports it) and the final
 # weights. PrecastTests.TrajectoryTests replays the same steps and compares within 1e-4 relative.
@@ -181,6 +181,31 @@ def mask_zero_pooling():
     return "mask-zero-pooling", model, "mean_squared_error", x, y, 8
 
 
+def masking():
+    """Masking(mask_value=-1) → LSTM(4, rs) → GRU(3, rs, go_backwards) → GlobalAveragePooling1D → Dense(2)
+    (check-masking): 32 float sequences [6, 3] padded with steps of all -1 before or after, and one -1 step inside
+    some of them; a step with only some features at -1 stays unmasked."""
+    rng = np.random.default_rng(14)
+    x = rng.normal(size=(32, 6, 3)).astype(np.float32)
+    for i in range(32):
+        length = rng.integers(2, 7)
+        if i % 2 == 0:
+            x[i, :6 - length] = -1
+        else:
+            x[i, length:] = -1
+        if i % 5 == 0:
+            x[i, 3] = -1  # a masked step inside the sequence
+        if i % 7 == 0:
+            x[i, 1, 0] = -1  # one feature at the mask value: not masked
+    y = np.stack([x.clip(-1, 2).sum(axis=(1, 2)) / 10, (x > 0).sum(axis=(1, 2)) / 18], axis=1).astype(np.float32)
+    model = keras.Sequential([
+        keras.Input((6, 3)), keras.layers.Masking(mask_value=-1.0),
+        keras.layers.LSTM(4, return_sequences=True), keras.layers.GRU(3, return_sequences=True, go_backwards=True),
+        keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(2),
+    ])
+    return "masking", model, "mean_squared_error", x, y, 8
+
+
 def rnn_activations():
     """SimpleRNN(relu) → LSTM(linear, recurrent hard_sigmoid) → GRU(relu, recurrent linear) → Dense(2) (check-rnn-activations)."""
     name, _, loss, x, y, batch = backwards()
@@ -270,6 +295,7 @@ MODELS = {
     "gru-reset-before": gru_reset_before, "bidirectional": bidirectional, "bidirectional-merge": bidirectional_merge,
     "rnn-activations": rnn_activations, "conv1d-dilation": conv1d_dilation, "conv2d-dilation": conv2d_dilation,
     "mask-zero": mask_zero, "mask-zero-bidirectional": mask_zero_bidirectional, "mask-zero-pooling": mask_zero_pooling,
+    "masking": masking,
 }
 # python trajectories.py [NAME …]: all fixtures, or the named ones.
 for name in sys.argv[1:] or MODELS:
