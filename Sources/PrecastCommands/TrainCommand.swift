@@ -248,7 +248,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
 
 
   /// Loads a data file: integer sequences encoded with --sequences, or any table/array format.
-  private func loadData(_ path: String, labels: String?) throws(PrecastError) -> Dataset {
+  func loadData(_ path: String, labels: String?) throws(PrecastError) -> Dataset {
     if let encoding = sequenceEncoding {
       guard let labels else { throw PrecastError("\(path): --sequences needs labels for it") }
       return try Dataset.loadSequences(features: path, labels: labels, info: Model.info, encoding: encoding)
@@ -256,33 +256,11 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     return try Dataset.load(features: path, labels: labels, info: Model.info)
   }
 
-  /// Fills the first Embedding layer's table from GloVe vectors (rows of words missing from the file become zeros).
-  private func loadWordVectors(_ path: String, vocabulary vocabularyPath: String, into model: Model) throws(PrecastError) {
-    guard let slot = Model.info.weights.first(where: { $0.name == "embeddings" }) else {
-      throw PrecastError("--embedding-vectors: the model has no Embedding layer")
-    }
-    let (rowsNeeded, dimension) = (slot.shape[0], slot.shape[1])
-    do {
-      let words = try readTextFile(vocabularyPath).split(separator: "\n").map { String($0.filter { $0 != "\r" }) }
-      guard words.count + 1 <= rowsNeeded else {
-        throw PrecastError("\(vocabularyPath): \(words.count) words (+ padding index 0) do not fit the Embedding's input_dim \(rowsNeeded)")
-      }
-      let (rows, found) = try gloveMatrix(path: path, vocabulary: words, dimension: dimension)
-      (model.parameters + slot.offset).update(repeating: 0, count: slot.count)
-      rows.withUnsafeBufferPointer { (model.parameters + slot.offset).update(from: $0.baseAddress!, count: rows.count) }
-      if verbose > 0 { print("Embedding '\(slot.layer)': \(found) of \(words.count) words found in \(path) (missing words are zeros)") }
-    } catch let error as PrecastError {
-      throw error
-    } catch {
-      throw PrecastError("\(error)")
-    }
-  }
-
   /// True when training will have validation data.
   private var hasValidation: Bool { validationData != nil || (validationSplit ?? Model.info.defaults.validationSplit) > 0 }
 
   /// The callbacks the options ask for, checked against the model's logs before any data is read.
-  private func callbackOptions() throws(PrecastError) -> (
+  func callbackOptions() throws(PrecastError) -> (
     checkpoint: CheckpointOptions?, stopping: EarlyStoppingOptions?, plateau: ReduceLROnPlateauOptions?, schedule: EpochSchedule?
   ) {
     let info = Model.info
@@ -329,7 +307,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   }
 
   /// The compiled optimizer, or the one --optimizer names, with the command line's hyper-parameters.
-  private func optimizerConfig() throws(PrecastError) -> OptimizerConfig {
+  func optimizerConfig() throws(PrecastError) -> OptimizerConfig {
     var config = Model.info.optimizer
     if let optimizer {
       let made: [String: OptimizerConfig] = [
@@ -374,7 +352,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     return config
   }
 
-  private var augmentation: Augmentation {
+  var augmentation: Augmentation {
     Augmentation(
       rotationRange: rotationRange, widthShiftRange: widthShiftRange, heightShiftRange: heightShiftRange,
       zoomRange: zoomRange, horizontalFlip: horizontalFlip)
@@ -422,7 +400,12 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     } else {
       model.initializeParameters(seed: clockSeed)
     }
-    if let embeddingVectors, let vocabulary { try loadWordVectors(embeddingVectors, vocabulary: vocabulary, into: model) }
+    if let embeddingVectors, let vocabulary {
+      let loaded = try model.loadWordVectors(path: embeddingVectors, vocabulary: vocabulary)
+      if verbose > 0 {
+        print("Embedding '\(loaded.layer)': \(loaded.found) of \(loaded.words) words found in \(embeddingVectors) (missing words are zeros)")
+      }
+    }
     if normalize { preprocessing.inputScale = 1 / 255 }
     all.preprocess(preprocessing)
     if standardize && !seriesWindows && (resume == nil || preprocessing.standardizer == nil) {
@@ -479,19 +462,12 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
   }
 
-  /// The forecasting tutorial's common-sense baselines on the validation windows (the last ones): "the next value is
-  /// the last one" and "the next value is the one a year (12 steps) before".
+  /// Prints the forecasting tutorial's common-sense baselines on the validation windows (`naiveBaselines`).
   private func printBaselines(series: [Float], validationCount: Int, scale: Float) {
-    let window = Model.info.inputSize
-    let targets = Array(series.suffix(validationCount))
-    let starts = (series.count - validationCount)..<series.count
-    let last = zip(starts, targets).map { abs(series[$0 - 1] - $1) }.reduce(0, +) / Float(validationCount)
+    let baselines = naiveBaselines(series: series, validationCount: validationCount, window: Model.info.inputSize)
     func units(_ mae: Float) -> String { scale == 1 ? formatFixed(Double(mae), 4) : "\(formatFixed(Double(mae), 4)) (\(formatFixed(Double(mae * scale), 3)) in the data's units)" }
-    var line = "Naive baselines on the validation windows: next = last, mae \(units(last))"
-    if window >= 12 {
-      let seasonal = zip(starts, targets).map { abs(series[$0 - 12] - $1) }.reduce(0, +) / Float(validationCount)
-      line += "; next = 12 steps before, mae \(units(seasonal))"
-    }
+    var line = "Naive baselines on the validation windows: next = last, mae \(units(baselines.last))"
+    if let seasonal = baselines.seasonal { line += "; next = 12 steps before, mae \(units(seasonal))" }
     print(line)
   }
 
@@ -519,65 +495,6 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     writeOut(formatPredictions(model.predictAll(x), classes: false))
   }
 
-  // MARK: - k-fold cross-validation
-
-  /// scikit-learn's `cross_val_score` over the trainer: a fresh model per fold (initialised from --seed + fold, or
-  /// --weights), preprocessing fitted on the training folds only (as a Pipeline with StandardScaler), every epoch
-  /// on the k−1 folds, then evaluation on the held-out fold. Each fold's weights go to <output>-foldN.
-  private func crossValidate(_ all: Dataset, k: Int, batch: Int, seed: UInt64, outputPath: String, format: KerasWeightFormat) throws(PrecastError) {
-    let info = Model.info
-    guard k <= all.count else { throw PrecastError("--kfold \(k) is larger than the number of rows (\(all.count))") }
-    let classes = all.classes(info: info)
-    let folds = kFolds(count: all.count, k: k, classes: classes, seed: seed)
-    let epochs = epochs ?? info.defaults.epochs
-    if verbose > 0 {
-      print("\(k)-fold cross-validation of \(all.count) rows (\(classes == nil ? "shuffled" : "stratified, shuffled")), \(epochs) epochs per fold - seed \(seed)")
-    }
-    var results: [Logs] = []
-    for (index, held) in folds.enumerated() {
-      let heldSet = Set(held)
-      var train = all.subset((0..<all.count).filter { !heldSet.contains($0) }), test = all.subset(held)
-      let model = Model(maxBatch: batch)
-      var preprocessing = Preprocessing()
-      if let weights { preprocessing = try model.loadWeights(path: weights) } else { model.initializeParameters(seed: seed &+ UInt64(index)) }
-      if normalize { preprocessing.inputScale = 1 / 255 }
-      train.preprocess(preprocessing)
-      if standardize {
-        let standardizer = Standardizer.fit(train.x)
-        preprocessing.standardizer = standardizer
-        train.preprocess(Preprocessing(standardizer: standardizer))
-      }
-      test.preprocess(preprocessing)
-      let trainer = Trainer(model: model, preprocessing: preprocessing, optimizer: try optimizerConfig(), frozen: Set(freeze))
-      var options = FitOptions(
-        epochs: epochs, batchSize: batch, seed: seed &+ UInt64(index), verbose: 0,
-        outputPath: foldPath(outputPath, index + 1), format: format, historyPath: nil)
-      options.augmentation = augmentation
-      options.schedule = try callbackOptions().schedule
-      let start = now()
-      if case .interrupted = try trainer.fit(train, validation: nil, options: options) { return }
-      let logs = trainer.evaluate(test, batchSize: batch)
-      results.append(logs)
-      if verbose > 0 {
-        print("Fold \(index + 1)/\(k) - train \(train.count), test \(test.count) - \(formatFixed(now() - start, 1))s - \(logs.formatted)")
-      }
-    }
-    let names = results[0].entries.map(\.name)
-    let summary = names.map { name in
-      let (mean, std) = meanAndStd(results.map { $0[name] ?? .nan })
-      return "\(name): \(formatFixed(mean, 4)) ± \(formatFixed(std, 4))"
-    }
-    print("\(k)-fold: " + summary.joined(separator: " - "))
-  }
-
-  /// "pima.h5" → "pima-fold3.h5" ("x.weights.h5" → "x-fold3.weights.h5").
-  private func foldPath(_ output: String, _ fold: Int) -> String {
-    for suffix in [".weights.h5", ".h5"] where output.hasSuffix(suffix) {
-      return String(output.dropLast(suffix.count)) + "-fold\(fold)" + suffix
-    }
-    return output + "-fold\(fold)"
-  }
-
   private func historyPath(for output: String) -> String {
     var stem = output
     for suffix in [".weights.h5", ".h5"] where stem.hasSuffix(suffix) {
@@ -586,94 +503,4 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
     return stem + ".history.csv"
   }
-
-  // MARK: - Benchmark
-
-  private func runBenchmark() throws(PrecastError) {
-    let info = Model.info
-    let batch = batchSize ?? info.defaults.batchSize
-    var dataset: Dataset
-    if let data {
-      dataset = try loadData(data, labels: labels)
-      if normalize { dataset.preprocess(Preprocessing(inputScale: 1 / 255)) }
-    } else {
-      dataset = syntheticDataset(info: info, count: 60_000)
-    }
-    let model = Model(maxBatch: batch)
-    model.initializeParameters(seed: seed ?? 1)
-    let trainer = Trainer(model: model, preprocessing: Preprocessing())
-    _ = trainer.timeEpoch(dataset, batchSize: batch, seed: 1, limit: 20)  // warm-up
-    // Three timed epochs; the figures are the median one's (this shared machine's runs vary by ±20%).
-    var runs: [(seconds: Double, layers: [Double])] = []
-    for run in 0..<3 {
-      let probe = StepProbe(layers: info.layers.count)
-      model.probe = probe
-      runs.append((trainer.timeEpoch(dataset, batchSize: batch, seed: UInt64(2 + run), limit: nil), probe.seconds))
-      model.probe = nil
-    }
-    let all = runs.map(\.seconds)
-    let (epochSeconds, layerSeconds) = runs.sorted { $0.seconds < $1.seconds }[1]
-
-    // OpenBLAS alone on exactly the GEMMs the epoch ran, per layer.
-    let full = dataset.count / batch, tail = dataset.count % batch
-    var measured: [String: Double] = [:]  // a recurrent layer repeats its step GEMMs: measure each shape once
-    func gemmCost(_ layer: GemmLayer) -> (seconds: Double, flops: Double) {
-      var seconds = 0.0, flops = 0.0
-      for (count, n) in [(full, batch), (1, tail)] where count > 0 && n > 0 {
-        for shape in layer.trainingGemms(batch: n) {
-          let once = measured[shape.description] ?? measureSgemm(shape)
-          measured[shape.description] = once
-          seconds += once * Double(count)
-          flops += shape.flops * Double(count)
-        }
-      }
-      return (seconds, flops)
-    }
-    print("BLAS: \(blasCoreName), \(blasThreads) thread(s)")
-    print("epoch: \(formatFixed(epochSeconds, 3)) s for \(dataset.count) samples (batch \(batch)) - \(formatFixed(Double(dataset.count) / epochSeconds, 0)) samples/s"
-      + " (median of \(all.map { formatFixed($0, 3) }.joined(separator: ", ")) s)")
-    print("per layer, forward + backward over the epoch (GFLOP/s counts the GEMM work; sgemm = OpenBLAS alone on the same GEMMs):")
-    var parts: [Bool: (seconds: Double, flops: Double, gemmSeconds: Double)] = [:]
-    for (index, layer) in info.layers.enumerated() {
-      let seconds = layerSeconds[index]
-      var line = "  \(layer.name) (\(layer.className)): \(formatFixed(seconds, 3)) s"
-      if let gemm = info.gemmLayers.first(where: { $0.name == layer.name }) {
-        let cost = gemmCost(gemm)
-        line += " - \(formatFixed(cost.flops / seconds / 1e9, 1)) GFLOP/s (sgemm \(formatFixed(cost.flops / cost.seconds / 1e9, 1)))"
-        let part = parts[gemm.isConvolution] ?? (0, 0, 0)
-        parts[gemm.isConvolution] = (part.seconds + seconds, part.flops + cost.flops, part.gemmSeconds + cost.seconds)
-      }
-      if seconds > 0 { print(line) }
-    }
-    let stepSeconds = layerSeconds.reduce(0, +)
-    print("  loss: \(formatFixed(layerSeconds[info.layers.count], 3)) s; gradient zeroing: \(formatFixed(layerSeconds[info.layers.count + 1], 3)) s; "
-      + "optimizer and batching: \(formatFixed(epochSeconds - stepSeconds, 3)) s")
-    var gemmSeconds = 0.0, flops = 0.0
-    for (isConvolution, part) in parts.sorted(by: { $0.key && !$1.key }) {
-      print("\(isConvolution ? "conv" : "dense/recurrent") part: \(formatFixed(part.seconds, 3)) s, \(formatFixed(part.flops / part.seconds / 1e9, 1)) GFLOP/s achieved; "
-        + "OpenBLAS sgemm on its GEMMs: \(formatFixed(part.flops / part.gemmSeconds / 1e9, 1)) GFLOP/s")
-      gemmSeconds += part.gemmSeconds
-      flops += part.flops
-    }
-    print("whole epoch: \(formatFixed(flops / epochSeconds / 1e9, 1)) GFLOP/s; ratio to sgemm: \(formatFixed(100 * gemmSeconds / epochSeconds, 1))% (GEMM-only time \(formatFixed(gemmSeconds, 3)) s)")
-    let (step, update) = trainer.timeStepParts(dataset, batchSize: batch)
-    print("per batch: forward+backward \(formatFixed(step * 1e3, 3)) ms, optimizer update \(formatFixed(update * 1e3, 3)) ms")
-  }
-}
-
-/// Random inputs in [0, 1) and random valid targets, for benchmarks without data.
-func syntheticDataset(info: ModelInfo, count: Int) -> Dataset {
-  var rng = Random(seed: 7)
-  let x = (0..<(count * info.inputSize)).map { _ in rng.nextUnitFloat() }
-  var y = [Float](repeating: 0, count: count * info.targetSize)
-  for r in 0..<count {
-    let label = Int(rng.next() % UInt64(max(info.outputSize, 2)))
-    switch info.loss {
-    case .sparseCategoricalCrossentropy: y[r] = Float(label)
-    case .categoricalCrossentropy: y[r * info.targetSize + label % info.targetSize] = 1
-    case .binaryCrossentropy: for c in 0..<info.targetSize { y[r * info.targetSize + c] = Float(label % 2) }
-    default: for c in 0..<info.targetSize { y[r * info.targetSize + c] = rng.nextUnitFloat() }
-    }
-  }
-  return Dataset(x: DataArray(shape: [count, info.inputSize], values: x), y: DataArray(shape: [count, info.targetSize], values: y))
 }

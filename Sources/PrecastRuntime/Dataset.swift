@@ -342,3 +342,14 @@ public struct Dataset: Sendable {
     return (train, validation)
   }
 }
+
+// MARK: - Forecasting baselines
+
+/// The forecasting tutorial's common-sense baselines on the last `validationCount` values of `series` (the validation
+/// windows' targets): the mean absolute error of "the next value is the last one" and, when a window holds a year
+/// of monthly steps (`window` ≥ 12), of "the next value is the one 12 steps before".
+public func naiveBaselines(series: [Float], validationCount: Int, window: Int) -> (last: Float, seasonal: Float?) {
+  let starts = (series.count - validationCount)..<series.count
+  func mae(lag: Int) -> Float { starts.map { abs(series[$0 - lag] - series[$0]) }.reduce(0, +) / Float(validationCount) }
+  return (mae(lag: 1), window >= 12 ? mae(lag: 12) : nil)
+}

@@ -116,3 +116,31 @@ extension CompiledModel {
 public func weightFormat(forPath path: String) -> KerasWeightFormat {
   path.hasSuffix(".weights.h5") ? .kerasWeights : .legacyModel
 }
+
+// MARK: - Pretrained word vectors
+
+extension CompiledModel {
+  /// Fills the first Embedding layer's table from GloVe's text format (`word v1 v2 …`), line k of `vocabulary`
+  /// being index k (0 is padding); rows of words missing from the file become zeros, as the tutorial builds its
+  /// matrix. Returns the layer, how many words were found and the vocabulary's size.
+  public func loadWordVectors(path: String, vocabulary vocabularyPath: String) throws(PrecastError) -> (layer: String, found: Int, words: Int) {
+    guard let slot = Self.info.weights.first(where: { $0.name == "embeddings" }) else {
+      throw PrecastError("--embedding-vectors: the model has no Embedding layer")
+    }
+    let (rowsNeeded, dimension) = (slot.shape[0], slot.shape[1])
+    do {
+      let words = try readTextFile(vocabularyPath).split(separator: "\n").map { String($0.filter { $0 != "\r" }) }
+      guard words.count + 1 <= rowsNeeded else {
+        throw PrecastError("\(vocabularyPath): \(words.count) words (+ padding index 0) do not fit the Embedding's input_dim \(rowsNeeded)")
+      }
+      let (rows, found) = try gloveMatrix(path: path, vocabulary: words, dimension: dimension)
+      (parameters + slot.offset).update(repeating: 0, count: slot.count)
+      rows.withUnsafeBufferPointer { (parameters + slot.offset).update(from: $0.baseAddress!, count: rows.count) }
+      return (slot.layer, found, words.count)
+    } catch let error as PrecastError {
+      throw error
+    } catch {
+      throw PrecastError("\(error)")
+    }
+  }
+}

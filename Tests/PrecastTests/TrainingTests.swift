@@ -1,5 +1,6 @@
 // TrainingTests.swift: the fit loop reaches the tutorial's accuracy on Pima and stops cleanly on NaN.
 import BostonModel
+import CheckModels
 import CifarCnnModel
 import FashionCnnModel
 import Foundation
@@ -62,6 +63,36 @@ final class TrainingTests: XCTestCase {
     XCTAssertEqual(train.count, 614)  // floor(768 · 0.8)
     XCTAssertEqual(validation?.count, 154)
     XCTAssertEqual(validation?.x.values.first, data.x.values[614 * 8])
+  }
+
+  /// The forecasting baselines: MAE of "next = last" over the validation targets, and of "next = 12 steps before"
+  /// only when a window spans a year.
+  func testNaiveBaselines() {
+    let series = (0..<30).map { Float($0 % 12) }  // a sawtooth with period 12: the seasonal baseline is exact
+    let baselines = naiveBaselines(series: series, validationCount: 6, window: 12)
+    // targets 24…29 are 0…5: "next = last" misses by 11 once (23 → 0), then by 1 five times
+    XCTAssertEqual(baselines.last, 16 / 6, accuracy: 1e-6)
+    XCTAssertEqual(baselines.seasonal, 0)
+    XCTAssertNil(naiveBaselines(series: series, validationCount: 6, window: 11).seasonal)
+  }
+
+  /// `--embedding-vectors`: GloVe rows land in the Embedding table at their vocabulary index (line k is index k, 0 is
+  /// padding); words missing from the file, padding and indices past the vocabulary are zeros.
+  func testWordVectorsFillTheEmbeddingTable() throws {
+    let directory = NSTemporaryDirectory()
+    try "cat 1 2 3\ndog 4 5 6\nfish 7 8 9\n".write(toFile: directory + "glove.txt", atomically: true, encoding: .utf8)
+    try "dog\nbird\ncat\n".write(toFile: directory + "words.txt", atomically: true, encoding: .utf8)
+    let model = CheckMaskZero(maxBatch: 1)  // Embedding(7, 3)
+    model.initializeParameters(seed: 1)
+    let loaded = try model.loadWordVectors(path: directory + "glove.txt", vocabulary: directory + "words.txt")
+    XCTAssertEqual(loaded.layer, "embedding")
+    XCTAssertEqual(loaded.found, 2)
+    XCTAssertEqual(loaded.words, 3)
+    let table = Array(UnsafeBufferPointer(start: model.parameters, count: 21))
+    XCTAssertEqual(table, [0, 0, 0, 4, 5, 6, 0, 0, 0, 1, 2, 3] + [Float](repeating: 0, count: 9))
+    XCTAssertThrowsError(try Pima(maxBatch: 1).loadWordVectors(path: directory + "glove.txt", vocabulary: directory + "words.txt")) {
+      XCTAssertTrue("\($0)".contains("the model has no Embedding layer"), "\($0)")
+    }
   }
 
   /// Wrong column counts are reported with the file and what the model expects.
