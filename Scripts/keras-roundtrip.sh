@@ -113,6 +113,16 @@ done
 # MARK: - Load in Keras and compare
 "$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" check "$WORK"
 
+# MARK: - Pretrained word vectors, frozen: Keras finds the GloVe rows in the trained model
+"$VENV/bin/python" "$REPO/Tests/keras/glove_check.py" write "$WORK/reviews/words.txt" "$WORK/glove.txt" 32
+for epochs in 1 2; do  # the first epoch's weights, then a second epoch on top of the same start
+  "$TEXT_BIN/text-bidirectional-train" --data "$WORK/reviews/train.txt" --labels "$WORK/reviews/train-labels.csv" \
+    --sequences pad --epochs $epochs --seed 1 --verbose 0 --embedding-vectors "$WORK/glove.txt" \
+    --vocabulary "$WORK/reviews/words.txt" --freeze embedding --output "$WORK/glove-$epochs.h5"
+done
+"$VENV/bin/python" "$REPO/Tests/keras/glove_check.py" check "$WORK/reviews/words.txt" "$WORK/glove.txt" \
+  "$WORK/glove-2.h5" "$WORK/glove-1.h5"
+
 # MARK: - Keras resumes from our optimizer state (Adam, .weights.h5)
 "$PIMA_BIN/pima-train" --data "$REPO/Examples/data/pima-indians-diabetes.csv" --epochs 3 --batch-size 10 --seed 1 \
   --verbose 0 --output "$WORK/resume.weights.h5"
