@@ -140,6 +140,28 @@ else
   bad "temperature-gru-dropout: val_mae '$last_val' vs baseline '$seasonal': $(tail -2 "$tmp/gru-dropout.log")"
 fi
 
+# Multivariate windows (the Jena tutorial's way): a user model file with input [24, 3] reads every column of each month
+# (year, month, °F) and predicts column 3; it must beat "next = last". --horizon needs --series-windows.
+cd "$repo" && .build/debug/precast generate Examples/TemperatureMonths.swift --output "$tmp/temperature-months" >"$tmp/months-gen.log" 2>&1 \
+  || bad "precast generate Examples/TemperatureMonths.swift: $(tail -2 "$tmp/months-gen.log")"
+cd "$tmp/temperature-months" && swift build -c release >/dev/null 2>&1 || bad "building temperature-months"
+.build/release/temperature-months-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --standardize \
+  --target-column 3 --seed 1 --verbose 2 --output "$tmp/months.h5" >"$tmp/months.log" 2>&1
+naive=$(sed -n 's/.*next = last, mae \([0-9.]*\).*/\1/p' "$tmp/months.log")
+last_val=$(grep '^Epoch 40/40' "$tmp/months.log" | sed -n 's/.*val_mae: \([0-9.]*\)$/\1/p')
+if [ -n "$naive" ] && [ -n "$last_val" ] && awk "BEGIN{exit !($last_val < $naive)}"; then
+  ok "temperature-months (input [24, 3], every column) beats next = last: val_mae $last_val < $naive"
+else
+  bad "temperature-months: val_mae '$last_val' vs next = last '$naive': $(tail -2 "$tmp/months.log")"
+fi
+expect_error "--horizon without --series-windows" "--target-column, --horizon and --sampling-rate go with --series-windows" \
+  .build/release/temperature-months-train --data "$repo/Examples/data/nottingham-temperature.csv" --horizon 3
+cut -d, -f2- "$repo/Examples/data/nottingham-temperature.csv" >"$tmp/two-columns.csv"
+expect_error "series columns that fit no input" "rows have 2 columns; a model with input \[24, 3\] reads 3 per step" \
+  .build/release/temperature-months-train --data "$tmp/two-columns.csv" --series-windows
+expect_error "target column outside the table" "--target-column 4 is outside the table's 3 column" \
+  .build/release/temperature-months-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --target-column 4
+
 # Text: the seeded review corpus; a bag of words (imdb-mlp) beats chance, a GRU that reads the order beats the bag of words.
 cd "$repo" && swift build --product precast >/dev/null 2>&1 && .build/debug/precast dataset reviews --output "$tmp/reviews" >"$tmp/reviews.log" 2>&1 \
   && [ "$(wc -l <"$tmp/reviews/train.txt")" -eq 20000 ] && ok "precast dataset reviews: $(head -1 "$tmp/reviews.log")" || bad "precast dataset reviews: $(tail -2 "$tmp/reviews.log")"

@@ -72,8 +72,14 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   @Option(help: "pad_sequences: cut long sequences 'pre' (keep the end; default) or 'post'.")
   var truncating: String = "pre"
 
-  @Flag(help: "--data is a time series (its CSV's last column, in time order): samples are windows of the model's input length, targets the next value; prints the naive baselines' MAE on the validation part.")
+  @Flag(help: "--data is a time series, one row per step in time order: samples are windows of the model's input length (input [window] or [window, 1]: the target column alone; [window, features]: every column), targets the target column --horizon steps later; prints the naive baselines' MAE on the validation part.")
   var seriesWindows = false
+  @Option(help: "--series-windows: the target column, 1-based (default: the last).")
+  var targetColumn: Int?
+  @Option(help: "--series-windows: the target is this many steps after the window's last (default 1; the Jena tutorial's 24 hours ahead is 24 with hourly rows).")
+  var horizon: Int = 1
+  @Option(help: "--series-windows: keep every Nth row before cutting windows (Keras's sampling_rate; the Jena tutorial's 6 turns 10-minute rows into hours).")
+  var samplingRate: Int = 1
 
   @Option(help: "Optimizer instead of the compiled one: sgd, adam, rmsprop, adagrad, adadelta, adamax, nadam (Keras defaults).")
   var optimizer: String?
@@ -196,6 +202,12 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   private func checkTrainingOptions() throws(PrecastError) {
     _ = try callbackOptions()
     _ = try optimizerConfig()
+    if !seriesWindows && (targetColumn != nil || horizon != 1 || samplingRate != 1) {
+      throw PrecastError("--target-column, --horizon and --sampling-rate go with --series-windows")
+    }
+    if horizon < 1 || samplingRate < 1 || (targetColumn ?? 1) < 1 {
+      throw PrecastError("--horizon, --sampling-rate and --target-column must be at least 1")
+    }
     if let kfold {
       guard kfold >= 2 else { throw PrecastError("--kfold must be at least 2, got \(kfold)") }
       if validationData != nil || validationSplit != nil {
@@ -375,10 +387,12 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if seriesWindows {
       // --standardize z-scores the series itself (inputs and targets) with its training period's statistics.
       let trainFraction = 1 - (validationSplit ?? info.defaults.validationSplit)
-      let loaded = try Dataset.loadSeriesWindows(path: data!, info: info, standardizeOver: standardize ? trainFraction : nil)
+      let windows = Dataset.SeriesWindows(
+        targetColumn: targetColumn, horizon: horizon, samplingRate: samplingRate, standardizeOver: standardize ? trainFraction : nil)
+      let loaded = try Dataset.loadSeriesWindows(path: data!, info: info, options: windows)
       (all, series, seriesScale) = (loaded.dataset, loaded.series, loaded.std)
       if standardize && verbose > 0 {
-        print("Series standardized with the training period's mean \(formatFixed(Double(loaded.mean), 3)) and std \(formatFixed(Double(loaded.std), 3)): MAE × \(formatFixed(Double(loaded.std), 3)) is in the data's units")
+        print("Series standardized with the training period's statistics (target mean \(formatFixed(Double(loaded.mean), 3)), std \(formatFixed(Double(loaded.std), 3))): MAE × \(formatFixed(Double(loaded.std), 3)) is in the data's units")
       }
     } else {
       all = try loadData(data!, labels: labels)
@@ -464,9 +478,10 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
 
   /// Prints the forecasting tutorial's common-sense baselines on the validation windows (`naiveBaselines`).
   private func printBaselines(series: [Float], validationCount: Int, scale: Float) {
-    let baselines = naiveBaselines(series: series, validationCount: validationCount, window: Model.info.inputSize)
+    let baselines = naiveBaselines(series: series, validationCount: validationCount, window: Model.info.inputShape[0], horizon: horizon)
     func units(_ mae: Float) -> String { scale == 1 ? formatFixed(Double(mae), 4) : "\(formatFixed(Double(mae), 4)) (\(formatFixed(Double(mae * scale), 3)) in the data's units)" }
-    var line = "Naive baselines on the validation windows: next = last, mae \(units(baselines.last))"
+    let last = horizon == 1 ? "next = last" : "target = the window's last value (\(horizon) steps before)"
+    var line = "Naive baselines on the validation windows: \(last), mae \(units(baselines.last))"
     if let seasonal = baselines.seasonal { line += "; next = 12 steps before, mae \(units(seasonal))" }
     print(line)
   }

@@ -150,38 +150,82 @@ public struct Dataset: Sendable {
     }
   }
 
-  /// Forecasting windows of a time series (the CSV's last column, rows in time order): each sample is `window`
-  /// consecutive values (the model's input [window, 1] or [window]) and its target the value `horizon` steps after
-  /// the window's last. Samples stay in time order, so a validation split is the latest period.
-  /// With `standardizeOver`, the series itself (inputs and targets alike, as the forecasting tutorial does) is
-  /// z-scored with the mean and standard deviation of its first `standardizeOver` fraction (the training period);
-  /// predictions are then in those units.
+  /// How `loadSeriesWindows` cuts a table into forecasting windows (Keras's `timeseries_dataset_from_array` with
+  /// `sequence_length` = the model's input length).
+  public struct SeriesWindows: Sendable {
+    /// The target column, 1-based (nil: the last one).
+    public var targetColumn: Int?
+    /// The target is the value this many (sampled) steps after the window's last step.
+    public var horizon = 1
+    /// Keep every `samplingRate`-th row, from the first, before cutting windows.
+    public var samplingRate = 1
+    /// z-score every column with the mean and standard deviation of its first `standardizeOver` fraction of rows
+    /// (the training period), inputs and targets alike, as the forecasting tutorial does.
+    public var standardizeOver: Double?
+
+    public init(targetColumn: Int? = nil, horizon: Int = 1, samplingRate: Int = 1, standardizeOver: Double? = nil) {
+      self.targetColumn = targetColumn
+      self.horizon = horizon
+      self.samplingRate = samplingRate
+      self.standardizeOver = standardizeOver
+    }
+  }
+
+  /// Forecasting windows of a table whose rows are time steps in order. A model with input [window] or [window, 1]
+  /// reads the target column alone; one with input [window, features] reads every column (there must be `features`
+  /// of them, the target among them, as the Jena tutorial feeds all 14). Each sample is `window` consecutive rows
+  /// and its target the target column `horizon` rows after the window's last. Samples stay in time order, so a
+  /// validation split is the latest period. Returns the target column (standardized when the inputs are) and its
+  /// mean and standard deviation, which turn MAEs back into the data's units.
   public static func loadSeriesWindows(
-    path: String, info: ModelInfo, horizon: Int = 1, standardizeOver fraction: Double? = nil
+    path: String, info: ModelInfo, options: SeriesWindows = SeriesWindows()
   ) throws(PrecastError) -> (dataset: Dataset, series: [Float], mean: Float, std: Float) {
     let table: DataArray
     do { table = try DataLoader.load(path: path) } catch { throw PrecastError("\(error)") }
-    let width = table.shape.count == 2 ? table.shape[1] : 1
-    var series = (0..<table.count).map { table.values[$0 * width + width - 1] }
-    var mean: Float = 0, std: Float = 1
-    if let fraction {
-      let head = series.prefix(max(2, Int(Double(series.count) * fraction)))
-      mean = head.reduce(0, +) / Float(head.count)
-      std = max((head.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(head.count)).squareRoot(), 1e-12)
-      series = series.map { ($0 - mean) / std }
+    let columns = table.shape.count == 2 ? table.shape[1] : 1
+    let target = (options.targetColumn ?? columns) - 1
+    guard (0..<columns).contains(target) else {
+      throw PrecastError("\(path): --target-column \(target + 1) is outside the table's \(columns) column(s)")
     }
-    let window = info.inputSize
-    guard info.outputSize == 1, series.count > window + horizon - 1 else {
-      throw PrecastError("\(path): \(series.count) values cannot make windows of \(window) (+\(horizon)) for a model with \(info.outputSize) output(s)")
+    let window = info.inputShape[0]
+    let features = info.inputShape.count == 2 ? info.inputShape[1] : 1
+    guard info.inputShape.count <= 2, features == 1 || features == columns else {
+      throw PrecastError(
+        "\(path): rows have \(columns) columns; a model with input \(info.inputShape) reads \(features) per step "
+          + "(every column: drop the others first, e.g. a date column with cut -d, -f2-)")
     }
-    let count = series.count - window - horizon + 1
+    // The kept rows [rows, columns], every column standardized with its training period's statistics.
+    let rows = stride(from: 0, to: table.count, by: options.samplingRate).map { $0 }
+    var values = rows.flatMap { table.values[($0 * columns)..<($0 * columns + columns)] }
+    var means = [Float](repeating: 0, count: columns), stds = [Float](repeating: 1, count: columns)
+    if let fraction = options.standardizeOver {
+      let head = max(2, Int(Double(rows.count) * fraction))
+      for c in 0..<columns {
+        let column = (0..<min(head, rows.count)).map { values[$0 * columns + c] }
+        means[c] = column.reduce(0, +) / Float(column.count)
+        let variance = column.map { ($0 - means[c]) * ($0 - means[c]) }.reduce(0, +) / Float(column.count)
+        stds[c] = max(variance.squareRoot(), 1e-12)
+      }
+      for i in values.indices { values[i] = (values[i] - means[i % columns]) / stds[i % columns] }
+    }
+    let series = (0..<rows.count).map { values[$0 * columns + target] }
+    let horizon = options.horizon
+    guard info.outputSize == 1, rows.count > window + horizon - 1 else {
+      throw PrecastError("\(path): \(rows.count) rows cannot make windows of \(window) (+\(horizon)) for a model with \(info.outputSize) output(s)")
+    }
+    let count = rows.count - window - horizon + 1
     var x = [Float](), y = [Float]()
-    x.reserveCapacity(count * window)
+    x.reserveCapacity(count * window * features)
     for start in 0..<count {
-      x += series[start..<(start + window)]
+      if features == 1 {
+        x += series[start..<(start + window)]
+      } else {
+        x += values[(start * columns)..<((start + window) * columns)]
+      }
       y.append(series[start + window + horizon - 1])
     }
-    return (Dataset(x: DataArray(shape: [count, window], values: x), y: DataArray(shape: [count, 1], values: y)), series, mean, std)
+    let dataset = Dataset(x: DataArray(shape: [count, window * features], values: x), y: DataArray(shape: [count, 1], values: y))
+    return (dataset, series, means[target], stds[target])
   }
 
   /// Loads a dataset for `info`. Without `labels`, `features` is a table whose last columns are the
@@ -346,10 +390,11 @@ public struct Dataset: Sendable {
 // MARK: - Forecasting baselines
 
 /// The forecasting tutorial's common-sense baselines on the last `validationCount` values of `series` (the validation
-/// windows' targets): the mean absolute error of "the next value is the last one" and, when a window holds a year
-/// of monthly steps (`window` ≥ 12), of "the next value is the one 12 steps before".
-public func naiveBaselines(series: [Float], validationCount: Int, window: Int) -> (last: Float, seasonal: Float?) {
+/// windows' targets, each `horizon` steps after its window's last): the mean absolute error of "the target is the
+/// window's last value" and, when a window holds a year of monthly steps (`window` ≥ 12, `horizon` < 12), of "the
+/// target is the value 12 steps before it".
+public func naiveBaselines(series: [Float], validationCount: Int, window: Int, horizon: Int = 1) -> (last: Float, seasonal: Float?) {
   let starts = (series.count - validationCount)..<series.count
   func mae(lag: Int) -> Float { starts.map { abs(series[$0 - lag] - series[$0]) }.reduce(0, +) / Float(validationCount) }
-  return (mae(lag: 1), window >= 12 ? mae(lag: 12) : nil)
+  return (mae(lag: horizon), window >= 12 && horizon < 12 ? mae(lag: 12) : nil)
 }

@@ -65,6 +65,33 @@ final class TrainingTests: XCTestCase {
     XCTAssertEqual(validation?.x.values.first, data.x.values[614 * 8])
   }
 
+  /// Series windows: a [window, features] model reads every column, the target column `horizon` rows after each
+  /// window, rows sampled first; a [window] model reads the target column alone; a column count that fits neither is
+  /// explained. Standardization uses the first rows' statistics, per column.
+  func testSeriesWindowsMultivariateHorizonAndSampling() throws {
+    let path = NSTemporaryDirectory() + "series.csv"
+    // 12 rows (time steps) of 3 columns: t, 10·t, 100 + t
+    try (0..<12).map { "\($0),\($0 * 10),\(100 + $0)" }.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    var info = CheckMasking.info
+    info.inputShape = [3, 3]
+    info.outputSize = 1
+    let options = Dataset.SeriesWindows(targetColumn: 2, horizon: 2, samplingRate: 2)  // rows 0, 2, …, 10
+    let (data, series, _, _) = try Dataset.loadSeriesWindows(path: path, info: info, options: options)
+    XCTAssertEqual(series, [0, 20, 40, 60, 80, 100])
+    XCTAssertEqual(data.count, 2)  // 6 rows − window 3 − horizon 2 + 1
+    XCTAssertEqual(Array(data.x.values[0..<9]), [0, 0, 100, 2, 20, 102, 4, 40, 104])
+    XCTAssertEqual(data.y.values, [80, 100])  // 2 sampled steps after rows 4 and 6
+    info.inputShape = [4]
+    let univariate = try Dataset.loadSeriesWindows(path: path, info: info, options: Dataset.SeriesWindows(standardizeOver: 0.5))
+    XCTAssertEqual(univariate.mean, 102.5)  // the last column's first 6 rows
+    XCTAssertEqual(univariate.dataset.count, 8)
+    XCTAssertEqual(univariate.dataset.y.values.first!, (104 - 102.5) / univariate.std, accuracy: 1e-5)
+    info.inputShape = [4, 2]
+    XCTAssertThrowsError(try Dataset.loadSeriesWindows(path: path, info: info)) {
+      XCTAssertTrue("\($0)".contains("rows have 3 columns; a model with input [4, 2] reads 2 per step"), "\($0)")
+    }
+  }
+
   /// The forecasting baselines: MAE of "next = last" over the validation targets, and of "next = 12 steps before"
   /// only when a window spans a year.
   func testNaiveBaselines() {
@@ -74,6 +101,8 @@ final class TrainingTests: XCTestCase {
     XCTAssertEqual(baselines.last, 16 / 6, accuracy: 1e-6)
     XCTAssertEqual(baselines.seasonal, 0)
     XCTAssertNil(naiveBaselines(series: series, validationCount: 6, window: 11).seasonal)
+    // 2 steps ahead: the window's last value misses by 10 twice (22 → 24, 23 → 25), then by 2 four times
+    XCTAssertEqual(naiveBaselines(series: series, validationCount: 6, window: 12, horizon: 2).last, 28 / 6, accuracy: 1e-6)
   }
 
   /// `--embedding-vectors`: GloVe rows land in the Embedding table at their vocabulary index (line k is index k, 0 is
