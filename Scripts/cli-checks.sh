@@ -129,6 +129,17 @@ else
   bad "temperature-gru: val_mae '$last_val' vs baseline '$seasonal': $(tail -2 "$tmp/gru.log")"
 fi
 
+# The weights carry the series' standardization: the inference binary takes raw windows (°F) and answers in °F.
+# The last 12 months, each from the 24 before it, must come closer than "next = last" (4.15 °F).
+awk -F, '{print $3}' "$repo/Examples/data/nottingham-temperature.csv" | tail -36 >"$tmp/last36"
+for k in $(seq 0 11); do sed -n "$((k + 1)),$((k + 24))p" "$tmp/last36" | paste -sd,; done >"$tmp/windows.csv"
+tail -12 "$tmp/last36" >"$tmp/actual"
+.build/release/temperature-gru-infer --weights "$tmp/gru.h5" "$tmp/windows.csv" >"$tmp/forecast" 2>&1
+mae=$(paste -d' ' "$tmp/forecast" "$tmp/actual" | awk '{d = $1 - $2; s += (d < 0 ? -d : d)} END {if (NR == 12) printf "%.3f", s / NR}')
+[ -n "$mae" ] && awk "BEGIN{exit !($mae < 4.15)}" \
+  && ok "temperature-gru-infer on raw windows answers in °F: MAE $mae °F over the last 12 months" \
+  || bad "temperature-gru-infer on raw windows: MAE '$mae': $(head -3 "$tmp/forecast")"
+
 # The same with dropout=0.2, recurrent_dropout=0.2 (200 epochs): also beats the seasonal baseline.
 cd "$repo/Generated/temperature-gru-dropout" && swift build -c release >/dev/null 2>&1 || bad "building Generated/temperature-gru-dropout"
 .build/release/temperature-gru-dropout-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --standardize \

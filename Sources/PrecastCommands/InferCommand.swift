@@ -77,7 +77,8 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
         x = try readFeatures(source, targetsIncluded: targetsIncluded, info: Model.info)
       }
       preprocessing.apply(to: &x)
-      let y = model.predictAll(x)
+      var y = model.predictAll(x)
+      preprocessing.restore(&y)  // a standardized forecast back in the data's units
       try emit(y)
     }
   }

@@ -382,7 +382,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     // Buffers from 256 KB up come from mmap and go back to the system when freed (glibc's dynamic threshold
     // would keep them in the heap after the compressed dataset is freed): 3 MB less at the peak.
     mallopt(M_MMAP_THRESHOLD, 256 * 1024)
-    var series: [Float]? = nil, seriesScale: Float = 1
+    var series: [Float]? = nil, seriesScale: Float = 1, seriesPreprocessing: Preprocessing? = nil
     var all: Dataset
     if seriesWindows {
       // --standardize z-scores the series itself (inputs and targets) with its training period's statistics.
@@ -391,6 +391,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
         targetColumn: targetColumn, horizon: horizon, samplingRate: samplingRate, standardizeOver: standardize ? trainFraction : nil)
       let loaded = try Dataset.loadSeriesWindows(path: data!, info: info, options: windows)
       (all, series, seriesScale) = (loaded.dataset, loaded.series, loaded.std)
+      if let inputs = loaded.inputs {  // saved with the weights, so the inference binary takes raw windows
+        seriesPreprocessing = Preprocessing(standardizer: inputs, outputMean: loaded.mean, outputStd: loaded.std)
+      }
       if standardize && verbose > 0 {
         print("Series standardized with the training period's statistics (target mean \(formatFixed(Double(loaded.mean), 3)), std \(formatFixed(Double(loaded.std), 3))): MAE × \(formatFixed(Double(loaded.std), 3)) is in the data's units")
       }
@@ -411,6 +414,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     var preprocessing = Preprocessing()
     if let start = weights ?? resume {
       preprocessing = try model.loadWeights(path: start)
+      if seriesWindows { preprocessing = Preprocessing(inputScale: preprocessing.inputScale) }  // the loader standardizes the series
     } else {
       model.initializeParameters(seed: clockSeed)
     }
@@ -429,6 +433,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
     validation.map { v in var v = v; v.preprocess(preprocessing); validation = v }
     if var t = test { t.preprocess(preprocessing); test = t }
+    if let seriesPreprocessing { preprocessing = seriesPreprocessing }  // already applied by the loader; saved with the weights
 
     let trainer = Trainer(model: model, preprocessing: preprocessing, optimizer: try optimizerConfig(), frozen: Set(freeze))
     if let augmentPreview {
@@ -466,7 +471,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       print("Optimizer: \(trainer.optimizer.config.kerasClassName), learning rate \(trainer.optimizer.learningRate)")
     }
     if verbose > 0 && !freeze.isEmpty { print("Frozen: \(freeze.joined(separator: ", "))") }
-    if let series, let validation { printBaselines(series: series, validationCount: validation.count, scale: seriesScale) }
+    if let series, let validation, verbose > 0 { printBaselines(series: series, validationCount: validation.count, scale: seriesScale) }
     let outcome = try trainer.fit(all, validation: validation, options: options)
     if case .interrupted = outcome { return }
     if verbose > 0 { print("Saved weights to \(outputPath) (\(fileFormat == .legacyModel ? "Keras .h5 with model_config" : "Keras 3 .weights.h5"))") }
@@ -507,7 +512,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     let preprocessing = try model.loadWeights(path: weights!)
     var x = try readFeatures(data!, targetsIncluded: true, info: info)
     preprocessing.apply(to: &x)
-    writeOut(formatPredictions(model.predictAll(x), classes: false))
+    var y = model.predictAll(x)
+    preprocessing.restore(&y)
+    writeOut(formatPredictions(y, classes: false))
   }
 
   private func historyPath(for output: String) -> String {

@@ -175,11 +175,12 @@ public struct Dataset: Sendable {
   /// reads the target column alone; one with input [window, features] reads every column (there must be `features`
   /// of them, the target among them, as the Jena tutorial feeds all 14). Each sample is `window` consecutive rows
   /// and its target the target column `horizon` rows after the window's last. Samples stay in time order, so a
-  /// validation split is the latest period. Returns the target column (standardized when the inputs are) and its
-  /// mean and standard deviation, which turn MAEs back into the data's units.
+  /// validation split is the latest period. Returns the target column (standardized when the inputs are), its
+  /// mean and standard deviation (which turn MAEs and predictions back into the data's units) and, when
+  /// standardized, the same statistics per input value of a sample (for raw windows at inference).
   public static func loadSeriesWindows(
     path: String, info: ModelInfo, options: SeriesWindows = SeriesWindows()
-  ) throws(PrecastError) -> (dataset: Dataset, series: [Float], mean: Float, std: Float) {
+  ) throws(PrecastError) -> (dataset: Dataset, series: [Float], mean: Float, std: Float, inputs: Standardizer?) {
     let table: DataArray
     do { table = try DataLoader.load(path: path) } catch { throw PrecastError("\(error)") }
     let columns = table.shape.count == 2 ? table.shape[1] : 1
@@ -225,7 +226,10 @@ public struct Dataset: Sendable {
       y.append(series[start + window + horizon - 1])
     }
     let dataset = Dataset(x: DataArray(shape: [count, window * features], values: x), y: DataArray(shape: [count, 1], values: y))
-    return (dataset, series, means[target], stds[target])
+    let used = features == 1 ? [target] : Array(0..<columns)  // the columns of one step, in input order
+    let inputs = options.standardizeOver == nil ? nil : Standardizer(
+      mean: (0..<window).flatMap { _ in used.map { means[$0] } }, std: (0..<window).flatMap { _ in used.map { stds[$0] } })
+    return (dataset, series, means[target], stds[target], inputs)
   }
 
   /// Loads a dataset for `info`. Without `labels`, `features` is a table whose last columns are the

@@ -6,10 +6,22 @@ public struct Preprocessing: Sendable, Equatable {
   public var inputScale: Float?
   /// Per-feature z-score statistics (`--standardize`), fitted on the training split.
   public var standardizer: Standardizer?
+  /// A standardized forecasting target's statistics (`--series-windows --standardize`): the model predicts
+  /// (y − mean)/std, and `restore` turns its outputs back into the data's units.
+  public var outputMean: Float?
+  public var outputStd: Float?
 
-  public init(inputScale: Float? = nil, standardizer: Standardizer? = nil) {
+  public init(inputScale: Float? = nil, standardizer: Standardizer? = nil, outputMean: Float? = nil, outputStd: Float? = nil) {
     self.inputScale = inputScale
     self.standardizer = standardizer
+    self.outputMean = outputMean
+    self.outputStd = outputStd
+  }
+
+  /// Outputs y [n, outputs] in the data's units: y·std + mean, when the targets were standardized (in place).
+  public func restore(_ y: inout DataArray) {
+    guard let outputMean, let outputStd else { return }
+    for i in y.values.indices { y.values[i] = y.values[i] * outputStd + outputMean }
   }
 
   /// Applies the preprocessing to a [n, features] array in place.
@@ -38,6 +50,10 @@ public struct Preprocessing: Sendable, Equatable {
       extras["feature_mean"] = standardizer.mean
       extras["feature_std"] = standardizer.std
     }
+    if let outputMean, let outputStd {
+      extras["target_mean"] = [outputMean]
+      extras["target_std"] = [outputStd]
+    }
     return extras
   }
 
@@ -46,6 +62,8 @@ public struct Preprocessing: Sendable, Equatable {
     if let mean = extras["feature_mean"], let std = extras["feature_std"] {
       standardizer = Standardizer(mean: mean, std: std)
     }
+    outputMean = extras["target_mean"]?.first
+    outputStd = extras["target_std"]?.first
   }
 }
 
