@@ -153,7 +153,7 @@ fi
 
 # Multivariate windows (the Jena tutorial's way): a user model file with input [24, 3] reads every column of each month
 # (year, month, °F) and predicts column 3; it must beat "next = last". --horizon needs --series-windows.
-cd "$repo" && .build/debug/precast generate Examples/TemperatureMonths.swift --output "$tmp/temperature-months" >"$tmp/months-gen.log" 2>&1 \
+cd "$repo" && swift build --product precast >/dev/null 2>&1 && .build/debug/precast generate Examples/TemperatureMonths.swift --output "$tmp/temperature-months" >"$tmp/months-gen.log" 2>&1 \
   || bad "precast generate Examples/TemperatureMonths.swift: $(tail -2 "$tmp/months-gen.log")"
 cd "$tmp/temperature-months" && swift build -c release >/dev/null 2>&1 || bad "building temperature-months"
 .build/release/temperature-months-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --standardize \
@@ -170,6 +170,8 @@ expect_error "--horizon without --series-windows" "--target-column, --horizon an
 cut -d, -f2- "$repo/Examples/data/nottingham-temperature.csv" >"$tmp/two-columns.csv"
 expect_error "series columns that fit no input" "rows have 2 columns; a model with input \[24, 3\] reads 3 per step" \
   .build/release/temperature-months-train --data "$tmp/two-columns.csv" --series-windows
+expect_error "series windows with outside test data" "--series-windows cuts its own windows and validation period \(the latest rows\): drop --test-data" \
+  .build/release/temperature-months-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --test-data "$tmp/two-columns.csv"
 expect_error "target column outside the table" "--target-column 4 is outside the table's 3 column" \
   .build/release/temperature-months-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --target-column 4
 

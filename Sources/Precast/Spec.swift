@@ -206,7 +206,7 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     guard rate >= 0, rate < 1 else { throw SpecError("\(what): rate must be in [0, 1), got \(rate)") }
   case .masking(let value):
     guard input.count == 2 else { throw SpecError("\(what): expects [steps, features] per sample, got \(input)") }
-    guard value.isFinite else { throw SpecError("\(what): mask_value must be a finite number, got \(value)") }
+    guard Float(value).isFinite else { throw SpecError("\(what): mask_value must be a finite 32-bit number, got \(value)") }
   case .activation:
     break
   case .flatten:
@@ -341,13 +341,15 @@ func propagateMasks(_ layers: inout [LayerSpec]) throws(SpecError) {
     switch layer.declaration.kind {
     case .embedding: masked = layer.declaration.options.maskZero
     case .masking:
-      if masked { throw SpecError("layer '\(layer.name)' (Masking): a mask_zero mask already reaches it; use one mask per model") }
+      if masked {
+        throw SpecError("layer '\(layer.name)' (Masking): a mask already reaches it (Keras would replace it); Precast supports one mask per model")
+      }
       masked = true
     case .dropout, .activation: break
     case .lstm(_, let returnSequences), .gru(_, let returnSequences), .simpleRNN(_, let returnSequences):
       masked = masked && returnSequences
     case .batchNormalization where masked:
-      throw SpecError("layer '\(layer.name)' (BatchNormalization): a mask_zero mask reaches it; masked batch statistics are not supported yet")
+      throw SpecError("layer '\(layer.name)' (BatchNormalization): a mask (from Embedding(maskZero:) or Masking) reaches it; masked batch statistics are not supported yet")
     default: masked = false
     }
   }

@@ -143,7 +143,7 @@ func readFeatures(_ source: String, targetsIncluded: Bool, info: ModelInfo) thro
   }
   if targetsIncluded, raw.shape.count == 2, raw.shape[1] > info.inputSize {
     let x = raw.columns(0..<info.inputSize)
-    try Dataset.checkIndices(x, path: source, info: info)
+    try Dataset.checkIndices(x, path: source == "-" ? "<stdin>" : source, info: info)
     return x
   }
   return try Dataset.flattenedFeatures(raw, path: source == "-" ? "<stdin>" : source, info: info)

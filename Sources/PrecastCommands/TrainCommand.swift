@@ -78,7 +78,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   var targetColumn: Int?
   @Option(help: "--series-windows: the target is this many steps after the window's last (default 1; the Jena tutorial's 24 hours ahead is 24 with hourly rows).")
   var horizon: Int = 1
-  @Option(help: "--series-windows: keep every Nth row before cutting windows (Keras's sampling_rate; the Jena tutorial's 6 turns 10-minute rows into hours).")
+  @Option(help: "--series-windows: keep every Nth row before cutting windows (Keras's sampling_rate with sequence_stride equal to it: windows start every N rows; the Jena tutorial's 6 turns 10-minute rows into hours, with 6× fewer windows than its stride 1).")
   var samplingRate: Int = 1
 
   @Option(help: "Optimizer instead of the compiled one: sgd, adam, rmsprop, adagrad, adadelta, adamax, nadam (Keras defaults).")
@@ -204,6 +204,12 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     _ = try optimizerConfig()
     if !seriesWindows && (targetColumn != nil || horizon != 1 || samplingRate != 1) {
       throw PrecastError("--target-column, --horizon and --sampling-rate go with --series-windows")
+    }
+    if seriesWindows, let other = [
+      ("--validation-data", validationData != nil), ("--test-data", testData != nil), ("--kfold", kfold != nil),
+      ("--normalize", normalize), ("--labels", labels != nil), ("--sequences", sequences != nil),
+    ].first(where: \.1)?.0 {
+      throw PrecastError("--series-windows cuts its own windows and validation period (the latest rows): drop \(other)")
     }
     if horizon < 1 || samplingRate < 1 || (targetColumn ?? 1) < 1 {
       throw PrecastError("--horizon, --sampling-rate and --target-column must be at least 1")
@@ -414,7 +420,12 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     var preprocessing = Preprocessing()
     if let start = weights ?? resume {
       preprocessing = try model.loadWeights(path: start)
-      if seriesWindows { preprocessing = Preprocessing(inputScale: preprocessing.inputScale) }  // the loader standardizes the series
+      if seriesWindows {
+        if let resume, (preprocessing.outputMean != nil) != standardize {
+          throw PrecastError("\(resume) was trained \(standardize ? "without" : "with") --standardize: resume with the same series options")
+        }
+        preprocessing = Preprocessing(inputScale: preprocessing.inputScale)  // the loader standardizes the series
+      }
     } else {
       model.initializeParameters(seed: clockSeed)
     }
@@ -446,6 +457,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     // --resume: weights, optimizer state and epochs done; the run keeps its own seed (the same shuffles as
     // without the stop) unless --seed is given.
     let resumed = try resume.map { (path) throws(PrecastError) in try trainer.resume(from: path) }
+    if seriesWindows { trainer.preprocessing = preprocessing }  // this run's statistics, not the file's
     let seed = self.seed ?? resumed?.seed ?? clockSeed
     if verbose > 0 {
       let valText = validation.map { ", validate on \($0.count)" } ?? ""
@@ -501,6 +513,10 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     let preprocessing = try model.loadWeights(path: weightsPath)
     var dataset = try loadData(data!, labels: labels)
     dataset.preprocess(preprocessing)
+    if let mean = preprocessing.outputMean, let std = preprocessing.outputStd {  // a forecaster: in its training units
+      dataset.y.values = dataset.y.values.map { ($0 - mean) / std }
+      print("Targets standardized as in training (mean \(formatFixed(Double(mean), 3)), std \(formatFixed(Double(std), 3))): MAE × \(formatFixed(Double(std), 3)) is in the data's units")
+    }
     let logs = Trainer(model: model, preprocessing: preprocessing).evaluate(dataset, batchSize: batch)
     print("Evaluate (\(dataset.count) samples): \(logs.formatted)")
   }

@@ -6,9 +6,8 @@ public enum SequenceSide: String, Sendable, Equatable {
 }
 
 /// Reads one integer sequence per line (values separated by spaces or commas; an empty line is an empty
-/// sequence), e.g. a tokenised review per line. A value that is not a whole number, or not below `bound` when
-/// given (`bound.what` names the limit, e.g. "the Embedding's input_dim"), names its line and column.
-public func readSequences(path: String, below bound: (limit: Int, what: String)? = nil) throws(DataError) -> [[Int]] {
+/// sequence), e.g. a tokenised review per line. A value that is not a whole number names its line and column.
+public func readSequences(path: String) throws(DataError) -> [[Int]] {
   let text = String(decoding: try FileIO.readAll(path: path), as: UTF8.self)
   var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
   if lines.last?.isEmpty == true { lines.removeLast() }  // the file's final newline
@@ -18,9 +17,6 @@ public func readSequences(path: String, below bound: (limit: Int, what: String)?
     for (column, field) in line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\r" }).enumerated() {
       guard let value = Int(field), value >= 0 else {
         throw DataError(file: path, "line \(number + 1), value \(column + 1): '\(field)' is not a non-negative integer")
-      }
-      if let bound, value >= bound.limit {
-        throw DataError(file: path, "line \(number + 1), value \(column + 1): index \(value) is outside 0..<\(bound.limit), \(bound.what)")
       }
       row.append(value)
     }

@@ -114,9 +114,22 @@ public struct Dataset: Sendable {
       }
     }
 
-    /// Reads a sequence file (one per line), every index checked against `indexBound`.
+    /// Reads a sequence file (one per line), every index the model will see checked against `indexBound` (padded
+    /// sequences: the part `truncating` keeps, as Keras's pad_sequences drops the rest before the Embedding).
     public func read(path: String, info: ModelInfo) throws(DataError) -> [[Int]] {
-      try readSequences(path: path, below: indexBound(info))
+      let sequences = try readSequences(path: path)
+      guard let bound = indexBound(info) else { return sequences }
+      let maxlen = info.inputSize
+      for (line, sequence) in sequences.enumerated() {
+        var kept = sequence.indices
+        if case .padded(_, let truncating) = self, sequence.count > maxlen {
+          kept = truncating == .pre ? (sequence.count - maxlen)..<sequence.count : 0..<maxlen
+        }
+        if let i = kept.first(where: { sequence[$0] >= bound.limit }) {
+          throw DataError(file: path, "line \(line + 1), value \(i + 1): index \(sequence[i]) is outside 0..<\(bound.limit), \(bound.what)")
+        }
+      }
+      return sequences
     }
 
     /// `sequences` as float features [n, size].
@@ -201,11 +214,11 @@ public struct Dataset: Sendable {
     var means = [Float](repeating: 0, count: columns), stds = [Float](repeating: 1, count: columns)
     if let fraction = options.standardizeOver {
       let head = max(2, Int(Double(rows.count) * fraction))
-      for c in 0..<columns {
-        let column = (0..<min(head, rows.count)).map { values[$0 * columns + c] }
-        means[c] = column.reduce(0, +) / Float(column.count)
-        let variance = column.map { ($0 - means[c]) * ($0 - means[c]) }.reduce(0, +) / Float(column.count)
-        stds[c] = max(variance.squareRoot(), 1e-12)
+      for c in 0..<columns {  // in Double, and a constant column only centred, as `Standardizer.fit` does
+        let column = (0..<min(head, rows.count)).map { Double(values[$0 * columns + c]) }
+        let mean = column.reduce(0, +) / Double(column.count)
+        let std = (column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(column.count)).squareRoot()
+        (means[c], stds[c]) = (Float(mean), std > 0 ? Float(std) : 1)
       }
       for i in values.indices { values[i] = (values[i] - means[i % columns]) / stds[i % columns] }
     }
@@ -245,6 +258,10 @@ public struct Dataset: Sendable {
           }
           guard y.count == pixels.count else {
             throw PrecastError("\(labels): \(y.count) labels for \(pixels.count) samples in \(features)")
+          }
+          if let limit = info.embeddingInputDim, let i = pixels.values.firstIndex(where: { Int($0) >= limit }) {
+            throw PrecastError(
+              "\(features): sample \(i / info.inputSize + 1), value \(i % info.inputSize + 1): \(pixels.values[i]) is not an index in 0..<\(limit), the Embedding's input_dim")
           }
           let flat = ByteArray(shape: [pixels.count, info.inputSize], values: pixels.values)
           return Dataset(bytes: flat, y: try targets(y, path: labels, info: info))
@@ -398,7 +415,9 @@ public struct Dataset: Sendable {
 /// window's last value" and, when a window holds a year of monthly steps (`window` ≥ 12, `horizon` < 12), of "the
 /// target is the value 12 steps before it".
 public func naiveBaselines(series: [Float], validationCount: Int, window: Int, horizon: Int = 1) -> (last: Float, seasonal: Float?) {
-  let starts = (series.count - validationCount)..<series.count
-  func mae(lag: Int) -> Float { starts.map { abs(series[$0 - lag] - series[$0]) }.reduce(0, +) / Float(validationCount) }
+  func mae(lag: Int) -> Float {
+    let targets = max(series.count - validationCount, lag)..<series.count
+    return targets.map { abs(series[$0 - lag] - series[$0]) }.reduce(0, +) / Float(max(targets.count, 1))
+  }
   return (mae(lag: horizon), window >= 12 && horizon < 12 ? mae(lag: 12) : nil)
 }

@@ -147,7 +147,9 @@ extension CompiledModel {
     }
     let (rowsNeeded, dimension) = (slot.shape[0], slot.shape[1])
     do {
-      let words = try readTextFile(vocabularyPath).split(separator: "\n").map { String($0.filter { $0 != "\r" }) }
+      var lines = try readTextFile(vocabularyPath).split(separator: "\n", omittingEmptySubsequences: false)
+      if lines.last?.isEmpty == true { lines.removeLast() }  // the final newline; a blank line inside keeps its index
+      let words = lines.map { String($0.filter { $0 != "\r" }) }
       guard words.count + 1 <= rowsNeeded else {
         throw PrecastError("\(vocabularyPath): \(words.count) words (+ padding index 0) do not fit the Embedding's input_dim \(rowsNeeded)")
       }

@@ -30,16 +30,6 @@ final class SequenceTests: XCTestCase {
       XCTAssertTrue("\(error)".contains("line 2, value 2: 'x'"), "\(error)")
     }
   }
-  /// An index at or past the bound (the Embedding's input_dim, the multi-hot dimension) names its line and column.
-  func testReadSequencesChecksTheIndexBound() throws {
-    let path = NSTemporaryDirectory() + "bounded-sequences.txt"
-    try "1 2 9\n4 10 3\n".write(toFile: path, atomically: true, encoding: .utf8)
-    XCTAssertEqual(try readSequences(path: path, below: (11, "the limit")), [[1, 2, 9], [4, 10, 3]])
-    XCTAssertThrowsError(try readSequences(path: path, below: (10, "the Embedding's input_dim"))) { error in
-      XCTAssertTrue("\(error)".contains("line 2, value 2: index 10 is outside 0..<10, the Embedding's input_dim"), "\(error)")
-    }
-  }
-
 
   /// GloVe text vectors become the tutorial's embedding matrix: row k for the vocabulary's k-th word, row 0 and
   /// missing words zeros; a vector of the wrong length names its line.

@@ -59,11 +59,11 @@ final class SpecTests: XCTestCase {
        "layer 'bidirectional' (Bidirectional): activation=\"selu\" is not supported yet"),
       (Sequential(name: "m", input: [5]) { Embedding(9, 2, maskZero: true); BatchNormalization(); Flatten(); Dense(1) }
         .compile(loss: .meanSquaredError),
-       "layer 'batch_normalization' (BatchNormalization): a mask_zero mask reaches it; masked batch statistics are not supported yet"),
+       "layer 'batch_normalization' (BatchNormalization): a mask (from Embedding(maskZero:) or Masking) reaches it; masked batch statistics are not supported yet"),
       (Sequential(name: "m", input: [6]) { Masking(); Dense(1) }.compile(loss: .meanSquaredError),
        "layer 'masking' (Masking): expects [steps, features] per sample, got [6]"),
       (Sequential(name: "m", input: [5]) { Embedding(9, 2, maskZero: true); Masking(); LSTM(2); Dense(1) }.compile(loss: .meanSquaredError),
-       "layer 'masking' (Masking): a mask_zero mask already reaches it; use one mask per model"),
+       "layer 'masking' (Masking): a mask already reaches it (Keras would replace it); Precast supports one mask per model"),
       (Sequential(name: "m", input: [5, 3]) { GRU(4, dropout: 1); Dense(1) }.compile(loss: .meanSquaredError),
        "layer 'gru' (GRU): dropout must be in [0, 1), got 1.0"),
       (Sequential(name: "m", input: [9, 2]) { Conv1D(4, 3, strides: 2, dilationRate: 2); Flatten(); Dense(1) }.compile(loss: .meanSquaredError),

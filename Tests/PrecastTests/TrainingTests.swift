@@ -101,6 +101,24 @@ final class TrainingTests: XCTestCase {
     }
   }
 
+  /// Sequence files: an index at or past the Embedding's input_dim names its line and value, but only in the part
+  /// pad_sequences keeps (Keras drops the rest before the Embedding); multi-hot checks every index.
+  func testSequenceIndicesAreCheckedWhereTheModelSeesThem() throws {
+    let path = NSTemporaryDirectory() + "bounded-sequences.txt"
+    var info = CheckMaskZero.info  // Embedding(7, 3) over 6 steps
+    try "1 2 6\n9 1 2 3 4 5 6\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let pre = Dataset.SequenceEncoding.padded(padding: .pre, truncating: .pre)  // keeps line 2's last 6 values
+    XCTAssertEqual(try pre.read(path: path, info: info).count, 2)
+    let post = Dataset.SequenceEncoding.padded(padding: .pre, truncating: .post)  // keeps its first 6, with the 9
+    XCTAssertThrowsError(try post.read(path: path, info: info)) {
+      XCTAssertTrue("\($0)".contains("line 2, value 1: index 9 is outside 0..<7, the Embedding's input_dim"), "\($0)")
+    }
+    info.inputShape = [8]
+    XCTAssertThrowsError(try Dataset.SequenceEncoding.multiHot.read(path: path, info: info)) {
+      XCTAssertTrue("\($0)".contains("line 2, value 1: index 9 is outside 0..<8, the multi-hot dimension"), "\($0)")
+    }
+  }
+
   /// The forecasting baselines: MAE of "next = last" over the validation targets, and of "next = 12 steps before"
   /// only when a window spans a year.
   func testNaiveBaselines() {
@@ -128,6 +146,9 @@ final class TrainingTests: XCTestCase {
     XCTAssertEqual(loaded.words, 3)
     let table = Array(UnsafeBufferPointer(start: model.parameters, count: 21))
     XCTAssertEqual(table, [0, 0, 0, 4, 5, 6, 0, 0, 0, 1, 2, 3] + [Float](repeating: 0, count: 9))
+    try "dog\n\ncat\n".write(toFile: directory + "words.txt", atomically: true, encoding: .utf8)  // a blank line 2
+    _ = try model.loadWordVectors(path: directory + "glove.txt", vocabulary: directory + "words.txt")
+    XCTAssertEqual(Array(UnsafeBufferPointer(start: model.parameters + 6, count: 6)), [0, 0, 0, 1, 2, 3])  // cat stays index 3
     XCTAssertThrowsError(try Pima(maxBatch: 1).loadWordVectors(path: directory + "glove.txt", vocabulary: directory + "words.txt")) {
       XCTAssertTrue("\($0)".contains("the model has no Embedding layer"), "\($0)")
     }
