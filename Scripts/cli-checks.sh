@@ -20,6 +20,13 @@ expect_error() {
   fi
 }
 
+# Forecasting logs: the last epoch's val_mae, a naive baseline's MAE by its label, and "VALUE < BOUND or show the log".
+final_val_mae() { grep '^Epoch ' "$1" | tail -1 | sed -n 's/.*val_mae: \([0-9.]*\)$/\1/p'; }
+baseline_mae() { sed -n "s/.*$2, mae \([0-9.]*\).*/\1/p" "$1"; }
+expect_below() {  # expect_below NAME VALUE BOUND LOG
+  if [ -n "$2" ] && [ -n "$3" ] && awk "BEGIN{exit !($2 < $3)}"; then ok "$1: $2 < $3"; else bad "$1: '$2' vs '$3': $(tail -2 "$4")"; fi
+}
+
 cd "$repo/Generated/pima" && swift build -c release >/dev/null 2>&1 || { echo "FAIL building Generated/pima"; echo "0 passed, 1 failed"; exit 1; }
 train=".build/release/pima-train"; infer=".build/release/pima-infer"
 
@@ -121,13 +128,9 @@ fi
 cd "$repo/Generated/temperature-gru" && swift build -c release >/dev/null 2>&1 || bad "building Generated/temperature-gru"
 .build/release/temperature-gru-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --standardize \
   --seed 1 --verbose 2 --output "$tmp/gru.h5" >"$tmp/gru.log" 2>&1
-seasonal=$(sed -n 's/.*next = 12 steps before, mae \([0-9.]*\).*/\1/p' "$tmp/gru.log")
-last_val=$(grep '^Epoch 40/40' "$tmp/gru.log" | sed -n 's/.*val_mae: \([0-9.]*\)$/\1/p')
-if [ -n "$seasonal" ] && [ -n "$last_val" ] && awk "BEGIN{exit !($last_val < $seasonal)}"; then
-  ok "temperature-gru beats the baselines: val_mae $last_val < seasonal $seasonal ($(grep -o 'next = last, mae [0-9.]*' "$tmp/gru.log"))"
-else
-  bad "temperature-gru: val_mae '$last_val' vs baseline '$seasonal': $(tail -2 "$tmp/gru.log")"
-fi
+seasonal=$(baseline_mae "$tmp/gru.log" "next = 12 steps before")
+expect_below "temperature-gru beats the seasonal baseline (next = last: $(baseline_mae "$tmp/gru.log" "next = last")), val_mae" \
+  "$(final_val_mae "$tmp/gru.log")" "$seasonal" "$tmp/gru.log"
 
 # The weights carry the series' standardization: the inference binary takes raw windows (°F) and answers in °F.
 # The last 12 months, each from the 24 before it, must come closer than "next = last" (4.15 °F).
@@ -136,20 +139,13 @@ for k in $(seq 0 11); do sed -n "$((k + 1)),$((k + 24))p" "$tmp/last36" | paste 
 tail -12 "$tmp/last36" >"$tmp/actual"
 .build/release/temperature-gru-infer --weights "$tmp/gru.h5" "$tmp/windows.csv" >"$tmp/forecast" 2>&1
 mae=$(paste -d' ' "$tmp/forecast" "$tmp/actual" | awk '{d = $1 - $2; s += (d < 0 ? -d : d)} END {if (NR == 12) printf "%.3f", s / NR}')
-[ -n "$mae" ] && awk "BEGIN{exit !($mae < 4.15)}" \
-  && ok "temperature-gru-infer on raw windows answers in °F: MAE $mae °F over the last 12 months" \
-  || bad "temperature-gru-infer on raw windows: MAE '$mae': $(head -3 "$tmp/forecast")"
+expect_below "temperature-gru-infer on raw windows answers in °F, MAE over the last 12 months" "$mae" 4.15 "$tmp/forecast"
 
 # The same with dropout=0.2, recurrent_dropout=0.2 (200 epochs): also beats the seasonal baseline.
 cd "$repo/Generated/temperature-gru-dropout" && swift build -c release >/dev/null 2>&1 || bad "building Generated/temperature-gru-dropout"
 .build/release/temperature-gru-dropout-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --standardize \
   --seed 1 --verbose 2 --output "$tmp/gru-dropout.h5" >"$tmp/gru-dropout.log" 2>&1
-last_val=$(grep '^Epoch 200/200' "$tmp/gru-dropout.log" | sed -n 's/.*val_mae: \([0-9.]*\)$/\1/p')
-if [ -n "$seasonal" ] && [ -n "$last_val" ] && awk "BEGIN{exit !($last_val < $seasonal)}"; then
-  ok "temperature-gru-dropout beats the seasonal baseline: val_mae $last_val < $seasonal"
-else
-  bad "temperature-gru-dropout: val_mae '$last_val' vs baseline '$seasonal': $(tail -2 "$tmp/gru-dropout.log")"
-fi
+expect_below "temperature-gru-dropout beats the seasonal baseline, val_mae" "$(final_val_mae "$tmp/gru-dropout.log")" "$seasonal" "$tmp/gru-dropout.log"
 
 # Multivariate windows (the Jena tutorial's way): a user model file with input [24, 3] reads every column of each month
 # (year, month, °F) and predicts column 3; it must beat "next = last". --horizon needs --series-windows.
@@ -158,13 +154,8 @@ cd "$repo" && swift build --product precast >/dev/null 2>&1 && .build/debug/prec
 cd "$tmp/temperature-months" && swift build -c release >/dev/null 2>&1 || bad "building temperature-months"
 .build/release/temperature-months-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --standardize \
   --target-column 3 --seed 1 --verbose 2 --output "$tmp/months.h5" >"$tmp/months.log" 2>&1
-naive=$(sed -n 's/.*next = last, mae \([0-9.]*\).*/\1/p' "$tmp/months.log")
-last_val=$(grep '^Epoch 40/40' "$tmp/months.log" | sed -n 's/.*val_mae: \([0-9.]*\)$/\1/p')
-if [ -n "$naive" ] && [ -n "$last_val" ] && awk "BEGIN{exit !($last_val < $naive)}"; then
-  ok "temperature-months (input [24, 3], every column) beats next = last: val_mae $last_val < $naive"
-else
-  bad "temperature-months: val_mae '$last_val' vs next = last '$naive': $(tail -2 "$tmp/months.log")"
-fi
+expect_below "temperature-months (input [24, 3], every column) beats next = last, val_mae" \
+  "$(final_val_mae "$tmp/months.log")" "$(baseline_mae "$tmp/months.log" "next = last")" "$tmp/months.log"
 expect_error "--horizon without --series-windows" "--target-column, --horizon and --sampling-rate go with --series-windows" \
   .build/release/temperature-months-train --data "$repo/Examples/data/nottingham-temperature.csv" --horizon 3
 cut -d, -f2- "$repo/Examples/data/nottingham-temperature.csv" >"$tmp/two-columns.csv"

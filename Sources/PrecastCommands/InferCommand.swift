@@ -141,10 +141,11 @@ func readFeatures(_ source: String, targetsIncluded: Bool, info: ModelInfo) thro
       throw PrecastError("\(source): the image is \(show(image)) (height×width×channels), the model expects \(show(expected))")
     }
   }
+  let name = source == "-" ? "<stdin>" : source
   if targetsIncluded, raw.shape.count == 2, raw.shape[1] > info.inputSize {
     let x = raw.columns(0..<info.inputSize)
-    try Dataset.checkIndices(x, path: source == "-" ? "<stdin>" : source, info: info)
+    try Dataset.checkIndices(x, path: name, info: info)
     return x
   }
-  return try Dataset.flattenedFeatures(raw, path: source == "-" ? "<stdin>" : source, info: info)
+  return try Dataset.flattenedFeatures(raw, path: name, info: info)
 }

@@ -388,7 +388,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     // Buffers from 256 KB up come from mmap and go back to the system when freed (glibc's dynamic threshold
     // would keep them in the heap after the compressed dataset is freed): 3 MB less at the peak.
     mallopt(M_MMAP_THRESHOLD, 256 * 1024)
-    var series: [Float]? = nil, seriesScale: Float = 1, seriesPreprocessing: Preprocessing? = nil
+    var series: [Float]? = nil, seriesPreprocessing: Preprocessing? = nil
     var all: Dataset
     if seriesWindows {
       // --standardize z-scores the series itself (inputs and targets) with its training period's statistics.
@@ -396,12 +396,10 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       let windows = Dataset.SeriesWindows(
         targetColumn: targetColumn, horizon: horizon, samplingRate: samplingRate, standardizeOver: standardize ? trainFraction : nil)
       let loaded = try Dataset.loadSeriesWindows(path: data!, info: info, options: windows)
-      (all, series, seriesScale) = (loaded.dataset, loaded.series, loaded.std)
-      if let inputs = loaded.inputs {  // saved with the weights, so the inference binary takes raw windows
-        seriesPreprocessing = Preprocessing(standardizer: inputs, outputMean: loaded.mean, outputStd: loaded.std)
-      }
-      if standardize && verbose > 0 {
-        print("Series standardized with the training period's statistics (target mean \(formatFixed(Double(loaded.mean), 3)), std \(formatFixed(Double(loaded.std), 3))): MAE × \(formatFixed(Double(loaded.std), 3)) is in the data's units")
+      // Saved with the weights (replacing any the file had), so the inference binary takes raw windows.
+      (all, series, seriesPreprocessing) = (loaded.dataset, loaded.series, loaded.preprocessing)
+      if let mean = loaded.preprocessing.outputMean, let std = loaded.preprocessing.outputStd, verbose > 0 {
+        print("Series standardized with the training period's statistics (target mean \(formatFixed(Double(mean), 3)), std \(formatFixed(Double(std), 3))): MAE × \(formatFixed(Double(std), 3)) is in the data's units")
       }
     } else {
       all = try loadData(data!, labels: labels)
@@ -420,11 +418,8 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     var preprocessing = Preprocessing()
     if let start = weights ?? resume {
       preprocessing = try model.loadWeights(path: start)
-      if seriesWindows {
-        if let resume, (preprocessing.outputMean != nil) != standardize {
-          throw PrecastError("\(resume) was trained \(standardize ? "without" : "with") --standardize: resume with the same series options")
-        }
-        preprocessing = Preprocessing(inputScale: preprocessing.inputScale)  // the loader standardizes the series
+      if let resume, seriesWindows, (preprocessing.outputMean != nil) != standardize {
+        throw PrecastError("\(resume) was trained \(standardize ? "without" : "with") --standardize: resume with the same series options")
       }
     } else {
       model.initializeParameters(seed: clockSeed)
@@ -435,16 +430,19 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
         print("Embedding '\(loaded.layer)': \(loaded.found) of \(loaded.words) words found in \(embeddingVectors) (missing words are zeros)")
       }
     }
-    if normalize { preprocessing.inputScale = 1 / 255 }
-    all.preprocess(preprocessing)
-    if standardize && !seriesWindows && (resume == nil || preprocessing.standardizer == nil) {
-      let standardizer = Standardizer.fit(all.x)
-      preprocessing.standardizer = standardizer
-      all.preprocess(Preprocessing(standardizer: standardizer))
+    if let seriesPreprocessing {
+      preprocessing = seriesPreprocessing  // this run's statistics, already applied by the loader; saved with the weights
+    } else {
+      if normalize { preprocessing.inputScale = 1 / 255 }
+      all.preprocess(preprocessing)
+      if standardize && (resume == nil || preprocessing.standardizer == nil) {
+        let standardizer = Standardizer.fit(all.x)
+        preprocessing.standardizer = standardizer
+        all.preprocess(Preprocessing(standardizer: standardizer))
+      }
+      validation.map { v in var v = v; v.preprocess(preprocessing); validation = v }
+      if var t = test { t.preprocess(preprocessing); test = t }
     }
-    validation.map { v in var v = v; v.preprocess(preprocessing); validation = v }
-    if var t = test { t.preprocess(preprocessing); test = t }
-    if let seriesPreprocessing { preprocessing = seriesPreprocessing }  // already applied by the loader; saved with the weights
 
     let trainer = Trainer(model: model, preprocessing: preprocessing, optimizer: try optimizerConfig(), frozen: Set(freeze))
     if let augmentPreview {
@@ -457,7 +455,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     // --resume: weights, optimizer state and epochs done; the run keeps its own seed (the same shuffles as
     // without the stop) unless --seed is given.
     let resumed = try resume.map { (path) throws(PrecastError) in try trainer.resume(from: path) }
-    if seriesWindows { trainer.preprocessing = preprocessing }  // this run's statistics, not the file's
+    if let seriesPreprocessing { trainer.preprocessing = seriesPreprocessing }  // this run's statistics, not the file's
     let seed = self.seed ?? resumed?.seed ?? clockSeed
     if verbose > 0 {
       let valText = validation.map { ", validate on \($0.count)" } ?? ""
@@ -483,7 +481,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       print("Optimizer: \(trainer.optimizer.config.kerasClassName), learning rate \(trainer.optimizer.learningRate)")
     }
     if verbose > 0 && !freeze.isEmpty { print("Frozen: \(freeze.joined(separator: ", "))") }
-    if let series, let validation, verbose > 0 { printBaselines(series: series, validationCount: validation.count, scale: seriesScale) }
+    if let series, let validation, verbose > 0 {
+      printBaselines(series: series, validationCount: validation.count, scale: preprocessing.outputStd ?? 1)
+    }
     let outcome = try trainer.fit(all, validation: validation, options: options)
     if case .interrupted = outcome { return }
     if verbose > 0 { print("Saved weights to \(outputPath) (\(fileFormat == .legacyModel ? "Keras .h5 with model_config" : "Keras 3 .weights.h5"))") }
@@ -514,7 +514,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     var dataset = try loadData(data!, labels: labels)
     dataset.preprocess(preprocessing)
     if let mean = preprocessing.outputMean, let std = preprocessing.outputStd {  // a forecaster: in its training units
-      dataset.y.values = dataset.y.values.map { ($0 - mean) / std }
+      preprocessing.standardizeTargets(&dataset.y)
       print("Targets standardized as in training (mean \(formatFixed(Double(mean), 3)), std \(formatFixed(Double(std), 3))): MAE × \(formatFixed(Double(std), 3)) is in the data's units")
     }
     let logs = Trainer(model: model, preprocessing: preprocessing).evaluate(dataset, batchSize: batch)

@@ -32,11 +32,18 @@ public func padSequences(
 ) -> DataArray {
   var values = [Float](repeating: value, count: sequences.count * maxlen)
   for (row, sequence) in sequences.enumerated() {
-    let kept = sequence.count <= maxlen ? sequence[...] : (truncating == .pre ? sequence.suffix(maxlen) : sequence.prefix(maxlen))
+    let kept = sequence[keptRange(count: sequence.count, maxlen: maxlen, truncating: truncating)]
     let start = row * maxlen + (padding == .pre ? maxlen - kept.count : 0)
     for (i, token) in kept.enumerated() { values[start + i] = Float(token) }
   }
   return DataArray(shape: [sequences.count, maxlen], values: values)
+}
+
+/// The positions of a sequence of `count` values that `padSequences` keeps: all of them, or the last (`.pre`) or
+/// first (`.post`) `maxlen`.
+public func keptRange(count: Int, maxlen: Int, truncating: SequenceSide) -> Range<Int> {
+  guard count > maxlen else { return 0..<count }
+  return truncating == .pre ? (count - maxlen)..<count : 0..<maxlen
 }
 
 /// The IMDB tutorial's `vectorize_sequences(sequences, dimension)`: row i has 1 at every index in sequence i

@@ -119,12 +119,9 @@ public struct Dataset: Sendable {
     public func read(path: String, info: ModelInfo) throws(DataError) -> [[Int]] {
       let sequences = try readSequences(path: path)
       guard let bound = indexBound(info) else { return sequences }
-      let maxlen = info.inputSize
       for (line, sequence) in sequences.enumerated() {
         var kept = sequence.indices
-        if case .padded(_, let truncating) = self, sequence.count > maxlen {
-          kept = truncating == .pre ? (sequence.count - maxlen)..<sequence.count : 0..<maxlen
-        }
+        if case .padded(_, let truncating) = self { kept = keptRange(count: sequence.count, maxlen: info.inputSize, truncating: truncating) }
         if let i = kept.first(where: { sequence[$0] >= bound.limit }) {
           throw DataError(file: path, "line \(line + 1), value \(i + 1): index \(sequence[i]) is outside 0..<\(bound.limit), \(bound.what)")
         }
@@ -188,12 +185,12 @@ public struct Dataset: Sendable {
   /// reads the target column alone; one with input [window, features] reads every column (there must be `features`
   /// of them, the target among them, as the Jena tutorial feeds all 14). Each sample is `window` consecutive rows
   /// and its target the target column `horizon` rows after the window's last. Samples stay in time order, so a
-  /// validation split is the latest period. Returns the target column (standardized when the inputs are), its
-  /// mean and standard deviation (which turn MAEs and predictions back into the data's units) and, when
-  /// standardized, the same statistics per input value of a sample (for raw windows at inference).
+  /// validation split is the latest period. Returns the target column (standardized when the inputs are) and the
+  /// preprocessing to save with the weights: when standardized, the statistics per input value of a sample (for raw
+  /// windows at inference) and the target's mean and standard deviation (MAEs and forecasts in the data's units).
   public static func loadSeriesWindows(
     path: String, info: ModelInfo, options: SeriesWindows = SeriesWindows()
-  ) throws(PrecastError) -> (dataset: Dataset, series: [Float], mean: Float, std: Float, inputs: Standardizer?) {
+  ) throws(PrecastError) -> (dataset: Dataset, series: [Float], preprocessing: Preprocessing) {
     let table: DataArray
     do { table = try DataLoader.load(path: path) } catch { throw PrecastError("\(error)") }
     let columns = table.shape.count == 2 ? table.shape[1] : 1
@@ -210,18 +207,13 @@ public struct Dataset: Sendable {
     }
     // The kept rows [rows, columns], every column standardized with its training period's statistics.
     let rows = stride(from: 0, to: table.count, by: options.samplingRate).map { $0 }
-    var values = rows.flatMap { table.values[($0 * columns)..<($0 * columns + columns)] }
-    var means = [Float](repeating: 0, count: columns), stds = [Float](repeating: 1, count: columns)
-    if let fraction = options.standardizeOver {
-      let head = max(2, Int(Double(rows.count) * fraction))
-      for c in 0..<columns {  // in Double, and a constant column only centred, as `Standardizer.fit` does
-        let column = (0..<min(head, rows.count)).map { Double(values[$0 * columns + c]) }
-        let mean = column.reduce(0, +) / Double(column.count)
-        let std = (column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(column.count)).squareRoot()
-        (means[c], stds[c]) = (Float(mean), std > 0 ? Float(std) : 1)
-      }
-      for i in values.indices { values[i] = (values[i] - means[i % columns]) / stds[i % columns] }
+    var kept = DataArray(shape: [rows.count, columns], values: rows.flatMap { table.values[($0 * columns)..<($0 * columns + columns)] })
+    let statistics = options.standardizeOver.map { fraction in
+      let head = min(rows.count, max(2, Int(Double(rows.count) * fraction)))
+      return Standardizer.fit(DataArray(shape: [head, columns], values: Array(kept.values[..<(head * columns)])))
     }
+    statistics?.apply(to: &kept)
+    let values = kept.values
     let series = (0..<rows.count).map { values[$0 * columns + target] }
     let horizon = options.horizon
     guard info.outputSize == 1, rows.count > window + horizon - 1 else {
@@ -239,10 +231,12 @@ public struct Dataset: Sendable {
       y.append(series[start + window + horizon - 1])
     }
     let dataset = Dataset(x: DataArray(shape: [count, window * features], values: x), y: DataArray(shape: [count, 1], values: y))
+    guard let statistics else { return (dataset, series, Preprocessing()) }
     let used = features == 1 ? [target] : Array(0..<columns)  // the columns of one step, in input order
-    let inputs = options.standardizeOver == nil ? nil : Standardizer(
-      mean: (0..<window).flatMap { _ in used.map { means[$0] } }, std: (0..<window).flatMap { _ in used.map { stds[$0] } })
-    return (dataset, series, means[target], stds[target], inputs)
+    let inputs = Standardizer(
+      mean: (0..<window).flatMap { _ in used.map { statistics.mean[$0] } },
+      std: (0..<window).flatMap { _ in used.map { statistics.std[$0] } })
+    return (dataset, series, Preprocessing(standardizer: inputs, outputMean: statistics.mean[target], outputStd: statistics.std[target]))
   }
 
   /// Loads a dataset for `info`. Without `labels`, `features` is a table whose last columns are the
@@ -259,10 +253,7 @@ public struct Dataset: Sendable {
           guard y.count == pixels.count else {
             throw PrecastError("\(labels): \(y.count) labels for \(pixels.count) samples in \(features)")
           }
-          if let limit = info.embeddingInputDim, let i = pixels.values.firstIndex(where: { Int($0) >= limit }) {
-            throw PrecastError(
-              "\(features): sample \(i / info.inputSize + 1), value \(i % info.inputSize + 1): \(pixels.values[i]) is not an index in 0..<\(limit), the Embedding's input_dim")
-          }
+          try checkIndices(pixels.values.lazy.map(Float.init), width: info.inputSize, path: features, info: info)
           let flat = ByteArray(shape: [pixels.count, info.inputSize], values: pixels.values)
           return Dataset(bytes: flat, y: try targets(y, path: labels, info: info))
         }
@@ -315,9 +306,13 @@ public struct Dataset: Sendable {
   /// For a model that starts with an Embedding: every feature must be a whole index below its input_dim
   /// (Keras raises on an index past the table; the kernel would read outside it).
   public static func checkIndices(_ x: DataArray, path: String, info: ModelInfo) throws(PrecastError) {
+    try checkIndices(x.values, width: x.sampleSize, path: path, info: info)
+  }
+
+  /// `checkIndices` over any sample values (bytes from IDX/NPY too), `width` per sample.
+  static func checkIndices<Values: Sequence<Float>>(_ values: Values, width: Int, path: String, info: ModelInfo) throws(PrecastError) {
     guard let limit = info.embeddingInputDim else { return }
-    let width = x.sampleSize
-    for (i, v) in x.values.enumerated() where !(v >= 0 && v < Float(limit) && v == v.rounded()) {
+    for (i, v) in values.enumerated() where !(v >= 0 && v < Float(limit) && v == v.rounded()) {
       throw PrecastError(
         "\(path): sample \(i / width + 1), value \(i % width + 1): \(v) is not an index in 0..<\(limit), the Embedding's input_dim")
     }

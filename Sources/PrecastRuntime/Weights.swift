@@ -24,6 +24,12 @@ public struct Preprocessing: Sendable, Equatable {
     for i in y.values.indices { y.values[i] = y.values[i] * outputStd + outputMean }
   }
 
+  /// The inverse of `restore`: targets in the data's units → the units the model was trained in (in place).
+  public func standardizeTargets(_ y: inout DataArray) {
+    guard let outputMean, let outputStd else { return }
+    for i in y.values.indices { y.values[i] = (y.values[i] - outputMean) / outputStd }
+  }
+
   /// Applies the preprocessing to a [n, features] array in place.
   public func apply(to x: inout DataArray) {
     let features = x.sampleSize

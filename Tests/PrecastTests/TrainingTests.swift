@@ -76,20 +76,20 @@ final class TrainingTests: XCTestCase {
     info.inputShape = [3, 3]
     info.outputSize = 1
     let options = Dataset.SeriesWindows(targetColumn: 2, horizon: 2, samplingRate: 2)  // rows 0, 2, …, 10
-    let (data, series, _, _, inputs) = try Dataset.loadSeriesWindows(path: path, info: info, options: options)
+    let (data, series, plain) = try Dataset.loadSeriesWindows(path: path, info: info, options: options)
     XCTAssertEqual(series, [0, 20, 40, 60, 80, 100])
     XCTAssertEqual(data.count, 2)  // 6 rows − window 3 − horizon 2 + 1
     XCTAssertEqual(Array(data.x.values[0..<9]), [0, 0, 100, 2, 20, 102, 4, 40, 104])
     XCTAssertEqual(data.y.values, [80, 100])  // 2 sampled steps after rows 4 and 6
-    XCTAssertNil(inputs)  // not standardized
+    XCTAssertNil(plain.standardizer)  // not standardized
     info.inputShape = [4]
     let univariate = try Dataset.loadSeriesWindows(path: path, info: info, options: Dataset.SeriesWindows(standardizeOver: 0.5))
-    XCTAssertEqual(univariate.mean, 102.5)  // the last column's first 6 rows
+    XCTAssertEqual(univariate.preprocessing.outputMean, 102.5)  // the last column's first 6 rows
     XCTAssertEqual(univariate.dataset.count, 8)
-    XCTAssertEqual(univariate.dataset.y.values.first!, (104 - 102.5) / univariate.std, accuracy: 1e-5)
+    XCTAssertEqual(univariate.dataset.y.values.first!, (104 - 102.5) / univariate.preprocessing.outputStd!, accuracy: 1e-5)
     // Saved with the weights: a raw window standardized by `inputs` is the training sample; outputs restored.
     var window = DataArray(shape: [1, 4], values: [100, 101, 102, 103])
-    let preprocessing = Preprocessing(standardizer: univariate.inputs, outputMean: univariate.mean, outputStd: univariate.std)
+    let preprocessing = univariate.preprocessing
     preprocessing.apply(to: &window)
     for (a, b) in zip(window.values, univariate.dataset.x.values[0..<4]) { XCTAssertEqual(a, b, accuracy: 1e-6) }
     var y = DataArray(shape: [1, 1], values: [univariate.dataset.y.values[0]])
