@@ -1,5 +1,6 @@
 // Conv2D.swift: 2-D convolution kernels (NHWC, Keras kernel [kh, kw, cin, cout]) lowered to im2col + sgemm.
 import CBLAS
+import Dispatch
 
 // A convolution of a chunk of images is one GEMM: the patches of every output pixel laid out as rows
 // (`im2col`, [pixels, kh·kw·cin], in the kernel's own (ky, kx, ci) order) times the kernel viewed as
@@ -26,9 +27,78 @@ public func conv2DForward(
     let fusedRelu = activation == .relu && z == y
     conv2DDirectForward(x, count: n, g, filters: filters, kernel: kernel, bias: bias, relu: fusedRelu, output: z)
     if !fusedRelu { activate(z, rows: n * g.outputPixels, cols: filters, activation, output: y) }
+  } else if let split = CoreSplit(count: n, chunk: chunk) {
+    // Each core convolves its own images: im2col, a one-thread sgemm and bias + activation on its share of
+    // `columns`, while the chunk's patch matrix and output are still in its cache.
+    let shared = (x: SharedPointer(x), kernel: SharedPointer(kernel), bias: bias.map(SharedPointer.init), z: SharedPointer(z), y: SharedPointer(y))
+    split.run(columns: columns, g) { first, images, patches in
+      let rows = images * g.outputPixels, at = first * g.outputPixels * filters
+      gemmPatches(patches, rows: rows, g, filters: filters, kernel: shared.kernel.base, output: shared.z.base + at)
+      biasActivate(shared.z.base + at, bias: shared.bias?.base, rows: rows, cols: filters, activation, output: shared.y.base + at)
+    } images: { first, images in UnsafePointer(shared.x.base) + first * g.inputSize }
   } else {
     conv2DGemmForward(x, count: n, g, filters: filters, kernel: kernel, columns: columns, chunk: chunk, output: z)
     biasActivate(z, bias: bias, rows: n * g.outputPixels, cols: filters, activation, output: y)
+  }
+}
+
+/// z [rows, cout] = patches [rows, K] · kernel [K, cout].
+@inline(__always)
+func gemmPatches(_ patches: UnsafePointer<Float>, rows: Int, _ g: Window2D, filters: Int, kernel: UnsafePointer<Float>, output z: UnsafeMutablePointer<Float>) {
+  cblas_sgemm(
+    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(filters), Int32(g.patchSize),
+    1, patches, Int32(g.patchSize), kernel, Int32(filters), 0, z, Int32(filters))
+}
+
+/// The batch split over the cores for the im2col path: one contiguous part of the images per BLAS thread, each
+/// with its own slice of `columns` (`chunk / parts` images' patches) and OpenBLAS single-threaded meanwhile. Nil
+/// when one part would do (one thread, a single image, or a chunk too small to share).
+@usableFromInline
+struct CoreSplit {
+  let count: Int, parts: Int, imagesPerGemm: Int
+
+  init?(count n: Int, chunk: Int) {
+    let parts = min(blasThreads, n, chunk)
+    guard parts > 1 else { return nil }
+    (count, self.parts, imagesPerGemm) = (n, parts, chunk / parts)
+  }
+
+  /// Calls `body(first, images, patches)` for every GEMM-sized run of images, on the core that owns them;
+  /// `part` says which core (for per-core sums). `input(first, images)` is where those images start.
+  func run(
+    columns: UnsafeMutablePointer<Float>, _ g: Window2D,
+    _ body: @Sendable (_ first: Int, _ images: Int, _ patches: UnsafePointer<Float>) -> Void,
+    images input: @Sendable (_ first: Int, _ images: Int) -> UnsafePointer<Float>
+  ) {
+    run(columns: columns, g, { _, first, images, patches in body(first, images, patches) }, images: input)
+  }
+
+  func run(
+    columns: UnsafeMutablePointer<Float>, _ g: Window2D,
+    _ body: @Sendable (_ part: Int, _ first: Int, _ images: Int, _ patches: UnsafePointer<Float>) -> Void,
+    images input: @Sendable (_ first: Int, _ images: Int) -> UnsafePointer<Float>
+  ) {
+    let threads = blasThreads
+    setBlasThreads(1)
+    defer { setBlasThreads(threads) }
+    let size = (count + parts - 1) / parts, perGemm = imagesPerGemm, total = count
+    let shared = SharedPointer(columns)
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+      let mine = shared.base + part * perGemm * g.outputPixels * g.patchSize
+      var first = part * size
+      let end = min(first + size, total)
+      while first < end {
+        let images = min(perGemm, end - first)
+        let x = input(first, images)
+        if g.isPointwise {
+          body(part, first, images, x)
+        } else {
+          im2col(x, images: images, g, columns: mine)
+          body(part, first, images, UnsafePointer(mine))
+        }
+        first += images
+      }
+    }
   }
 }
 
@@ -135,6 +205,30 @@ public func conv2DBackward(
     return
   }
   let pixels = g.outputPixels, k = g.patchSize
+  if let split = CoreSplit(count: n, chunk: chunk) {
+    // Each core takes its own images (as in the forward pass) and sums its kernel and bias gradients apart.
+    let shared = (x: SharedPointer(x), dz: SharedPointer(dz), kernel: SharedPointer(kernel), dx: dx.map(SharedPointer.init))
+    accumulateKernelGradients(parts: split.parts, patchSize: k, filters: filters, dKernel: dKernel, dBias: dBias) { sums in
+      split.run(columns: columns, g, { part, first, images, patches in
+        let rows = images * pixels
+        let dzChunk = UnsafePointer(shared.dz.base) + first * pixels * filters
+        let kernelSums = sums.base + part * (k * filters + filters)
+        sumRows(dzChunk, rows: rows, cols: filters, into: kernelSums + k * filters)
+        cblas_sgemm(
+          CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(filters), Int32(rows),
+          1, patches, Int32(k), dzChunk, Int32(filters), 1, kernelSums, Int32(filters))
+        guard let dx = shared.dx?.base else { return }
+        let dxChunk = dx + first * g.inputSize
+        // The patches are consumed: their buffer takes the patch gradients (or dx itself, when pointwise).
+        let dPatches = g.isPointwise ? dxChunk : UnsafeMutablePointer(mutating: patches)
+        cblas_sgemm(
+          CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(k), Int32(filters),
+          1, dzChunk, Int32(filters), shared.kernel.base, Int32(filters), 0, dPatches, Int32(k))
+        if !g.isPointwise { col2im(dPatches, images: images, g, dx: dxChunk) }
+      }, images: { first, _ in UnsafePointer(shared.x.base) + first * g.inputSize })
+    }
+    return
+  }
   if let dBias { sumRows(dz, rows: n * pixels, cols: filters, into: dBias) }
   forEachChunk(x, count: n, g, columns: columns, chunk: chunk) { first, images, patches in
     let rows = images * pixels
@@ -294,6 +388,25 @@ public func conv2DReluMaxPoolBackward(
           }
         }
       }
+    }
+  }
+}
+
+/// Runs `body(sums)` where `sums` holds `parts` zeroed [K·cout + cout] blocks (one per core: kernel, then bias
+/// gradient sums), then adds every block into dKernel and dBias.
+@inline(__always)
+func accumulateKernelGradients(
+  parts: Int, patchSize k: Int, filters f: Int, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+  _ body: (_ sums: SharedPointer<Float>) -> Void
+) {
+  let width = k * f + f
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: parts * width) { partials in
+    partials.initialize(repeating: 0)
+    body(SharedPointer(partials.baseAddress!))
+    for part in 0..<parts {
+      let sums = partials.baseAddress! + part * width
+      update8(dKernel, sums, count: k * f) { $0 + $1 }
+      if let dBias { update8(dBias, sums + k * f, count: f) { $0 + $1 } }
     }
   }
 }
