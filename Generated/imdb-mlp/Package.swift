@@ -20,3 +20,11 @@ let package = Package(
     .executableTarget(name: "imdb-mlp-infer", dependencies: ["ImdbMlpModel", .product(name: "PrecastCommands", package: "Precast")]),
   ]
 )
+
+// Compiled for the CPU it is built on (AVX2/FMA, AVX-512 where present), as Precast's own targets are;
+// `PRECAST_PORTABLE=1 swift build -c release --scratch-path .build-portable` builds for baseline x86-64 instead.
+if Context.environment["PRECAST_PORTABLE"] == nil {
+  for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-target-cpu", "native"])]
+  }
+}
