@@ -250,6 +250,15 @@ public enum CheckModels {
       Flatten()
       Dense(3, activation: .softmax)
     }.compile(loss: .sparseCategoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // Winograd F(2×2, 3×3): same padding on odd sizes (a half tile at the bottom), then valid padding with the
+    // input gradient flowing back into the first convolution.
+    Sequential(name: "check-conv-winograd", input: [7, 6, 8]) {
+      Conv2D(8, 3, padding: .same, activation: .relu)
+      Conv2D(16, 3, activation: .tanh)
+      MaxPooling2D(2)
+      Flatten()
+      Dense(3, activation: .softmax)
+    }.compile(loss: .sparseCategoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
     // The direct Conv2D kernels (K ≤ 32, filters in 8s), ReLU fused into the max pooling's backward,
     // a pooling that leaves a row and column out (7 → 3) and one that tiles exactly (2 → 1).
     Sequential(name: "check-conv-relu-pool", input: [7, 7, 2]) {

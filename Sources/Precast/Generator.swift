@@ -255,8 +255,9 @@ extension Generator {
       c["kernelOffset"] = kernel
       c["kernelShape"] = "\(spec.weights[0].shape)"
       c["chunk"] = layer.chunk
-      c["method"] = spec.window!.supportsDirectConvolution(filters: filters)
-        ? "direct kernel, bias and activation fused" : "im2col + sgemm, \(layer.chunk) image(s) per GEMM"
+      c["method"] = convolutionMethod(spec.window!, filters: filters, layer)
+      c["winograd"] = layer.winograd
+      c["scratchCount"] = layer.scratchCount
       if let pool = layer.fusedPool {
         c["fusedPool"] = true
         c["unfused"] = false
@@ -430,6 +431,17 @@ extension Generator {
       c["zeroMaskedSteps"] = mask
       c["outputWidth"] = layer.spec.outputShape.last!
     }
+  }
+
+  /// How a Conv2D layer is computed and why, for its doc comment (the plan chose it from the shapes).
+  func convolutionMethod(_ window: Window2D, filters: Int, _ layer: LayerPlan) -> String {
+    if window.supportsDirectConvolution(filters: filters) {
+      return "direct kernel (patch of \(window.patchSize) ≤ 32: too short for a GEMM), bias and activation fused"
+    }
+    if layer.winograd {
+      return "Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col), 16 GEMMs per \(layer.chunk) image(s)"
+    }
+    return "im2col + sgemm, \(layer.chunk) image(s) per GEMM"
   }
 
   /// `Window2D(…)`, the Swift literal of a window's geometry (dilation only when the kernel is dilated).

@@ -30,8 +30,13 @@ struct LayerPlan {
   /// BatchNormalization: x̂ (arena) and 1/√(var + ε) (fixed), kept from forward to backward.
   var normalizedBuffer: String?
   var inverseStdBuffer: String?
-  /// Conv2D: images per im2col GEMM.
+  /// Conv2D: images per im2col GEMM (per batch of Winograd GEMMs when `winograd`).
   var chunk = 0
+  /// Conv2D lowered to Winograd F(2×2, 3×3) (3×3, stride 1, channels and filters in 8s, patches too long for
+  /// the direct kernels) rather than im2col + sgemm.
+  var winograd = false
+  /// Winograd layers: floats of the shared `columns` scratch (the kernels split it over the cores).
+  var scratchCount = 0
   /// The activation whose derivative the backward applies; nil when fused into the loss, into the
   /// max pooling that follows (ReLU), or linear.
   var backwardActivation: ActivationFunction?
@@ -85,6 +90,11 @@ struct ModelPlan {
 
   /// Floats of im2col patch matrix per Conv2D GEMM, at most (a chunk holds at least one image).
   static let columnBudget = 1 << 20
+  /// Floats of transformed tiles (V and M) per core and Winograd GEMM batch, at most (at least one image): 1 MB,
+  /// so that a batch stays in a core's L2 cache between its transforms and its 16 GEMMs.
+  static let winogradBudget = 1 << 18
+  /// Cores the Winograd scratch has room for (with more threads, the convolution uses this many).
+  static let winogradCores = 4
 
   init(_ spec: ModelSpec) throws(SpecError) {
     self.spec = spec
@@ -112,13 +122,21 @@ struct ModelPlan {
         let window = layer.spec.window!
         // The direct kernels need no patch matrix; their backward runs only where no input gradient is due.
         let direct = window.supportsDirectConvolution(filters: filters) && !spec.layers[..<i].contains { $0.trainableCount > 0 }
-        columns = max(columns, window.isPointwise || direct ? 1 : layer.chunk * window.outputPixels * window.patchSize)
+        if layer.winograd {
+          columns = max(columns, window.winogradScratchCount(filters: filters, imagesPerGemm: layer.chunk, cores: ModelPlan.winogradCores))
+        } else {
+          columns = max(columns, window.isPointwise || direct ? 1 : layer.chunk * window.outputPixels * window.patchSize)
+        }
       case .batchNormalization:
         statistics = max(statistics, 2 * layer.spec.outputShape.last!)
       default: break
       }
     }
-    if columns >= 0 { _ = fixed("columns", columns, "im2col patch matrix of one Conv2D chunk [images·pixels, kh·kw·cin]") }
+    if columns >= 0 {
+      let uses = layers.contains { $0.winograd } ? "im2col patch matrix of one Conv2D chunk, or Winograd tiles" : "im2col patch matrix of one Conv2D chunk [images·pixels, kh·kw·cin]"
+      _ = fixed("columns", columns, uses)
+      for i in layers.indices where layers[i].winograd { layers[i].scratchCount = columns }
+    }
     if statistics > 0 { _ = fixed("statistics", statistics, "BatchNormalization per-channel sums [2 × channels]") }
   }
 
@@ -184,6 +202,12 @@ struct ModelPlan {
         plan.backwardActivation = activation == .linear ? nil : activation
         let window = layer.window!
         plan.chunk = max(1, min(ModelPlan.columnBudget / (window.outputPixels * window.patchSize), 256))
+        if case .conv2D(let filters, _, _, _, _, _, _, _) = layer.declaration.kind,
+          window.supportsWinograd(filters: filters) && !window.supportsDirectConvolution(filters: filters)
+        {
+          plan.winograd = true
+          plan.chunk = max(1, min(ModelPlan.winogradBudget / (window.winogradTiles * 16 * (window.channels + filters)), 64))
+        }
         train = out
         infer = out
       case .pooling2D where layers.last?.fusedPool != nil:

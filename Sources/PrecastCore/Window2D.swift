@@ -42,6 +42,21 @@ public struct Window2D: Sendable, Equatable {
   /// True when Conv2D's direct kernels handle this geometry: short patches (K ≤ 32, where a GEMM is
   /// inefficient) and filters in groups of 8 (SIMD8 lanes).
   public func supportsDirectConvolution(filters: Int) -> Bool { patchSize <= 32 && filters % 8 == 0 }
+  /// True when Conv2D's Winograd F(2×2, 3×3) kernels handle this geometry: a 3×3 window, stride 1, no dilation,
+  /// channels and filters in groups of 8 (SIMD8 lanes). Any padding.
+  public func supportsWinograd(filters: Int) -> Bool {
+    kernelHeight == 3 && kernelWidth == 3 && strideY == 1 && strideX == 1 && !isDilated
+      && channels % 8 == 0 && filters % 8 == 0
+  }
+  /// Winograd F(2×2, 3×3) output tiles per image, ⌈OH/2⌉·⌈OW/2⌉.
+  public var winogradTiles: Int { ((outputHeight + 1) / 2) * ((outputWidth + 1) / 2) }
+  /// Floats of scratch the Winograd kernels need for `imagesPerGemm` images per GEMM on each of `cores` cores:
+  /// the transformed kernel U [16, cin, cout], then per core its dU sums (the same size), V [16, tiles, cin] and
+  /// M [16, tiles, cout].
+  public func winogradScratchCount(filters: Int, imagesPerGemm: Int, cores: Int) -> Int {
+    let kernel = 16 * channels * filters
+    return kernel + cores * (kernel + imagesPerGemm * winogradTiles * 16 * (channels + filters))
+  }
   /// True when the patch matrix is the input itself (1×1 kernel, stride 1, no padding).
   public var isPointwise: Bool {
     kernelHeight == 1 && kernelWidth == 1 && strideY == 1 && strideX == 1 && padTop == 0 && padLeft == 0

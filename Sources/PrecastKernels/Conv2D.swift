@@ -558,3 +558,35 @@ public func conv2DForwardNaive(
   }
   return z
 }
+
+/// The gradients of `conv2DForwardNaive` given dz = ∂L/∂z [n, OH, OW, cout], in Double, for tests:
+/// dKernel [kh, kw, cin, cout], dBias [cout] and dx [n, H, W, cin].
+public func conv2DBackwardNaive(
+  _ dz: [Float], input x: [Float], count n: Int, _ g: Window2D, filters: Int, kernel: [Float]
+) -> (dKernel: [Float], dBias: [Float], dx: [Float]) {
+  var dKernel = [Double](repeating: 0, count: g.patchSize * filters), dBias = [Double](repeating: 0, count: filters)
+  var dx = [Double](repeating: 0, count: n * g.inputSize)
+  for image in 0..<n {
+    for oy in 0..<g.outputHeight {
+      for ox in 0..<g.outputWidth {
+        for f in 0..<filters {
+          let d = Double(dz[((image * g.outputHeight + oy) * g.outputWidth + ox) * filters + f])
+          dBias[f] += d
+          for ky in 0..<g.kernelHeight {
+            for kx in 0..<g.kernelWidth {
+              let iy = oy * g.strideY - g.padTop + ky * g.dilationY, ix = ox * g.strideX - g.padLeft + kx * g.dilationX
+              guard iy >= 0, iy < g.inputHeight, ix >= 0, ix < g.inputWidth else { continue }
+              for ci in 0..<g.channels {
+                let xi = image * g.inputSize + (iy * g.inputWidth + ix) * g.channels + ci
+                let ki = ((ky * g.kernelWidth + kx) * g.channels + ci) * filters + f
+                dKernel[ki] += Double(x[xi]) * d
+                dx[xi] += Double(kernel[ki]) * d
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return (dKernel.map(Float.init), dBias.map(Float.init), dx.map(Float.init))
+}

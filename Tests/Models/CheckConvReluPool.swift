@@ -165,7 +165,7 @@ public final class CheckConvReluPool: CompiledModel {
   static let conv2d1Window = Window2D(inputHeight: 3, inputWidth: 3, channels: 8, kernelHeight: 2, kernelWidth: 2, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 2, outputWidth: 2)
 
   /// conv2d1Output [n, 2, 2, 16] = relu(conv(x, kernel) + bias); x [n, 3, 3, 8],
-  /// kernel [2, 2, 8, 16] at 152, bias [16] at 664; direct kernel, bias and activation fused.
+  /// kernel [2, 2, 8, 16] at 152, bias [16] at 664; direct kernel (patch of 32 ≤ 32: too short for a GEMM), bias and activation fused.
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(

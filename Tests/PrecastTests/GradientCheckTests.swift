@@ -22,6 +22,7 @@ final class GradientCheckTests: XCTestCase {
   func testConv2DSameValidStridedPointwiseAndMaxPooling() { check(CheckConv.self) }
   func testReshapeAveragePoolingAndGlobalMaxPooling() { check(CheckPooling.self) }
   func testDirectConv2DAndReluFusedIntoMaxPooling() { check(CheckConvReluPool.self) }
+  func testWinogradConv2DSameOddSizesAndValid() { check(CheckConvWinograd.self) }
   func testHuberLoss() { check(CheckHuber.self) }
   func testStackedLSTMThroughTime() { check(CheckLstmStack.self) }
   func testStackedGRUThroughTime() { check(CheckGruStack.self) }

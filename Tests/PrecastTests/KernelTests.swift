@@ -160,6 +160,101 @@ final class ConvolutionKernelTests: XCTestCase {
     }
   }
 
+  /// Winograd F(2×2, 3×3) equals the naive convolution forward (bias, then ReLU fused or a separate activation) and
+  /// backward (kernel, bias and input gradients), for same and valid padding, odd sizes (half tiles), several
+  /// images per GEMM batch, and 1, 2 and 3 threads.
+  func testWinogradMatchesNaiveConvolution() {
+    var rng = Random(seed: 6)
+    let savedThreads = blasThreads
+    defer { setBlasThreads(savedThreads) }
+    for (h, w, c, same, filters, batch, imagesPerGemm, threads, activation) in [
+      (7, 6, 8, true, 8, 3, 1, 2, ActivationFunction.relu), (7, 6, 8, false, 16, 3, 2, 1, .tanh),
+      (28, 28, 32, true, 32, 5, 1, 2, .relu), (14, 14, 32, true, 64, 4, 3, 2, .linear), (5, 9, 16, false, 8, 7, 2, 3, .relu),
+      (3, 3, 8, true, 8, 1, 1, 2, .relu),
+    ] as [(Int, Int, Int, Bool, Int, Int, Int, Int, ActivationFunction)] {
+      setBlasThreads(threads)
+      let rows = convolutionOutput(input: h, kernel: 3, stride: 1, same: same)
+      let cols = convolutionOutput(input: w, kernel: 3, stride: 1, same: same)
+      let g = Window2D(
+        inputHeight: h, inputWidth: w, channels: c, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1,
+        padTop: rows.padBefore, padLeft: cols.padBefore, outputHeight: rows.size, outputWidth: cols.size)
+      XCTAssertTrue(g.supportsWinograd(filters: filters))
+      let label = "\(h)×\(w)×\(c), same \(same), \(filters) filters, batch \(batch), \(imagesPerGemm) per GEMM, \(threads) thread(s)"
+      let x = (0..<(batch * g.inputSize)).map { _ in Float(rng.nextNormal()) }
+      let kernel = (0..<(g.patchSize * filters)).map { _ in Float(rng.nextNormal()) }
+      let bias = (0..<filters).map { _ in Float(rng.nextNormal()) }
+      let reference = conv2DForwardNaive(x, count: batch, g, filters: filters, kernel: kernel, bias: bias)
+      var expected = reference
+      activate(reference, rows: expected.count, cols: 1, activation, output: &expected)
+      var scratch = [Float](repeating: .nan, count: g.winogradScratchCount(filters: filters, imagesPerGemm: imagesPerGemm, cores: 2))
+      var z = [Float](repeating: .nan, count: expected.count), y = z
+      conv2DWinogradForward(
+        x, count: batch, g, filters: filters, kernel: kernel, bias: bias, activation, scratch: &scratch,
+        scratchCount: scratch.count, imagesPerGemm: imagesPerGemm, preactivation: &z, output: &y)
+      assertClose(y, expected, 1e-4 * Float(c), label + " forward")
+
+      let dz = (0..<expected.count).map { _ in Float(rng.nextNormal()) }
+      let naive = conv2DBackwardNaive(dz, input: x, count: batch, g, filters: filters, kernel: kernel)
+      var dKernel = [Float](repeating: 0.5, count: kernel.count), dBias = [Float](repeating: 0.5, count: filters)
+      var dx = [Float](repeating: .nan, count: x.count)
+      conv2DWinogradBackward(
+        dz, input: x, count: batch, g, filters: filters, kernel: kernel, dKernel: &dKernel, dBias: &dBias, dx: &dx,
+        scratch: &scratch, scratchCount: scratch.count, imagesPerGemm: imagesPerGemm)
+      assertClose(dKernel, naive.dKernel.map { $0 + 0.5 }, 1e-4 * Float(batch * g.outputPixels), label + " dKernel")
+      assertClose(dBias, naive.dBias.map { $0 + 0.5 }, 1e-4 * Float(batch * g.outputPixels), label + " dBias")
+      assertClose(dx, naive.dx, 1e-4 * Float(filters), label + " dx")
+    }
+  }
+
+  /// The im2col path split over the cores (each its own images, kernel sums and col2im) equals the naive gradients.
+  func testIm2colBackwardSplitOverCoresMatchesNaive() {
+    var rng = Random(seed: 7)
+    let savedThreads = blasThreads
+    defer { setBlasThreads(savedThreads) }
+    for (h, w, c, kh, s, same, filters, batch, chunk, threads) in [
+      (9, 8, 3, 3, 1, true, 5, 5, 4, 2), (8, 7, 4, 2, 2, false, 6, 3, 3, 3), (6, 6, 2, 1, 1, false, 4, 4, 2, 2),
+    ] {
+      setBlasThreads(threads)
+      let rows = convolutionOutput(input: h, kernel: kh, stride: s, same: same)
+      let cols = convolutionOutput(input: w, kernel: kh, stride: s, same: same)
+      let g = Window2D(
+        inputHeight: h, inputWidth: w, channels: c, kernelHeight: kh, kernelWidth: kh, strideY: s, strideX: s,
+        padTop: rows.padBefore, padLeft: cols.padBefore, outputHeight: rows.size, outputWidth: cols.size)
+      let label = "\(h)×\(w)×\(c), kernel \(kh), stride \(s), chunk \(chunk), \(threads) thread(s)"
+      let x = (0..<(batch * g.inputSize)).map { _ in Float(rng.nextNormal()) }
+      let kernel = (0..<(g.patchSize * filters)).map { _ in Float(rng.nextNormal()) }
+      let expected = conv2DForwardNaive(x, count: batch, g, filters: filters, kernel: kernel, bias: nil)
+      var columns = [Float](repeating: .nan, count: chunk * g.outputPixels * g.patchSize)
+      var y = [Float](repeating: .nan, count: expected.count)
+      y.withUnsafeMutableBufferPointer { out in
+        conv2DForward(
+          x, count: batch, g, filters: filters, kernel: kernel, bias: nil, .linear, columns: &columns, chunk: chunk,
+          preactivation: out.baseAddress!, output: out.baseAddress!)
+      }
+      assertClose(y, expected, 1e-4, label + " forward")
+      let dz = (0..<expected.count).map { _ in Float(rng.nextNormal()) }
+      let naive = conv2DBackwardNaive(dz, input: x, count: batch, g, filters: filters, kernel: kernel)
+      var dKernel = [Float](repeating: 0, count: kernel.count), dBias = [Float](repeating: 0, count: filters)
+      var dx = [Float](repeating: .nan, count: x.count)
+      conv2DBackward(dz, input: x, count: batch, g, filters: filters, kernel: kernel, dKernel: &dKernel, dBias: &dBias, dx: &dx, columns: &columns, chunk: chunk)
+      assertClose(dKernel, naive.dKernel, 1e-3, label + " dKernel")
+      assertClose(dBias, naive.dBias, 1e-3, label + " dBias")
+      assertClose(dx, naive.dx, 1e-3, label + " dx")
+    }
+  }
+
+  /// Fails unless every element of `got` is finite and within `tolerance` of `expected` (so NaN never passes).
+  private func assertClose(_ got: [Float], _ expected: [Float], _ tolerance: Float, _ label: String, line: UInt = #line) {
+    XCTAssertEqual(got.count, expected.count, label, line: line)
+    var worst: Float = 0
+    for (a, b) in zip(got, expected) {
+      let d = abs(a - b)
+      guard d.isFinite else { return XCTFail("\(label): \(a) vs \(b)", line: line) }
+      worst = max(worst, d)
+    }
+    XCTAssertLessThanOrEqual(worst, tolerance, label, line: line)
+  }
+
   /// Max pooling with a ReLU input routes a window's gradient only when its maximum is > 0; exact tilings
   /// overwrite dx, other geometries clear it first; C not a multiple of 8 takes the masked lanes.
   func testMaxPoolBackwardFusesRelu() {
