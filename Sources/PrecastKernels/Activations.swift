@@ -70,6 +70,23 @@ func map8(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: In
   }
 }
 
+/// y[i] = f(x[i], b[i]), 8 lanes at a time, then the tail (see `map8`).
+@inlinable @inline(__always)
+func map8(
+  _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, _ b: UnsafePointer<Float>,
+  _ f: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>
+) {
+  var i = 0
+  while i + 8 <= count {
+    store8(f(load8(x + i), load8(b + i)), y + i)
+    i += 8
+  }
+  while i < count {
+    y[i] = f(SIMD8(repeating: x[i]), SIMD8(repeating: b[i]))[0]
+    i += 1
+  }
+}
+
 /// a[i] = f(a[i], b[i]), 8 lanes at a time, then the tail (see `map8`).
 @inlinable @inline(__always)
 func update8(

@@ -7,17 +7,14 @@ public func dropoutForward(
   _ x: UnsafePointer<Float>, count: Int, rate: Float, mask: UnsafeMutablePointer<Float>,
   output y: UnsafeMutablePointer<Float>, rng: inout Random
 ) {
-  let scale = 1 / (1 - rate)
-  for i in 0..<count {
-    mask[i] = rng.nextUnitFloat() < rate ? 0 : scale
-    y[i] = x[i] * mask[i]
-  }
+  drawDropoutMask(mask, count: count, rate: rate, rng: &rng)
+  map8(x, y, count: count, mask) { $0 * $1 }
 }
 
 /// dx = dy ⊙ mask (in place).
 @inline(__always)
 public func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count: Int, mask: UnsafePointer<Float>) {
-  for i in 0..<count { dy[i] *= mask[i] }
+  update8(dy, mask, count: count) { $0 * $1 }
 }
 
 /// A recurrent layer's input dropout (Keras's `dropout=` with `recurrent_dropout=0`): one keep-mask per sample and

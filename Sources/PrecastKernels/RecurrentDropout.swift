@@ -31,8 +31,17 @@ public struct RecurrentDropoutBuffers: @unchecked Sendable {
 /// Draws Keras's dropout masks: mask [count] ∈ {0, 1/(1 − rate)}.
 @inline(__always)
 public func drawDropoutMask(_ mask: UnsafeMutablePointer<Float>, count: Int, rate: Float, rng: inout Random) {
+  // Each 64-bit draw gives two independent 32-bit uniforms u; a unit drops when u < rate·2³² (exact to 2⁻³²).
   let scale = 1 / (1 - rate)
-  for i in 0..<count { mask[i] = rng.nextUnitFloat() < rate ? 0 : scale }
+  let threshold = UInt64((Double(rate) * 4_294_967_296).rounded())
+  var i = 0
+  while i + 2 <= count {
+    let bits = rng.next()
+    mask[i] = bits & 0xFFFF_FFFF < threshold ? 0 : scale
+    mask[i + 1] = bits >> 32 < threshold ? 0 : scale
+    i += 2
+  }
+  if i < count { mask[i] = rng.next() & 0xFFFF_FFFF < threshold ? 0 : scale }
 }
 
 /// Y_t [rows, G] += Σ_k (h_{t−1} ⊙ R_k) · U[:, k] — the step product with recurrent dropout — storing the masked
