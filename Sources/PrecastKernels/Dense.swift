@@ -13,7 +13,9 @@ public func denseForward(
   _ x: UnsafePointer<Float>, count n: Int, inputs: Int, outputs: Int,
   kernel: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>
 ) {
-  if n == 1 {
+  if n * inputs * outputs <= smallGemmLimit {
+    smallDenseForward(x, count: n, inputs: inputs, outputs: outputs, kernel: kernel, output: y)
+  } else if n == 1 {
     // y[j] = Σ_i x[i]·K[i, j]  →  y = Kᵀ·x with K stored [inputs, outputs].
     cblas_sgemv(
       CblasRowMajor, CblasTrans, Int32(inputs), Int32(outputs), 1, kernel, Int32(outputs),
@@ -35,6 +37,11 @@ public func denseBackward(
   kernel: UnsafePointer<Float>, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
   dx: UnsafeMutablePointer<Float>?
 ) {
+  if n * inputs * outputs <= smallGemmLimit {
+    smallDenseBackward(dz, input: x, count: n, inputs: inputs, outputs: outputs, kernel: kernel, dKernel: dKernel, dx: dx)
+    if let dBias { sumRows(dz, rows: n, cols: outputs, into: dBias) }
+    return
+  }
   // dK [inputs, outputs] += xᵀ [inputs, n] · dz [n, outputs]
   cblas_sgemm(
     CblasRowMajor, CblasTrans, CblasNoTrans, Int32(inputs), Int32(outputs), Int32(n),
@@ -50,6 +57,58 @@ public func denseBackward(
     cblas_sgemm(
       CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(inputs), Int32(outputs),
       1, dz, Int32(outputs), kernel, Int32(outputs), 0, dx, Int32(inputs))
+  }
+}
+
+// MARK: - Small layers
+
+/// Multiply-adds up to which a Dense layer's products run in Swift loops instead of OpenBLAS: a tutorial MLP
+/// (Pima: 8 → 12 → 8 → 1 at batch 10) spends more in OpenBLAS's per-call overhead (argument checks, thread
+/// dispatch, packing) than in its ~1,000 multiply-adds.
+public let smallGemmLimit = 8192
+
+/// y [n, outputs] = x [n, inputs] · kernel [inputs, outputs], in plain loops (8 outputs at a time).
+@inline(__always)
+func smallDenseForward(
+  _ x: UnsafePointer<Float>, count n: Int, inputs: Int, outputs: Int, kernel: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>
+) {
+  for r in 0..<n {
+    let row = x + r * inputs, out = y + r * outputs
+    var j = 0
+    while j + 8 <= outputs {
+      var acc = SIMD8<Float>()
+      for i in 0..<inputs { acc += SIMD8(repeating: row[i]) * load8(kernel + i * outputs + j) }
+      store8(acc, out + j)
+      j += 8
+    }
+    while j < outputs {
+      var acc: Float = 0
+      for i in 0..<inputs { acc += row[i] * kernel[i * outputs + j] }
+      out[j] = acc
+      j += 1
+    }
+  }
+}
+
+/// dKernel [inputs, outputs] += xᵀ·dz and, when `dx` is non-nil, dx [n, inputs] = dz·kernelᵀ, in plain loops.
+@inline(__always)
+func smallDenseBackward(
+  _ dz: UnsafePointer<Float>, input x: UnsafePointer<Float>, count n: Int, inputs: Int, outputs: Int,
+  kernel: UnsafePointer<Float>, dKernel: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?
+) {
+  for r in 0..<n {
+    let d = dz + r * outputs, row = x + r * inputs
+    for i in 0..<inputs {
+      let xi = row[i], target = dKernel + i * outputs
+      for j in 0..<outputs { target[j] += xi * d[j] }
+    }
+    guard let dx else { continue }
+    for i in 0..<inputs {
+      let k = kernel + i * outputs
+      var acc: Float = 0
+      for j in 0..<outputs { acc += d[j] * k[j] }
+      dx[r * inputs + i] = acc
+    }
   }
 }
 

@@ -55,7 +55,11 @@ public final class Optimizer: @unchecked Sendable {
     let step = StepConstants(config, iterations: iterations, lr: currentLearningRate, uProduct: &uProduct)
     let buffers = Buffers(w: w, g: g)
     for segment in segments {
-      let parts = segment.count >= 1 << 16 ? 2 : 1
+      guard segment.count >= 1 << 16 else {  // small weights: on this thread (a dispatch costs more than the update)
+        update(w + segment.lowerBound, g + segment.lowerBound, slotOffset: segment.lowerBound, count: segment.count, step)
+        continue
+      }
+      let parts = 2
       let chunk = (segment.count + parts - 1) / parts
       DispatchQueue.concurrentPerform(iterations: parts) { part in
         let lo = segment.lowerBound + part * chunk

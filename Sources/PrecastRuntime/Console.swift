@@ -74,3 +74,29 @@ public func writeBinaryFileAtomically(_ bytes: [UInt8], to path: String) throws(
     throw PrecastError("\(path): cannot write (\(String(cString: strerror(errno))))")
   }
 }
+
+/// A CSV log written whole once (atomically), then appended a row at a time, as Keras's CSVLogger does: the
+/// per-epoch cost stays the same however long training runs. Each row is flushed to the file before `append` returns.
+final class HistoryLog {
+  private let path: String
+  private let file: UnsafeMutablePointer<FILE>
+
+  init(path: String, contents: String) throws(PrecastError) {
+    try writeTextFileAtomically(contents, to: path)
+    guard let file = fopen(path, "a") else {
+      throw PrecastError("\(path): cannot write (\(String(cString: strerror(errno))))")
+    }
+    self.path = path
+    self.file = file
+  }
+
+  deinit { fclose(file) }
+
+  func append(_ row: String) throws(PrecastError) {
+    let bytes = Array(row.utf8)
+    let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    guard written == bytes.count, fflush(file) == 0 else {
+      throw PrecastError("\(path): cannot write (\(String(cString: strerror(errno))))")
+    }
+  }
+}

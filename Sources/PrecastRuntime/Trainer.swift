@@ -107,6 +107,20 @@ public final class Trainer<Model: CompiledModel> {
 
     var callbacks = CallbackState(initialLearningRate: Double(optimizer.learningRate))
     var epochsRun = 0
+    // The history CSV is written whole once (header and a resumed run's earlier rows), then one row is appended
+    // per epoch; the chart is redrawn at most every `plotInterval` seconds, and once at the end. So an epoch's
+    // file work does not grow with the epoch count.
+    var historyLog: HistoryLog?
+    var lastPlot = now()
+    // Every epoch's checkpoint is written on a background thread from a copy of the state; every other write of
+    // the output file waits for it first, and `fit` returns (or throws) only once the last one is on disk.
+    let checkpoints = CheckpointWriter()
+    defer {
+      try? checkpoints.finish()
+      if let path = options.plotPath, !self.history.isEmpty {
+        try? writeTextFileAtomically(historySVG(self.history, title: "\(Model.info.name) training history"), to: path)
+      }
+    }
     for epoch in (options.initialEpoch + 1)...max(options.epochs, options.initialEpoch + 1) {
       // One generator per epoch, from the seed and the epoch: a resumed run shuffles (and drops out) exactly
       // as the uninterrupted one would have.
@@ -127,6 +141,7 @@ public final class Trainer<Model: CompiledModel> {
         let loss = trainBatch(count: n, rng: &rng)
         guard loss.isFinite else {
           if showBar { writeOut("\n") }
+          try checkpoints.finish()
           let kept = lastGoodEpoch > 0 ? "the last good weights (epoch \(lastGoodEpoch)) are in \(options.outputPath)" : "no checkpoint was written"
           throw PrecastError("loss is \(loss.isNaN ? "NaN" : "\(loss)") at epoch \(epoch), batch \(batch + 1)/\(batches): training stopped; \(kept)")
         }
@@ -134,6 +149,7 @@ public final class Trainer<Model: CompiledModel> {
         accumulator.add(loss: loss, output: model.output, targets: batchY, count: n)
         if interrupted {
           if showBar { writeOut("\n") }
+          try checkpoints.finish()
           try save(options, epoch: epoch - 1)
           if options.verbose > 0 {
             print("Interrupted at epoch \(epoch), batch \(batch + 1)/\(batches): weights saved to \(options.outputPath)")
@@ -156,18 +172,24 @@ public final class Trainer<Model: CompiledModel> {
       if options.verbose > 0 {
         print("Epoch \(epoch)/\(options.epochs) - \(formatFixed(seconds, 2))s - \(logs.formatted)")
       }
-      try save(options, epoch: epoch)
+      try checkpoints.submit(saveJob(options, epoch: epoch))
       lastGoodEpoch = epoch
       epochsRun = epoch
       if let path = options.historyPath {
-        history.append(csvRow(epoch: epoch - 1, logs))
-        try writeTextFileAtomically(csvHeader(logs) + history.joined(), to: path)
+        let row = csvRow(epoch: epoch - 1, logs)
+        if let log = historyLog {
+          try log.append(row)
+        } else {
+          historyLog = try HistoryLog(path: path, contents: csvHeader(logs) + history.joined() + row)
+        }
       }
-      if let path = options.plotPath {
+      if let path = options.plotPath, now() - lastPlot >= Trainer.plotInterval {
         try writeTextFileAtomically(historySVG(self.history, title: "\(Model.info.name) training history"), to: path)
+        lastPlot = now()
       }
       if try endOfEpoch(epoch, logs, options, &callbacks) { break }
     }
+    try checkpoints.finish()
     if let best = callbacks.bestWeights {
       best.withUnsafeBufferPointer { model.parameters.update(from: $0.baseAddress!, count: best.count) }
       if options.verbose > 0 { print("Restoring model weights from the end of the best epoch: \(callbacks.bestEpoch).") }
@@ -175,6 +197,9 @@ public final class Trainer<Model: CompiledModel> {
     }
     return .completed(epochs: epochsRun)
   }
+
+  /// Seconds between redraws of the history chart during training (it is always drawn when `fit` returns).
+  public static var plotInterval: Double { 5 }
 
   /// The running state of the callbacks across epochs.
   struct CallbackState {
@@ -245,6 +270,19 @@ public final class Trainer<Model: CompiledModel> {
     try model.saveWeights(
       path: options.outputPath, format: options.format, preprocessing: preprocessing, optimizer: optimizer,
       progress: epoch.map { ($0, options.seed) })
+  }
+
+  /// A job that writes the state as it is now (weights, optimizer slots and counters copied here) to the output
+  /// file, for the background `CheckpointWriter`.
+  private func saveJob(_ options: FitOptions, epoch: Int) -> CheckpointWriter.Job {
+    let values = Model.info.weights.map { Array(UnsafeBufferPointer(start: model.parameters + $0.offset, count: $0.count)) }
+    var variables = optimizer.kerasVariables(weights: Model.info.weights, modelName: Model.info.name)
+    variables.slots = variables.slots.map { OptimizerVariables.Slot(name: $0.name, shape: $0.shape, values: $0.borrowed.map(Array.init) ?? $0.values) }
+    let extras = checkpointExtras(preprocessing, progress: (epoch, options.seed))
+    let (path, format, owned) = (options.outputPath, options.format, variables)
+    return { () throws(PrecastError) in
+      try Model.writeWeights(path: path, format: format, values: values, extras: extras, optimizer: owned)
+    }
   }
 
   /// Restores weights, preprocessing, optimizer state and the completed epoch count from a file `save` wrote

@@ -120,20 +120,34 @@ extension CompiledModel {
     let values = Self.info.weights.map { slot in
       Array(UnsafeBufferPointer(start: parameters + slot.offset, count: slot.count))
     }  // a copy (2.7 MB for fashion-cnn): the writer's validation works on arrays
-    var extras = preprocessing.extras
-    if let progress {
-      extras["epoch"] = [Float(progress.epoch)]
-      extras["seed"] = [Float(progress.seed >> 24 & 0xFF_FFFF), Float(progress.seed & 0xFF_FFFF)]  // exact below 2^48
-    }
+    try Self.writeWeights(
+      path: path, format: format, values: values, extras: PrecastRuntime.checkpointExtras(preprocessing, progress: progress),
+      optimizer: optimizer?.kerasVariables(weights: Self.info.weights, modelName: Self.info.name))
+  }
+
+  /// Writes `values` (one array per weight, in `info.weights` order) and the optimizer's variables as a Keras file.
+  public static func writeWeights(
+    path: String, format: KerasWeightFormat, values: [[Float]], extras: [String: [Float]], optimizer: OptimizerVariables?
+  ) throws(PrecastError) {
     do {
       try KerasWeightFile.write(
-        path: path, format: format, modelName: Self.info.name, layers: Self.info.layers, values: values,
-        modelConfig: format == .legacyModel ? Self.info.kerasModelConfig : nil, extras: extras,
-        optimizer: optimizer?.kerasVariables(weights: Self.info.weights, modelName: Self.info.name))
+        path: path, format: format, modelName: info.name, layers: info.layers, values: values,
+        modelConfig: format == .legacyModel ? info.kerasModelConfig : nil, extras: extras, optimizer: optimizer)
     } catch {
       throw PrecastError("\(error)")
     }
   }
+}
+
+/// The extra datasets saved beside the weights: the preprocessing, and with `progress` the completed epochs and the
+/// run's seed (for --resume).
+func checkpointExtras(_ preprocessing: Preprocessing, progress: (epoch: Int, seed: UInt64)?) -> [String: [Float]] {
+  var extras = preprocessing.extras
+  if let progress {
+    extras["epoch"] = [Float(progress.epoch)]
+    extras["seed"] = [Float(progress.seed >> 24 & 0xFF_FFFF), Float(progress.seed & 0xFF_FFFF)]  // exact below 2^48
+  }
+  return extras
 }
 
 /// The weights format implied by a file name: `*.weights.h5` → Keras 3 save_weights layout, else legacy .h5.
