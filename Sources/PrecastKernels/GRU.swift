@@ -130,6 +130,8 @@ func gruBackwardSteps<A: GateFunction, R: GateFunction>(
   recurrentDropout rd: RecurrentDropoutBuffers?, activation act: A, recurrentActivation gate: R, mask: UnsafePointer<Float>?
 ) {
   let g3 = 3 * u
+  let Ut = transposedCopy(U, units: u, gates: g3)
+  defer { Ut.deallocate() }
   for t in stride(from: T - 1, through: 0, by: -1) {
     for s in 0..<n {
       let g = G + (s * T + t) * g3, rec = R + (s * T + t) * g3, dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
@@ -161,9 +163,7 @@ func gruBackwardSteps<A: GateFunction, R: GateFunction>(
         into: dH + (t - 1) * u, hiddenStride: T * u)
     } else if t > 0 {
       // dH[:, t−1] += dR[:, t] · Uᵀ
-      cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(g3), 1, R + t * g3, Int32(T * g3), U, Int32(g3), 1,
-        dH + (t - 1) * u, Int32(T * u))
+      stepGradientProduct(R + t * g3, rows: n, gates: g3, rowStride: T * g3, transposed: Ut, units: u, into: dH + (t - 1) * u, rowStride: T * u)
     }
   }
 }

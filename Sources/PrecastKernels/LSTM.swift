@@ -137,6 +137,8 @@ func lstmBackwardSteps<A: GateFunction, R: GateFunction>(
 ) {
   let g4 = 4 * u
   dC.update(repeating: 0, count: n * u)  // ∂loss/∂c_t carried back from step t+1, [n, u]
+  let Ut = transposedCopy(U, units: u, gates: g4)
+  defer { Ut.deallocate() }
   for t in stride(from: T - 1, through: 0, by: -1) {
     for s in 0..<n {
       let g = G + (s * T + t) * g4, dh = dH + (s * T + t) * u, c = C + (s * T + t) * u, dc = dC + s * u
@@ -164,9 +166,7 @@ func lstmBackwardSteps<A: GateFunction, R: GateFunction>(
         into: dH + (t - 1) * u, hiddenStride: T * u)
     } else if t > 0 {
       // dH[:, t−1] += dG[:, t] · Uᵀ
-      cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(u), Int32(g4), 1, G + t * g4, Int32(T * g4), U, Int32(g4), 1,
-        dH + (t - 1) * u, Int32(T * u))
+      stepGradientProduct(G + t * g4, rows: n, gates: g4, rowStride: T * g4, transposed: Ut, units: u, into: dH + (t - 1) * u, rowStride: T * u)
     }
   }
 }

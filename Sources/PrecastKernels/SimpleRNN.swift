@@ -52,6 +52,8 @@ public func simpleRNNBackward(
     let U = recurrent.base, H = hidden.base + first * T * u, dH = dHidden.base + first * T * u
     let rd = recurrentDropout?.from(first, steps: T, units: u, gates: 1)
     let mask = stepMask.map { UnsafePointer($0.base) + first * T }
+    let Ut = transposedCopy(U, units: u, gates: u)
+    defer { Ut.deallocate() }
     for t in stride(from: T - 1, through: 0, by: -1) {
       for s in 0..<rows {
         let dh = dH + (s * T + t) * u, h = H + (s * T + t) * u
@@ -67,9 +69,7 @@ public func simpleRNNBackward(
           dH + t * u, rows: rows, units: u, gates: 1, gateStride: T * u, masks: rd.masks, U, scratch: rd.scratch,
           into: dH + (t - 1) * u, hiddenStride: T * u)
       } else if t > 0 {
-        cblas_sgemm(
-          CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(u), Int32(u), 1, dH + t * u, Int32(T * u), U, Int32(u), 1,
-          dH + (t - 1) * u, Int32(T * u))
+        stepGradientProduct(dH + t * u, rows: rows, gates: u, rowStride: T * u, transposed: Ut, units: u, into: dH + (t - 1) * u, rowStride: T * u)
       }
     }
   }
@@ -158,10 +158,26 @@ func stepProduct(
   if rows == 1 {
     cblas_sgemv(CblasRowMajor, CblasTrans, Int32(inner), Int32(cols), 1, b, Int32(cols), x, 1, 1, y, 1)
   } else {
-    cblas_sgemm(
-      CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cols), Int32(inner), 1, x, Int32(ldx), b, Int32(cols), 1, y,
-      Int32(ldy))
+    smallGemm(m: rows, n: cols, k: inner, x, lda: ldx, b, ldb: cols, y, ldc: ldy)
   }
+}
+
+/// dH_{t−1} [rows, u] += dG_t [rows, g] · Uᵀ, with `transposed` = Uᵀ [g, u] made once per backward pass
+/// (`withTransposed`): a step's gradient through the recurrent kernel.
+@inline(__always)
+func stepGradientProduct(
+  _ dG: UnsafePointer<Float>, rows: Int, gates g: Int, rowStride ldg: Int, transposed: UnsafePointer<Float>, units u: Int,
+  into dH: UnsafeMutablePointer<Float>, rowStride ldh: Int
+) {
+  smallGemm(m: rows, n: u, k: g, dG, lda: ldg, transposed, ldb: u, dH, ldc: ldh)
+}
+
+/// Uᵀ [g, u] of the recurrent kernel U [u, g], newly allocated (the caller deallocates it).
+@inline(__always)
+func transposedCopy(_ U: UnsafePointer<Float>, units u: Int, gates g: Int) -> UnsafeMutablePointer<Float> {
+  let t = UnsafeMutablePointer<Float>.allocate(capacity: u * g)
+  transpose(U, rows: u, cols: g, into: t)
+  return t
 }
 
 // MARK: - Step activations (specialised on tanh, Keras's default)

@@ -243,6 +243,22 @@ final class ConvolutionKernelTests: XCTestCase {
     }
   }
 
+  /// The register-tiled small GEMM (the recurrent step products) adds A·B into C like the naive product, for
+  /// shapes on and off its 2 × 32 tiles, with row strides wider than the rows.
+  func testSmallGemmMatchesNaive() {
+    var rng = Random(seed: 8)
+    for (m, n, k) in [(64, 128, 32), (63, 96, 32), (1, 128, 32), (5, 40, 7), (3, 13, 5), (64, 32, 128), (2, 32, 1)] {
+      let (lda, ldb, ldc) = (k + 3, n + 5, n + 2)
+      let a = (0..<(m * lda)).map { _ in Float(rng.nextNormal()) }
+      let b = (0..<(k * ldb)).map { _ in Float(rng.nextNormal()) }
+      var c = (0..<(m * ldc)).map { _ in Float(rng.nextNormal()) }
+      var expected = c
+      smallGemmNaive(m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, &expected, ldc: ldc)
+      smallGemm(m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, &c, ldc: ldc)
+      assertClose(c, expected, 1e-4 * Float(k), "\(m)×\(n)×\(k)")
+    }
+  }
+
   /// Fails unless every element of `got` is finite and within `tolerance` of `expected` (so NaN never passes).
   private func assertClose(_ got: [Float], _ expected: [Float], _ tolerance: Float, _ label: String, line: UInt = #line) {
     XCTAssertEqual(got.count, expected.count, label, line: line)
