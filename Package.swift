@@ -1,6 +1,18 @@
 // swift-tools-version:6.0
 // Precast: an ahead-of-time compiler from Keras-style Swift models to specialized SwiftPM packages.
 import PackageDescription
+import Foundation
+
+/// libhdf5's static archive where Debian's libhdf5-dev installs it (serial build), else the shared library.
+let hdf5Linking: [LinkerSetting] = {
+  for arch in ["x86_64-linux-gnu", "aarch64-linux-gnu"] {
+    let directory = "/usr/lib/\(arch)/hdf5/serial"
+    if FileManager.default.fileExists(atPath: directory + "/libhdf5.a") {
+      return [.unsafeFlags(["-Xlinker", directory + "/libhdf5.a"]), .linkedLibrary("sz"), .linkedLibrary("z"), .linkedLibrary("dl"), .linkedLibrary("m")]
+    }
+  }
+  return [.unsafeFlags(["-L/usr/lib/x86_64-linux-gnu/hdf5/serial"]), .linkedLibrary("hdf5")]
+}()
 
 let package = Package(
   name: "Precast",
@@ -19,11 +31,13 @@ let package = Package(
   targets: [
     // MARK: - System libraries (pkg-config; installed by `Scripts/setup.sh`)
     .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+    // HDF5 is linked statically (`hdf5Linking` below): Debian's shared libhdf5 brings in libcurl, GnuTLS, Kerberos and
+    // LDAP (37 libraries), which cost the inference binary ~5 ms of its start-up; the archive needs only libsz and zlib.
+    .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
     // MARK: - Runtime (linked by generated packages; no Foundation)
-    .target(name: "PrecastHDF5", dependencies: ["CHDF5", "PrecastCore"]),
+    .target(name: "PrecastHDF5", dependencies: ["CHDF5", "PrecastCore"], linkerSettings: hdf5Linking),
     .target(name: "PrecastData", dependencies: ["CZlib", "PrecastCore"]),
     // The Keras vocabulary shared by compiler and runtime: activations, losses, optimizers, initializers.
     .target(name: "PrecastCore"),

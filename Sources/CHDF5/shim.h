@@ -1,6 +1,7 @@
 // HDF5 (serial). Its type, property-list and flag "constants" are macros that call H5open(),
 // which Swift cannot import: the static inline getters below give them Swift names.
-#include <hdf5.h>
+// Debian's serial HDF5 headers (libhdf5-dev); the library is linked by PrecastHDF5 (see Package.swift).
+#include <hdf5/serial/hdf5.h>
 #include <malloc.h>  // malloc_trim: hand memory freed after a save back to the system
 
 static inline hid_t swh5_T_NATIVE_FLOAT(void)   { return H5T_NATIVE_FLOAT; }

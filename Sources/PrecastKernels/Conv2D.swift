@@ -301,6 +301,10 @@ public func conv2DReluMaxPoolForward(
   bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>, argmax a: UnsafeMutablePointer<UInt8>
 ) {
   let shared = (x: SharedPointer(x), kernel: SharedPointer(kernel), bias: bias.map(SharedPointer.init), y: SharedPointer(y), a: SharedPointer(a))
+  if p.kernelHeight == 2 && p.kernelWidth == 2 {
+    conv2DReluMaxPool2x2Forward(shared, count: n, g, pool: p, filters: f)
+    return
+  }
   forEachPart(n, minimumPerPart: 4) { _, first, count in
     withUnsafeTemporaryAllocation(of: Float.self, capacity: g.patchSize + 2 * f) { scratch in
       // z [cout]: one pixel's convolution; winner [cout]: the pixel holding each channel's maximum so far.
@@ -338,6 +342,82 @@ public func conv2DReluMaxPoolForward(
       }
     }
   }
+}
+
+/// `conv2DReluMaxPoolForward` for 2×2 pooling windows (Keras's default): the window's four pixels are convolved
+/// together, 16 filters at a time, so eight independent sums are in flight (one pixel's four 8-filter sums wait on
+/// each other's multiply-add latency).
+@inlinable @inline(__always)
+func conv2DReluMaxPool2x2Forward(
+  _ shared: (x: SharedPointer<Float>, kernel: SharedPointer<Float>, bias: SharedPointer<Float>?, y: SharedPointer<Float>, a: SharedPointer<UInt8>),
+  count n: Int, _ g: Window2D, pool p: Window2D, filters f: Int
+) {
+  let k = g.patchSize
+  forEachPart(n, minimumPerPart: 4) { _, first, count in
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * k) { patches in
+      let q0 = patches.baseAddress!, q1 = q0 + k, q2 = q1 + k, q3 = q2 + k
+      let w = UnsafePointer(shared.kernel.base)
+      var at = first * p.outputPixels * f
+      for image in first..<(first + count) {
+        let base = UnsafePointer(shared.x.base) + image * g.inputSize
+        for py in 0..<p.outputHeight {
+          for px in 0..<p.outputWidth {
+            let oy = py * p.strideY, ox = px * p.strideX
+            gatherPatch(base, g, oy: oy, ox: ox, into: q0)
+            gatherPatch(base, g, oy: oy, ox: ox + 1, into: q1)
+            gatherPatch(base, g, oy: oy + 1, ox: ox, into: q2)
+            gatherPatch(base, g, oy: oy + 1, ox: ox + 1, into: q3)
+            var j = 0
+            while j < f {
+              let wide = j + 16 <= f  // 16 filters, or the last 8
+              let b0 = shared.bias.map { load8($0.base + j) } ?? SIMD8<Float>()
+              let b1 = wide ? shared.bias.map { load8($0.base + j + 8) } ?? SIMD8<Float>() : SIMD8<Float>()
+              var (s0, s1, s2, s3) = (b0, b0, b0, b0)
+              var (t0, t1, t2, t3) = (b1, b1, b1, b1)
+              var row = w + j
+              for i in 0..<k {
+                let w0 = load8(row), w1 = wide ? load8(row + 8) : SIMD8<Float>()
+                let x0 = SIMD8<Float>(repeating: q0[i]), x1 = SIMD8<Float>(repeating: q1[i])
+                let x2 = SIMD8<Float>(repeating: q2[i]), x3 = SIMD8<Float>(repeating: q3[i])
+                s0 += x0 * w0
+                s1 += x1 * w0
+                s2 += x2 * w0
+                s3 += x3 * w0
+                t0 += x0 * w1
+                t1 += x1 * w1
+                t2 += x2 * w1
+                t3 += x3 * w1
+                row += f
+              }
+              storeMaxOf4(s0, s1, s2, s3, y: shared.y.base + at + j, winner: shared.a.base + at + j)
+              if wide { storeMaxOf4(t0, t1, t2, t3, y: shared.y.base + at + j + 8, winner: shared.a.base + at + j + 8) }
+              j += wide ? 16 : 8
+            }
+            at += f
+          }
+        }
+      }
+    }
+  }
+}
+
+/// y = relu(max of the four pixels' sums) and, per lane, which pixel (0…3, row-major) held the first maximum.
+@inlinable @inline(__always)
+func storeMaxOf4(
+  _ s0: SIMD8<Float>, _ s1: SIMD8<Float>, _ s2: SIMD8<Float>, _ s3: SIMD8<Float>, y: UnsafeMutablePointer<Float>,
+  winner: UnsafeMutablePointer<UInt8>
+) {
+  var best = s0, index = SIMD8<Int32>()
+  @inline(__always) func challenge(_ candidate: SIMD8<Float>, _ j: Int32) {
+    let wins = candidate .> best
+    best.replace(with: candidate, where: wins)
+    index.replace(with: SIMD8(repeating: j), where: wins)
+  }
+  challenge(s1, 1)
+  challenge(s2, 2)
+  challenge(s3, 3)
+  store8(best.replacing(with: 0, where: best .< 0), y)
+  for lane in 0..<8 { winner[lane] = UInt8(truncatingIfNeeded: index[lane]) }
 }
 
 /// Backward of `conv2DReluMaxPoolForward` given dy = ∂L/∂y [n, PH, PW, cout]: accumulates dKernel and dBias

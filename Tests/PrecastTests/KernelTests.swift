@@ -243,6 +243,46 @@ final class ConvolutionKernelTests: XCTestCase {
     }
   }
 
+  /// The fused first block, Conv2D + ReLU + 2×2 max pooling, equals the naive convolution, ReLU and pooling, and each
+  /// window's winner is the first pixel holding its maximum; 8, 16 and 24 filters (16-wide blocks and an 8 tail).
+  func testConvReluMaxPoolMatchesNaive() {
+    var rng = Random(seed: 9)
+    for (h, w, c, filters, batch) in [(28, 28, 1, 32, 5), (7, 6, 2, 8, 3), (9, 9, 3, 24, 4), (6, 8, 1, 16, 1)] {
+      let g = Window2D(
+        inputHeight: h, inputWidth: w, channels: c, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1,
+        padTop: 0, padLeft: 0, outputHeight: h - 2, outputWidth: w - 2)
+      let p = Window2D(
+        inputHeight: h - 2, inputWidth: w - 2, channels: filters, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2,
+        padTop: 0, padLeft: 0, outputHeight: (h - 2) / 2, outputWidth: (w - 2) / 2)
+      let x = (0..<(batch * g.inputSize)).map { _ in Float(rng.nextNormal()) }
+      let kernel = (0..<(g.patchSize * filters)).map { _ in Float(rng.nextNormal()) }
+      let bias = (0..<filters).map { _ in Float(rng.nextNormal()) }
+      let z = conv2DForwardNaive(x, count: batch, g, filters: filters, kernel: kernel, bias: bias)
+      var expected = [Float](), winners = [UInt8]()
+      for image in 0..<batch {
+        for py in 0..<p.outputHeight {
+          for px in 0..<p.outputWidth {
+            for f in 0..<filters {
+              var best = -Float.infinity, winner = 0
+              for (j, (dy, dx)) in [(0, 0), (0, 1), (1, 0), (1, 1)].enumerated() {
+                let v = z[((image * g.outputHeight + 2 * py + dy) * g.outputWidth + 2 * px + dx) * filters + f]
+                if v > best { (best, winner) = (v, j) }
+              }
+              expected.append(max(best, 0))
+              winners.append(UInt8(winner))
+            }
+          }
+        }
+      }
+      var y = [Float](repeating: .nan, count: expected.count), argmax = [UInt8](repeating: 9, count: expected.count)
+      conv2DReluMaxPoolForward(x, count: batch, g, pool: p, filters: filters, kernel: kernel, bias: bias, output: &y, argmax: &argmax)
+      assertClose(y, expected, 1e-4, "\(h)×\(w)×\(c), \(filters) filters")
+      // Winners may differ only where two pixels' sums are within rounding of each other.
+      let differing = zip(argmax, winners).filter { $0 != $1 }.count
+      XCTAssertLessThanOrEqual(differing, expected.count / 1000, "\(h)×\(w)×\(c), \(filters) filters: winners")
+    }
+  }
+
   /// The register-tiled small GEMM (the recurrent step products) adds A·B into C like the naive product, for
   /// shapes on and off its 2 × 32 tiles, with row strides wider than the rows.
   func testSmallGemmMatchesNaive() {
