@@ -429,6 +429,10 @@ public func conv2DReluMaxPoolBackward(
 ) {
   let k = g.patchSize, window = p.kernelHeight * p.kernelWidth
   let shared = (x: SharedPointer(x), dy: SharedPointer(dy), y: SharedPointer(y), a: SharedPointer(a))
+  if window == 4 && p.kernelHeight == 2 {
+    conv2DReluMaxPool2x2Backward(shared, count: n, g, pool: p, filters: f, dKernel: dKernel, dBias: dBias)
+    return
+  }
   accumulateKernelGradients(count: n, patchSize: k, filters: f, dKernel: dKernel, dBias: dBias) { first, count, sums, biasSums in
     // The patches of a pooling window's pixels [window, K], and per 8 channels the gradient each pixel takes.
     withUnsafeTemporaryAllocation(of: Float.self, capacity: window * k) { patches in
@@ -465,6 +469,52 @@ public func conv2DReluMaxPoolBackward(
               }
               at += f
             }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// `conv2DReluMaxPoolBackward` for 2×2 windows: per window and 8 channels, the gradient goes to the winning pixel
+/// (four masked copies), and each kernel row takes its four multiply-adds in one read-modify-write.
+@inlinable @inline(__always)
+func conv2DReluMaxPool2x2Backward(
+  _ shared: (x: SharedPointer<Float>, dy: SharedPointer<Float>, y: SharedPointer<Float>, a: SharedPointer<UInt8>),
+  count n: Int, _ g: Window2D, pool p: Window2D, filters f: Int, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
+) {
+  let k = g.patchSize
+  accumulateKernelGradients(count: n, patchSize: k, filters: f, dKernel: dKernel, dBias: dBias) { first, count, sums, biasSums in
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * k) { patches in
+      let q0 = patches.baseAddress!, q1 = q0 + k, q2 = q1 + k, q3 = q2 + k
+      var at = first * p.outputPixels * f
+      for image in first..<(first + count) {
+        let base = UnsafePointer(shared.x.base) + image * g.inputSize
+        for py in 0..<p.outputHeight {
+          for px in 0..<p.outputWidth {
+            let oy = py * p.strideY, ox = px * p.strideX
+            gatherPatch(base, g, oy: oy, ox: ox, into: q0)
+            gatherPatch(base, g, oy: oy, ox: ox + 1, into: q1)
+            gatherPatch(base, g, oy: oy + 1, ox: ox, into: q2)
+            gatherPatch(base, g, oy: oy + 1, ox: ox + 1, into: q3)
+            var c = 0
+            while c < f {
+              let g8 = load8(shared.dy.base + at + c).replacing(with: 0, where: load8(shared.y.base + at + c) .<= 0)  // ReLU's derivative
+              store8(load8(biasSums + c) + g8, biasSums + c)
+              let bytes = UnsafeRawPointer(shared.a.base + at + c).loadUnaligned(as: SIMD8<UInt8>.self)
+              let winner = SIMD8<Int32>(truncatingIfNeeded: bytes)
+              let t0 = g8.replacing(with: 0, where: winner .!= 0), t1 = g8.replacing(with: 0, where: winner .!= 1)
+              let t2 = g8.replacing(with: 0, where: winner .!= 2), t3 = g8.replacing(with: 0, where: winner .!= 3)
+              var row = sums + c
+              for i in 0..<k {
+                let s = SIMD8<Float>(repeating: q0[i]) * t0 + SIMD8<Float>(repeating: q1[i]) * t1
+                  + SIMD8<Float>(repeating: q2[i]) * t2 + SIMD8<Float>(repeating: q3[i]) * t3
+                store8(load8(row) + s, row)
+                row += f
+              }
+              c += 8
+            }
+            at += f
           }
         }
       }
