@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# keras-roundtrip.sh: trains the pima, fashion-mlp and fashion-cnn packages with Precast, then checks Keras 3 loads the weights and predicts the same.
+# keras-roundtrip.sh: trains the pima, fashion-mlp, fashion-cnn and fashion-deep-cnn packages with Precast, then checks Keras 3 loads the weights and predicts the same.
 set -euo pipefail
 
 # Environment: PRECAST_ALLOW_SKIP=1 exits 0 (skipped) when pip cannot install Keras;
@@ -45,13 +45,14 @@ for f in t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz train-images-idx3-u
 done
 
 # MARK: - Build the generated packages
-for pkg in pima fashion-mlp fashion-cnn text-bidirectional; do
+for pkg in pima fashion-mlp fashion-cnn fashion-deep-cnn text-bidirectional; do
   say "building Generated/$pkg (release)"
   (cd "$REPO/Generated/$pkg" && swift build -c release)
 done
 PIMA_BIN="$REPO/Generated/pima/.build/release"
 FASHION_BIN="$REPO/Generated/fashion-mlp/.build/release"
 CNN_BIN="$REPO/Generated/fashion-cnn/.build/release"
+DEEP_BIN="$REPO/Generated/fashion-deep-cnn/.build/release"
 TEXT_BIN="$REPO/Generated/text-bidirectional/.build/release"
 (cd "$REPO" && swift build --product precast >/dev/null)
 
@@ -86,6 +87,14 @@ for out in fashion-cnn.h5 fashion-cnn.weights.h5; do
     --epochs 1 --batch-size 128 --seed 1 --verbose 0 --output "$WORK/$out"
 done
 
+# fashion-deep-cnn (its 3×3 convolutions run as Winograd F(2×2, 3×3)) on the same 10k images.
+for out in fashion-deep-cnn.h5 fashion-deep-cnn.weights.h5; do
+  say "training fashion-deep-cnn -> $out (1 epoch, t10k subset)"
+  "$DEEP_BIN/fashion-deep-cnn-train" --data "$FASHION_DIR/t10k-images-idx3-ubyte.gz" \
+    --labels "$FASHION_DIR/t10k-labels-idx1-ubyte.gz" --normalize \
+    --epochs 1 --batch-size 128 --seed 1 --verbose 0 --output "$WORK/$out"
+done
+
 # text-bidirectional (Embedding → Bidirectional(LSTM(32)) → Dense) on 2000 generated reviews.
 "$REPO/.build/debug/precast" dataset reviews --output "$WORK/reviews" --train 2000 --test 20 >/dev/null
 for out in text-bidirectional.h5 text-bidirectional.weights.h5; do
@@ -105,6 +114,9 @@ for out in fashion-mlp.h5 fashion-mlp.weights.h5; do
 done
 for out in fashion-cnn.h5 fashion-cnn.weights.h5; do
   "$CNN_BIN/fashion-cnn-infer" --weights "$WORK/$out" "$WORK/fashion-images.npy" >"$WORK/$out.precast.csv"
+done
+for out in fashion-deep-cnn.h5 fashion-deep-cnn.weights.h5; do
+  "$DEEP_BIN/fashion-deep-cnn-infer" --weights "$WORK/$out" "$WORK/fashion-images.npy" >"$WORK/$out.precast.csv"
 done
 for out in text-bidirectional.h5 text-bidirectional.weights.h5; do
   "$TEXT_BIN/text-bidirectional-infer" --weights "$WORK/$out" --sequences pad "$WORK/reviews/test.txt" >"$WORK/$out.precast.csv"

@@ -68,6 +68,7 @@ def load_inputs(workdir):
     pima = np.loadtxt(os.path.join(workdir, "pima-rows.csv"), delimiter=",", dtype=np.float32, ndmin=2)
     fashion = np.load(os.path.join(workdir, "fashion-images.npy")).astype(np.float32) / np.float32(255)
     return {"pima": pima, "fashion-mlp": fashion, "fashion-cnn": fashion.reshape(-1, 28, 28, 1),
+            "fashion-deep-cnn": fashion.reshape(-1, 28, 28, 1),
             "text-bidirectional": padded_reviews(os.path.join(workdir, "reviews", "test.txt"))}
 
 
@@ -114,6 +115,22 @@ def build(keras, name):
             layers.Dense(128, activation="relu", name="dense"),
             layers.Dense(10, activation="softmax", name="dense_1"),
         ], name="fashion_cnn")
+    if name == "fashion-deep-cnn":  # Precast runs its 3×3 convolutions with 32/64 channels as Winograd F(2×2, 3×3)
+        return keras.Sequential([
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(32, 3, padding="same", activation="relu", name="conv2d"),
+            layers.Conv2D(32, 3, padding="same", activation="relu", name="conv2d_1"),
+            layers.MaxPooling2D(2, name="max_pooling2d"),
+            layers.Dropout(0.25, name="dropout"),
+            layers.Conv2D(64, 3, padding="same", activation="relu", name="conv2d_2"),
+            layers.Conv2D(64, 3, padding="same", activation="relu", name="conv2d_3"),
+            layers.MaxPooling2D(2, name="max_pooling2d_1"),
+            layers.Dropout(0.25, name="dropout_1"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(512, activation="relu", name="dense"),
+            layers.Dropout(0.5, name="dropout_2"),
+            layers.Dense(10, activation="softmax", name="dense_1"),
+        ], name="fashion_deep_cnn")
     if name == "text-bidirectional":
         return keras.Sequential([
             keras.Input((100,)),
@@ -192,7 +209,7 @@ def check(workdir):
     print(f"Keras {keras.__version__}, backend {keras.backend.backend()}, tolerance {TOLERANCE:g}")
     inputs = load_inputs(workdir)
     results = Results()
-    for name in ["pima", "fashion-mlp", "fashion-cnn", "text-bidirectional"]:
+    for name in ["pima", "fashion-mlp", "fashion-cnn", "fashion-deep-cnn", "text-bidirectional"]:
         x = inputs[name]
         for file in [f"{name}.h5", f"{name}.weights.h5"]:
             path = os.path.join(workdir, file)
