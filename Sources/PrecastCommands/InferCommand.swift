@@ -64,8 +64,9 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
   }
 
   private func predict() throws(PrecastError) {
-    let model = Model(maxBatch: batchSize)
-    let preprocessing = try model.loadWeights(path: weights!)
+    // The model is allocated once the first input's row count is known: one prediction needs a batch-1 arena,
+    // not --batch-size rows of zeroed activations (their page faults were a third of the start-up).
+    var loaded: (model: Model, preprocessing: Preprocessing)?
     let sources = inputs.isEmpty ? ["-"] : inputs
     for source in sources {
       var x: DataArray
@@ -76,6 +77,11 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
       } else {
         x = try readFeatures(source, targetsIncluded: targetsIncluded, info: Model.info)
       }
+      if loaded == nil {
+        let model = Model(maxBatch: max(1, min(batchSize, x.count)))
+        loaded = (model, try model.loadWeights(path: weights!))
+      }
+      let (model, preprocessing) = loaded!
       preprocessing.apply(to: &x)
       var y = model.predictAll(x)
       preprocessing.restore(&y)  // a standardized forecast back in the data's units
