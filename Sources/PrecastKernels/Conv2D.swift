@@ -362,11 +362,7 @@ func conv2DReluMaxPool2x2Forward(
         let base = UnsafePointer(shared.x.base) + image * g.inputSize
         for py in 0..<p.outputHeight {
           for px in 0..<p.outputWidth {
-            let oy = py * p.strideY, ox = px * p.strideX
-            gatherPatch(base, g, oy: oy, ox: ox, into: q0)
-            gatherPatch(base, g, oy: oy, ox: ox + 1, into: q1)
-            gatherPatch(base, g, oy: oy + 1, ox: ox, into: q2)
-            gatherPatch(base, g, oy: oy + 1, ox: ox + 1, into: q3)
+            gatherWindowPatches(base, g, pool: p, py: py, px: px, into: q0)
             var j = 0
             while j < f {
               let wide = j + 16 <= f  // 16 filters, or the last 8
@@ -399,6 +395,16 @@ func conv2DReluMaxPool2x2Forward(
       }
     }
   }
+}
+
+/// The patches [4, K] of a 2×2 pooling window's pixels (row-major), for the fused Conv2D + ReLU + max pooling kernels.
+@inlinable @inline(__always)
+func gatherWindowPatches(_ image: UnsafePointer<Float>, _ g: Window2D, pool p: Window2D, py: Int, px: Int, into q: UnsafeMutablePointer<Float>) {
+  let oy = py * p.strideY, ox = px * p.strideX, k = g.patchSize
+  gatherPatch(image, g, oy: oy, ox: ox, into: q)
+  gatherPatch(image, g, oy: oy, ox: ox + 1, into: q + k)
+  gatherPatch(image, g, oy: oy + 1, ox: ox, into: q + 2 * k)
+  gatherPatch(image, g, oy: oy + 1, ox: ox + 1, into: q + 3 * k)
 }
 
 /// y = relu(max of the four pixels' sums) and, per lane, which pixel (0…3, row-major) held the first maximum.
@@ -492,11 +498,7 @@ func conv2DReluMaxPool2x2Backward(
         let base = UnsafePointer(shared.x.base) + image * g.inputSize
         for py in 0..<p.outputHeight {
           for px in 0..<p.outputWidth {
-            let oy = py * p.strideY, ox = px * p.strideX
-            gatherPatch(base, g, oy: oy, ox: ox, into: q0)
-            gatherPatch(base, g, oy: oy, ox: ox + 1, into: q1)
-            gatherPatch(base, g, oy: oy + 1, ox: ox, into: q2)
-            gatherPatch(base, g, oy: oy + 1, ox: ox + 1, into: q3)
+            gatherWindowPatches(base, g, pool: p, py: py, px: px, into: q0)
             var c = 0
             while c < f {
               let g8 = load8(shared.dy.base + at + c).replacing(with: 0, where: load8(shared.y.base + at + c) .<= 0)  // ReLU's derivative
