@@ -151,17 +151,10 @@ func winogradKernelTransform(_ kernel: UnsafePointer<Float>, _ layout: WinogradL
       let r0 = kernelTransform(tap(0, 0), tap(0, 1), tap(0, 2))
       let r1 = kernelTransform(tap(1, 0), tap(1, 1), tap(1, 2))
       let r2 = kernelTransform(tap(2, 0), tap(2, 1), tap(2, 2))
-      let out = u + ci * f + cb
-      @inline(__always) func put(_ j: Int, _ column: Tile4) {
-        store8(column.0, out + (0 * 4 + j) * plane)
-        store8(column.1, out + (1 * 4 + j) * plane)
-        store8(column.2, out + (2 * 4 + j) * plane)
-        store8(column.3, out + (3 * 4 + j) * plane)
-      }
-      put(0, kernelTransform(r0.0, r1.0, r2.0))
-      put(1, kernelTransform(r0.1, r1.1, r2.1))
-      put(2, kernelTransform(r0.2, r1.2, r2.2))
-      put(3, kernelTransform(r0.3, r1.3, r2.3))
+      storeTile(
+        (kernelTransform(r0.0, r1.0, r2.0), kernelTransform(r0.1, r1.1, r2.1),
+         kernelTransform(r0.2, r1.2, r2.2), kernelTransform(r0.3, r1.3, r2.3)),
+        columnsAt: u + ci * f + cb, plane: plane)
       cb += 8
     }
   }
@@ -173,46 +166,28 @@ func winogradInputTransform(_ x: UnsafePointer<Float>, images: Int, _ layout: Wi
   let g = layout.g, c = g.channels
   let plane = images * layout.tilesPerImage * c
   let zero = SIMD8<Float>()
-  var t = 0
-  for image in 0..<images {
+  forEachTile(images: images, layout, channels: c) { t, image, ty, tx, cb in
     let base = x + image * g.inputSize
-    for ty in 0..<layout.tilesHigh {
-      let y0 = 2 * ty - g.padTop
-      for tx in 0..<layout.tilesWide {
-        let x0 = 2 * tx - g.padLeft
-        let interior = y0 >= 0 && y0 + 4 <= g.inputHeight && x0 >= 0 && x0 + 4 <= g.inputWidth
-        var cb = 0
-        while cb < c {
-          @inline(__always) func row(_ i: Int) -> Tile4 {
-            let iy = y0 + i
-            if interior {
-              let p = base + (iy * g.inputWidth + x0) * c + cb
-              return inputTransform((load8(p), load8(p + c), load8(p + 2 * c), load8(p + 3 * c)))
-            }
-            guard iy >= 0 && iy < g.inputHeight else { return (zero, zero, zero, zero) }
-            @inline(__always) func pixel(_ j: Int) -> SIMD8<Float> {
-              let ix = x0 + j
-              return ix >= 0 && ix < g.inputWidth ? load8(base + (iy * g.inputWidth + ix) * c + cb) : zero
-            }
-            return inputTransform((pixel(0), pixel(1), pixel(2), pixel(3)))
-          }
-          let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
-          let out = v + t * c + cb
-          @inline(__always) func put(_ j: Int, _ column: Tile4) {
-            store8(column.0, out + (0 * 4 + j) * plane)
-            store8(column.1, out + (1 * 4 + j) * plane)
-            store8(column.2, out + (2 * 4 + j) * plane)
-            store8(column.3, out + (3 * 4 + j) * plane)
-          }
-          put(0, inputTransform((r0.0, r1.0, r2.0, r3.0)))
-          put(1, inputTransform((r0.1, r1.1, r2.1, r3.1)))
-          put(2, inputTransform((r0.2, r1.2, r2.2, r3.2)))
-          put(3, inputTransform((r0.3, r1.3, r2.3, r3.3)))
-          cb += 8
-        }
-        t += 1
+    let y0 = 2 * ty - g.padTop, x0 = 2 * tx - g.padLeft
+    let interior = y0 >= 0 && y0 + 4 <= g.inputHeight && x0 >= 0 && x0 + 4 <= g.inputWidth
+    @inline(__always) func row(_ i: Int) -> Tile4 {
+      let iy = y0 + i
+      if interior {
+        let p = base + (iy * g.inputWidth + x0) * c + cb
+        return inputTransform((load8(p), load8(p + c), load8(p + 2 * c), load8(p + 3 * c)))
       }
+      guard iy >= 0 && iy < g.inputHeight else { return (zero, zero, zero, zero) }
+      @inline(__always) func pixel(_ j: Int) -> SIMD8<Float> {
+        let ix = x0 + j
+        return ix >= 0 && ix < g.inputWidth ? load8(base + (iy * g.inputWidth + ix) * c + cb) : zero
+      }
+      return inputTransform((pixel(0), pixel(1), pixel(2), pixel(3)))
     }
+    let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
+    storeTile(
+      (inputTransform((r0.0, r1.0, r2.0, r3.0)), inputTransform((r0.1, r1.1, r2.1, r3.1)),
+       inputTransform((r0.2, r1.2, r2.2, r3.2)), inputTransform((r0.3, r1.3, r2.3, r3.3))),
+      columnsAt: v + t * c + cb, plane: plane)
   }
 }
 
@@ -224,40 +199,26 @@ func winogradOutputTransform(
 ) {
   let g = layout.g, f = layout.filters
   let plane = images * layout.tilesPerImage * f
-  var t = 0
-  for image in 0..<images {
-    let out = z + image * g.outputPixels * f
-    for ty in 0..<layout.tilesHigh {
-      for tx in 0..<layout.tilesWide {
-        let oy = 2 * ty, ox = 2 * tx
-        let twoRows = oy + 1 < g.outputHeight, twoColumns = ox + 1 < g.outputWidth
-        var cb = 0
-        while cb < f {
-          let src = m + t * f + cb
-          @inline(__always) func row(_ i: Int) -> (SIMD8<Float>, SIMD8<Float>) {
-            outputTransform((load8(src + (i * 4) * plane), load8(src + (i * 4 + 1) * plane), load8(src + (i * 4 + 2) * plane), load8(src + (i * 4 + 3) * plane)))
-          }
-          let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
-          var (y00, y10) = outputTransform((r0.0, r1.0, r2.0, r3.0))
-          var (y01, y11) = outputTransform((r0.1, r1.1, r2.1, r3.1))
-          if let bias {
-            let b = load8(bias + cb)
-            y00 += b
-            y01 += b
-            y10 += b
-            y11 += b
-          }
-          let p = out + (oy * g.outputWidth + ox) * f + cb
-          storeActivated8(y00, p, relu: relu)
-          if twoColumns { storeActivated8(y01, p + f, relu: relu) }
-          if twoRows {
-            storeActivated8(y10, p + g.outputWidth * f, relu: relu)
-            if twoColumns { storeActivated8(y11, p + (g.outputWidth + 1) * f, relu: relu) }
-          }
-          cb += 8
-        }
-        t += 1
-      }
+  forEachTile(images: images, layout, channels: f) { t, image, ty, tx, cb in
+    let tile = loadTile(m + t * f + cb, plane: plane)
+    let r0 = outputTransform(tile.0), r1 = outputTransform(tile.1), r2 = outputTransform(tile.2), r3 = outputTransform(tile.3)
+    var (y00, y10) = outputTransform((r0.0, r1.0, r2.0, r3.0))
+    var (y01, y11) = outputTransform((r0.1, r1.1, r2.1, r3.1))
+    if let bias {
+      let b = load8(bias + cb)
+      y00 += b
+      y01 += b
+      y10 += b
+      y11 += b
+    }
+    let oy = 2 * ty, ox = 2 * tx
+    let twoRows = oy + 1 < g.outputHeight, twoColumns = ox + 1 < g.outputWidth
+    let p = z + image * g.outputPixels * f + (oy * g.outputWidth + ox) * f + cb
+    storeActivated8(y00, p, relu: relu)
+    if twoColumns { storeActivated8(y01, p + f, relu: relu) }
+    if twoRows {
+      storeActivated8(y10, p + g.outputWidth * f, relu: relu)
+      if twoColumns { storeActivated8(y11, p + (g.outputWidth + 1) * f, relu: relu) }
     }
   }
 }
@@ -319,37 +280,19 @@ func winogradOutputAdjoint(_ dz: UnsafePointer<Float>, images: Int, _ layout: Wi
   let g = layout.g, f = layout.filters
   let plane = images * layout.tilesPerImage * f
   let zero = SIMD8<Float>()
-  var t = 0
-  for image in 0..<images {
-    let src = dz + image * g.outputPixels * f
-    for ty in 0..<layout.tilesHigh {
-      for tx in 0..<layout.tilesWide {
-        let oy = 2 * ty, ox = 2 * tx
-        let twoRows = oy + 1 < g.outputHeight, twoColumns = ox + 1 < g.outputWidth
-        var cb = 0
-        while cb < f {
-          let p = src + (oy * g.outputWidth + ox) * f + cb
-          let y00 = load8(p)
-          let y01 = twoColumns ? load8(p + f) : zero
-          let y10 = twoRows ? load8(p + g.outputWidth * f) : zero
-          let y11 = twoRows && twoColumns ? load8(p + (g.outputWidth + 1) * f) : zero
-          let c0 = outputTransformAdjoint(y00, y10), c1 = outputTransformAdjoint(y01, y11)  // along y, per column
-          let out = m + t * f + cb
-          @inline(__always) func put(_ i: Int, _ row: Tile4) {
-            store8(row.0, out + (i * 4 + 0) * plane)
-            store8(row.1, out + (i * 4 + 1) * plane)
-            store8(row.2, out + (i * 4 + 2) * plane)
-            store8(row.3, out + (i * 4 + 3) * plane)
-          }
-          put(0, outputTransformAdjoint(c0.0, c1.0))
-          put(1, outputTransformAdjoint(c0.1, c1.1))
-          put(2, outputTransformAdjoint(c0.2, c1.2))
-          put(3, outputTransformAdjoint(c0.3, c1.3))
-          cb += 8
-        }
-        t += 1
-      }
-    }
+  forEachTile(images: images, layout, channels: f) { t, image, ty, tx, cb in
+    let oy = 2 * ty, ox = 2 * tx
+    let twoRows = oy + 1 < g.outputHeight, twoColumns = ox + 1 < g.outputWidth
+    let p = dz + image * g.outputPixels * f + (oy * g.outputWidth + ox) * f + cb
+    let y00 = load8(p)
+    let y01 = twoColumns ? load8(p + f) : zero
+    let y10 = twoRows ? load8(p + g.outputWidth * f) : zero
+    let y11 = twoRows && twoColumns ? load8(p + (g.outputWidth + 1) * f) : zero
+    let c0 = outputTransformAdjoint(y00, y10), c1 = outputTransformAdjoint(y01, y11)  // along y, per column
+    storeTile(
+      (outputTransformAdjoint(c0.0, c1.0), outputTransformAdjoint(c0.1, c1.1),
+       outputTransformAdjoint(c0.2, c1.2), outputTransformAdjoint(c0.3, c1.3)),
+      rowsAt: m + t * f + cb, plane: plane)
   }
 }
 
@@ -359,45 +302,91 @@ func winogradInputAdjoint(_ v: UnsafePointer<Float>, images: Int, _ layout: Wino
   let g = layout.g, c = g.channels
   let plane = images * layout.tilesPerImage * c
   dx.update(repeating: 0, count: images * g.inputSize)
+  forEachTile(images: images, layout, channels: c) { t, image, ty, tx, cb in
+    let tile = loadTile(v + t * c + cb, plane: plane)
+    // Along x for each row i, then along y for each column j: d[i][j] = columns.j.i.
+    let r0 = inputTransformAdjoint(tile.0), r1 = inputTransformAdjoint(tile.1)
+    let r2 = inputTransformAdjoint(tile.2), r3 = inputTransformAdjoint(tile.3)
+    let columns = (
+      inputTransformAdjoint((r0.0, r1.0, r2.0, r3.0)), inputTransformAdjoint((r0.1, r1.1, r2.1, r3.1)),
+      inputTransformAdjoint((r0.2, r1.2, r2.2, r3.2)), inputTransformAdjoint((r0.3, r1.3, r2.3, r3.3)))
+    let base = dx + image * g.inputSize
+    let y0 = 2 * ty - g.padTop, x0 = 2 * tx - g.padLeft
+    @inline(__always) func add(_ i: Int, _ j: Int, _ value: SIMD8<Float>) {
+      let iy = y0 + i, ix = x0 + j
+      guard iy >= 0 && iy < g.inputHeight && ix >= 0 && ix < g.inputWidth else { return }
+      let p = base + (iy * g.inputWidth + ix) * c + cb
+      store8(load8(p) + value, p)
+    }
+    @inline(__always) func addColumn(_ j: Int, _ column: Tile4) {
+      add(0, j, column.0)
+      add(1, j, column.1)
+      add(2, j, column.2)
+      add(3, j, column.3)
+    }
+    addColumn(0, columns.0)
+    addColumn(1, columns.1)
+    addColumn(2, columns.2)
+    addColumn(3, columns.3)
+  }
+}
+
+// MARK: - Tile helpers
+
+/// Calls `body(t, image, ty, tx, cb)` for every tile of `images` images (t counts them from 0, image by image, row
+/// by row) and every block of 8 channels `cb` of `channels`.
+@inline(__always)
+func forEachTile(
+  images: Int, _ layout: WinogradLayout, channels: Int, _ body: (_ t: Int, _ image: Int, _ ty: Int, _ tx: Int, _ cb: Int) -> Void
+) {
   var t = 0
   for image in 0..<images {
-    let base = dx + image * g.inputSize
     for ty in 0..<layout.tilesHigh {
-      let y0 = 2 * ty - g.padTop
       for tx in 0..<layout.tilesWide {
-        let x0 = 2 * tx - g.padLeft
-        var cb = 0
-        while cb < c {
-          let src = v + t * c + cb
-          @inline(__always) func row(_ i: Int) -> Tile4 {
-            inputTransformAdjoint((load8(src + (i * 4) * plane), load8(src + (i * 4 + 1) * plane), load8(src + (i * 4 + 2) * plane), load8(src + (i * 4 + 3) * plane)))
-          }
-          let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)  // r_i = the adjoint along x of row i
-          let columns = (
-            inputTransformAdjoint((r0.0, r1.0, r2.0, r3.0)), inputTransformAdjoint((r0.1, r1.1, r2.1, r3.1)),
-            inputTransformAdjoint((r0.2, r1.2, r2.2, r3.2)), inputTransformAdjoint((r0.3, r1.3, r2.3, r3.3)))
-          @inline(__always) func add(_ i: Int, _ j: Int, _ value: SIMD8<Float>) {
-            let iy = y0 + i, ix = x0 + j
-            guard iy >= 0 && iy < g.inputHeight && ix >= 0 && ix < g.inputWidth else { return }
-            let p = base + (iy * g.inputWidth + ix) * c + cb
-            store8(load8(p) + value, p)
-          }
-          @inline(__always) func addColumn(_ j: Int, _ column: Tile4) {
-            add(0, j, column.0)
-            add(1, j, column.1)
-            add(2, j, column.2)
-            add(3, j, column.3)
-          }
-          addColumn(0, columns.0)
-          addColumn(1, columns.1)
-          addColumn(2, columns.2)
-          addColumn(3, columns.3)
-          cb += 8
-        }
+        for cb in stride(from: 0, to: channels, by: 8) { body(t, image, ty, tx, cb) }
         t += 1
       }
     }
   }
+}
+
+/// The 4×4 elements of one tile's 8 channels, row by row: element (i, j) is at `at + (4i + j)·plane`.
+@inline(__always)
+func loadTile(_ at: UnsafePointer<Float>, plane: Int) -> (Tile4, Tile4, Tile4, Tile4) {
+  @inline(__always) func row(_ i: Int) -> Tile4 {
+    (load8(at + (4 * i) * plane), load8(at + (4 * i + 1) * plane), load8(at + (4 * i + 2) * plane), load8(at + (4 * i + 3) * plane))
+  }
+  return (row(0), row(1), row(2), row(3))
+}
+
+/// Stores a tile given row by row (`rows.i.j` is element (i, j)) at `at + (4i + j)·plane`.
+@inline(__always)
+func storeTile(_ rows: (Tile4, Tile4, Tile4, Tile4), rowsAt at: UnsafeMutablePointer<Float>, plane: Int) {
+  @inline(__always) func put(_ i: Int, _ row: Tile4) {
+    store8(row.0, at + (4 * i) * plane)
+    store8(row.1, at + (4 * i + 1) * plane)
+    store8(row.2, at + (4 * i + 2) * plane)
+    store8(row.3, at + (4 * i + 3) * plane)
+  }
+  put(0, rows.0)
+  put(1, rows.1)
+  put(2, rows.2)
+  put(3, rows.3)
+}
+
+/// Stores a tile given column by column (`columns.j.i` is element (i, j)) at `at + (4i + j)·plane`.
+@inline(__always)
+func storeTile(_ columns: (Tile4, Tile4, Tile4, Tile4), columnsAt at: UnsafeMutablePointer<Float>, plane: Int) {
+  @inline(__always) func put(_ j: Int, _ column: Tile4) {
+    store8(column.0, at + j * plane)
+    store8(column.1, at + (4 + j) * plane)
+    store8(column.2, at + (8 + j) * plane)
+    store8(column.3, at + (12 + j) * plane)
+  }
+  put(0, columns.0)
+  put(1, columns.1)
+  put(2, columns.2)
+  put(3, columns.3)
 }
 
 /// dKernel [3, 3, cin, cout] += Gᵀ dU G for every channel pair of dU [16, cin, cout].
