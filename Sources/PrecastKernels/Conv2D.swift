@@ -526,7 +526,7 @@ func conv2DReluMaxPool2x2Backward(
 
 /// Runs `body(sums)` where `sums` holds `parts` zeroed [K·cout + cout] blocks (one per core: kernel, then bias
 /// gradient sums), then adds every block into dKernel and dBias.
-@inline(__always)
+@inlinable @inline(__always)
 func accumulateKernelGradients(
   parts: Int, patchSize k: Int, filters f: Int, dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
   _ body: (_ sums: SharedPointer<Float>) -> Void
@@ -552,17 +552,10 @@ internal func accumulateKernelGradients(
   _ body: @Sendable (_ first: Int, _ count: Int, _ kernelSums: UnsafeMutablePointer<Float>, _ biasSums: UnsafeMutablePointer<Float>) -> Void
 ) {
   let width = k * f + f
-  withUnsafeTemporaryAllocation(of: Float.self, capacity: maximumParts * width) { partials in
-    partials.initialize(repeating: 0)
-    let shared = SharedPointer(partials.baseAddress!)
+  accumulateKernelGradients(parts: maximumParts, patchSize: k, filters: f, dKernel: dKernel, dBias: dBias) { partials in
     forEachPart(n, minimumPerPart: 4) { part, first, count in
-      let sums = shared.base + part * width
+      let sums = partials.base + part * width
       body(first, count, sums, sums + k * f)
-    }
-    for part in 0..<maximumParts {
-      let sums = partials.baseAddress! + part * width
-      update8(dKernel, sums, count: k * f) { $0 + $1 }
-      if let dBias { update8(dBias, sums + k * f, count: f) { $0 + $1 } }
     }
   }
 }

@@ -67,27 +67,13 @@ public func denseBackward(
 /// dispatch, packing) than in its ~1,000 multiply-adds.
 public let smallGemmLimit = 8192
 
-/// y [n, outputs] = x [n, inputs] · kernel [inputs, outputs], in plain loops (8 outputs at a time).
+/// y [n, outputs] = x [n, inputs] · kernel [inputs, outputs] by `smallGemm`.
 @inline(__always)
 func smallDenseForward(
   _ x: UnsafePointer<Float>, count n: Int, inputs: Int, outputs: Int, kernel: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>
 ) {
-  for r in 0..<n {
-    let row = x + r * inputs, out = y + r * outputs
-    var j = 0
-    while j + 8 <= outputs {
-      var acc = SIMD8<Float>()
-      for i in 0..<inputs { acc += SIMD8(repeating: row[i]) * load8(kernel + i * outputs + j) }
-      store8(acc, out + j)
-      j += 8
-    }
-    while j < outputs {
-      var acc: Float = 0
-      for i in 0..<inputs { acc += row[i] * kernel[i * outputs + j] }
-      out[j] = acc
-      j += 1
-    }
-  }
+  y.update(repeating: 0, count: n * outputs)
+  smallGemm(m: n, n: outputs, k: inputs, x, lda: inputs, kernel, ldb: outputs, y, ldc: outputs)
 }
 
 /// dKernel [inputs, outputs] += xᵀ·dz and, when `dx` is non-nil, dx [n, inputs] = dz·kernelᵀ, in plain loops.

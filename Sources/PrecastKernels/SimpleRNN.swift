@@ -163,7 +163,7 @@ func stepProduct(
 }
 
 /// dH_{t−1} [rows, u] += dG_t [rows, g] · Uᵀ, with `transposed` = Uᵀ [g, u] made once per backward pass
-/// (`withTransposed`): a step's gradient through the recurrent kernel.
+/// (`transposedCopy`): a step's gradient through the recurrent kernel.
 @inline(__always)
 func stepGradientProduct(
   _ dG: UnsafePointer<Float>, rows: Int, gates g: Int, rowStride ldg: Int, transposed: UnsafePointer<Float>, units u: Int,

@@ -275,7 +275,7 @@ public final class Trainer<Model: CompiledModel> {
   /// A job that writes the state as it is now (weights, optimizer slots and counters copied here) to the output
   /// file, for the background `CheckpointWriter`.
   private func saveJob(_ options: FitOptions, epoch: Int) -> CheckpointWriter.Job {
-    let values = Model.info.weights.map { Array(UnsafeBufferPointer(start: model.parameters + $0.offset, count: $0.count)) }
+    let values = model.weightValues()
     var variables = optimizer.kerasVariables(weights: Model.info.weights, modelName: Model.info.name)
     variables.slots = variables.slots.map { OptimizerVariables.Slot(name: $0.name, shape: $0.shape, values: $0.borrowed.map(Array.init) ?? $0.values) }
     let extras = checkpointExtras(preprocessing, progress: (epoch, options.seed))

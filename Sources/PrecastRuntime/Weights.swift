@@ -117,12 +117,15 @@ extension CompiledModel {
     path: String, format: KerasWeightFormat, preprocessing: Preprocessing, optimizer: Optimizer? = nil,
     progress: (epoch: Int, seed: UInt64)? = nil
   ) throws(PrecastError) {
-    let values = Self.info.weights.map { slot in
-      Array(UnsafeBufferPointer(start: parameters + slot.offset, count: slot.count))
-    }  // a copy (2.7 MB for fashion-cnn): the writer's validation works on arrays
     try Self.writeWeights(
-      path: path, format: format, values: values, extras: PrecastRuntime.checkpointExtras(preprocessing, progress: progress),
+      path: path, format: format, values: weightValues(), extras: PrecastRuntime.checkpointExtras(preprocessing, progress: progress),
       optimizer: optimizer?.kerasVariables(weights: Self.info.weights, modelName: Self.info.name))
+  }
+
+  /// A copy of every weight, one array each in `info.weights` order (2.7 MB for fashion-cnn): what the file writer
+  /// validates and writes.
+  public func weightValues() -> [[Float]] {
+    Self.info.weights.map { Array(UnsafeBufferPointer(start: parameters + $0.offset, count: $0.count)) }
   }
 
   /// Writes `values` (one array per weight, in `info.weights` order) and the optimizer's variables as a Keras file.
