@@ -250,12 +250,13 @@ public enum CheckModels {
       Flatten()
       Dense(3, activation: .softmax)
     }.compile(loss: .sparseCategoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
-    // Winograd F(2×2, 3×3): same padding on odd sizes (a half tile at the bottom), then valid padding with the
-    // input gradient flowing back into the first convolution.
+    // Winograd F(4×4, 3×3): same padding on odd sizes (partial tiles at the bottom and right), then valid padding
+    // with the input gradient flowing back into the first convolution; F(2×2, 3×3) on the 2×2 map after pooling.
     Sequential(name: "check-conv-winograd", input: [7, 6, 8]) {
       Conv2D(8, 3, padding: .same, activation: .relu)
       Conv2D(16, 3, activation: .tanh)
       MaxPooling2D(2)
+      Conv2D(8, 3, padding: .same, activation: .tanh)
       Flatten()
       Dense(3, activation: .softmax)
     }.compile(loss: .sparseCategoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),

@@ -257,6 +257,7 @@ extension Generator {
       c["chunk"] = layer.chunk
       c["method"] = convolutionMethod(spec.window!, filters: filters, layer)
       c["winograd"] = layer.winograd
+      c["winogradTile"] = layer.winogradTile ?? 0
       c["scratchCount"] = layer.scratchCount
       if let pool = layer.fusedPool {
         c["fusedPool"] = true
@@ -438,8 +439,14 @@ extension Generator {
     if window.supportsDirectConvolution(filters: filters) {
       return "direct kernel (patch of \(window.patchSize) ≤ 32: too short for a GEMM), bias and activation fused"
     }
-    if layer.winograd {
-      return "Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col), 16 GEMMs per \(layer.chunk) image(s)"
+    if let m = layer.winogradTile {
+      // Multiplications per channel pair and image: im2col 9 per output pixel, Winograd (m+2)² per m×m tile.
+      let im2col = Double(9 * window.outputPixels)
+      func fewer(_ tile: Int) -> String { String(format: "%.2f×", im2col / Double(window.winogradMultiplications(tile: tile))) }
+      let other = m == 4 ? 2 : 4
+      return "Winograd F(\(m)×\(m), 3×3) (3×3, stride 1: \(fewer(m)) fewer multiplications than im2col on this "
+        + "\(window.outputHeight)×\(window.outputWidth) output, F(\(other)×\(other), 3×3) \(fewer(other))), "
+        + "\((m + 2) * (m + 2)) GEMMs per \(layer.chunk) image(s)"
     }
     return "im2col + sgemm, \(layer.chunk) image(s) per GEMM"
   }

@@ -32,9 +32,10 @@ struct LayerPlan {
   var inverseStdBuffer: String?
   /// Conv2D: images per im2col GEMM (per batch of Winograd GEMMs when `winograd`).
   var chunk = 0
-  /// Conv2D lowered to Winograd F(2×2, 3×3) (3×3, stride 1, channels and filters in 8s, patches too long for
-  /// the direct kernels) rather than im2col + sgemm.
-  var winograd = false
+  /// Conv2D lowered to Winograd F(m×m, 3×3) (3×3, stride 1, channels and filters in 8s, patches too long for
+  /// the direct kernels) rather than im2col + sgemm: the output tile side m (2 or 4), else nil.
+  var winogradTile: Int?
+  var winograd: Bool { winogradTile != nil }
   /// Winograd layers: floats of the shared `columns` scratch (the kernels split it over the cores).
   var scratchCount = 0
   /// The activation whose derivative the backward applies; nil when fused into the loss, into the
@@ -91,7 +92,7 @@ struct ModelPlan {
   /// Floats of im2col patch matrix per Conv2D GEMM, at most (a chunk holds at least one image).
   static let columnBudget = 1 << 20
   /// Floats of transformed tiles (V and M) per core and Winograd GEMM batch, at most (at least one image): 1 MB,
-  /// so that a batch stays in a core's L2 cache between its transforms and its 16 GEMMs.
+  /// so that a batch stays in a core's L2 cache between its transforms and its α² GEMMs.
   static let winogradBudget = 1 << 18
   /// Cores the Winograd scratch has room for (with more threads, the convolution uses this many).
   static let winogradCores = 4
@@ -122,8 +123,9 @@ struct ModelPlan {
         let window = layer.spec.window!
         // The direct kernels need no patch matrix; their backward runs only where no input gradient is due.
         let direct = window.supportsDirectConvolution(filters: filters) && !spec.layers[..<i].contains { $0.trainableCount > 0 }
-        if layer.winograd {
-          columns = max(columns, window.winogradScratchCount(filters: filters, imagesPerGemm: layer.chunk, cores: ModelPlan.winogradCores))
+        if let tile = layer.winogradTile {
+          columns = max(
+            columns, window.winogradScratchCount(filters: filters, imagesPerGemm: layer.chunk, cores: ModelPlan.winogradCores, tile: tile))
         } else {
           columns = max(columns, window.isPointwise || direct ? 1 : layer.chunk * window.outputPixels * window.patchSize)
         }
@@ -205,8 +207,10 @@ struct ModelPlan {
         if case .conv2D(let filters, _, _, _, _, _, _, _) = layer.declaration.kind,
           window.supportsWinograd(filters: filters) && !window.supportsDirectConvolution(filters: filters)
         {
-          plan.winograd = true
-          plan.chunk = max(1, min(ModelPlan.winogradBudget / (window.winogradTiles * 16 * (window.channels + filters)), 64))
+          let tile = window.winogradTile
+          let elements = (tile + 2) * (tile + 2)
+          plan.winogradTile = tile
+          plan.chunk = max(1, min(ModelPlan.winogradBudget / (window.winogradTiles(tile: tile) * elements * (window.channels + filters)), 64))
         }
         train = out
         infer = out

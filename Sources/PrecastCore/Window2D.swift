@@ -42,20 +42,27 @@ public struct Window2D: Sendable, Equatable {
   /// True when Conv2D's direct kernels handle this geometry: short patches (K ≤ 32, where a GEMM is
   /// inefficient) and filters in groups of 8 (SIMD8 lanes).
   public func supportsDirectConvolution(filters: Int) -> Bool { patchSize <= 32 && filters % 8 == 0 }
-  /// True when Conv2D's Winograd F(2×2, 3×3) kernels handle this geometry: a 3×3 window, stride 1, no dilation,
+  /// True when Conv2D's Winograd F(m×m, 3×3) kernels handle this geometry: a 3×3 window, stride 1, no dilation,
   /// channels and filters in groups of 8 (SIMD8 lanes). Any padding.
   public func supportsWinograd(filters: Int) -> Bool {
     kernelHeight == 3 && kernelWidth == 3 && strideY == 1 && strideX == 1 && !isDilated
       && channels % 8 == 0 && filters % 8 == 0
   }
-  /// Winograd F(2×2, 3×3) output tiles per image, ⌈OH/2⌉·⌈OW/2⌉.
-  public var winogradTiles: Int { ((outputHeight + 1) / 2) * ((outputWidth + 1) / 2) }
-  /// Floats of scratch the Winograd kernels need for `imagesPerGemm` images per GEMM on each of `cores` cores:
-  /// the transformed kernel U [16, cin, cout], then per core its dU sums (the same size), V [16, tiles, cin] and
-  /// M [16, tiles, cout].
-  public func winogradScratchCount(filters: Int, imagesPerGemm: Int, cores: Int) -> Int {
-    let kernel = 16 * channels * filters
-    return kernel + cores * (kernel + imagesPerGemm * winogradTiles * 16 * (channels + filters))
+  /// Winograd F(m×m, 3×3) output tiles per image for tile side m (2 or 4), ⌈OH/m⌉·⌈OW/m⌉.
+  public func winogradTiles(tile m: Int) -> Int { ((outputHeight + m - 1) / m) * ((outputWidth + m - 1) / m) }
+  /// Multiplications per input/output channel pair and image of Winograd F(m×m, 3×3): (m+2)² per tile, the partial
+  /// tiles at the bottom and right edges counted whole (im2col needs 9 per output pixel).
+  public func winogradMultiplications(tile m: Int) -> Int { (m + 2) * (m + 2) * winogradTiles(tile: m) }
+  /// The Winograd output tile side with fewer multiplications: 4 (F(4×4, 3×3), 4× fewer than im2col on whole
+  /// tiles) unless the image is so small that its partial tiles waste more than F(2×2, 3×3) (2.25× fewer) loses.
+  public var winogradTile: Int { winogradMultiplications(tile: 4) < winogradMultiplications(tile: 2) ? 4 : 2 }
+  /// Floats of scratch the Winograd kernels need for `imagesPerGemm` images per GEMM on each of `cores` cores with
+  /// output tile side `tile`: the transformed kernel U [α², cin, cout] (α = tile + 2), then per core its dU sums (the
+  /// same size), V [tiles, α², cin] and M [tiles, α², cout].
+  public func winogradScratchCount(filters: Int, imagesPerGemm: Int, cores: Int, tile: Int) -> Int {
+    let elements = (tile + 2) * (tile + 2)
+    let kernel = elements * channels * filters
+    return kernel + cores * (kernel + imagesPerGemm * winogradTiles(tile: tile) * elements * (channels + filters))
   }
   /// True when the patch matrix is the input itself (1×1 kernel, stride 1, no padding).
   public var isPointwise: Bool {

@@ -7,17 +7,18 @@
 //   0  conv2d         Conv2D        [B, 7, 6, 8]   kernel [3, 3, 8, 8], bias [8]    584
 //   1  conv2d_1       Conv2D        [B, 5, 4, 16]  kernel [3, 3, 8, 16], bias [16]  1168
 //   2  max_pooling2d  MaxPooling2D  [B, 2, 2, 16]  —                                0
-//   3  flatten        Flatten       [B, 64]        —                                0
-//   4  dense          Dense         [B, 3]         kernel [64, 3], bias [3]         195
-//   total                                                                        1947
+//   3  conv2d_2       Conv2D        [B, 2, 2, 8]   kernel [3, 3, 16, 8], bias [8]   1160
+//   4  flatten        Flatten       [B, 32]        —                                0
+//   5  dense          Dense         [B, 3]         kernel [32, 3], bias [3]         99
+//   total                                                                        3011
 //
 // Loss: sparse_categorical_crossentropy, computed from the logits of the softmax output (as Keras does)
 // Optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false)
 // Metrics: accuracy (as sparse_categorical_accuracy)
 //
-// Memory: parameters 1947 floats (7.6 KiB), gradients the same, optimizer slots 15.2 KiB;
-// activations and their gradients 1382 floats per sample (691.0 KiB at batch 128);
-// fixed scratch 791552 floats (3.0 MiB).
+// Memory: parameters 3011 floats (11.8 KiB), gradients the same, optimizer slots 23.5 KiB;
+// activations and their gradients 1414 floats per sample (707.0 KiB at batch 128);
+// fixed scratch 601344 floats (2.3 MiB).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = CheckConvWinograd(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -35,39 +36,43 @@ public final class CheckConvWinograd: CompiledModel {
       LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 8, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [7, 6, 8]),
       LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 8, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [5, 4, 16]),
       LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [2, 2, 16]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [64]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [64, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
+      LayerInfo(name: "conv2d_2", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 16, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [2, 2, 8]),
+      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [32]),
+      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [32, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 8, 8], offset: 0, initializer: .glorotUniform, fanIn: 72, fanOut: 72),
       WeightSlot(layer: "conv2d", name: "bias", shape: [8], offset: 576, initializer: .zeros, fanIn: 72, fanOut: 72),
       WeightSlot(layer: "conv2d_1", name: "kernel", shape: [3, 3, 8, 16], offset: 584, initializer: .glorotUniform, fanIn: 72, fanOut: 144),
       WeightSlot(layer: "conv2d_1", name: "bias", shape: [16], offset: 1736, initializer: .zeros, fanIn: 72, fanOut: 144),
-      WeightSlot(layer: "dense", name: "kernel", shape: [64, 3], offset: 1752, initializer: .glorotUniform, fanIn: 64, fanOut: 3),
-      WeightSlot(layer: "dense", name: "bias", shape: [3], offset: 1944, initializer: .zeros, fanIn: 64, fanOut: 3),
+      WeightSlot(layer: "conv2d_2", name: "kernel", shape: [3, 3, 16, 8], offset: 1752, initializer: .glorotUniform, fanIn: 144, fanOut: 72),
+      WeightSlot(layer: "conv2d_2", name: "bias", shape: [8], offset: 2904, initializer: .zeros, fanIn: 144, fanOut: 72),
+      WeightSlot(layer: "dense", name: "kernel", shape: [32, 3], offset: 2912, initializer: .glorotUniform, fanIn: 32, fanOut: 3),
+      WeightSlot(layer: "dense", name: "bias", shape: [3], offset: 3008, initializer: .zeros, fanIn: 32, fanOut: 3),
     ],
-    parameterCount: 1947,
+    parameterCount: 3011,
     loss: .sparseCategoricalCrossentropy,
     metrics: [.accuracy],
     accuracyKind: .sparseCategorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv-winograd", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 7, 6, 8], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 8, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 8]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 16, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 8]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 64]}}], "build_input_shape": [null, 7, 6, 8]}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 8]}}"#,
+    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv-winograd", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 7, 6, 8], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 8, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 8]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 16, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 8]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 8, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 2, 2, 16]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32]}}], "build_input_shape": [null, 7, 6, 8]}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 8]}}"#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 42, inputs: 72, outputs: 8, chunk: 64, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 20, inputs: 72, outputs: 16, chunk: 64, inputGradient: true),
-      GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 64, outputs: 3, chunk: 0, inputGradient: true),
+      GemmLayer(name: "conv2d_2", isConvolution: true, rowsPerSample: 4, inputs: 144, outputs: 8, chunk: 64, inputGradient: true),
+      GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 32, outputs: 3, chunk: 0, inputGradient: true),
     ]
   )
 
   public let maxBatch: Int
-  /// All parameters, [1947]; views below.
+  /// All parameters, [3011]; views below.
   public let parameters: UnsafeMutablePointer<Float>
-  /// ∂loss/∂parameters, [1947], same layout.
+  /// ∂loss/∂parameters, [3011], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 1382].
+  /// Activations, masks and gradient scratch: [maxBatch × 1414].
   private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [791552].
+  /// Scratch whose size does not depend on the batch: [601344].
   private let scratch: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -78,16 +83,18 @@ public final class CheckConvWinograd: CompiledModel {
   private let conv2d1Output: UnsafeMutablePointer<Float>  // [B, 320]
   /// max_pooling2d output
   private let maxPooling2dOutput: UnsafeMutablePointer<Float>  // [B, 64]
+  /// conv2d_2 output, after tanh
+  private let conv2d2Output: UnsafeMutablePointer<Float>  // [B, 32]
   /// dense output, after softmax
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 3]
   /// dense pre-activation (x·kernel + bias)
   private let denseLogits: UnsafeMutablePointer<Float>  // [B, 3]
   /// gradient scratch (ping)
-  private let gradientA: UnsafeMutablePointer<Float>  // [B, 320]
+  private let gradientA: UnsafeMutablePointer<Float>  // [B, 336]
   /// gradient scratch (pong)
-  private let gradientB: UnsafeMutablePointer<Float>  // [B, 336]
+  private let gradientB: UnsafeMutablePointer<Float>  // [B, 320]
   /// im2col patch matrix of one Conv2D chunk, or Winograd tiles
-  private let columns: UnsafeMutablePointer<Float>  // [791552]
+  private let columns: UnsafeMutablePointer<Float>  // [601344]
 
   /// The outputs of the last pass, [n, 3].
   public private(set) var output: UnsafePointer<Float>
@@ -98,20 +105,21 @@ public final class CheckConvWinograd: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 1947)
-    parameters.initialize(repeating: 0, count: 1947)
-    gradients = .allocate(capacity: 1947)
-    gradients.initialize(repeating: 0, count: 1947)
-    arena = .allocate(capacity: maxBatch * 1382)
-    arena.initialize(repeating: 0, count: maxBatch * 1382)
+    parameters = .allocate(capacity: 3011)
+    parameters.initialize(repeating: 0, count: 3011)
+    gradients = .allocate(capacity: 3011)
+    gradients.initialize(repeating: 0, count: 3011)
+    arena = .allocate(capacity: maxBatch * 1414)
+    arena.initialize(repeating: 0, count: maxBatch * 1414)
     conv2dOutput = arena + maxBatch * 0
     conv2d1Output = arena + maxBatch * 336
     maxPooling2dOutput = arena + maxBatch * 656
-    denseOutput = arena + maxBatch * 720
-    denseLogits = arena + maxBatch * 723
-    gradientA = arena + maxBatch * 726
-    gradientB = arena + maxBatch * 1046
-    scratch = .allocate(capacity: 791552)
+    conv2d2Output = arena + maxBatch * 720
+    denseOutput = arena + maxBatch * 752
+    denseLogits = arena + maxBatch * 755
+    gradientA = arena + maxBatch * 758
+    gradientB = arena + maxBatch * 1094
+    scratch = .allocate(capacity: 601344)
     columns = scratch + 0
     output = UnsafePointer(arena)
   }
@@ -129,12 +137,12 @@ public final class CheckConvWinograd: CompiledModel {
   static let conv2dWindow = Window2D(inputHeight: 7, inputWidth: 6, channels: 8, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 7, outputWidth: 6)
 
   /// conv2dOutput [n, 7, 6, 8] = relu(conv(x, kernel) + bias); x [n, 7, 6, 8],
-  /// kernel [3, 3, 8, 8] at 0, bias [8] at 576; Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col), 16 GEMMs per 64 image(s).
+  /// kernel [3, 3, 8, 8] at 0, bias [8] at 576; Winograd F(4×4, 3×3) (3×3, stride 1: 2.62× fewer multiplications than im2col on this 7×6 output, F(2×2, 3×3) 1.97×), 36 GEMMs per 64 image(s).
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0, bias: parameters + 576, .relu,
-      scratch: columns, scratchCount: 791552, imagesPerGemm: 64, preactivation: conv2dOutput, output: conv2dOutput)
+      x, count: n, Self.conv2dWindow, filters: 8, tile: 4, kernel: parameters + 0, bias: parameters + 576,
+      .relu, scratch: columns, scratchCount: 601344, imagesPerGemm: 64, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
   /// Backward of conv2d: dy [n, 7, 6, 8] (∂loss/∂its output, overwritten) → dx [n, 7, 6, 8];
@@ -143,8 +151,8 @@ public final class CheckConvWinograd: CompiledModel {
   func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 42, cols: 8, .relu)
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 576, dx: dx, scratch: columns, scratchCount: 791552, imagesPerGemm: 64)
+      dy, input: x, count: n, Self.conv2dWindow, filters: 8, tile: 4, kernel: parameters + 0,
+      dKernel: gradients + 0, dBias: gradients + 576, dx: dx, scratch: columns, scratchCount: 601344, imagesPerGemm: 64)
   }
 
   // MARK: - conv2d_1: Conv2D(16, 3×3, strides 1×1, valid, tanh)  [B, 7, 6, 8] → [B, 5, 4, 16]
@@ -153,12 +161,12 @@ public final class CheckConvWinograd: CompiledModel {
   static let conv2d1Window = Window2D(inputHeight: 7, inputWidth: 6, channels: 8, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 5, outputWidth: 4)
 
   /// conv2d1Output [n, 5, 4, 16] = tanh(conv(x, kernel) + bias); x [n, 7, 6, 8],
-  /// kernel [3, 3, 8, 16] at 584, bias [16] at 1736; Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col), 16 GEMMs per 64 image(s).
+  /// kernel [3, 3, 8, 16] at 584, bias [16] at 1736; Winograd F(4×4, 3×3) (3×3, stride 1: 2.50× fewer multiplications than im2col on this 5×4 output, F(2×2, 3×3) 1.88×), 36 GEMMs per 64 image(s).
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d1Window, filters: 16, kernel: parameters + 584, bias: parameters + 1736, .tanh,
-      scratch: columns, scratchCount: 791552, imagesPerGemm: 64, preactivation: conv2d1Output, output: conv2d1Output)
+      x, count: n, Self.conv2d1Window, filters: 16, tile: 4, kernel: parameters + 584, bias: parameters + 1736,
+      .tanh, scratch: columns, scratchCount: 601344, imagesPerGemm: 64, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
   /// Backward of conv2d_1: dy [n, 5, 4, 16] (∂loss/∂its output, overwritten) → dx [n, 7, 6, 8];
@@ -167,8 +175,8 @@ public final class CheckConvWinograd: CompiledModel {
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2d1Output, preactivation: conv2d1Output, rows: n * 20, cols: 16, .tanh)
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 16, kernel: parameters + 584,
-      dKernel: gradients + 584, dBias: gradients + 1736, dx: dx, scratch: columns, scratchCount: 791552, imagesPerGemm: 64)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 16, tile: 4, kernel: parameters + 584,
+      dKernel: gradients + 584, dBias: gradients + 1736, dx: dx, scratch: columns, scratchCount: 601344, imagesPerGemm: 64)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 2×2, valid)  [B, 5, 4, 16] → [B, 2, 2, 16]
@@ -189,26 +197,50 @@ public final class CheckConvWinograd: CompiledModel {
     PrecastKernels.maxPool2DBackward(dy, input: x, output: maxPooling2dOutput, count: n, Self.maxPooling2dWindow, dx: dx)
   }
 
-  // MARK: - flatten: Flatten()  [B, 2, 2, 16] → [B, 64]
+  // MARK: - conv2d_2: Conv2D(8, 3×3, strides 1×1, same, tanh)  [B, 2, 2, 16] → [B, 2, 2, 8]
 
-  // Flatten is free: [B, 2, 2, 16] is already [B, 64] in row-major order.
+  /// conv2d_2: [2, 2, 16] → [2, 2, 8], 3×3 window, stride 1×1, padding top 1 left 1.
+  static let conv2d2Window = Window2D(inputHeight: 2, inputWidth: 2, channels: 16, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 2, outputWidth: 2)
 
-  // MARK: - dense: Dense(3, softmax)  [B, 64] → [B, 3]
-
-  /// denseOutput [n, 3] = softmax(x·kernel + bias); x [n, 64], kernel [64, 3] at 1752, bias [3] at 1944.
+  /// conv2d2Output [n, 2, 2, 8] = tanh(conv(x, kernel) + bias); x [n, 2, 2, 16],
+  /// kernel [3, 3, 16, 8] at 1752, bias [8] at 2904; Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col on this 2×2 output, F(4×4, 3×3) 1.00×), 16 GEMMs per 64 image(s).
   @inline(never)
-  func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 64, outputs: 3, kernel: parameters + 1752, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 1944, rows: n, cols: 3, .softmax, output: denseOutput)
+  func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
+    PrecastKernels.conv2DWinogradForward(
+      x, count: n, Self.conv2d2Window, filters: 8, tile: 2, kernel: parameters + 1752, bias: parameters + 2904,
+      .tanh, scratch: columns, scratchCount: 601344, imagesPerGemm: 64, preactivation: conv2d2Output, output: conv2d2Output)
   }
 
-  /// Backward of dense: dy [n, 3] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 64];
+  /// Backward of conv2d_2: dy [n, 2, 2, 8] (∂loss/∂its output, overwritten) → dx [n, 2, 2, 16];
+  /// accumulates ∂kernel and ∂bias into `gradients`.
+  @inline(never)
+  func conv2d2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+    PrecastKernels.activationBackward(dy, output: conv2d2Output, preactivation: conv2d2Output, rows: n * 4, cols: 8, .tanh)
+    PrecastKernels.conv2DWinogradBackward(
+      dy, input: x, count: n, Self.conv2d2Window, filters: 8, tile: 2, kernel: parameters + 1752,
+      dKernel: gradients + 1752, dBias: gradients + 2904, dx: dx, scratch: columns, scratchCount: 601344, imagesPerGemm: 64)
+  }
+
+  // MARK: - flatten: Flatten()  [B, 2, 2, 8] → [B, 32]
+
+  // Flatten is free: [B, 2, 2, 8] is already [B, 32] in row-major order.
+
+  // MARK: - dense: Dense(3, softmax)  [B, 32] → [B, 3]
+
+  /// denseOutput [n, 3] = softmax(x·kernel + bias); x [n, 32], kernel [32, 3] at 2912, bias [3] at 3008.
+  @inline(never)
+  func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
+    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 3, kernel: parameters + 2912, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: parameters + 3008, rows: n, cols: 3, .softmax, output: denseOutput)
+  }
+
+  /// Backward of dense: dy [n, 3] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 32];
   /// accumulates ∂kernel and ∂bias into `gradients`.
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 64, outputs: 3, kernel: parameters + 1752,
-      dKernel: gradients + 1752, dBias: gradients + 1944, dx: dx)
+      dy, input: x, count: n, inputs: 32, outputs: 3, kernel: parameters + 2912,
+      dKernel: gradients + 2912, dBias: gradients + 3008, dx: dx)
   }
 
   // MARK: - Passes
@@ -218,7 +250,8 @@ public final class CheckConvWinograd: CompiledModel {
     conv2dForward(x, count: n)
     conv2d1Forward(conv2dOutput, count: n)
     maxPooling2dForward(conv2d1Output, count: n)
-    denseForward(maxPooling2dOutput, count: n)
+    conv2d2Forward(maxPooling2dOutput, count: n)
+    denseForward(conv2d2Output, count: n)
     output = UnsafePointer(denseOutput)
     return output
   }
@@ -226,26 +259,30 @@ public final class CheckConvWinograd: CompiledModel {
   /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`.
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
-    gradients.update(repeating: 0, count: 1947)
-    probe?.lap(6)
+    gradients.update(repeating: 0, count: 3011)
+    probe?.lap(7)
     conv2dForward(x, count: n)
     probe?.lap(0)
     conv2d1Forward(conv2dOutput, count: n)
     probe?.lap(1)
     maxPooling2dForward(conv2d1Output, count: n)
     probe?.lap(2)
-    denseForward(maxPooling2dOutput, count: n)
-    probe?.lap(4)
+    conv2d2Forward(maxPooling2dOutput, count: n)
+    probe?.lap(3)
+    denseForward(conv2d2Output, count: n)
+    probe?.lap(5)
     output = UnsafePointer(denseOutput)
     let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxSparseCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, labels: targets, rows: n, cols: 3, grad: gradientA)
+    probe?.lap(6)
+    denseBackward(gradientA, conv2d2Output, count: n, dx: gradientB)
     probe?.lap(5)
-    denseBackward(gradientA, maxPooling2dOutput, count: n, dx: gradientB)
-    probe?.lap(4)
-    maxPooling2dBackward(gradientB, conv2d1Output, count: n, dx: gradientA)
+    conv2d2Backward(gradientB, maxPooling2dOutput, count: n, dx: gradientA)
+    probe?.lap(3)
+    maxPooling2dBackward(gradientA, conv2d1Output, count: n, dx: gradientB)
     probe?.lap(2)
-    conv2d1Backward(gradientA, conv2dOutput, count: n, dx: gradientB)
+    conv2d1Backward(gradientB, conv2dOutput, count: n, dx: gradientA)
     probe?.lap(1)
-    conv2dBackward(gradientB, x, count: n, dx: nil)
+    conv2dBackward(gradientA, x, count: n, dx: nil)
     probe?.lap(0)
     return loss
   }

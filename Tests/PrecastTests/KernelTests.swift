@@ -160,9 +160,9 @@ final class ConvolutionKernelTests: XCTestCase {
     }
   }
 
-  /// Winograd F(2×2, 3×3) equals the naive convolution forward (bias, then ReLU fused or a separate activation) and
-  /// backward (kernel, bias and input gradients), for same and valid padding, odd sizes (half tiles), several
-  /// images per GEMM batch, and 1, 2 and 3 threads.
+  /// Winograd F(2×2, 3×3) and F(4×4, 3×3) equal the naive convolution forward (bias, then ReLU fused or a separate
+  /// activation) and backward (kernel, bias and input gradients), for same and valid padding, sizes that leave
+  /// partial tiles, several images per GEMM batch, and 1, 2 and 3 threads.
   func testWinogradMatchesNaiveConvolution() {
     var rng = Random(seed: 6)
     let savedThreads = blasThreads
@@ -172,37 +172,39 @@ final class ConvolutionKernelTests: XCTestCase {
       (28, 28, 32, true, 32, 5, 1, 2, .relu), (14, 14, 32, true, 64, 4, 3, 2, .linear), (5, 9, 16, false, 8, 7, 2, 3, .relu),
       (3, 3, 8, true, 8, 1, 1, 2, .relu),
     ] as [(Int, Int, Int, Bool, Int, Int, Int, Int, ActivationFunction)] {
-      setBlasThreads(threads)
-      let rows = convolutionOutput(input: h, kernel: 3, stride: 1, same: same)
-      let cols = convolutionOutput(input: w, kernel: 3, stride: 1, same: same)
-      let g = Window2D(
-        inputHeight: h, inputWidth: w, channels: c, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1,
-        padTop: rows.padBefore, padLeft: cols.padBefore, outputHeight: rows.size, outputWidth: cols.size)
-      XCTAssertTrue(g.supportsWinograd(filters: filters))
-      let label = "\(h)×\(w)×\(c), same \(same), \(filters) filters, batch \(batch), \(imagesPerGemm) per GEMM, \(threads) thread(s)"
-      let x = (0..<(batch * g.inputSize)).map { _ in Float(rng.nextNormal()) }
-      let kernel = (0..<(g.patchSize * filters)).map { _ in Float(rng.nextNormal()) }
-      let bias = (0..<filters).map { _ in Float(rng.nextNormal()) }
-      let reference = conv2DForwardNaive(x, count: batch, g, filters: filters, kernel: kernel, bias: bias)
-      var expected = reference
-      activate(reference, rows: expected.count, cols: 1, activation, output: &expected)
-      var scratch = [Float](repeating: .nan, count: g.winogradScratchCount(filters: filters, imagesPerGemm: imagesPerGemm, cores: 2))
-      var z = [Float](repeating: .nan, count: expected.count), y = z
-      conv2DWinogradForward(
-        x, count: batch, g, filters: filters, kernel: kernel, bias: bias, activation, scratch: &scratch,
-        scratchCount: scratch.count, imagesPerGemm: imagesPerGemm, preactivation: &z, output: &y)
-      assertClose(y, expected, 1e-4 * Float(c), label + " forward")
+      for tile in [2, 4] {
+        setBlasThreads(threads)
+        let rows = convolutionOutput(input: h, kernel: 3, stride: 1, same: same)
+        let cols = convolutionOutput(input: w, kernel: 3, stride: 1, same: same)
+        let g = Window2D(
+          inputHeight: h, inputWidth: w, channels: c, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1,
+          padTop: rows.padBefore, padLeft: cols.padBefore, outputHeight: rows.size, outputWidth: cols.size)
+        XCTAssertTrue(g.supportsWinograd(filters: filters))
+        let label = "F(\(tile)×\(tile)), \(h)×\(w)×\(c), same \(same), \(filters) filters, batch \(batch), \(imagesPerGemm) per GEMM, \(threads) thread(s)"
+        let x = (0..<(batch * g.inputSize)).map { _ in Float(rng.nextNormal()) }
+        let kernel = (0..<(g.patchSize * filters)).map { _ in Float(rng.nextNormal()) }
+        let bias = (0..<filters).map { _ in Float(rng.nextNormal()) }
+        let reference = conv2DForwardNaive(x, count: batch, g, filters: filters, kernel: kernel, bias: bias)
+        var expected = reference
+        activate(reference, rows: expected.count, cols: 1, activation, output: &expected)
+        var scratch = [Float](repeating: .nan, count: g.winogradScratchCount(filters: filters, imagesPerGemm: imagesPerGemm, cores: 2, tile: tile))
+        var z = [Float](repeating: .nan, count: expected.count), y = z
+        conv2DWinogradForward(
+          x, count: batch, g, filters: filters, tile: tile, kernel: kernel, bias: bias, activation, scratch: &scratch,
+          scratchCount: scratch.count, imagesPerGemm: imagesPerGemm, preactivation: &z, output: &y)
+        assertClose(y, expected, 1e-4 * Float(c), label + " forward")
 
-      let dz = (0..<expected.count).map { _ in Float(rng.nextNormal()) }
-      let naive = conv2DBackwardNaive(dz, input: x, count: batch, g, filters: filters, kernel: kernel)
-      var dKernel = [Float](repeating: 0.5, count: kernel.count), dBias = [Float](repeating: 0.5, count: filters)
-      var dx = [Float](repeating: .nan, count: x.count)
-      conv2DWinogradBackward(
-        dz, input: x, count: batch, g, filters: filters, kernel: kernel, dKernel: &dKernel, dBias: &dBias, dx: &dx,
-        scratch: &scratch, scratchCount: scratch.count, imagesPerGemm: imagesPerGemm)
-      assertClose(dKernel, naive.dKernel.map { $0 + 0.5 }, 1e-4 * Float(batch * g.outputPixels), label + " dKernel")
-      assertClose(dBias, naive.dBias.map { $0 + 0.5 }, 1e-4 * Float(batch * g.outputPixels), label + " dBias")
-      assertClose(dx, naive.dx, 1e-4 * Float(filters), label + " dx")
+        let dz = (0..<expected.count).map { _ in Float(rng.nextNormal()) }
+        let naive = conv2DBackwardNaive(dz, input: x, count: batch, g, filters: filters, kernel: kernel)
+        var dKernel = [Float](repeating: 0.5, count: kernel.count), dBias = [Float](repeating: 0.5, count: filters)
+        var dx = [Float](repeating: .nan, count: x.count)
+        conv2DWinogradBackward(
+          dz, input: x, count: batch, g, filters: filters, tile: tile, kernel: kernel, dKernel: &dKernel, dBias: &dBias, dx: &dx,
+          scratch: &scratch, scratchCount: scratch.count, imagesPerGemm: imagesPerGemm)
+        assertClose(dKernel, naive.dKernel.map { $0 + 0.5 }, 1e-4 * Float(batch * g.outputPixels), label + " dKernel")
+        assertClose(dBias, naive.dBias.map { $0 + 0.5 }, 1e-4 * Float(batch * g.outputPixels), label + " dBias")
+        assertClose(dx, naive.dx, 1e-4 * Float(filters), label + " dx")
+      }
     }
   }
 

@@ -20,7 +20,7 @@
 //
 // Memory: parameters 122570 floats (478.8 KiB), gradients the same, optimizer slots 957.6 KiB;
 // activations and their gradients 41244 floats per sample (20.1 MiB at batch 128);
-// fixed scratch 1376256 floats (5.2 MiB).
+// fixed scratch 1769472 floats (6.8 MiB).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = CifarCnn(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -65,8 +65,8 @@ public final class CifarCnn: CompiledModel {
     kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "cifar-cnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 32, 32, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32, 32, 3]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 15, 15, 32]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 6, 64]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 64, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 1024]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 64]}}], "build_input_shape": [null, 32, 32, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 32, 32, 3]}}"#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 900, inputs: 27, outputs: 32, chunk: 0, inputGradient: false),
-      GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 169, inputs: 288, outputs: 64, chunk: 3, inputGradient: true),
-      GemmLayer(name: "conv2d_2", isConvolution: true, rowsPerSample: 16, inputs: 576, outputs: 64, chunk: 32, inputGradient: true),
+      GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 169, inputs: 288, outputs: 64, chunk: 4, inputGradient: true),
+      GemmLayer(name: "conv2d_2", isConvolution: true, rowsPerSample: 16, inputs: 576, outputs: 64, chunk: 56, inputGradient: true),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 1024, outputs: 64, chunk: 0, inputGradient: true),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 64, outputs: 10, chunk: 0, inputGradient: true),
     ]
@@ -79,7 +79,7 @@ public final class CifarCnn: CompiledModel {
   public let gradients: UnsafeMutablePointer<Float>
   /// Activations, masks and gradient scratch: [maxBatch × 41244].
   private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [1376256].
+  /// Scratch whose size does not depend on the batch: [1769472].
   private let scratch: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -105,7 +105,7 @@ public final class CifarCnn: CompiledModel {
   /// gradient scratch (pong)
   private let gradientB: UnsafeMutablePointer<Float>  // [B, 7200]
   /// im2col patch matrix of one Conv2D chunk, or Winograd tiles
-  private let columns: UnsafeMutablePointer<Float>  // [1376256]
+  private let columns: UnsafeMutablePointer<Float>  // [1769472]
 
   /// The outputs of the last pass, [n, 10].
   public private(set) var output: UnsafePointer<Float>
@@ -132,7 +132,7 @@ public final class CifarCnn: CompiledModel {
     dense1Logits = arena + maxBatch * 23218
     gradientA = arena + maxBatch * 23228
     gradientB = arena + maxBatch * 34044
-    scratch = .allocate(capacity: 1376256)
+    scratch = .allocate(capacity: 1769472)
     columns = scratch + 0
     output = UnsafePointer(arena)
   }
@@ -181,12 +181,12 @@ public final class CifarCnn: CompiledModel {
   static let conv2d1Window = Window2D(inputHeight: 15, inputWidth: 15, channels: 32, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 13, outputWidth: 13)
 
   /// conv2d1Output [n, 13, 13, 64] = relu(conv(x, kernel) + bias); x [n, 15, 15, 32],
-  /// kernel [3, 3, 32, 64] at 896, bias [64] at 19328; Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col), 16 GEMMs per 3 image(s).
+  /// kernel [3, 3, 32, 64] at 896, bias [64] at 19328; Winograd F(4×4, 3×3) (3×3, stride 1: 2.64× fewer multiplications than im2col on this 13×13 output, F(2×2, 3×3) 1.94×), 36 GEMMs per 4 image(s).
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d1Window, filters: 64, kernel: parameters + 896, bias: parameters + 19328, .relu,
-      scratch: columns, scratchCount: 1376256, imagesPerGemm: 3, preactivation: conv2d1Output, output: conv2d1Output)
+      x, count: n, Self.conv2d1Window, filters: 64, tile: 4, kernel: parameters + 896, bias: parameters + 19328,
+      .relu, scratch: columns, scratchCount: 1769472, imagesPerGemm: 4, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
   /// Backward of conv2d_1: dy [n, 13, 13, 64] (∂loss/∂(conv + bias), overwritten) → dx [n, 15, 15, 32];
@@ -194,8 +194,8 @@ public final class CifarCnn: CompiledModel {
   @inline(never)
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 64, kernel: parameters + 896,
-      dKernel: gradients + 896, dBias: gradients + 19328, dx: dx, scratch: columns, scratchCount: 1376256, imagesPerGemm: 3)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 64, tile: 4, kernel: parameters + 896,
+      dKernel: gradients + 896, dBias: gradients + 19328, dx: dx, scratch: columns, scratchCount: 1769472, imagesPerGemm: 4)
   }
 
   // MARK: - max_pooling2d_1: MaxPooling2D(2×2, strides 2×2, valid)  [B, 13, 13, 64] → [B, 6, 6, 64]
@@ -223,12 +223,12 @@ public final class CifarCnn: CompiledModel {
   static let conv2d2Window = Window2D(inputHeight: 6, inputWidth: 6, channels: 64, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 4, outputWidth: 4)
 
   /// conv2d2Output [n, 4, 4, 64] = relu(conv(x, kernel) + bias); x [n, 6, 6, 64],
-  /// kernel [3, 3, 64, 64] at 19392, bias [64] at 56256; Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col), 16 GEMMs per 32 image(s).
+  /// kernel [3, 3, 64, 64] at 19392, bias [64] at 56256; Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 4×4 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 56 image(s).
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d2Window, filters: 64, kernel: parameters + 19392, bias: parameters + 56256, .relu,
-      scratch: columns, scratchCount: 1376256, imagesPerGemm: 32, preactivation: conv2d2Output, output: conv2d2Output)
+      x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: parameters + 19392, bias: parameters + 56256,
+      .relu, scratch: columns, scratchCount: 1769472, imagesPerGemm: 56, preactivation: conv2d2Output, output: conv2d2Output)
   }
 
   /// Backward of conv2d_2: dy [n, 4, 4, 64] (∂loss/∂its output, overwritten) → dx [n, 6, 6, 64];
@@ -237,8 +237,8 @@ public final class CifarCnn: CompiledModel {
   func conv2d2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2d2Output, preactivation: conv2d2Output, rows: n * 16, cols: 64, .relu)
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d2Window, filters: 64, kernel: parameters + 19392,
-      dKernel: gradients + 19392, dBias: gradients + 56256, dx: dx, scratch: columns, scratchCount: 1376256, imagesPerGemm: 32)
+      dy, input: x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: parameters + 19392,
+      dKernel: gradients + 19392, dBias: gradients + 56256, dx: dx, scratch: columns, scratchCount: 1769472, imagesPerGemm: 56)
   }
 
   // MARK: - flatten: Flatten()  [B, 4, 4, 64] → [B, 1024]

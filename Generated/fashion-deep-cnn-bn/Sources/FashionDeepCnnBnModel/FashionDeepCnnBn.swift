@@ -33,7 +33,7 @@
 //
 // Memory: parameters 1677034 floats (6.4 MiB), gradients the same, optimizer slots 12.8 MiB;
 // activations and their gradients 381012 floats per sample (186.0 MiB at batch 128);
-// fixed scratch 1130816 floats (4.3 MiB).
+// fixed scratch 1622336 floats (6.2 MiB).
 // All of it is allocated in `init(maxBatch:)`; no pass allocates.
 //
 // API: `let model = FashionDeepCnnBn(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
@@ -108,9 +108,9 @@ public final class FashionDeepCnnBn: CompiledModel {
     kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "fashion-deep-cnn-bn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 28, 28, 1], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 32]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "relu"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 32]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 32]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "relu"}, "registered_name": null}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.25, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 32]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 64]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "relu"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 64]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 64]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "relu"}, "registered_name": null}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.25, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 512, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3136]}}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.5, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 512]}}], "build_input_shape": [null, 28, 28, 1]}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}}"#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 784, inputs: 9, outputs: 32, chunk: 148, inputGradient: false),
-      GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 784, inputs: 288, outputs: 32, chunk: 1, inputGradient: true),
-      GemmLayer(name: "conv2d_2", isConvolution: true, rowsPerSample: 196, inputs: 288, outputs: 64, chunk: 3, inputGradient: true),
-      GemmLayer(name: "conv2d_3", isConvolution: true, rowsPerSample: 196, inputs: 576, outputs: 64, chunk: 2, inputGradient: true),
+      GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 784, inputs: 288, outputs: 32, chunk: 2, inputGradient: true),
+      GemmLayer(name: "conv2d_2", isConvolution: true, rowsPerSample: 196, inputs: 288, outputs: 64, chunk: 4, inputGradient: true),
+      GemmLayer(name: "conv2d_3", isConvolution: true, rowsPerSample: 196, inputs: 576, outputs: 64, chunk: 3, inputGradient: true),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 3136, outputs: 512, chunk: 0, inputGradient: true),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 512, outputs: 10, chunk: 0, inputGradient: true),
     ]
@@ -123,7 +123,7 @@ public final class FashionDeepCnnBn: CompiledModel {
   public let gradients: UnsafeMutablePointer<Float>
   /// Activations, masks and gradient scratch: [maxBatch × 381012].
   private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [1130816].
+  /// Scratch whose size does not depend on the batch: [1622336].
   private let scratch: UnsafeMutablePointer<Float>
 
   // MARK: - Buffers (views into `arena`; B = maxBatch)
@@ -195,7 +195,7 @@ public final class FashionDeepCnnBn: CompiledModel {
   /// batch_normalization_3 1/√(batch var + ε) per channel, training
   private let batchNormalization3InverseStd: UnsafeMutablePointer<Float>  // [64]
   /// im2col patch matrix of one Conv2D chunk, or Winograd tiles
-  private let columns: UnsafeMutablePointer<Float>  // [1130496]
+  private let columns: UnsafeMutablePointer<Float>  // [1622016]
   /// BatchNormalization per-channel sums [2 × channels]
   private let statistics: UnsafeMutablePointer<Float>  // [128]
 
@@ -243,13 +243,13 @@ public final class FashionDeepCnnBn: CompiledModel {
     dense1Logits = arena + maxBatch * 330826
     gradientA = arena + maxBatch * 330836
     gradientB = arena + maxBatch * 355924
-    scratch = .allocate(capacity: 1130816)
+    scratch = .allocate(capacity: 1622336)
     batchNormalizationInverseStd = scratch + 0
     batchNormalization1InverseStd = scratch + 32
     batchNormalization2InverseStd = scratch + 64
     batchNormalization3InverseStd = scratch + 128
     columns = scratch + 192
-    statistics = scratch + 1130688
+    statistics = scratch + 1622208
     output = UnsafePointer(arena)
   }
 
@@ -333,12 +333,12 @@ public final class FashionDeepCnnBn: CompiledModel {
   static let conv2d1Window = Window2D(inputHeight: 28, inputWidth: 28, channels: 32, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 28, outputWidth: 28)
 
   /// conv2d1Output [n, 28, 28, 32] = linear(conv(x, kernel) + bias); x [n, 28, 28, 32],
-  /// kernel [3, 3, 32, 32] at 448, bias [32] at 9664; Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col), 16 GEMMs per 1 image(s).
+  /// kernel [3, 3, 32, 32] at 448, bias [32] at 9664; Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 28×28 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 2 image(s).
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d1Window, filters: 32, kernel: parameters + 448, bias: parameters + 9664, .linear,
-      scratch: columns, scratchCount: 1130496, imagesPerGemm: 1, preactivation: conv2d1Output, output: conv2d1Output)
+      x, count: n, Self.conv2d1Window, filters: 32, tile: 4, kernel: parameters + 448, bias: parameters + 9664,
+      .linear, scratch: columns, scratchCount: 1622016, imagesPerGemm: 2, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
   /// Backward of conv2d_1: dy [n, 28, 28, 32] (∂loss/∂(conv + bias), overwritten) → dx [n, 28, 28, 32];
@@ -346,8 +346,8 @@ public final class FashionDeepCnnBn: CompiledModel {
   @inline(never)
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 32, kernel: parameters + 448,
-      dKernel: gradients + 448, dBias: gradients + 9664, dx: dx, scratch: columns, scratchCount: 1130496, imagesPerGemm: 1)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 32, tile: 4, kernel: parameters + 448,
+      dKernel: gradients + 448, dBias: gradients + 9664, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 2)
   }
 
   // MARK: - batch_normalization_1: BatchNormalization(momentum 0.99, epsilon 0.001)  [B, 28, 28, 32] → [B, 28, 28, 32]
@@ -432,12 +432,12 @@ public final class FashionDeepCnnBn: CompiledModel {
   static let conv2d2Window = Window2D(inputHeight: 14, inputWidth: 14, channels: 32, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 14, outputWidth: 14)
 
   /// conv2d2Output [n, 14, 14, 64] = linear(conv(x, kernel) + bias); x [n, 14, 14, 32],
-  /// kernel [3, 3, 32, 64] at 9824, bias [64] at 28256; Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col), 16 GEMMs per 3 image(s).
+  /// kernel [3, 3, 32, 64] at 9824, bias [64] at 28256; Winograd F(4×4, 3×3) (3×3, stride 1: 3.06× fewer multiplications than im2col on this 14×14 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 4 image(s).
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d2Window, filters: 64, kernel: parameters + 9824, bias: parameters + 28256, .linear,
-      scratch: columns, scratchCount: 1130496, imagesPerGemm: 3, preactivation: conv2d2Output, output: conv2d2Output)
+      x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: parameters + 9824, bias: parameters + 28256,
+      .linear, scratch: columns, scratchCount: 1622016, imagesPerGemm: 4, preactivation: conv2d2Output, output: conv2d2Output)
   }
 
   /// Backward of conv2d_2: dy [n, 14, 14, 64] (∂loss/∂(conv + bias), overwritten) → dx [n, 14, 14, 32];
@@ -445,8 +445,8 @@ public final class FashionDeepCnnBn: CompiledModel {
   @inline(never)
   func conv2d2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d2Window, filters: 64, kernel: parameters + 9824,
-      dKernel: gradients + 9824, dBias: gradients + 28256, dx: dx, scratch: columns, scratchCount: 1130496, imagesPerGemm: 3)
+      dy, input: x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: parameters + 9824,
+      dKernel: gradients + 9824, dBias: gradients + 28256, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 4)
   }
 
   // MARK: - batch_normalization_2: BatchNormalization(momentum 0.99, epsilon 0.001)  [B, 14, 14, 64] → [B, 14, 14, 64]
@@ -499,12 +499,12 @@ public final class FashionDeepCnnBn: CompiledModel {
   static let conv2d3Window = Window2D(inputHeight: 14, inputWidth: 14, channels: 64, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 14, outputWidth: 14)
 
   /// conv2d3Output [n, 14, 14, 64] = linear(conv(x, kernel) + bias); x [n, 14, 14, 64],
-  /// kernel [3, 3, 64, 64] at 28576, bias [64] at 65440; Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col), 16 GEMMs per 2 image(s).
+  /// kernel [3, 3, 64, 64] at 28576, bias [64] at 65440; Winograd F(4×4, 3×3) (3×3, stride 1: 3.06× fewer multiplications than im2col on this 14×14 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 3 image(s).
   @inline(never)
   func conv2d3Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d3Window, filters: 64, kernel: parameters + 28576, bias: parameters + 65440, .linear,
-      scratch: columns, scratchCount: 1130496, imagesPerGemm: 2, preactivation: conv2d3Output, output: conv2d3Output)
+      x, count: n, Self.conv2d3Window, filters: 64, tile: 4, kernel: parameters + 28576, bias: parameters + 65440,
+      .linear, scratch: columns, scratchCount: 1622016, imagesPerGemm: 3, preactivation: conv2d3Output, output: conv2d3Output)
   }
 
   /// Backward of conv2d_3: dy [n, 14, 14, 64] (∂loss/∂(conv + bias), overwritten) → dx [n, 14, 14, 64];
@@ -512,8 +512,8 @@ public final class FashionDeepCnnBn: CompiledModel {
   @inline(never)
   func conv2d3Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d3Window, filters: 64, kernel: parameters + 28576,
-      dKernel: gradients + 28576, dBias: gradients + 65440, dx: dx, scratch: columns, scratchCount: 1130496, imagesPerGemm: 2)
+      dy, input: x, count: n, Self.conv2d3Window, filters: 64, tile: 4, kernel: parameters + 28576,
+      dKernel: gradients + 28576, dBias: gradients + 65440, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 3)
   }
 
   // MARK: - batch_normalization_3: BatchNormalization(momentum 0.99, epsilon 0.001)  [B, 14, 14, 64] → [B, 14, 14, 64]
