@@ -23,6 +23,8 @@ let package = Package(
     // The runtime that generated packages link.
     .library(name: "PrecastRuntime", targets: ["PrecastRuntime"]),
     .library(name: "PrecastCommands", targets: ["PrecastCommands"]),
+    // The inference binary's command: no swift-argument-parser, no Foundation (it starts in milliseconds).
+    .library(name: "PrecastInference", targets: ["PrecastInference"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,6 +48,7 @@ let package = Package(
     .target(
       name: "PrecastCommands",
       dependencies: ["PrecastRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .target(name: "PrecastInference", dependencies: ["PrecastRuntime"]),
 
     // MARK: - Compiler: builder DSL, spec, generator
     .target(

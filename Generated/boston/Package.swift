@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "BostonModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "boston-train", dependencies: ["BostonModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "boston-infer", dependencies: ["BostonModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "boston-infer", dependencies: ["BostonModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

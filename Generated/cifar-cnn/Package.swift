@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "CifarCnnModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "cifar-cnn-train", dependencies: ["CifarCnnModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "cifar-cnn-infer", dependencies: ["CifarCnnModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "cifar-cnn-infer", dependencies: ["CifarCnnModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

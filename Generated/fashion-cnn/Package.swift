@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "FashionCnnModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "fashion-cnn-train", dependencies: ["FashionCnnModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "fashion-cnn-infer", dependencies: ["FashionCnnModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "fashion-cnn-infer", dependencies: ["FashionCnnModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

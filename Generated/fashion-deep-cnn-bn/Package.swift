@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "FashionDeepCnnBnModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "fashion-deep-cnn-bn-train", dependencies: ["FashionDeepCnnBnModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "fashion-deep-cnn-bn-infer", dependencies: ["FashionDeepCnnBnModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "fashion-deep-cnn-bn-infer", dependencies: ["FashionDeepCnnBnModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

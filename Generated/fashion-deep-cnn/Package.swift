@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "FashionDeepCnnModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "fashion-deep-cnn-train", dependencies: ["FashionDeepCnnModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "fashion-deep-cnn-infer", dependencies: ["FashionDeepCnnModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "fashion-deep-cnn-infer", dependencies: ["FashionDeepCnnModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

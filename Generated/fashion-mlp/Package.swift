@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "FashionMlpModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "fashion-mlp-train", dependencies: ["FashionMlpModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "fashion-mlp-infer", dependencies: ["FashionMlpModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "fashion-mlp-infer", dependencies: ["FashionMlpModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "ImdbMlpModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "imdb-mlp-train", dependencies: ["ImdbMlpModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "imdb-mlp-infer", dependencies: ["ImdbMlpModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "imdb-mlp-infer", dependencies: ["ImdbMlpModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

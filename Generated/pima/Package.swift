@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "PimaModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "pima-train", dependencies: ["PimaModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "pima-infer", dependencies: ["PimaModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "pima-infer", dependencies: ["PimaModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "TemperatureGruDropoutModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "temperature-gru-dropout-train", dependencies: ["TemperatureGruDropoutModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "temperature-gru-dropout-infer", dependencies: ["TemperatureGruDropoutModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "temperature-gru-dropout-infer", dependencies: ["TemperatureGruDropoutModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

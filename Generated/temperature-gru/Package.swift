@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "TemperatureGruModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "temperature-gru-train", dependencies: ["TemperatureGruModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "temperature-gru-infer", dependencies: ["TemperatureGruModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "temperature-gru-infer", dependencies: ["TemperatureGruModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

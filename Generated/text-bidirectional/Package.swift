@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "TextBidirectionalModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "text-bidirectional-train", dependencies: ["TextBidirectionalModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "text-bidirectional-infer", dependencies: ["TextBidirectionalModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "text-bidirectional-infer", dependencies: ["TextBidirectionalModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

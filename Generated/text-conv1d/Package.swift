@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "TextConv1dModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "text-conv1d-train", dependencies: ["TextConv1dModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "text-conv1d-infer", dependencies: ["TextConv1dModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "text-conv1d-infer", dependencies: ["TextConv1dModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

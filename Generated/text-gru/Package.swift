@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "TextGruModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "text-gru-train", dependencies: ["TextGruModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "text-gru-infer", dependencies: ["TextGruModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "text-gru-infer", dependencies: ["TextGruModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

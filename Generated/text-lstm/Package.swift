@@ -17,7 +17,7 @@ let package = Package(
     // The generated model: every shape a literal, one function per layer and pass.
     .target(name: "TextLstmModel", dependencies: [.product(name: "PrecastRuntime", package: "Precast")]),
     .executableTarget(name: "text-lstm-train", dependencies: ["TextLstmModel", .product(name: "PrecastCommands", package: "Precast")]),
-    .executableTarget(name: "text-lstm-infer", dependencies: ["TextLstmModel", .product(name: "PrecastCommands", package: "Precast")]),
+    .executableTarget(name: "text-lstm-infer", dependencies: ["TextLstmModel", .product(name: "PrecastInference", package: "Precast")]),
   ]
 )
 

@@ -36,7 +36,7 @@ struct TileLine {
 }
 
 /// Winograd F(m×m, 3×3): the output tile side m and the 1-D transforms, each in place on one `TileLine`.
-protocol WinogradAlgorithm {
+protocol WinogradAlgorithm: Sendable {
   /// Output tile side m; the input tile side is α = m + 2.
   static var m: Int { get }
   /// Bᵀ d (α → α).

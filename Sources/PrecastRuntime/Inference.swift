@@ -44,3 +44,36 @@ public func formatPredictions(_ y: DataArray, classes: Bool) -> String {
   }
   return text
 }
+
+/// The feature rows of an input file (CSV, NPY, IDX, PGM/PPM, CIFAR .bin) or standard input ('-'), as [n, inputSize];
+/// with `targetsIncluded`, trailing target columns of a CSV are dropped.
+public func readFeatures(_ source: String, targetsIncluded: Bool, info: ModelInfo) throws(PrecastError) -> DataArray {
+  let raw: DataArray
+  do {
+    let columns = targetsIncluded ? nil : info.inputSize
+    if source == "-" {
+      raw = try CSVReader.readStandardInput(expectedColumns: columns)
+    } else if source.hasSuffix(".csv") || source.hasSuffix(".txt") {
+      raw = try CSVReader.read(path: source, expectedColumns: columns)
+    } else {
+      raw = try DataLoader.load(path: source)
+    }
+  } catch {
+    throw PrecastError("\(error)")
+  }
+  if source.hasSuffix(".pgm") || source.hasSuffix(".ppm") || source.hasSuffix(".pnm") {
+    let image = Array(raw.shape.dropFirst())
+    let expected = Augmentation.imageShape(info.inputShape).map { [$0.height, $0.width, $0.channels] } ?? info.inputShape
+    guard image == expected else {
+      let show = { (s: [Int]) in s.map(String.init).joined(separator: "×") }
+      throw PrecastError("\(source): the image is \(show(image)) (height×width×channels), the model expects \(show(expected))")
+    }
+  }
+  let name = source == "-" ? "<stdin>" : source
+  if targetsIncluded, raw.shape.count == 2, raw.shape[1] > info.inputSize {
+    let x = raw.columns(0..<info.inputSize)
+    try Dataset.checkIndices(x, path: name, info: info)
+    return x
+  }
+  return try Dataset.flattenedFeatures(raw, path: name, info: info)
+}

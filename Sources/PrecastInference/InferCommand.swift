@@ -1,68 +1,98 @@
 // InferCommand.swift: the generated inference binary's command line (`<model>-infer`), generic over the model.
-import ArgumentParser
 import Glibc
 import PrecastRuntime
 
 /// `<model>-infer`: Keras weights + CSV/NPY/IDX input (or CSV on stdin) → one CSV row of outputs per sample.
-public struct InferCommand<Model: CompiledModel>: ParsableCommand {
-  public static var configuration: CommandConfiguration {
+///
+/// The command line is read by `CommandLineReader` rather than swift-argument-parser: a prediction's whole run is a
+/// few milliseconds, and the parser's reflection and FoundationEssentials were ~1.5 ms of it (README, "Inference").
+public struct InferCommand<Model: CompiledModel> {
+  static var commandName: String { "\(Model.info.name)-infer" }
+
+  /// The options, their help and how each sets a field: the one home of the inference binary's flags.
+  static var options: [CommandLineOption<Self>] {
+    [
+      .value("weights", "Weights file (Precast- or Keras-written: .h5, .weights.h5, tf-keras .h5).") { $0.weights = $1 },
+      .flag("classes", "Print the class index (threshold 0.5 for one sigmoid unit, argmax otherwise).") { $0.classes = true },
+      .value("sequences", "Inputs are integer sequences, one per line (as the trainer's --sequences): 'pad' or 'multi-hot'.") {
+        $0.sequences = $1
+      },
+      .value("padding", "pad_sequences: pad 'pre' (default) or 'post'.") { $0.padding = $1 },
+      .value("truncating", "pad_sequences: cut long sequences 'pre' (keep the end; default) or 'post'.") { $0.truncating = $1 },
+      .flag("targets-included", "CSV rows also hold the target column(s) at the end: ignore them.") { $0.targetsIncluded = true },
+      .value("batch-size", "Samples per forward pass (default: 256).") { $0.batchSize = try integer($1, "--batch-size") },
+      .value("output", "Write predictions to this .npy or .csv file instead of stdout.") { $0.output = $1 },
+      .value("threads", "OpenBLAS threads (default: all cores).") { $0.threads = try integer($1, "--threads") },
+      .flag("benchmark", "Measure batch-1 latency and batch-1000 throughput instead of predicting.") { $0.benchmark = true },
+      .flag("summary", "Print Keras's model.summary() table and exit.") { $0.summary = true },
+    ]
+  }
+
+  static var help: String {
     let info = Model.info
-    return CommandConfiguration(
-      commandName: "\(info.name)-infer",
+    return CommandLineReader.help(
+      command: commandName,
       abstract: "Predict with the '\(info.name)' model: input \(info.inputShape) → \(info.outputSize) output(s) per sample.",
       discussion: """
         Input rows hold \(info.inputSize) features (CSV rows, NPY/IDX samples); with no file, or '-', CSV is read
         from standard input. Preprocessing saved with the weights (--normalize, --standardize) is applied.
-        """)
+        """,
+      arguments: ("inputs", "Input files (.csv, .npy, .idx, .gz, .pgm/.ppm images, CIFAR-10 .bin); none or '-' reads CSV from stdin."),
+      options: options)
   }
 
-  @Option(help: "Weights file (Precast- or Keras-written: .h5, .weights.h5, tf-keras .h5).")
   var weights: String?
-  @Argument(help: "Input files (.csv, .npy, .idx, .gz, .pgm/.ppm images, CIFAR-10 .bin); none or '-' reads CSV from stdin.")
   var inputs: [String] = []
-  @Flag(help: "Print the class index (threshold 0.5 for one sigmoid unit, argmax otherwise).")
   var classes = false
-  @Option(help: "Inputs are integer sequences, one per line (as the trainer's --sequences): 'pad' or 'multi-hot'.")
   var sequences: String?
-  @Option(help: "pad_sequences: pad 'pre' (default) or 'post'.")
   var padding = "pre"
-  @Option(help: "pad_sequences: cut long sequences 'pre' (keep the end; default) or 'post'.")
   var truncating = "pre"
-  @Flag(help: "CSV rows also hold the target column(s) at the end: ignore them.")
   var targetsIncluded = false
-  @Option(help: "Samples per forward pass.")
   var batchSize: Int = 256
-  @Option(help: "Write predictions to this .npy or .csv file instead of stdout.")
   var output: String?
-  @Option(help: "OpenBLAS threads (default: all cores).")
   var threads: Int?
-  @Flag(help: "Measure batch-1 latency and batch-1000 throughput instead of predicting.")
   var benchmark = false
-  @Flag(help: "Print Keras's model.summary() table and exit.")
   var summary = false
 
   public init() {}
 
-  public func validate() throws {
-    if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-    if weights == nil && !summary { throw ValidationError("--weights is required") }
-    if sequences != nil && encoding == nil {
-      throw ValidationError("--sequences must be pad or multi-hot, --padding and --truncating pre or post")
-    }
-  }
-
-  public func run() throws {
+  /// Reads the command line, runs, and exits: 0 on success, 1 on an error, 64 on a usage error (as
+  /// swift-argument-parser does), each error one line on standard error.
+  public static func main() {
+    var command = Self()
     do {
-      if summary { return print(Model.info.summary) }
-      configureBlas(threads: threads, sleepingWorkers: false)
-      if benchmark { return try runBenchmark() }
-      try predict()
+      let arguments = Array(CommandLine.arguments.dropFirst())
+      if arguments.contains("--help") || arguments.contains("-h") { return print(help, terminator: "") }
+      try CommandLineReader.read(arguments, options: options, into: &command) { $0.inputs.append($1) }
+      try command.validate()
     } catch {
       printError("error: \(error.message)")
-      throw ExitCode.failure
+      printError("Usage: \(commandName) --weights <weights> [<inputs> ...] [options] (see --help)")
+      exit(64)
+    }
+    do {
+      try command.run()
+    } catch {
+      printError("error: \(error.message)")
+      exit(1)
     }
   }
 
+  func validate() throws(PrecastError) {
+    if batchSize < 1 { throw PrecastError("--batch-size must be at least 1") }
+    if let threads, threads < 1 { throw PrecastError("--threads must be at least 1") }
+    if weights == nil && !summary { throw PrecastError("--weights is required") }
+    if sequences != nil && encoding == nil {
+      throw PrecastError("--sequences must be pad or multi-hot, --padding and --truncating pre or post")
+    }
+  }
+
+  func run() throws(PrecastError) {
+    if summary { return print(Model.info.summary) }
+    configureBlas(threads: threads, sleepingWorkers: false)
+    if benchmark { return try runBenchmark() }
+    try predict()
+  }
   private func predict() throws(PrecastError) {
     // The model is allocated once the first input's row count is known: one prediction needs a batch-1 arena,
     // not --batch-size rows of zeroed activations (their page faults were a third of the start-up).
@@ -121,37 +151,4 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
       print("batch-1000: \(formatFixed(thousand * 1e3, 2)) ms - \(formatFixed(1000 / thousand, 0)) samples/s")
     }
   }
-}
-
-/// The feature rows of an input file (CSV, NPY, IDX, PGM/PPM, CIFAR .bin) or standard input ('-'), as [n, inputSize];
-/// with `targetsIncluded`, trailing target columns of a CSV are dropped.
-func readFeatures(_ source: String, targetsIncluded: Bool, info: ModelInfo) throws(PrecastError) -> DataArray {
-  let raw: DataArray
-  do {
-    let columns = targetsIncluded ? nil : info.inputSize
-    if source == "-" {
-      raw = try CSVReader.readStandardInput(expectedColumns: columns)
-    } else if source.hasSuffix(".csv") || source.hasSuffix(".txt") {
-      raw = try CSVReader.read(path: source, expectedColumns: columns)
-    } else {
-      raw = try DataLoader.load(path: source)
-    }
-  } catch {
-    throw PrecastError("\(error)")
-  }
-  if source.hasSuffix(".pgm") || source.hasSuffix(".ppm") || source.hasSuffix(".pnm") {
-    let image = Array(raw.shape.dropFirst())
-    let expected = Augmentation.imageShape(info.inputShape).map { [$0.height, $0.width, $0.channels] } ?? info.inputShape
-    guard image == expected else {
-      let show = { (s: [Int]) in s.map(String.init).joined(separator: "×") }
-      throw PrecastError("\(source): the image is \(show(image)) (height×width×channels), the model expects \(show(expected))")
-    }
-  }
-  let name = source == "-" ? "<stdin>" : source
-  if targetsIncluded, raw.shape.count == 2, raw.shape[1] > info.inputSize {
-    let x = raw.columns(0..<info.inputSize)
-    try Dataset.checkIndices(x, path: name, info: info)
-    return x
-  }
-  return try Dataset.flattenedFeatures(raw, path: name, info: info)
 }
