@@ -73,7 +73,7 @@ let package = Package(
     .testTarget(
       name: "PrecastTests",
       dependencies: [
-        "Precast", "PrecastRuntime", "PimaModel", "FashionMlpModel", "BostonModel", "FashionCnnModel",
+        "Precast", "PrecastRuntime", "PrecastInference", "PimaModel", "FashionMlpModel", "BostonModel", "FashionCnnModel",
         "FashionDeepCnnBnModel", "CifarCnnModel", "CheckModels",
       ]),
   ]
