@@ -37,6 +37,8 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   var batchSize: Int?
   @Option(help: "Fraction of the rows, taken from the end before shuffling, used for validation (default: \(Model.info.defaults.validationSplit)).")
   var validationSplit: Double?
+  @Flag(inversion: .prefixedNo, help: "Shuffle the training rows every epoch (Keras's shuffle=True); --no-shuffle keeps the batches in file order (default: \(Model.info.defaults.shuffle ? "shuffle" : "no shuffle, as the model's fit says")).")
+  var shuffle: Bool?
   @Flag(help: "Divide inputs by 255 (images); stored with the weights.")
   var normalize = false
   @Flag(help: "Z-score each feature with training-split statistics; stored with the weights.")
@@ -130,9 +132,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   @Option(help: "k-fold cross-validation: train a fresh model on each k−1 folds (stratified for classification, shuffled with --seed), evaluate on the held-out fold, report each fold and mean ± std.")
   var kfold: Int?
 
-  @Option(help: "Weights file written after every epoch (default: <model>.h5).")
+  @Option(help: "Weights file written after every epoch (default: <model>.h5): .h5 (model.save layout with model_config), .weights.h5 (Keras 3 save_weights) or .keras (Keras 3's model.save archive).")
   var output: String?
-  @Option(help: "h5 (model.save layout with model_config) or weights.h5 (Keras 3 save_weights); default from --output's name.")
+  @Option(help: "h5 (model.save layout with model_config) or weights.h5 (Keras 3 save_weights); default from --output's name (a .keras output has its own layout).")
   var format: String?
   @Option(help: "History CSV of every epoch's logs (default: <output>.history.csv).")
   var history: String?
@@ -160,6 +162,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if let format, KerasWeightFormat(rawValue: format) == nil || format == "legacy-weights" {
       throw ValidationError("--format must be h5 or weights.h5")
     }
+    if format != nil, output?.hasSuffix(".keras") == true { throw ValidationError("--format does not apply to a .keras output (its weights are always in the .weights.h5 layout)") }
     if data == nil && !benchmark && !summary { throw ValidationError("--data is required") }
     if predict && weights == nil { throw ValidationError("--predict needs --weights") }
     if resume != nil && weights != nil { throw ValidationError("use either --resume or --weights") }
@@ -465,6 +468,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     var options = FitOptions(
       epochs: epochs ?? info.defaults.epochs, batchSize: batch, seed: seed, verbose: verbose,
       outputPath: outputPath, format: fileFormat, historyPath: history ?? historyPath(for: outputPath))
+    options.shuffle = shuffle ?? info.defaults.shuffle
     options.plotPath = plot ?? String(historyPath(for: outputPath).dropLast(4)) + ".svg"
     if let resume, let resumed {
       options.initialEpoch = resumed.epoch
@@ -486,7 +490,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
     let outcome = try trainer.fit(all, validation: validation, options: options)
     if case .interrupted = outcome { return }
-    if verbose > 0 { print("Saved weights to \(outputPath) (\(fileFormat == .legacyModel ? "Keras .h5 with model_config" : "Keras 3 .weights.h5"))") }
+    if verbose > 0 { print("Saved weights to \(outputPath) (\(savedFormatName(outputPath, fileFormat)))") }
     if let test {
       let logs = trainer.evaluate(test, batchSize: batch)
       print("Test (\(test.count) samples): \(logs.formatted)")
@@ -533,9 +537,15 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     writeOut(formatPredictions(y, classes: false))
   }
 
+  /// How the saved file is described after training.
+  private func savedFormatName(_ path: String, _ format: KerasWeightFormat) -> String {
+    if path.hasSuffix(".keras") { return "Keras 3 .keras archive with config and compile config" }
+    return format == .legacyModel ? "Keras .h5 with model_config" : "Keras 3 .weights.h5"
+  }
+
   private func historyPath(for output: String) -> String {
     var stem = output
-    for suffix in [".weights.h5", ".h5"] where stem.hasSuffix(suffix) {
+    for suffix in [".weights.h5", ".h5", ".keras"] where stem.hasSuffix(suffix) {
       stem.removeLast(suffix.count)
       break
     }

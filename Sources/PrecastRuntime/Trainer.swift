@@ -5,6 +5,8 @@ import Glibc
 public struct FitOptions: Sendable {
   public var epochs: Int
   public var batchSize: Int
+  /// Keras's `shuffle`: a new order of the training rows every epoch (false: batches in file order, every epoch).
+  public var shuffle = true
   public var seed: UInt64
   /// 0 silent, 1 progress bar (on a terminal) and one line per epoch, 2 one line per epoch.
   public var verbose: Int
@@ -91,7 +93,7 @@ public final class Trainer<Model: CompiledModel> {
 
   // MARK: - fit
 
-  /// Trains for `options.epochs` epochs, shuffling every epoch, validating after each one, and
+  /// Trains for `options.epochs` epochs, shuffling every epoch (unless `options.shuffle` is false), validating after each one, and
   /// checkpointing to `options.outputPath`. Throws on a non-finite loss (the last good checkpoint stays).
   public func fit(_ train: Dataset, validation: Dataset?, options: FitOptions) throws(PrecastError) -> FitOutcome {
     let info = Model.info
@@ -130,7 +132,7 @@ public final class Trainer<Model: CompiledModel> {
       }
       let start = now()
       for i in order.indices { order[i] = i }  // each epoch's order depends on its own generator only
-      rng.shuffle(&order)
+      if options.shuffle { rng.shuffle(&order) }
       var accumulator = MetricAccumulator(info: info)
       var lastDraw = 0.0
       for batch in 0..<batches {
