@@ -16,11 +16,11 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
         """)
   }
 
-  @Option(help: "Weights file (Precast- or Keras-written: .h5, .weights.h5, tf-keras .h5).")
+  @Option(help: "Weights file (Precast- or Keras-written: .h5, .weights.h5, tf-keras .h5, .keras).")
   var weights: String?
   @Argument(help: "Input files (.csv, .npy, .idx, .gz, .pgm/.ppm images, CIFAR-10 .bin); none or '-' reads CSV from stdin.")
   var inputs: [String] = []
-  @Flag(help: "Print the class index (threshold 0.5 for one sigmoid unit, argmax otherwise).")
+  @Flag(help: "Print the class (threshold 0.5 for one sigmoid unit, argmax otherwise): its name when the weights carry class names, else its index.")
   var classes = false
   @Option(help: "Inputs are integer sequences, one per line (as the trainer's --sequences): 'pad' or 'multi-hot'.")
   var sequences: String?
@@ -85,7 +85,7 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
       preprocessing.apply(to: &x)
       var y = model.predictAll(x)
       preprocessing.restore(&y)  // a standardized forecast back in the data's units
-      try emit(y)
+      try emit(y, names: preprocessing.classNames)
     }
   }
 
@@ -94,12 +94,12 @@ public struct InferCommand<Model: CompiledModel>: ParsableCommand {
     sequences.flatMap { Dataset.SequenceEncoding(sequences: $0, padding: padding, truncating: truncating) }
   }
 
-  private func emit(_ y: DataArray) throws(PrecastError) {
+  private func emit(_ y: DataArray, names: [String]?) throws(PrecastError) {
     if let output, output.hasSuffix(".npy") {
       do { try NPYWriter.write(y, path: output) } catch { throw PrecastError("\(error)") }
       return
     }
-    let text = formatPredictions(y, classes: classes)
+    let text = formatPredictions(y, classes: classes, names: names)
     if let output {
       try writeTextFileAtomically(text, to: output)
     } else {
@@ -132,7 +132,7 @@ func readFeatures(_ source: String, targetsIncluded: Bool, info: ModelInfo) thro
     if source == "-" {
       raw = try CSVReader.readStandardInput(expectedColumns: columns)
     } else if source.hasSuffix(".csv") || source.hasSuffix(".txt") {
-      raw = try CSVReader.read(path: source, expectedColumns: columns)
+      raw = try CSVReader.readFeatures(path: source, expectedColumns: columns, dropTextLabels: targetsIncluded)
     } else {
       raw = try DataLoader.load(path: source)
     }

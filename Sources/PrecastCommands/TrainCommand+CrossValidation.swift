@@ -21,6 +21,7 @@ extension TrainCommand {
       let model = Model(maxBatch: batch)
       var preprocessing = Preprocessing()
       if let weights { preprocessing = try model.loadWeights(path: weights) } else { model.initializeParameters(seed: seed &+ UInt64(index)) }
+      try preprocessing.adoptClassNames(all.classNames, weightsPath: weights)
       if normalize { preprocessing.inputScale = 1 / 255 }
       train.preprocess(preprocessing)
       if standardize {

@@ -268,13 +268,14 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   }
 
 
-  /// Loads a data file: integer sequences encoded with --sequences, or any table/array format.
-  func loadData(_ path: String, labels: String?) throws(PrecastError) -> Dataset {
+  /// Loads a data file: integer sequences encoded with --sequences, or any table/array format. Text class labels are
+  /// encoded with `classNames` (the training data's, for validation and test data), or sorted as LabelEncoder does.
+  func loadData(_ path: String, labels: String?, classNames: [String]? = nil) throws(PrecastError) -> Dataset {
     if let encoding = sequenceEncoding {
       guard let labels else { throw PrecastError("\(path): --sequences needs labels for it") }
-      return try Dataset.loadSequences(features: path, labels: labels, info: Model.info, encoding: encoding)
+      return try Dataset.loadSequences(features: path, labels: labels, info: Model.info, encoding: encoding, classNames: classNames)
     }
-    return try Dataset.load(features: path, labels: labels, info: Model.info)
+    return try Dataset.load(features: path, labels: labels, info: Model.info, classNames: classNames)
   }
 
   /// True when training will have validation data.
@@ -411,11 +412,11 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if let kfold { return try crossValidate(all, k: kfold, batch: batch, seed: clockSeed, outputPath: outputPath, format: fileFormat) }
     var validation: Dataset? = nil
     if let validationData {
-      validation = try loadData(validationData, labels: validationLabels)
+      validation = try loadData(validationData, labels: validationLabels, classNames: all.classNames)
     } else {
       (all, validation) = all.splitValidation(validationSplit ?? info.defaults.validationSplit)
     }
-    var test = try testData.map { (path) throws(PrecastError) in try loadData(path, labels: testLabels) }
+    var test = try testData.map { (path) throws(PrecastError) in try loadData(path, labels: testLabels, classNames: all.classNames) }
 
     let model = Model(maxBatch: batch)
     var preprocessing = Preprocessing()
@@ -427,6 +428,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     } else {
       model.initializeParameters(seed: clockSeed)
     }
+    try preprocessing.adoptClassNames(all.classNames, weightsPath: weights ?? resume)
     if let embeddingVectors, let vocabulary {
       let loaded = try model.loadWordVectors(path: embeddingVectors, vocabulary: vocabulary)
       if verbose > 0 {
@@ -515,7 +517,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     let batch = batchSize ?? info.defaults.batchSize
     let model = Model(maxBatch: batch)
     let preprocessing = try model.loadWeights(path: weightsPath)
-    var dataset = try loadData(data!, labels: labels)
+    var dataset = try loadData(data!, labels: labels, classNames: preprocessing.classNames)
     dataset.preprocess(preprocessing)
     if let mean = preprocessing.outputMean, let std = preprocessing.outputStd {  // a forecaster: in its training units
       preprocessing.standardizeTargets(&dataset.y)
@@ -534,7 +536,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     preprocessing.apply(to: &x)
     var y = model.predictAll(x)
     preprocessing.restore(&y)
-    writeOut(formatPredictions(y, classes: false))
+    writeOut(formatPredictions(y, classes: false, names: nil))
   }
 
   /// How the saved file is described after training.

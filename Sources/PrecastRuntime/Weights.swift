@@ -25,6 +25,17 @@ public struct Preprocessing: Sendable, Equatable {
     self.classNames = classNames
   }
 
+  /// Takes the training data's class names (text labels), which must equal those saved with starting weights
+  /// (`weightsPath`): the labels were encoded with the data's own sorted classes.
+  public mutating func adoptClassNames(_ names: [String]?, weightsPath: String?) throws(PrecastError) {
+    guard let names else { return }
+    if let saved = classNames, saved != names, let weightsPath {
+      throw PrecastError(
+        "\(weightsPath) was trained on the classes \(saved.joined(separator: ", ")); the data's labels are \(names.joined(separator: ", "))")
+    }
+    classNames = names
+  }
+
   /// Outputs y [n, outputs] in the data's units: y·std + mean, when the targets were standardized (in place).
   public func restore(_ y: inout DataArray) {
     guard let outputMean, let outputStd else { return }
