@@ -162,7 +162,6 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if let format, KerasWeightFormat(rawValue: format) == nil || format == "legacy-weights" {
       throw ValidationError("--format must be h5 or weights.h5")
     }
-    if format != nil, output?.hasSuffix(".keras") == true { throw ValidationError("--format does not apply to a .keras output (its weights are always in the .weights.h5 layout)") }
     if data == nil && !benchmark && !summary { throw ValidationError("--data is required") }
     if predict && weights == nil { throw ValidationError("--predict needs --weights") }
     if resume != nil && weights != nil { throw ValidationError("use either --resume or --weights") }
@@ -203,6 +202,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   /// The option combinations that only the model can judge (monitored names, layers, optimizer settings),
   /// checked before any data is read; each failure is one line.
   private func checkTrainingOptions() throws(PrecastError) {
+    if format != nil, output?.hasSuffix(".keras") == true {
+      throw PrecastError("--format does not apply to a .keras output (its weights are always in the .weights.h5 layout)")
+    }
     _ = try callbackOptions()
     _ = try optimizerConfig()
     if !seriesWindows && (targetColumn != nil || horizon != 1 || samplingRate != 1) {
