@@ -7,8 +7,9 @@ import PrecastCore
 // MARK: - Public entry point
 
 extension KerasWeightFile {
-  /// The `keras_version` attribute written to legacy files.
-  static let kerasVersion = "3.15.1"
+  /// The `keras_version` written to legacy files and to a `.keras` archive's metadata.json (the Keras whose layouts
+  /// Precast writes).
+  public static let kerasVersion = "3.15.1"
   /// The `backend` attribute written to legacy files (Keras only reads it to convert Theano-era files).
   static let backend = "tensorflow"
   /// The `precast_version` attribute written to legacy files.

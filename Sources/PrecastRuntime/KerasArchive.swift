@@ -9,8 +9,6 @@ public enum KerasArchive {
   static let weightsMember = "model.weights.h5"
   /// Written by Keras for `save(…, weights_format="npz")`, which Precast does not read.
   static let npzWeightsMember = "model.weights.npz"
-  /// The `keras_version` written to metadata.json (the Keras whose layouts Precast writes).
-  static let kerasVersion = "3.15.1"
 
   /// Whether `path` is read and written as a `.keras` archive: named `*.keras`, or (reading) a zip of any name.
   public static func isArchive(path: String) -> Bool {
@@ -62,7 +60,7 @@ public enum KerasArchive {
     let config: JSON
     do { config = try JSON.parse(modelConfig) } catch { throw PrecastError("\(path): the model's config is not JSON (\(error))") }
     let now = ZipWriter.Timestamp.now()
-    let metadata = JSON.object([("keras_version", .string(kerasVersion)), ("date_saved", .string(dateSaved(now)))])
+    let metadata = JSON.object([("keras_version", .string(KerasWeightFile.kerasVersion)), ("date_saved", .string(dateSaved(now)))])
     let members: [(name: String, bytes: [UInt8])] = [
       (metadataMember, Array(metadata.rendered.utf8)),
       (configMember, Array(config.setting("compile_config", to: compileConfig).rendered.utf8)),
