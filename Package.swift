@@ -69,7 +69,7 @@ let package = Package(
     .target(name: "CifarCnnModel", dependencies: ["PrecastRuntime"], path: "Generated/cifar-cnn/Sources/CifarCnnModel"),
     .target(name: "CheckModels", dependencies: ["PrecastRuntime"], path: "Tests/Models"),
     .testTarget(name: "PrecastHDF5Tests", dependencies: ["PrecastHDF5", "PrecastCore", "CHDF5"]),
-    .testTarget(name: "PrecastDataTests", dependencies: ["PrecastData"]),
+    .testTarget(name: "PrecastDataTests", dependencies: ["PrecastData", "CZlib"]),
     .testTarget(
       name: "PrecastTests",
       dependencies: [

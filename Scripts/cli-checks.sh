@@ -84,6 +84,56 @@ else
 fi
 expect_error "resume a finished run" "finished epoch 6 of --epochs 6" $train --data "$pima" --epochs 6 --resume "$tmp/six.h5" --output "$tmp/x.h5"
 
+# Keras 3 .keras archives: written (and resumed from) by the trainer, Keras's own read by the inference binary.
+fixtures="$repo/Tests/Fixtures/keras"
+$train --data "$pima" --epochs 2 --batch-size 10 --seed 1 --output "$tmp/pima.keras" --verbose 0 \
+  && $train --data "$pima" --epochs 3 --batch-size 10 --resume "$tmp/pima.keras" --output "$tmp/pima.keras" 2>&1 | grep -q "^Resuming after epoch 2" \
+  && [ "$($infer --weights "$tmp/pima.keras" "$tmp/rows.csv" | wc -l)" -eq 5 ] \
+  && ok ".keras output written, resumed from and read" || bad ".keras output"
+worst=$($infer --weights "$fixtures/tab.keras" "$fixtures/tab.input.csv" | paste -d, - "$fixtures/tab.output.csv" \
+  | awk -F, '{d = $1 - $2; d = d < 0 ? -d : d; if (d > m || d != d) m = d} END {if (NR == 8) print m + 0; else print "rows " NR}')
+expect_below "infer reads Keras's tab.keras, max |Δ| from Keras's predictions" "$worst" 0.00001 "$fixtures/tab.output.csv"
+cp "$pima" "$tmp/csv.keras"
+expect_error ".keras that is not a zip" "csv\.keras: not a zip archive" $infer --weights "$tmp/csv.keras" "$tmp/rows.csv"
+head -c 5000 "$fixtures/tab.keras" >"$tmp/cut.keras"
+expect_error "truncated .keras" "cut\.keras: truncated zip archive" $infer --weights "$tmp/cut.keras" "$tmp/rows.csv"
+perl -0777 -pe 's/model\.weights\.h5/model.weights.xx/g' "$fixtures/tab.keras" >"$tmp/noweights.keras"
+expect_error ".keras without model.weights.h5" "noweights\.keras: no model\.weights\.h5 in the archive" $infer --weights "$tmp/noweights.keras" "$tmp/rows.csv"
+# config.json's compression method set to 12 (bzip2) in its local header and central directory entry.
+perl -0777 -pe '$l = index($_, "PK\x03\x04", 4); substr($_, $l + 8, 1) = "\x0c";
+  $c = index($_, "PK\x01\x02"); $c = index($_, "PK\x01\x02", $c + 4); substr($_, $c + 10, 1) = "\x0c"' "$fixtures/tab.keras" >"$tmp/bzip2.keras"
+expect_error ".keras with an unknown compression method" "bzip2\.keras: member 'config\.json' uses compression method 12" $infer --weights "$tmp/bzip2.keras" "$tmp/rows.csv"
+# config.json's first byte changed to '[' (not JSON any more), its CRC-32 recomputed in both headers.
+perl -0777 -MCompress::Zlib -pe '$l = index($_, "PK\x03\x04", 4); $size = unpack("V", substr($_, $l + 18, 4));
+  $data = $l + 30 + unpack("v", substr($_, $l + 26, 2)) + unpack("v", substr($_, $l + 28, 2)); substr($_, $data, 1) = "[";
+  $crc = pack("V", crc32(substr($_, $data, $size))); substr($_, $l + 14, 4) = $crc;
+  $c = index($_, "PK\x01\x02"); $c = index($_, "PK\x01\x02", $c + 4); substr($_, $c + 16, 4) = $crc' "$fixtures/tab.keras" >"$tmp/config.keras"
+expect_error ".keras whose config is not JSON" "config\.keras: config\.json is not JSON" $infer --weights "$tmp/config.keras" "$tmp/rows.csv"
+expect_error ".keras of another architecture" "mlp\.keras/model\.weights\.h5: layer 'dense'.*\[784, 512\].*\[8, 12\]" $infer --weights "$fixtures/mlp.keras" "$tmp/rows.csv"
+expect_error "--format with a .keras output" "--format does not apply to a \.keras output" $train --data "$pima" --output "$tmp/x.keras" --format h5
+
+# shuffle=False: from the same weights, --no-shuffle runs with different seeds train identically; shuffled runs differ.
+$train --data "$pima" --epochs 1 --seed 1 --output "$tmp/start.h5" --verbose 0
+for run in "1 --no-shuffle" "2 --no-shuffle" "1 --shuffle"; do
+  read -r seed order <<<"$run"
+  $train --data "$pima" --epochs 2 --batch-size 10 --seed "$seed" --weights "$tmp/start.h5" "$order" --output "$tmp/order-$seed$order.h5" --verbose 0
+done
+a=$($infer --weights "$tmp/order-1--no-shuffle.h5" "$tmp/rows.csv"); b=$($infer --weights "$tmp/order-2--no-shuffle.h5" "$tmp/rows.csv")
+c=$($infer --weights "$tmp/order-1--shuffle.h5" "$tmp/rows.csv")
+[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" != "$c" ] && ok "--no-shuffle trains on the batches in file order (seed-independent)" || bad "--no-shuffle: '$a' / '$b' / '$c'"
+
+# String class labels (the tutorials' CSVs before LabelEncoder): encoded sorted, saved with the weights, printed by name.
+awk -F, 'BEGIN{OFS=","} {$NF = ($NF == 1 ? "diabetic" : "healthy"); print}' "$pima" >"$tmp/named.csv"
+$train --data "$tmp/named.csv" --epochs 3 --seed 1 --output "$tmp/named.h5" --verbose 0
+names=$($infer --weights "$tmp/named.h5" --classes --targets-included "$tmp/named.csv" | sort -u | tr '\n' ' ')
+[ "$names" = "diabetic healthy " ] && ok "--classes prints the class names: $names" || bad "--classes with names: '$names'"
+{ head -3 "$tmp/named.csv"; echo "1,2,3,4,5,6,7,8,unsure"; } >"$tmp/three.csv"
+expect_error "three class names for one sigmoid output" "three\.csv: 3 classes \(diabetic, healthy, unsure\) for a model with 1 output" $train --data "$tmp/three.csv" --epochs 1 --output "$tmp/x.h5"
+expect_error "a validation label outside the training classes" "three\.csv:4: label 'unsure' is not one of the training classes \(diabetic, healthy\)" \
+  $train --data "$tmp/named.csv" --validation-data "$tmp/three.csv" --epochs 1 --output "$tmp/x.h5"
+{ head -3 "$tmp/named.csv"; echo "1,2,x,4,5,6,7,8,healthy"; } >"$tmp/badfeature.csv"
+expect_error "a non-number feature beside string labels" "badfeature\.csv:4: column 3: 'x' is not a number" $train --data "$tmp/badfeature.csv" --epochs 1 --output "$tmp/x.h5"
+
 # Callbacks and optimizer options: a bad combination is one line before any data is read.
 expect_error "monitor val_* without validation data" "cannot monitor 'val_accuracy' without validation data" $train --data "$pima" --checkpoint "$tmp/c.h5" --monitor val_accuracy
 expect_error "unknown monitored metric" "cannot monitor 'auc': the logs have loss, accuracy" $train --data "$pima" --early-stopping-patience 3 --monitor auc

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# keras-roundtrip.sh: trains the pima, fashion-mlp, fashion-cnn and fashion-deep-cnn packages with Precast, then checks Keras 3 loads the weights and predicts the same.
+# keras-roundtrip.sh: trains the pima, fashion-mlp, fashion-cnn, fashion-deep-cnn and text-bidirectional packages with Precast
+# (.h5, .weights.h5 and .keras outputs), then checks Keras 3 loads the weights and predicts the same; and that Precast's
+# inference binaries read Keras's own .keras files with Keras's predictions.
 set -euo pipefail
 
 # Environment: PRECAST_ALLOW_SKIP=1 exits 0 (skipped) when pip cannot install Keras;
@@ -68,19 +70,19 @@ cleanup() {
 trap cleanup EXIT
 
 # MARK: - Train with Precast (both weight formats)
-for out in pima.h5 pima.weights.h5; do
+for out in pima.h5 pima.weights.h5 pima.keras; do
   say "training pima -> $out (20 epochs)"
   "$PIMA_BIN/pima-train" --data "$REPO/Examples/data/pima-indians-diabetes.csv" \
     --epochs 20 --batch-size 10 --seed 1 --verbose 0 --output "$WORK/$out"
 done
-for out in fashion-mlp.h5 fashion-mlp.weights.h5; do
+for out in fashion-mlp.h5 fashion-mlp.weights.h5 fashion-mlp.keras; do
   say "training fashion-mlp -> $out (1 epoch)"
   "$FASHION_BIN/fashion-mlp-train" --data "$FASHION_DIR/train-images-idx3-ubyte.gz" \
     --labels "$FASHION_DIR/train-labels-idx1-ubyte.gz" --normalize \
     --epochs 1 --batch-size 128 --seed 1 --verbose 0 --output "$WORK/$out"
 done
 # fashion-cnn trains on the 10k test set only, to keep the check fast.
-for out in fashion-cnn.h5 fashion-cnn.weights.h5; do
+for out in fashion-cnn.h5 fashion-cnn.weights.h5 fashion-cnn.keras; do
   say "training fashion-cnn -> $out (1 epoch, t10k subset)"
   "$CNN_BIN/fashion-cnn-train" --data "$FASHION_DIR/t10k-images-idx3-ubyte.gz" \
     --labels "$FASHION_DIR/t10k-labels-idx1-ubyte.gz" --normalize \
@@ -88,7 +90,7 @@ for out in fashion-cnn.h5 fashion-cnn.weights.h5; do
 done
 
 # fashion-deep-cnn (its 3×3 convolutions run as Winograd F(2×2, 3×3)) on the same 10k images.
-for out in fashion-deep-cnn.h5 fashion-deep-cnn.weights.h5; do
+for out in fashion-deep-cnn.h5 fashion-deep-cnn.weights.h5 fashion-deep-cnn.keras; do
   say "training fashion-deep-cnn -> $out (1 epoch, t10k subset)"
   "$DEEP_BIN/fashion-deep-cnn-train" --data "$FASHION_DIR/t10k-images-idx3-ubyte.gz" \
     --labels "$FASHION_DIR/t10k-labels-idx1-ubyte.gz" --normalize \
@@ -97,7 +99,7 @@ done
 
 # text-bidirectional (Embedding → Bidirectional(LSTM(32)) → Dense) on 2000 generated reviews.
 "$REPO/.build/debug/precast" dataset reviews --output "$WORK/reviews" --train 2000 --test 20 >/dev/null
-for out in text-bidirectional.h5 text-bidirectional.weights.h5; do
+for out in text-bidirectional.h5 text-bidirectional.weights.h5 text-bidirectional.keras; do
   say "training text-bidirectional -> $out (1 epoch, 2000 reviews)"
   "$TEXT_BIN/text-bidirectional-train" --data "$WORK/reviews/train.txt" --labels "$WORK/reviews/train-labels.csv" \
     --sequences pad --epochs 1 --seed 1 --verbose 0 --output "$WORK/$out"
@@ -106,24 +108,31 @@ done
 # MARK: - Predict with Precast on fixed inputs
 "$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" prepare "$WORK" \
   --pima-csv "$REPO/Examples/data/pima-indians-diabetes.csv" --fashion-images "$FASHION_DIR/t10k-images-idx3-ubyte.gz"
-for out in pima.h5 pima.weights.h5; do
+for out in pima.h5 pima.weights.h5 pima.keras; do
   "$PIMA_BIN/pima-infer" --weights "$WORK/$out" "$WORK/pima-rows.csv" >"$WORK/$out.precast.csv"
 done
-for out in fashion-mlp.h5 fashion-mlp.weights.h5; do
+for out in fashion-mlp.h5 fashion-mlp.weights.h5 fashion-mlp.keras; do
   "$FASHION_BIN/fashion-mlp-infer" --weights "$WORK/$out" "$WORK/fashion-images.npy" >"$WORK/$out.precast.csv"
 done
-for out in fashion-cnn.h5 fashion-cnn.weights.h5; do
+for out in fashion-cnn.h5 fashion-cnn.weights.h5 fashion-cnn.keras; do
   "$CNN_BIN/fashion-cnn-infer" --weights "$WORK/$out" "$WORK/fashion-images.npy" >"$WORK/$out.precast.csv"
 done
-for out in fashion-deep-cnn.h5 fashion-deep-cnn.weights.h5; do
+for out in fashion-deep-cnn.h5 fashion-deep-cnn.weights.h5 fashion-deep-cnn.keras; do
   "$DEEP_BIN/fashion-deep-cnn-infer" --weights "$WORK/$out" "$WORK/fashion-images.npy" >"$WORK/$out.precast.csv"
 done
-for out in text-bidirectional.h5 text-bidirectional.weights.h5; do
+for out in text-bidirectional.h5 text-bidirectional.weights.h5 text-bidirectional.keras; do
   "$TEXT_BIN/text-bidirectional-infer" --weights "$WORK/$out" --sequences pad "$WORK/reviews/test.txt" >"$WORK/$out.precast.csv"
 done
 
 # MARK: - Load in Keras and compare
 "$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" check "$WORK"
+
+# MARK: - Keras's own .keras files through Precast's inference binaries (tab = the Pima architecture)
+FIXTURES="$REPO/Tests/Fixtures/keras"
+"$PIMA_BIN/pima-infer" --weights "$FIXTURES/tab.keras" "$FIXTURES/tab.input.csv" >"$WORK/tab.keras.precast.csv"
+"$FASHION_BIN/fashion-mlp-infer" --weights "$FIXTURES/mlp.keras" "$FIXTURES/mlp.input.npy" >"$WORK/mlp.keras.precast.csv"
+"$CNN_BIN/fashion-cnn-infer" --weights "$FIXTURES/cnn.keras" "$FIXTURES/cnn.input.npy" >"$WORK/cnn.keras.precast.csv"
+"$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" fixtures "$WORK" "$FIXTURES" tab mlp cnn
 
 # MARK: - Pretrained word vectors, frozen: Keras finds the GloVe rows in the trained model
 "$VENV/bin/python" "$REPO/Tests/keras/glove_check.py" write "$WORK/reviews/words.txt" "$WORK/glove.txt" 32

@@ -1,25 +1,6 @@
 // KerasConfig.swift: the Keras 3 `model_config` JSON of a spec, so keras.models.load_model opens our .h5 files.
 import Foundation
 
-/// A JSON value that keeps its keys in insertion order (Keras's own order), rendered deterministically.
-indirect enum JSON {
-  case null, bool(Bool), int(Int), number(Double), string(String)
-  case array([JSON])
-  case object([(String, JSON)])
-
-  var rendered: String {
-    switch self {
-    case .null: return "null"
-    case .bool(let b): return b ? "true" : "false"
-    case .int(let i): return String(i)
-    case .number(let d): return "\(d)"
-    case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    case .array(let items): return "[" + items.map(\.rendered).joined(separator: ", ") + "]"
-    case .object(let pairs): return "{" + pairs.map { JSON.string($0.0).rendered + ": " + $0.1.rendered }.joined(separator: ", ") + "}"
-    }
-  }
-}
-
 extension ModelSpec {
   /// `model.to_json()` of the equivalent Keras 3 Sequential model.
   public var kerasModelConfig: String {
@@ -61,13 +42,13 @@ extension LayerSpec {
     case .dense(let units, let activation, let useBias, let kernelInit, let biasInit):
       if o.activityRegularizer != nil { config.append(("activity_regularizer", o.activityRegularizer.kerasConfig)) }
       config += [
-        ("units", .int(units)), ("activation", .string(activation.kerasName)), ("use_bias", .bool(useBias)),
+        ("units", .int(units)), ("activation", activation.kerasConfig), ("use_bias", .bool(useBias)),
         ("kernel_initializer", kernelInit.kerasConfig), ("bias_initializer", biasInit.kerasConfig),
         ("kernel_regularizer", o.kernelRegularizer.kerasConfig), ("bias_regularizer", o.biasRegularizer.kerasConfig),
         ("kernel_constraint", o.kernelConstraint.kerasConfig), ("bias_constraint", o.biasConstraint.kerasConfig),
       ]
     case .activation(let activation):
-      config.append(("activation", .string(activation.kerasName)))
+      config.append(("activation", activation.kerasConfig))
     case .dropout(let rate):
       config += [("rate", .number(rate)), ("seed", .null), ("noise_shape", .null)]
     case .masking(let value):
@@ -81,7 +62,7 @@ extension LayerSpec {
         ("strides", oneD ? .array([.int(strides.width)]) : strides.json),
         ("padding", .string(padding.rawValue)), ("data_format", .string("channels_last")),
         ("dilation_rate", oneD ? .array([.int(o.dilation.width)]) : o.dilation.json), ("groups", .int(1)),
-        ("activation", .string(activation.kerasName)), ("use_bias", .bool(useBias)),
+        ("activation", activation.kerasConfig), ("use_bias", .bool(useBias)),
         ("kernel_initializer", kernelInit.kerasConfig), ("bias_initializer", biasInit.kerasConfig),
         ("kernel_regularizer", o.kernelRegularizer.kerasConfig), ("bias_regularizer", o.biasRegularizer.kerasConfig),
         ("activity_regularizer", o.activityRegularizer.kerasConfig),
@@ -188,6 +169,24 @@ extension Size2D {
 }
 
 extension ActivationFunction {
+  /// A layer's `activation` as Keras serialises it (`keras.activations.serialize`): the function's name, or, for a
+  /// leaky_relu or elu whose slope is not the function's default, the activation layer object Keras itself writes
+  /// for `activation=LeakyReLU(negative_slope=…)` / `ELU(alpha=…)`. Keras 3 names the slope `negative_slope`
+  /// (default 0.2) where tf-keras's LeakyReLU said `alpha` (default 0.3); ELU keeps `alpha` (default 1.0).
+  var kerasConfig: JSON {
+    let (className, name, slope): (String, String, (String, JSON))
+    switch self {
+    case .leakyRelu(let alpha) where alpha != 0.2: (className, name, slope) = ("LeakyReLU", "leaky_re_lu", ("negative_slope", .number(Double(alpha))))
+    case .elu(let alpha) where alpha != 1: (className, name, slope) = ("ELU", "elu", ("alpha", .number(Double(alpha))))
+    default: return .string(kerasName)
+    }
+    return .object([
+      ("module", .string("keras.layers")), ("class_name", .string(className)),
+      ("config", .object([("name", .string(name)), ("trainable", .bool(true)), ("dtype", dtypePolicy), slope])),
+      ("registered_name", .null),
+    ])
+  }
+
   /// The name Keras serialises (`keras.activations.serialize`); leaky_relu and elu with their default slopes.
   public var kerasName: String {
     switch self {

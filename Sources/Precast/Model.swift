@@ -44,17 +44,21 @@ public struct Model: Sendable {
   public var epochs = 1
   public var batchSize = 32
   public var validationSplit = 0.0
+  /// Keras's `shuffle=True`: a new order of the training rows every epoch (false: file order).
+  public var shuffle = true
   /// A one-line description shown by `precast list`.
   public var summary = ""
 
   public var name: String { sequential.name }
 
-  /// Sets the trainer's defaults, as the tutorial's `model.fit(…, epochs=150, batch_size=10)`.
-  public func fit(epochs: Int, batchSize: Int, validationSplit: Double = 0) -> Model {
+  /// Sets the trainer's defaults, as the tutorial's `model.fit(…, epochs=150, batch_size=10)`; `shuffle: false` is
+  /// Keras's `fit(shuffle=False)` (the trainer's `--shuffle` turns it back on).
+  public func fit(epochs: Int, batchSize: Int, validationSplit: Double = 0, shuffle: Bool = true) -> Model {
     var model = self
     model.epochs = epochs
     model.batchSize = batchSize
     model.validationSplit = validationSplit
+    model.shuffle = shuffle
     return model
   }
 

@@ -59,6 +59,8 @@ public struct ModelSpec: Sendable, Equatable {
   public var epochs: Int
   public var batchSize: Int
   public var validationSplit: Double
+  /// Keras's `fit(shuffle=)`: false trains on the batches in file order every epoch.
+  public var shuffle: Bool
 
   public var outputShape: [Int] { layers.last?.outputShape ?? inputShape }
   public var outputSize: Int { outputShape.reduce(1, *) }
@@ -109,6 +111,7 @@ public struct ModelSpec: Sendable, Equatable {
     epochs = model.epochs
     batchSize = model.batchSize
     validationSplit = model.validationSplit
+    shuffle = model.shuffle
     layers = try inferLayers(seq.layers.map(\.declaration), input: seq.input)
     try propagateMasks(&layers)
     try checkCompile(model)

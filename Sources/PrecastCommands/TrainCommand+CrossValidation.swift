@@ -21,6 +21,7 @@ extension TrainCommand {
       let model = Model(maxBatch: batch)
       var preprocessing = Preprocessing()
       if let weights { preprocessing = try model.loadWeights(path: weights) } else { model.initializeParameters(seed: seed &+ UInt64(index)) }
+      try preprocessing.adoptClassNames(all.classNames, weightsPath: weights)
       if normalize { preprocessing.inputScale = 1 / 255 }
       train.preprocess(preprocessing)
       if standardize {
@@ -34,6 +35,7 @@ extension TrainCommand {
         epochs: epochs, batchSize: batch, seed: seed &+ UInt64(index), verbose: 0,
         outputPath: foldPath(outputPath, index + 1), format: format, historyPath: nil)
       options.augmentation = augmentation
+      options.shuffle = shuffle ?? info.defaults.shuffle
       options.schedule = try callbackOptions().schedule
       let start = now()
       if case .interrupted = try trainer.fit(train, validation: nil, options: options) { return }
@@ -53,7 +55,7 @@ extension TrainCommand {
 
   /// "pima.h5" → "pima-fold3.h5" ("x.weights.h5" → "x-fold3.weights.h5").
   private func foldPath(_ output: String, _ fold: Int) -> String {
-    for suffix in [".weights.h5", ".h5"] where output.hasSuffix(suffix) {
+    for suffix in [".weights.h5", ".h5", ".keras"] where output.hasSuffix(suffix) {
       return String(output.dropLast(suffix.count)) + "-fold\(fold)" + suffix
     }
     return output + "-fold\(fold)"

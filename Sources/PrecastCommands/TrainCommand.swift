@@ -37,6 +37,8 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   var batchSize: Int?
   @Option(help: "Fraction of the rows, taken from the end before shuffling, used for validation (default: \(Model.info.defaults.validationSplit)).")
   var validationSplit: Double?
+  @Flag(inversion: .prefixedNo, help: "Shuffle the training rows every epoch (Keras's shuffle=True); --no-shuffle keeps the batches in file order (default: \(Model.info.defaults.shuffle ? "shuffle" : "no shuffle, as the model's fit says")).")
+  var shuffle: Bool?
   @Flag(help: "Divide inputs by 255 (images); stored with the weights.")
   var normalize = false
   @Flag(help: "Z-score each feature with training-split statistics; stored with the weights.")
@@ -130,9 +132,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   @Option(help: "k-fold cross-validation: train a fresh model on each k−1 folds (stratified for classification, shuffled with --seed), evaluate on the held-out fold, report each fold and mean ± std.")
   var kfold: Int?
 
-  @Option(help: "Weights file written after every epoch (default: <model>.h5).")
+  @Option(help: "Weights file written after every epoch (default: <model>.h5): .h5 (model.save layout with model_config), .weights.h5 (Keras 3 save_weights) or .keras (Keras 3's model.save archive).")
   var output: String?
-  @Option(help: "h5 (model.save layout with model_config) or weights.h5 (Keras 3 save_weights); default from --output's name.")
+  @Option(help: "h5 (model.save layout with model_config) or weights.h5 (Keras 3 save_weights); default from --output's name (a .keras output has its own layout).")
   var format: String?
   @Option(help: "History CSV of every epoch's logs (default: <output>.history.csv).")
   var history: String?
@@ -200,6 +202,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   /// The option combinations that only the model can judge (monitored names, layers, optimizer settings),
   /// checked before any data is read; each failure is one line.
   private func checkTrainingOptions() throws(PrecastError) {
+    if format != nil, output?.hasSuffix(".keras") == true {
+      throw PrecastError("--format does not apply to a .keras output (its weights are always in the .weights.h5 layout)")
+    }
     _ = try callbackOptions()
     _ = try optimizerConfig()
     if !seriesWindows && (targetColumn != nil || horizon != 1 || samplingRate != 1) {
@@ -265,13 +270,14 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   }
 
 
-  /// Loads a data file: integer sequences encoded with --sequences, or any table/array format.
-  func loadData(_ path: String, labels: String?) throws(PrecastError) -> Dataset {
+  /// Loads a data file: integer sequences encoded with --sequences, or any table/array format. Text class labels are
+  /// encoded with `classNames` (the training data's, for validation and test data), or sorted as LabelEncoder does.
+  func loadData(_ path: String, labels: String?, classNames: [String]? = nil) throws(PrecastError) -> Dataset {
     if let encoding = sequenceEncoding {
       guard let labels else { throw PrecastError("\(path): --sequences needs labels for it") }
-      return try Dataset.loadSequences(features: path, labels: labels, info: Model.info, encoding: encoding)
+      return try Dataset.loadSequences(features: path, labels: labels, info: Model.info, encoding: encoding, classNames: classNames)
     }
-    return try Dataset.load(features: path, labels: labels, info: Model.info)
+    return try Dataset.load(features: path, labels: labels, info: Model.info, classNames: classNames)
   }
 
   /// True when training will have validation data.
@@ -408,11 +414,11 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if let kfold { return try crossValidate(all, k: kfold, batch: batch, seed: clockSeed, outputPath: outputPath, format: fileFormat) }
     var validation: Dataset? = nil
     if let validationData {
-      validation = try loadData(validationData, labels: validationLabels)
+      validation = try loadData(validationData, labels: validationLabels, classNames: all.classNames)
     } else {
       (all, validation) = all.splitValidation(validationSplit ?? info.defaults.validationSplit)
     }
-    var test = try testData.map { (path) throws(PrecastError) in try loadData(path, labels: testLabels) }
+    var test = try testData.map { (path) throws(PrecastError) in try loadData(path, labels: testLabels, classNames: all.classNames) }
 
     let model = Model(maxBatch: batch)
     var preprocessing = Preprocessing()
@@ -424,6 +430,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     } else {
       model.initializeParameters(seed: clockSeed)
     }
+    try preprocessing.adoptClassNames(all.classNames, weightsPath: weights ?? resume)
     if let embeddingVectors, let vocabulary {
       let loaded = try model.loadWordVectors(path: embeddingVectors, vocabulary: vocabulary)
       if verbose > 0 {
@@ -465,6 +472,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     var options = FitOptions(
       epochs: epochs ?? info.defaults.epochs, batchSize: batch, seed: seed, verbose: verbose,
       outputPath: outputPath, format: fileFormat, historyPath: history ?? historyPath(for: outputPath))
+    options.shuffle = shuffle ?? info.defaults.shuffle
     options.plotPath = plot ?? String(historyPath(for: outputPath).dropLast(4)) + ".svg"
     if let resume, let resumed {
       options.initialEpoch = resumed.epoch
@@ -486,7 +494,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
     let outcome = try trainer.fit(all, validation: validation, options: options)
     if case .interrupted = outcome { return }
-    if verbose > 0 { print("Saved weights to \(outputPath) (\(fileFormat == .legacyModel ? "Keras .h5 with model_config" : "Keras 3 .weights.h5"))") }
+    if verbose > 0 { print("Saved weights to \(outputPath) (\(savedFormatName(outputPath, fileFormat)))") }
     if let test {
       let logs = trainer.evaluate(test, batchSize: batch)
       print("Test (\(test.count) samples): \(logs.formatted)")
@@ -511,7 +519,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     let batch = batchSize ?? info.defaults.batchSize
     let model = Model(maxBatch: batch)
     let preprocessing = try model.loadWeights(path: weightsPath)
-    var dataset = try loadData(data!, labels: labels)
+    var dataset = try loadData(data!, labels: labels, classNames: preprocessing.classNames)
     dataset.preprocess(preprocessing)
     if let mean = preprocessing.outputMean, let std = preprocessing.outputStd {  // a forecaster: in its training units
       preprocessing.standardizeTargets(&dataset.y)
@@ -530,12 +538,18 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     preprocessing.apply(to: &x)
     var y = model.predictAll(x)
     preprocessing.restore(&y)
-    writeOut(formatPredictions(y, classes: false))
+    writeOut(formatPredictions(y, classes: false, names: nil))
+  }
+
+  /// How the saved file is described after training.
+  private func savedFormatName(_ path: String, _ format: KerasWeightFormat) -> String {
+    if path.hasSuffix(".keras") { return "Keras 3 .keras archive with config and compile config" }
+    return format == .legacyModel ? "Keras .h5 with model_config" : "Keras 3 .weights.h5"
   }
 
   private func historyPath(for output: String) -> String {
     var stem = output
-    for suffix in [".weights.h5", ".h5"] where stem.hasSuffix(suffix) {
+    for suffix in [".weights.h5", ".h5", ".keras"] where stem.hasSuffix(suffix) {
       stem.removeLast(suffix.count)
       break
     }

@@ -27,6 +27,40 @@ enum H5Read {
     return file
   }
 
+  /// Opens an HDF5 file image held in memory (the `model.weights.h5` member of a `.keras` zip) read-only, through
+  /// libhdf5's core driver: HDF5 reads its own copy of `image`, and nothing touches the disk.
+  static func openImage(_ image: [UInt8]) throws(HDF5Error) -> hid_t {
+    guard hasSignature(image) else { throw HDF5Error("not an HDF5 file") }
+    let fapl = try checkedID(H5Pcreate(swh5_P_FILE_ACCESS()), "cannot create a file access property list")
+    defer { H5Pclose(fapl) }
+    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG)
+    try checkStatus(H5Pset_fapl_core(fapl, 1 << 16, false), "cannot select the in-memory driver")
+    let status = image.withUnsafeBytes { H5Pset_file_image(fapl, UnsafeMutableRawPointer(mutating: $0.baseAddress), $0.count) }
+    try checkStatus(status, "cannot hand the file image to HDF5")
+    let file = H5Fopen("in-memory.h5", swh5_F_ACC_RDONLY(), fapl)
+    if file < 0 { throw HDF5Error.library("cannot open the HDF5 file, it is truncated or corrupt") }
+    return file
+  }
+
+  /// Whether `image` carries HDF5's format signature where a superblock may start (0, 512, 1024, 2048, …).
+  static func hasSignature(_ image: [UInt8]) -> Bool {
+    let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+    var offset = 0
+    while offset + signature.count <= image.count {
+      if Array(image[offset..<(offset + signature.count)]) == signature { return true }
+      offset = offset == 0 ? 512 : offset * 2
+    }
+    return false
+  }
+
+  /// Opens `source` read-only: a file on disk or an image in memory.
+  static func open(_ source: HDF5Source) throws(HDF5Error) -> hid_t {
+    switch source {
+    case .file(let path): return try openFile(path)
+    case .image(let bytes, _): return try openImage(bytes)
+    }
+  }
+
   /// Throws "no such file" (or a similar errno-based message) unless `path` is an existing regular file.
   static func checkReadableFile(_ path: String) throws(HDF5Error) {
     var info = stat()

@@ -16,6 +16,26 @@ enum H5Write {
       H5Fcreate(path, swh5_F_ACC_TRUNC(), swh5_P_DEFAULT(), fapl), "cannot create '\(path)'")
   }
 
+  /// Creates an HDF5 file in memory (libhdf5's core driver, no backing file); `imageBytes` returns its contents.
+  static func createImage() throws(HDF5Error) -> hid_t {
+    let fapl = try checkedID(H5Pcreate(swh5_P_FILE_ACCESS()), "cannot create a file access property list")
+    defer { H5Pclose(fapl) }
+    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG)
+    try checkStatus(H5Pset_fapl_core(fapl, 1 << 20, false), "cannot select the in-memory driver")
+    return try checkedID(H5Fcreate("in-memory.h5", swh5_F_ACC_TRUNC(), swh5_P_DEFAULT(), fapl), "cannot create an in-memory HDF5 file")
+  }
+
+  /// The bytes of a file `createImage` made, flushed: what the same file would hold on disk.
+  static func imageBytes(_ file: hid_t) throws(HDF5Error) -> [UInt8] {
+    try checkStatus(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot flush the in-memory HDF5 file")
+    let size = H5Fget_file_image(file, nil, 0)
+    guard size > 0 else { throw HDF5Error.library("cannot read the in-memory HDF5 file's size") }
+    var bytes = [UInt8](repeating: 0, count: size)
+    let copied = bytes.withUnsafeMutableBytes { H5Fget_file_image(file, $0.baseAddress, $0.count) }
+    guard copied == size else { throw HDF5Error.library("cannot copy the in-memory HDF5 file") }
+    return bytes
+  }
+
   /// Creates a group; a path with "/" creates the missing intermediate groups.
   static func createGroup(_ loc: hid_t, _ path: String) throws(HDF5Error) -> hid_t {
     let lcpl = try intermediateGroupLinkPlist()

@@ -49,6 +49,21 @@ public enum KerasWeightFormat: String, Sendable {
   case kerasWeights = "weights.h5"
 }
 
+/// Where the bytes of an HDF5 weights file are: a file on disk, or a file image in memory (the `model.weights.h5`
+/// member of a `.keras` zip, named in messages as `model.keras/model.weights.h5`).
+public enum HDF5Source: Sendable {
+  case file(String)
+  case image([UInt8], name: String)
+
+  /// The name messages start with.
+  public var name: String {
+    switch self {
+    case .file(let path): path
+    case .image(_, let name): name
+    }
+  }
+}
+
 /// Weights read from a Keras file.
 public struct LoadedWeights: Sendable {
   /// The layout the file was detected to have.
@@ -57,12 +72,16 @@ public struct LoadedWeights: Sendable {
   public var values: [[Float]]
   /// Extra float32 arrays Precast stores beside the weights (group "/precast"), e.g. "feature_mean". Empty if none.
   public var extras: [String: [Float]]
+  /// The class names of string labels (LabelEncoder order: index i is class i), from the attribute
+  /// `precast/class_names`; nil when the file has none.
+  public var classNames: [String]?
 
   /// Creates a result.
-  public init(format: KerasWeightFormat, values: [[Float]], extras: [String: [Float]]) {
+  public init(format: KerasWeightFormat, values: [[Float]], extras: [String: [Float]], classNames: [String]? = nil) {
     self.format = format
     self.values = values
     self.extras = extras
+    self.classNames = classNames
   }
 }
 

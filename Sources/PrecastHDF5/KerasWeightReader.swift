@@ -16,13 +16,19 @@ extension KerasWeightFile {
   /// - Returns: One flat row-major array per weight, plus any Precast extras.
   /// - Throws: `HDF5Error` with a one-line message starting with `path`.
   public static func read(path: String, layers: [LayerInfo]) throws(HDF5Error) -> LoadedWeights {
+    try read(.file(path), layers: layers)
+  }
+
+  /// The same from a file on disk or an HDF5 image in memory (a `.keras` archive's `model.weights.h5`).
+  /// - Throws: `HDF5Error` with a one-line message starting with `source.name`.
+  public static func read(_ source: HDF5Source, layers: [LayerInfo]) throws(HDF5Error) -> LoadedWeights {
     HDF5Diagnostics.silence()
     do throws(HDF5Error) {
-      let file = try H5Read.openFile(path)
+      let file = try H5Read.open(source)
       defer { H5Fclose(file) }
       return try WeightFileReader(file: file, layers: layers).read()
     } catch {
-      throw error.prefixed(with: path)
+      throw error.prefixed(with: source.name)
     }
   }
 }
@@ -49,7 +55,7 @@ struct WeightFileReader {
     case .kerasWeights:
       values = try KerasWeightsLayout(file: file, layers: layers).read()
     }
-    return LoadedWeights(format: format, values: values, extras: try readExtras())
+    return LoadedWeights(format: format, values: values, extras: try readExtras(), classNames: try readClassNames())
   }
 
   /// The layout, from the file's contents.
@@ -78,6 +84,15 @@ struct WeightFileReader {
       }
     }
     return extras
+  }
+
+  /// The string-list attribute `precast/class_names`, or nil.
+  func readClassNames() throws(HDF5Error) -> [String]? {
+    guard H5Read.isGroup(file, "precast") else { return nil }
+    let group = try H5Read.openGroup(file, "precast")
+    defer { H5Gclose(group) }
+    guard H5Read.attributeExists(group, "class_names") else { return nil }
+    return try H5Read.stringList(group, "class_names")
   }
 
   private func readExtra(_ group: hid_t, _ name: String) throws(HDF5Error) -> [Float] {

@@ -7,8 +7,9 @@ import PrecastCore
 // MARK: - Public entry point
 
 extension KerasWeightFile {
-  /// The `keras_version` attribute written to legacy files.
-  static let kerasVersion = "3.15.1"
+  /// The `keras_version` written to legacy files and to a `.keras` archive's metadata.json (the Keras whose layouts
+  /// Precast writes).
+  public static let kerasVersion = "3.15.1"
   /// The `backend` attribute written to legacy files (Keras only reads it to convert Theano-era files).
   static let backend = "tensorflow"
   /// The `precast_version` attribute written to legacy files.
@@ -28,20 +29,45 @@ extension KerasWeightFile {
   /// and `path` is untouched.
   /// - Parameters:
   ///   - values: One flat row-major array per weight, layer order then weight order.
+  ///   - classNames: String labels' classes in index order, saved as the attribute `precast/class_names`.
   /// - Throws: `HDF5Error` with a one-line message starting with `path`.
   public static func write(
     path: String, format: KerasWeightFormat, modelName: String, layers: [LayerInfo], values: [[Float]],
-    modelConfig: String?, extras: [String: [Float]], optimizer: OptimizerVariables? = nil
+    modelConfig: String?, extras: [String: [Float]], optimizer: OptimizerVariables? = nil, classNames: [String]? = nil
   ) throws(HDF5Error) {
     HDF5Diagnostics.silence()
     let writer = WeightFileWriter(
       format: format, modelName: modelName, layers: layers, values: values, modelConfig: modelConfig,
-      extras: extras, optimizer: optimizer)
+      extras: extras, optimizer: optimizer, classNames: classNames)
     do throws(HDF5Error) {
       try writer.validate()
       try writeAtomically(path: path) { (tempPath) throws(HDF5Error) in try writer.write(to: tempPath) }
     } catch {
       throw error.prefixed(with: path)
+    }
+  }
+
+  /// The bytes of the file `write` would write, built in memory (for the `model.weights.h5` member of a `.keras`
+  /// archive, which its writer stores atomically).
+  /// - Throws: `HDF5Error` with a one-line message starting with `name`.
+  public static func image(
+    name: String, format: KerasWeightFormat, modelName: String, layers: [LayerInfo], values: [[Float]],
+    modelConfig: String?, extras: [String: [Float]], optimizer: OptimizerVariables? = nil, classNames: [String]? = nil
+  ) throws(HDF5Error) -> [UInt8] {
+    HDF5Diagnostics.silence()
+    let writer = WeightFileWriter(
+      format: format, modelName: modelName, layers: layers, values: values, modelConfig: modelConfig,
+      extras: extras, optimizer: optimizer, classNames: classNames)
+    do throws(HDF5Error) {
+      try writer.validate()
+      let file = try H5Write.createImage()
+      defer { H5Fclose(file) }
+      try writer.populate(file)
+      let bytes = try H5Write.imageBytes(file)
+      H5garbage_collect()
+      return bytes
+    } catch {
+      throw error.prefixed(with: name)
     }
   }
 
@@ -79,6 +105,7 @@ struct WeightFileWriter {
   let modelConfig: String?
   let extras: [String: [Float]]
   let optimizer: OptimizerVariables?
+  let classNames: [String]?
 
   // MARK: Validation
 
@@ -114,7 +141,7 @@ struct WeightFileWriter {
         }
       }
     }
-    if format == .legacyWeights, !extras.isEmpty, seen.contains("precast") {
+    if format == .legacyWeights, !extras.isEmpty || classNames != nil, seen.contains("precast") {
       throw HDF5Error("a layer named 'precast' clashes with the extras group in the legacy-weights format")
     }
   }
@@ -136,6 +163,13 @@ struct WeightFileWriter {
     let file = try H5Write.createFile(path)
     var open = true
     defer { if open { H5Fclose(file) } }
+    try populate(file)
+    open = false
+    try checkStatus(H5Fclose(file), "cannot finish writing the file")
+  }
+
+  /// Writes the layout, the extras and the optimizer's state into the open `file`.
+  func populate(_ file: hid_t) throws(HDF5Error) {
     switch format {
     case .legacyModel: try writeLegacyModel(file)
     case .legacyWeights: try writeLegacyWeights(file)
@@ -143,8 +177,6 @@ struct WeightFileWriter {
     }
     try writeExtras(file)
     if let optimizer { try writeOptimizer(file, optimizer) }
-    open = false
-    try checkStatus(H5Fclose(file), "cannot finish writing the file")
   }
 
   /// Root attributes, `model_config`, and the weights under `model_weights`.
@@ -237,14 +269,15 @@ struct WeightFileWriter {
     return group
   }
 
-  /// "/precast/<key>" float32 1-D datasets, in key order.
+  /// "/precast/<key>" float32 1-D datasets, in key order, and the string-list attribute `precast/class_names`.
   private func writeExtras(_ file: hid_t) throws(HDF5Error) {
-    guard !extras.isEmpty else { return }
+    guard !extras.isEmpty || classNames != nil else { return }
     let group = try H5Write.createGroup(file, "precast")
     defer { H5Gclose(group) }
     for key in extras.keys.sorted() {
       let array = extras[key] ?? []
       try H5Write.floatDataset(group, key, shape: [array.count], values: array)
     }
+    if let classNames { try H5Write.stringListAttribute(group, "class_names", classNames) }
   }
 }

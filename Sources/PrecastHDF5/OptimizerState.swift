@@ -61,9 +61,15 @@ extension KerasWeightFile {
   /// The optimizer variables saved in a weights file, or nil when it has none.
   /// - Throws: `HDF5Error` with a one-line message starting with `path`.
   public static func readOptimizer(path: String) throws(HDF5Error) -> OptimizerVariables? {
+    try readOptimizer(.file(path))
+  }
+
+  /// The same from a file on disk or an HDF5 image in memory.
+  public static func readOptimizer(_ source: HDF5Source) throws(HDF5Error) -> OptimizerVariables? {
     HDF5Diagnostics.silence()
+    let path = source.name
     do throws(HDF5Error) {
-      let file = try H5Read.openFile(path)
+      let file = try H5Read.open(source)
       defer { H5Fclose(file) }
       if H5Read.isGroup(file, "optimizer/vars") { return try readKerasOptimizer(file) }
       if H5Read.isGroup(file, "optimizer_weights") { return try readLegacyOptimizer(file) }

@@ -12,8 +12,8 @@ public struct InferCommand<Model: CompiledModel> {
   /// The options, their help and how each sets a field: the one home of the inference binary's flags.
   static var options: [CommandLineOption<Self>] {
     [
-      .value("weights", "Weights file (Precast- or Keras-written: .h5, .weights.h5, tf-keras .h5).") { $0.weights = $1 },
-      .flag("classes", "Print the class index (threshold 0.5 for one sigmoid unit, argmax otherwise).") { $0.classes = true },
+      .value("weights", "Weights file (Precast- or Keras-written: .h5, .weights.h5, tf-keras .h5, .keras).") { $0.weights = $1 },
+      .flag("classes", "Print the class (threshold 0.5 for one sigmoid unit, argmax otherwise): its name when the weights carry class names, else its index.") { $0.classes = true },
       .value("sequences", "Inputs are integer sequences, one per line (as the trainer's --sequences): 'pad' or 'multi-hot'.") {
         $0.sequences = $1
       },
@@ -115,7 +115,7 @@ public struct InferCommand<Model: CompiledModel> {
       preprocessing.apply(to: &x)
       var y = model.predictAll(x)
       preprocessing.restore(&y)  // a standardized forecast back in the data's units
-      try emit(y)
+      try emit(y, names: preprocessing.classNames)
     }
   }
 
@@ -124,12 +124,12 @@ public struct InferCommand<Model: CompiledModel> {
     sequences.flatMap { Dataset.SequenceEncoding(sequences: $0, padding: padding, truncating: truncating) }
   }
 
-  private func emit(_ y: DataArray) throws(PrecastError) {
+  private func emit(_ y: DataArray, names: [String]?) throws(PrecastError) {
     if let output, output.hasSuffix(".npy") {
       do { try NPYWriter.write(y, path: output) } catch { throw PrecastError("\(error)") }
       return
     }
-    let text = formatPredictions(y, classes: classes)
+    let text = formatPredictions(y, classes: classes, names: names)
     if let output {
       try writeTextFileAtomically(text, to: output)
     } else {

@@ -15,6 +15,8 @@ public struct Dataset: Sendable {
   public var y: DataArray
   /// Per-row loss weights (Keras's sample_weight, or class_weight turned into them), or nil.
   public var sampleWeights: [Float]?
+  /// The class names when the labels were text (`LabelEncoder` order: `y` holds their indices), else nil.
+  public var classNames: [String]?
 
   public init(x: DataArray, y: DataArray) {
     self.floats = x
@@ -140,11 +142,26 @@ public struct Dataset: Sendable {
 
   /// Loads integer sequences from `features` (one per line) encoded to [n, inputSize], with targets from `labels`.
   public static func loadSequences(
-    features: String, labels: String, info: ModelInfo, encoding: SequenceEncoding
+    features: String, labels: String, info: ModelInfo, encoding: SequenceEncoding, classNames: [String]? = nil
   ) throws(PrecastError) -> Dataset {
     do {
       let sequences = try encoding.read(path: features, info: info)
-      let y = try DataLoader.load(path: labels)
+      let (y, names) = try loadLabels(labels, info: info, classNames: classNames)
+      var dataset = try encoded(sequences, y: y, features: features, labels: labels, info: info, encoding: encoding)
+      dataset.classNames = names
+      return dataset
+    } catch let error as PrecastError {
+      throw error
+    } catch {
+      throw PrecastError("\(error)")
+    }
+  }
+
+  /// `sequences` encoded as features, with their targets.
+  private static func encoded(
+    _ sequences: [[Int]], y: DataArray, features: String, labels: String, info: ModelInfo, encoding: SequenceEncoding
+  ) throws -> Dataset {
+    do {
       guard y.count == sequences.count else { throw PrecastError("\(labels): \(y.count) labels for \(sequences.count) sequences in \(features)") }
       switch encoding {
       case .padded(let padding, let truncating):
@@ -242,34 +259,87 @@ public struct Dataset: Sendable {
   /// Loads a dataset for `info`. Without `labels`, `features` is a table whose last columns are the
   /// targets (one label column for class targets, or one column per output). With `labels`, the
   /// features file holds only inputs (IDX, NPY or CSV) and the labels file the targets.
-  public static func load(features: String, labels: String?, info: ModelInfo) throws(PrecastError) -> Dataset {
+  /// A classifier's label column may hold class names (CSV): they are encoded as `LabelEncoder` does, with the
+  /// classes `classNames` (validation and test data take the training data's) or, when nil, the sorted distinct names.
+  public static func load(features: String, labels: String?, info: ModelInfo, classNames: [String]? = nil) throws(PrecastError) -> Dataset {
     do {
       if let labels {
-        let y = try DataLoader.load(path: labels)
-        if let pixels = try DataLoader.loadBytes(path: features) {
-          guard pixels.sampleSize == info.inputSize, pixels.shape.count >= 2 else {
-            throw PrecastError(mismatch(path: features, sampleSize: pixels.sampleSize, shape: pixels.shape, info: info))
-          }
-          guard y.count == pixels.count else {
-            throw PrecastError("\(labels): \(y.count) labels for \(pixels.count) samples in \(features)")
-          }
-          try checkIndices(pixels.values.lazy.map(Float.init), width: info.inputSize, path: features, info: info)
-          let flat = ByteArray(shape: [pixels.count, info.inputSize], values: pixels.values)
-          return Dataset(bytes: flat, y: try targets(y, path: labels, info: info))
-        }
-        let x = try flattenedFeatures(DataLoader.load(path: features), path: features, info: info)
-        guard y.count == x.count else {
-          throw PrecastError("\(labels): \(y.count) labels for \(x.count) samples in \(features)")
-        }
-        return Dataset(x: x, y: try targets(y, path: labels, info: info))
+        let (y, names) = try loadLabels(labels, info: info, classNames: classNames)
+        var dataset = try load(features: features, labelColumn: y, labelsPath: labels, info: info)
+        dataset.classNames = names
+        return dataset
       }
-      let table = try DataLoader.load(path: features)
-      return try split(table, path: features, info: info)
+      do {
+        return try split(try DataLoader.load(path: features), path: features, info: info)
+      } catch let numeric as DataError {
+        guard let table = try textLabeledTable(features, info: info, numericError: numeric), let x = table.features else { throw numeric }
+        let (y, names) = try encodedLabels(table, path: features, info: info, classNames: classNames)
+        guard x.sampleSize == info.inputSize else {
+          throw PrecastError("\(features): rows have \(x.sampleSize + 1) columns; the model expects \(info.inputSize) features followed by a label")
+        }
+        try checkIndices(x, path: features, info: info)
+        var dataset = Dataset(x: x, y: try targets(y, path: features, info: info))
+        dataset.classNames = names
+        return dataset
+      }
     } catch let error as PrecastError {
       throw error
     } catch {
       throw PrecastError("\(error)")
     }
+  }
+
+  /// A labels file's targets: numbers as they are, or a classifier's class names encoded (with their classes).
+  static func loadLabels(_ path: String, info: ModelInfo, classNames: [String]?) throws -> (DataArray, [String]?) {
+    do {
+      return (try DataLoader.load(path: path), nil)
+    } catch let numeric as DataError {
+      guard let table = try textLabeledTable(path, info: info, numericError: numeric) else { throw numeric }
+      guard table.features == nil else { throw PrecastError("\(path): a labels file holds one label per line, found several columns") }
+      return try encodedLabels(table, path: path, info: info, classNames: classNames)
+    }
+  }
+
+  /// The file read with a text label column, when that can explain `numericError`: the model classifies and the file
+  /// is CSV. Its own errors (a feature that is not a number) are the ones to report then.
+  static func textLabeledTable(_ path: String, info: ModelInfo, numericError: DataError) throws(DataError) -> TextLabeledTable? {
+    guard info.isClassifier, path.hasSuffix(".csv") || path.hasSuffix(".txt") else { return nil }
+    return try CSVReader.readTextLabeled(path: path)
+  }
+
+  /// Class indices [n, 1] of text labels and the class names, checked against the model's outputs.
+  static func encodedLabels(
+    _ table: TextLabeledTable, path: String, info: ModelInfo, classNames: [String]?
+  ) throws -> (DataArray, [String]) {
+    let encoding = classNames.map(LabelEncoding.init(classes:)) ?? LabelEncoding(fitting: table.labels)
+    let y = try encoding.encode(table, path: path)
+    let limit = info.outputSize == 1 ? 2 : info.outputSize
+    guard encoding.classes.count <= limit else {
+      let shown = encoding.classes.prefix(8).joined(separator: ", ") + (encoding.classes.count > 8 ? ", …" : "")
+      throw PrecastError(
+        "\(path): \(encoding.classes.count) classes (\(shown)) for a model with \(info.outputSize) output(s), which takes at most \(limit)")
+    }
+    return (DataArray(shape: [y.count, 1], values: y), encoding.classes)
+  }
+
+  /// Features from `features` (any format) with the targets already read from `labelsPath`.
+  private static func load(features: String, labelColumn y: DataArray, labelsPath labels: String, info: ModelInfo) throws -> Dataset {
+    if let pixels = try DataLoader.loadBytes(path: features) {
+      guard pixels.sampleSize == info.inputSize, pixels.shape.count >= 2 else {
+        throw PrecastError(mismatch(path: features, sampleSize: pixels.sampleSize, shape: pixels.shape, info: info))
+      }
+      guard y.count == pixels.count else {
+        throw PrecastError("\(labels): \(y.count) labels for \(pixels.count) samples in \(features)")
+      }
+      try checkIndices(pixels.values.lazy.map(Float.init), width: info.inputSize, path: features, info: info)
+      let flat = ByteArray(shape: [pixels.count, info.inputSize], values: pixels.values)
+      return Dataset(bytes: flat, y: try targets(y, path: labels, info: info))
+    }
+    let x = try flattenedFeatures(DataLoader.load(path: features), path: features, info: info)
+    guard y.count == x.count else {
+      throw PrecastError("\(labels): \(y.count) labels for \(x.count) samples in \(features)")
+    }
+    return Dataset(x: x, y: try targets(y, path: labels, info: info))
   }
 
   /// Splits a [n, columns] table into features and the trailing target columns.

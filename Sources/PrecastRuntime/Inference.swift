@@ -23,8 +23,9 @@ public func predictedClass(_ row: UnsafePointer<Float>, count: Int) -> Int {
   count == 1 ? (row[0] > 0.5 ? 1 : 0) : argmax(row, count)
 }
 
-/// One CSV line per sample: the outputs (shortest round-trip decimal) or the class index.
-public func formatPredictions(_ y: DataArray, classes: Bool) -> String {
+/// One CSV line per sample: the outputs (shortest round-trip decimal) or the class: its name when the weights carry
+/// `names` (text labels), else its index.
+public func formatPredictions(_ y: DataArray, classes: Bool, names: [String]?) -> String {
   let cols = y.sampleSize
   var text = ""
   text.reserveCapacity(y.count * (classes ? 3 : cols * 12))
@@ -32,7 +33,8 @@ public func formatPredictions(_ y: DataArray, classes: Bool) -> String {
     for r in 0..<y.count {
       let row = v.baseAddress! + r * cols
       if classes {
-        text += String(predictedClass(row, count: cols))
+        let k = predictedClass(row, count: cols)
+        if let names, k < names.count { text += names[k] } else { text += String(k) }
       } else {
         for c in 0..<cols {
           if c > 0 { text += "," }
@@ -54,7 +56,7 @@ public func readFeatures(_ source: String, targetsIncluded: Bool, info: ModelInf
     if source == "-" {
       raw = try CSVReader.readStandardInput(expectedColumns: columns)
     } else if source.hasSuffix(".csv") || source.hasSuffix(".txt") {
-      raw = try CSVReader.read(path: source, expectedColumns: columns)
+      raw = try CSVReader.readFeatures(path: source, expectedColumns: columns, dropTextLabels: targetsIncluded)
     } else {
       raw = try DataLoader.load(path: source)
     }

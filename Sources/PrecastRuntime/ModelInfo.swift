@@ -41,10 +41,13 @@ public struct TrainingDefaults: Sendable {
   public var epochs: Int
   public var batchSize: Int
   public var validationSplit: Double
-  public init(epochs: Int, batchSize: Int, validationSplit: Double) {
+  /// Keras's `shuffle`: false keeps the batches in file order every epoch (`fit(…, shuffle: false)`).
+  public var shuffle: Bool
+  public init(epochs: Int, batchSize: Int, validationSplit: Double, shuffle: Bool = true) {
     self.epochs = epochs
     self.batchSize = batchSize
     self.validationSplit = validationSplit
+    self.shuffle = shuffle
   }
 }
 
@@ -62,18 +65,21 @@ public struct ModelInfo: Sendable {
   public var trainableRanges: [Range<Int>] { weights.filter(\.trainable).map { $0.offset..<($0.offset + $0.count) } }
   public var parameterCount: Int
   public var loss: Loss
+  /// Keras's `from_logits=True`: the output layer is linear and the crossentropy applies sigmoid/softmax itself.
+  public var fromLogits: Bool
   public var metrics: [Metric]
   public var accuracyKind: AccuracyKind
   public var optimizer: OptimizerConfig
   public var defaults: TrainingDefaults
-  /// `model.to_json()` of the equivalent Keras model, stored as `model_config` in legacy .h5 files.
+  /// `model.to_json()` of the equivalent Keras model, stored as `model_config` in legacy .h5 files (and, with a
+  /// `compile_config`, as a `.keras` file's config.json).
   public var kerasModelConfig: String
   /// The layers whose work is GEMMs (Dense, Conv2D), for the benchmark.
   public var gemmLayers: [GemmLayer]
 
   public init(
     name: String, inputShape: [Int], outputSize: Int, layers: [LayerInfo], weights: [WeightSlot],
-    parameterCount: Int, loss: Loss, metrics: [Metric], accuracyKind: AccuracyKind,
+    parameterCount: Int, loss: Loss, fromLogits: Bool = false, metrics: [Metric], accuracyKind: AccuracyKind,
     optimizer: OptimizerConfig, defaults: TrainingDefaults, kerasModelConfig: String, gemmLayers: [GemmLayer] = []
   ) {
     self.gemmLayers = gemmLayers
@@ -84,6 +90,7 @@ public struct ModelInfo: Sendable {
     self.weights = weights
     self.parameterCount = parameterCount
     self.loss = loss
+    self.fromLogits = fromLogits
     self.metrics = metrics
     self.accuracyKind = accuracyKind
     self.optimizer = optimizer

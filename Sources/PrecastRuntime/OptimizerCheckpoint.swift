@@ -2,17 +2,7 @@
 
 extension Optimizer {
   /// Keras's optimizer name (snake_case of the class: "adam", "rm_sprop", …).
-  public var kerasName: String {
-    switch config.rule {
-    case .sgd: "sgd"
-    case .adam: "adam"
-    case .rmsprop: "rm_sprop"
-    case .adagrad: "adagrad"
-    case .adadelta: "adadelta"
-    case .adamax: "adamax"
-    case .nadam: "nadam"
-    }
-  }
+  public var kerasName: String { config.kerasName }
 
   /// Keras's slot order: each group is written variable by variable, interleaving its slots (Adam: m, v of
   /// the first variable, then of the second…); separate groups follow one another (RMSprop: every velocity,

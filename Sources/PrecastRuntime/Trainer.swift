@@ -5,6 +5,8 @@ import Glibc
 public struct FitOptions: Sendable {
   public var epochs: Int
   public var batchSize: Int
+  /// Keras's `shuffle`: a new order of the training rows every epoch (false: batches in file order, every epoch).
+  public var shuffle = true
   public var seed: UInt64
   /// 0 silent, 1 progress bar (on a terminal) and one line per epoch, 2 one line per epoch.
   public var verbose: Int
@@ -91,7 +93,7 @@ public final class Trainer<Model: CompiledModel> {
 
   // MARK: - fit
 
-  /// Trains for `options.epochs` epochs, shuffling every epoch, validating after each one, and
+  /// Trains for `options.epochs` epochs, shuffling every epoch (unless `options.shuffle` is false), validating after each one, and
   /// checkpointing to `options.outputPath`. Throws on a non-finite loss (the last good checkpoint stays).
   public func fit(_ train: Dataset, validation: Dataset?, options: FitOptions) throws(PrecastError) -> FitOutcome {
     let info = Model.info
@@ -130,7 +132,7 @@ public final class Trainer<Model: CompiledModel> {
       }
       let start = now()
       for i in order.indices { order[i] = i }  // each epoch's order depends on its own generator only
-      rng.shuffle(&order)
+      if options.shuffle { rng.shuffle(&order) }
       var accumulator = MetricAccumulator(info: info)
       var lastDraw = 0.0
       for batch in 0..<batches {
@@ -280,23 +282,26 @@ public final class Trainer<Model: CompiledModel> {
     variables.slots = variables.slots.map { OptimizerVariables.Slot(name: $0.name, shape: $0.shape, values: $0.borrowed.map(Array.init) ?? $0.values) }
     let extras = checkpointExtras(preprocessing, progress: (epoch, options.seed))
     let (path, format, owned) = (options.outputPath, options.format, variables)
+    let (classNames, compiledWith) = (preprocessing.classNames, optimizer.config)
     return { () throws(PrecastError) in
-      try Model.writeWeights(path: path, format: format, values: values, extras: extras, optimizer: owned)
+      try Model.writeWeights(
+        path: path, format: format, values: values, extras: extras, optimizer: owned, classNames: classNames, compiledWith: compiledWith)
     }
   }
 
   /// Restores weights, preprocessing, optimizer state and the completed epoch count from a file `save` wrote
   /// (or a Keras file saved with its optimizer). Returns the epochs done and the run's seed, when saved.
   public func resume(from path: String) throws(PrecastError) -> (epoch: Int, seed: UInt64?) {
-    preprocessing = try model.loadWeights(path: path)
+    let source = try KerasArchive.weightsSource(path: path)  // a .keras archive is read once
+    preprocessing = try model.loadWeights(source, path: path)
     let saved: OptimizerVariables?
-    do { saved = try KerasWeightFile.readOptimizer(path: path) } catch { throw PrecastError("\(error)") }
+    do { saved = try KerasWeightFile.readOptimizer(source) } catch { throw PrecastError("\(error)") }
     guard let saved else {
       throw PrecastError("\(path): no optimizer state in the file (saved without it); use --weights to start from its weights")
     }
     try optimizer.restore(saved, weights: Model.info.weights, path: path)
     let extras: [String: [Float]]
-    do { extras = try KerasWeightFile.read(path: path, layers: Model.info.layers).extras } catch { throw PrecastError("\(error)") }
+    do { extras = try KerasWeightFile.read(source, layers: Model.info.layers).extras } catch { throw PrecastError("\(error)") }
     let seed = extras["seed"].flatMap { $0.count == 2 ? UInt64($0[0]) << 24 | UInt64($0[1]) : nil }
     return (Int(extras["epoch"]?.first ?? 0), seed)
   }

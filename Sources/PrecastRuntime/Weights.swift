@@ -10,12 +10,30 @@ public struct Preprocessing: Sendable, Equatable {
   /// (y − mean)/std, and `restore` turns its outputs back into the data's units.
   public var outputMean: Float?
   public var outputStd: Float?
+  /// The classes of string labels in index order (`LabelEncoder`: sorted), so predictions print as names;
+  /// stored as the attribute `precast/class_names`.
+  public var classNames: [String]?
 
-  public init(inputScale: Float? = nil, standardizer: Standardizer? = nil, outputMean: Float? = nil, outputStd: Float? = nil) {
+  public init(
+    inputScale: Float? = nil, standardizer: Standardizer? = nil, outputMean: Float? = nil, outputStd: Float? = nil,
+    classNames: [String]? = nil
+  ) {
     self.inputScale = inputScale
     self.standardizer = standardizer
     self.outputMean = outputMean
     self.outputStd = outputStd
+    self.classNames = classNames
+  }
+
+  /// Takes the training data's class names (text labels), which must equal those saved with starting weights
+  /// (`weightsPath`): the labels were encoded with the data's own sorted classes.
+  public mutating func adoptClassNames(_ names: [String]?, weightsPath: String?) throws(PrecastError) {
+    guard let names else { return }
+    if let saved = classNames, saved != names, let weightsPath {
+      throw PrecastError(
+        "\(weightsPath) was trained on the classes \(saved.joined(separator: ", ")); the data's labels are \(names.joined(separator: ", "))")
+    }
+    classNames = names
   }
 
   /// Outputs y [n, outputs] in the data's units: y·std + mean, when the targets were standardized (in place).
@@ -63,7 +81,8 @@ public struct Preprocessing: Sendable, Equatable {
     return extras
   }
 
-  init(extras: [String: [Float]]) {
+  init(extras: [String: [Float]], classNames: [String]?) {
+    self.classNames = classNames
     inputScale = extras["input_scale"]?.first
     if let mean = extras["feature_mean"], let std = extras["feature_std"] {
       standardizer = Standardizer(mean: mean, std: std)
@@ -82,13 +101,19 @@ extension CompiledModel {
     }
   }
 
-  /// Loads weights from any Keras weights file (legacy .h5, tf-keras .h5, weights-only .h5, Keras 3 .weights.h5).
-  /// Returns the preprocessing stored beside them (none for files Keras wrote).
+  /// Loads weights from any Keras weights file (legacy .h5, tf-keras .h5, weights-only .h5, Keras 3 .weights.h5, and
+  /// Keras 3 .keras archives). Returns the preprocessing stored beside them (none for files Keras wrote).
   @discardableResult
   public func loadWeights(path: String) throws(PrecastError) -> Preprocessing {
+    try loadWeights(KerasArchive.weightsSource(path: path), path: path)
+  }
+
+  /// The same from a source `KerasArchive.weightsSource` found (`path` names it in messages).
+  @discardableResult
+  public func loadWeights(_ source: HDF5Source, path: String) throws(PrecastError) -> Preprocessing {
     let loaded: LoadedWeights
     do {
-      loaded = try KerasWeightFile.read(path: path, layers: Self.info.layers)
+      loaded = try KerasWeightFile.read(source, layers: Self.info.layers)
     } catch {
       throw PrecastError("\(error)")
     }
@@ -102,15 +127,19 @@ extension CompiledModel {
       }
       values.withUnsafeBufferPointer { (parameters + slot.offset).update(from: $0.baseAddress!, count: slot.count) }
     }
-    let preprocessing = Preprocessing(extras: loaded.extras)
+    let preprocessing = Preprocessing(extras: loaded.extras, classNames: loaded.classNames)
     if let standardizer = preprocessing.standardizer, standardizer.mean.count != Self.info.inputSize {
       throw PrecastError("\(path): standardization statistics cover \(standardizer.mean.count) features, the model has \(Self.info.inputSize)")
+    }
+    if let names = preprocessing.classNames, names.count > max(Self.info.outputSize, 2) {
+      throw PrecastError("\(path): \(names.count) class names for a model with \(Self.info.outputSize) output(s)")
     }
     return preprocessing
   }
 
   /// Saves the weights atomically in a layout Keras loads (`.h5`: model.save layout with model_config;
-  /// `.weights.h5`: Keras 3 save_weights layout), with the preprocessing beside them.
+  /// `.weights.h5`: Keras 3 save_weights layout; a `.keras` path: Keras 3's model archive, whose compile config
+  /// names the optimizer), with the preprocessing beside them.
   /// With `optimizer`, its state is saved too, in Keras's layout, and `progress` (completed epochs and the run's
   /// seed, for --resume) beside it.
   public func saveWeights(
@@ -119,7 +148,8 @@ extension CompiledModel {
   ) throws(PrecastError) {
     try Self.writeWeights(
       path: path, format: format, values: weightValues(), extras: PrecastRuntime.checkpointExtras(preprocessing, progress: progress),
-      optimizer: optimizer?.kerasVariables(weights: Self.info.weights, modelName: Self.info.name))
+      optimizer: optimizer?.kerasVariables(weights: Self.info.weights, modelName: Self.info.name),
+      classNames: preprocessing.classNames, compiledWith: optimizer?.config)
   }
 
   /// A copy of every weight, one array each in `info.weights` order (2.7 MB for fashion-cnn): what the file writer
@@ -128,14 +158,28 @@ extension CompiledModel {
     Self.info.weights.map { Array(UnsafeBufferPointer(start: parameters + $0.offset, count: $0.count)) }
   }
 
-  /// Writes `values` (one array per weight, in `info.weights` order) and the optimizer's variables as a Keras file.
+  /// Writes `values` (one array per weight, in `info.weights` order) and the optimizer's variables as a Keras file;
+  /// a `.keras` path gets an archive whose config.json compiles the model with `compiledWith` (default: the
+  /// model's own optimizer).
   public static func writeWeights(
-    path: String, format: KerasWeightFormat, values: [[Float]], extras: [String: [Float]], optimizer: OptimizerVariables?
+    path: String, format: KerasWeightFormat, values: [[Float]], extras: [String: [Float]], optimizer: OptimizerVariables?,
+    classNames: [String]? = nil, compiledWith: OptimizerConfig? = nil
   ) throws(PrecastError) {
     do {
+      if path.hasSuffix(".keras") {
+        let image = try KerasWeightFile.image(
+          name: "\(path)/\(KerasArchive.weightsMember)", format: .kerasWeights, modelName: info.name, layers: info.layers,
+          values: values, modelConfig: nil, extras: extras, optimizer: optimizer, classNames: classNames)
+        let compile = kerasCompileConfig(
+          loss: info.loss, fromLogits: info.fromLogits, optimizer: compiledWith ?? info.optimizer, metrics: info.metrics)
+        return try KerasArchive.write(path: path, modelConfig: info.kerasModelConfig, compileConfig: compile, weightsImage: image)
+      }
       try KerasWeightFile.write(
         path: path, format: format, modelName: info.name, layers: info.layers, values: values,
-        modelConfig: format == .legacyModel ? info.kerasModelConfig : nil, extras: extras, optimizer: optimizer)
+        modelConfig: format == .legacyModel ? info.kerasModelConfig : nil, extras: extras, optimizer: optimizer,
+        classNames: classNames)
+    } catch let error as PrecastError {
+      throw error
     } catch {
       throw PrecastError("\(error)")
     }
@@ -153,9 +197,10 @@ func checkpointExtras(_ preprocessing: Preprocessing, progress: (epoch: Int, see
   return extras
 }
 
-/// The weights format implied by a file name: `*.weights.h5` → Keras 3 save_weights layout, else legacy .h5.
+/// The weights format implied by a file name: `*.weights.h5` → Keras 3 save_weights layout (also the layout inside a
+/// `*.keras` archive), else legacy .h5.
 public func weightFormat(forPath path: String) -> KerasWeightFormat {
-  path.hasSuffix(".weights.h5") ? .kerasWeights : .legacyModel
+  path.hasSuffix(".weights.h5") || path.hasSuffix(".keras") ? .kerasWeights : .legacyModel
 }
 
 // MARK: - Pretrained word vectors

@@ -39,6 +39,7 @@ public final class CheckBceFromLogits: CompiledModel {
     ],
     parameterCount: 34,
     loss: .binaryCrossentropy,
+    fromLogits: true,
     metrics: [.accuracy],
     accuracyKind: .binary,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),

@@ -39,6 +39,7 @@ public final class CheckSparseFromLogits: CompiledModel {
     ],
     parameterCount: 39,
     loss: .sparseCategoricalCrossentropy,
+    fromLogits: true,
     metrics: [.accuracy],
     accuracyKind: .sparseCategorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),

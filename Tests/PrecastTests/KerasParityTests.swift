@@ -7,9 +7,9 @@ import PrecastRuntime
 import XCTest
 
 final class KerasParityTests: XCTestCase {
-  /// The five layouts Keras writes: Keras 3 legacy .h5, tf-keras .h5, tf-keras weights-only .h5,
-  /// Keras 3 .weights.h5, tf-keras .weights.h5.
-  static let formats = ["h5", "tfkeras.h5", "tfkeras.legacy-weights.h5", "weights.h5", "tfkeras.weights.h5"]
+  /// The six formats Keras writes: Keras 3 legacy .h5, tf-keras .h5, tf-keras weights-only .h5,
+  /// Keras 3 .weights.h5, tf-keras .weights.h5, and Keras 3's `.keras` zip (`model.save`).
+  static let formats = ["h5", "tfkeras.h5", "tfkeras.legacy-weights.h5", "weights.h5", "tfkeras.weights.h5", "keras"]
 
   /// `tab` is the Pima architecture (Dense 12 relu, 8 relu, 1 sigmoid): the generated Pima model must
   /// reproduce tab.output.csv within 1e-5 from every format.

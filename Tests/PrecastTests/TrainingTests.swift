@@ -235,4 +235,45 @@ final class TrainingTests: XCTestCase {
     XCTAssertEqual(targets[5], 1, "row 5's one-hot label")
     XCTAssertEqual(targets[10 + 3], 1, "row 3's one-hot label")
   }
+
+  // MARK: - shuffle=False
+
+  /// Keras's `fit(shuffle=False)` (`Tests/keras/no_shuffle_fixture.py`): from the initial model Keras saved as a
+  /// `.keras` file, Precast's fit with shuffling off (batches in file order, the last one of 2 rows) gives Keras's
+  /// per-epoch losses and final weights within 1e-4 relative; with shuffling on it does not (the test can fail).
+  func testNoShuffleFitFollowsKeras() throws {
+    let reference = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture("no-shuffle/fit.json")))) as? [String: Any])
+    let x = (reference["x"] as? [Double] ?? []).map(Float.init), y = (reference["y"] as? [Double] ?? []).map(Float.init)
+    let batch = try XCTUnwrap(reference["batch"] as? Int), epochs = try XCTUnwrap(reference["epochs"] as? Int)
+    let learningRate = Float(try XCTUnwrap(reference["learning_rate"] as? Double))
+    let kerasLosses = try XCTUnwrap(reference["losses"] as? [Double]), finals = try XCTUnwrap(reference["final"] as? [[Double]])
+    let data = Dataset(x: DataArray(shape: [y.count, 8], values: x), y: DataArray(shape: [y.count, 1], values: y))
+
+    func fit(shuffle: Bool) throws -> (losses: [Double], weights: [Float]) {
+      let model = Pima(maxBatch: batch)
+      try model.loadWeights(path: fixture("no-shuffle/initial.keras"))
+      let trainer = Trainer(model: model, preprocessing: Preprocessing(), optimizer: .adam(learningRate: learningRate))
+      var options = FitOptions(
+        epochs: epochs, batchSize: batch, seed: 3, verbose: 0, outputPath: NSTemporaryDirectory() + "no-shuffle-\(getpid()).keras",
+        format: .kerasWeights, historyPath: nil)
+      options.shuffle = shuffle
+      XCTAssertEqual(try trainer.fit(data, validation: nil, options: options), .completed(epochs: epochs))
+      try? FileManager.default.removeItem(atPath: options.outputPath)
+      return (trainer.history.map { $0["loss"] ?? .nan }, Array(UnsafeBufferPointer(start: model.parameters, count: Pima.info.parameterCount)))
+    }
+
+    /// The worst relative difference from Keras (of the value, or of 0.01 nearer zero); NaN counts as infinite.
+    func worst(_ got: [Double], _ expected: [Double]) -> Double {
+      guard got.count == expected.count else { return .infinity }
+      return zip(got, expected).map { a, b in let d = abs(a - b) / max(abs(b), 0.01); return d.isNaN ? .infinity : d }.max() ?? 0
+    }
+    let kerasWeights = finals.flatMap { $0 }
+    let ordered = try fit(shuffle: false)
+    let lossDifference = worst(ordered.losses, kerasLosses), weightDifference = worst(ordered.weights.map(Double.init), kerasWeights)
+    XCTAssertLessThanOrEqual(lossDifference, 1e-4, "per-epoch loss vs Keras fit(shuffle=False): \(ordered.losses) vs \(kerasLosses)")
+    XCTAssertLessThanOrEqual(weightDifference, 1e-4, "final weights vs Keras fit(shuffle=False)")
+    let shuffled = try fit(shuffle: true)
+    XCTAssertGreaterThan(worst(shuffled.weights.map(Double.init), kerasWeights), 1e-3, "a shuffled fit must not follow the unshuffled one")
+    print("no-shuffle fit: losses max rel diff \(lossDifference), weights max rel diff \(weightDifference)")
+  }
 }

@@ -13,9 +13,15 @@
                                    WORKDIR/fashion-mlp.h5     WORKDIR/fashion-mlp.weights.h5
                                    WORKDIR/fashion-cnn.h5     WORKDIR/fashion-cnn.weights.h5
                                    WORKDIR/text-bidirectional.h5 WORKDIR/text-bidirectional.weights.h5
+                                   and WORKDIR/<model>.keras of each (load_weights, and load_model compiled:
+                                   the compile config and the optimizer state must come back)
                                  (fashion-mlp and fashion-cnn both predict on fashion-images.npy;
                                  text-bidirectional on WORKDIR/reviews/test.txt padded to 100;
                                  Keras sees them as (50, 28, 28) and (50, 28, 28, 1) respectively)
+
+  roundtrip.py fixtures WORKDIR FIXTURE_DIR NAME…
+                                 Precast's predictions from Keras's own NAME.keras (WORKDIR/NAME.keras.precast.csv)
+                                 against Keras's FIXTURE_DIR/NAME.output.csv, within the same tolerance
 
 Run `check` with KERAS_BACKEND=jax (or any installed backend). Prints one line per check and a
 final `N passed, M failed` line; exits 1 if any check failed.
@@ -211,7 +217,7 @@ def check(workdir):
     results = Results()
     for name in ["pima", "fashion-mlp", "fashion-cnn", "fashion-deep-cnn", "text-bidirectional"]:
         x = inputs[name]
-        for file in [f"{name}.h5", f"{name}.weights.h5"]:
+        for file in [f"{name}.h5", f"{name}.weights.h5", f"{name}.keras"]:
             path = os.path.join(workdir, file)
             precast_path = path + ".precast.csv"
             try:
@@ -230,13 +236,39 @@ def check(workdir):
                 continue
 
             def load_model(name=name, path=path):
-                model = keras.models.load_model(path, compile=False)
+                # A .keras file is loaded compiled: its compile_config must deserialise, and the optimizer state
+                # Precast saved (iterations > 0 after training) must be restored into Keras's optimizer.
+                archive = path.endswith(".keras")
+                model = keras.models.load_model(path, compile=archive)
                 ours, theirs = layer_signature(build(keras, name)), layer_signature(model)
                 if ours != theirs:
                     raise ValueError(f"architecture from model_config differs: {theirs} != {ours}")
+                if archive and (model.optimizer is None or int(model.optimizer.iterations.numpy()) == 0):
+                    raise ValueError("load_model did not restore the optimizer (no compile config, or no saved iterations)")
                 return model
 
             run_check(results, f"{file} load_model", load_model, x, expected)
+    print(f"{results.passed} passed, {results.failed} failed")
+    return 1 if results.failed else 0
+
+
+def fixtures(workdir, fixture_dir, names):
+    """Precast's predictions from Keras's own .keras files (WORKDIR/NAME.keras.precast.csv) against Keras's
+    (FIXTURE_DIR/NAME.output.csv)."""
+    results = Results()
+    for name in names:
+        try:
+            got = read_precast(os.path.join(workdir, f"{name}.keras.precast.csv"))
+            expected = np.loadtxt(os.path.join(fixture_dir, f"{name}.output.csv"), delimiter=",", dtype=np.float64, ndmin=2)
+        except Exception as error:
+            results.report(f"{name}.keras (Keras's) precast infer", False, f"error: {error}")
+            continue
+        if got.shape != expected.shape:
+            results.report(f"{name}.keras (Keras's) precast infer", False, f"shape: {got.shape} vs Keras {expected.shape}")
+            continue
+        worst = float(np.abs(got - expected).max())
+        ok = bool(np.isfinite(got).all()) and worst <= TOLERANCE
+        results.report(f"{name}.keras (Keras's) precast infer", ok, f"max|Δ| = {worst:.1e}")
     print(f"{results.passed} passed, {results.failed} failed")
     return 1 if results.failed else 0
 
@@ -250,7 +282,13 @@ def main():
     p.add_argument("--fashion-images", default=FASHION_TEST_IMAGES)
     c = sub.add_parser("check", help="load the weights in Keras and compare predictions")
     c.add_argument("workdir")
+    f = sub.add_parser("fixtures", help="compare Precast's predictions from Keras's .keras fixtures with Keras's")
+    f.add_argument("workdir")
+    f.add_argument("fixture_dir")
+    f.add_argument("names", nargs="+")
     args = parser.parse_args()
+    if args.command == "fixtures":
+        return fixtures(args.workdir, args.fixture_dir, args.names)
     if args.command == "prepare":
         prepare(args.workdir, args.pima_csv, args.fashion_images)
         return 0
