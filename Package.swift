@@ -56,7 +56,7 @@ let package = Package(
       dependencies: ["PrecastCore", .product(name: "Mustache", package: "swift-mustache")]),
     .executableTarget(
       name: "precast",
-      dependencies: ["Precast", "PrecastData", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["Precast", "PrecastData", "PrecastHDF5", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     // MARK: - Tests
     // Generated code compiled into the tests: the examples' models (golden files in Generated/) and

@@ -33,6 +33,10 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
 // MARK: - Helpers
 
 extension DataError {
+  /// A CSV row with the wrong number of columns (`expected N columns, found M`): no reading of its last column as a
+  /// text label explains it.
+  public var isColumnCountMismatch: Bool { message.hasPrefix("expected ") && message.contains(" columns, found ") }
+
   /// An error for a payload that is shorter than its header declares.
   static func truncated(_ file: String, expected: Int, found: Int) -> DataError {
     DataError(file: file, "truncated data (expected \(expected) bytes, found \(found))")

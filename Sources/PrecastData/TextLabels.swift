@@ -59,7 +59,9 @@ extension CSVReader {
     do {
       return try read(path: path, expectedColumns: expectedColumns)
     } catch {
-      guard dropTextLabels, let table = try? readTextLabeled(path: path), let features = table.features else { throw error }
+      guard dropTextLabels, !error.isColumnCountMismatch, let table = try? readTextLabeled(path: path), let features = table.features else {
+        throw error
+      }
       return features
     }
   }

@@ -303,7 +303,7 @@ public struct Dataset: Sendable {
   /// The file read with a text label column, when that can explain `numericError`: the model classifies and the file
   /// is CSV. Its own errors (a feature that is not a number) are the ones to report then.
   static func textLabeledTable(_ path: String, info: ModelInfo, numericError: DataError) throws(DataError) -> TextLabeledTable? {
-    guard info.isClassifier, path.hasSuffix(".csv") || path.hasSuffix(".txt") else { return nil }
+    guard info.isClassifier, path.hasSuffix(".csv") || path.hasSuffix(".txt"), !numericError.isColumnCountMismatch else { return nil }
     return try CSVReader.readTextLabeled(path: path)
   }
 

@@ -3,12 +3,13 @@ import ArgumentParser
 import Foundation
 import Precast
 import PrecastData
+import PrecastHDF5
 
 struct PrecastCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "precast",
     abstract: "Compile Keras-style Swift models into specialized SwiftPM packages (trainer + inference binary).",
-    subcommands: [List.self, Generate.self, Summary.self, Regenerate.self, MakeDataset.self])
+    subcommands: [List.self, Generate.self, Import.self, Summary.self, Regenerate.self, MakeDataset.self])
 }
 
 struct List: ParsableCommand {
@@ -51,6 +52,70 @@ struct Generate: ParsableCommand {
     } catch let error as ExitCodeError {
       throw ExitCode(error.status)
     }
+  }
+}
+
+struct Import: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Import a Keras model (.keras, legacy .h5 with model_config, or a model.to_json() file): write its Swift model file and generate its package.",
+    discussion: """
+      Sequential models and functional models that are a plain chain import; the model file uses the builder's own \
+      language (only non-default arguments), and `<name>-infer --weights MODEL.keras` then predicts as Keras does. \
+      Loss, optimizer and metrics come from the file's compile config (a to_json() file has none: pass --loss).
+      """)
+
+  @Argument(help: "The Keras model file: .keras, .h5 (model.save) or .json (model.to_json()).")
+  var file: String
+  @Option(help: "Model (and package) name (default: the file's name, e.g. 'tab' for tab.keras).")
+  var name: String?
+  @Option(help: "Where to write the Swift model file (default: ./<name>.swift).")
+  var swift: String?
+  @Option(help: "Package output directory (default: Generated/<name> in the Precast checkout).")
+  var output: String?
+  @Option(help: "Keras loss name when the file has no compile config (e.g. binary_crossentropy).")
+  var loss: String?
+
+  func run() throws {
+    do {
+      let stem = URL(fileURLWithPath: file).lastPathComponent.components(separatedBy: ".").first ?? "model"
+      let modelName = name ?? stem.lowercased().replacingOccurrences(of: "_", with: "-")
+      let (config, compile) = try KerasImport.configs(file: file)
+      let model = try KerasImport.model(config: config, compile: compile, name: modelName, loss: loss)
+      let swiftFile = swift ?? "\(modelName).swift"
+      let text = try model.swiftModelFile(header: [
+        "\(URL(fileURLWithPath: swiftFile).lastPathComponent): the '\(modelName)' model, imported by `precast import \(file)`.",
+        "Edit it like any model file; `precast generate \(URL(fileURLWithPath: swiftFile).lastPathComponent)` regenerates the package.",
+      ])
+      try Data(text.utf8).write(to: URL(fileURLWithPath: swiftFile), options: .atomic)
+      print("Wrote \(swiftFile)")
+      // The model file is now the model's source: `precast generate` of it writes this same package.
+      try generate(model, source: URL(fileURLWithPath: swiftFile).lastPathComponent, output: output, check: false)
+    } catch let error as SpecError {
+      FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+      throw ExitCode.failure
+    }
+  }
+}
+
+extension KerasImport {
+  /// The model config and compile config of a Keras file, by its kind: a `.keras` zip (config.json), an HDF5 `.h5`
+  /// (model_config, training_config) or a JSON text file.
+  static func configs(file: String) throws(SpecError) -> (model: JSON, compile: JSON?) {
+    if ZipArchive.isZipFile(path: file) {
+      let contents: [UInt8]?
+      do { contents = try ZipArchive.read(path: file).contents(of: "config.json") } catch { throw SpecError("\(error)") }
+      guard let bytes = contents else { throw SpecError("\(file): no config.json in the archive") }
+      return try configs(modelConfig: String(decoding: bytes, as: UTF8.self), compileConfig: nil, file: file)
+    }
+    if let head = FileHandle(forReadingAtPath: file)?.readData(ofLength: 8), head.starts(with: [0x89, 0x48, 0x44, 0x46]) {
+      let attributes: (model: String?, training: String?)
+      do { attributes = try KerasWeightFile.modelConfigAttributes(path: file) } catch { throw SpecError("\(error)") }
+      guard let model = attributes.model else { throw SpecError("\(file): no model_config (a weights-only file has no architecture)") }
+      return try configs(modelConfig: model, compileConfig: attributes.training, file: file)
+    }
+    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw SpecError("\(file): cannot read the file") }
+    return try configs(modelConfig: text, compileConfig: nil, file: file)
   }
 }
 
