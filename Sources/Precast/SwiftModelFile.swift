@@ -14,6 +14,7 @@ extension Model {
     }
     let automatic = try ModelSpec(unnamed).layers.map(\.name)
     var lines = header.map { "// " + $0 }
+    lines.append("import Precast")
     lines.append("")
     lines.append("let model = Sequential(name: \(quoted(name)), input: \(sequential.input)) {")
     for (layer, automaticName) in zip(sequential.layers, automatic) {
