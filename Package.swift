@@ -73,7 +73,7 @@ let package = Package(
     .testTarget(
       name: "PrecastTests",
       dependencies: [
-        "Precast", "PrecastRuntime", "PrecastInference", "PimaModel", "FashionMlpModel", "BostonModel", "FashionCnnModel",
+        "Precast", "PrecastRuntime", "PrecastInference", "PrecastHDF5", "PimaModel", "FashionMlpModel", "BostonModel", "FashionCnnModel",
         "FashionDeepCnnBnModel", "CifarCnnModel", "CheckModels",
       ]),
   ]

@@ -148,3 +148,23 @@ done
 "$PIMA_BIN/pima-train" --data "$REPO/Examples/data/pima-indians-diabetes.csv" --epochs 3 --batch-size 10 --seed 1 \
   --verbose 0 --output "$WORK/resume.weights.h5"
 "$VENV/bin/python" "$REPO/Tests/keras/resume_check.py" "$WORK/resume.weights.h5" 3 77
+
+# MARK: - precast import: Keras's functional chain → a package that predicts as Keras; fine-tuned with the base frozen,
+# then Keras's load_model opens the result (the tutorials' fine-tuning path)
+say "precast import chain.keras and chain.h5; fine-tune with base_conv and base_bn frozen"
+for source in chain.keras chain.h5; do
+  (cd "$WORK" && mkdir -p "import-$source" && cd "import-$source" \
+    && "$REPO/.build/debug/precast" import "$FIXTURES/$source" --name chain --output "$WORK/import-$source/chain" >/dev/null)
+done
+diff -r "$WORK/import-chain.keras/chain" "$WORK/import-chain.h5/chain" >/dev/null \
+  || { say "error: chain.keras and chain.h5 import differently" >&2; exit 1; }
+CHAIN="$WORK/import-chain.keras/chain"
+(cd "$CHAIN" && swift build -c release >/dev/null)
+"$CHAIN/.build/release/chain-infer" --weights "$FIXTURES/chain.keras" "$FIXTURES/chain.input.npy" >"$WORK/chain.keras.precast.csv"
+"$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" fixtures "$WORK" "$FIXTURES" chain
+"$CHAIN/.build/release/chain-train" --weights "$FIXTURES/chain.keras" --data "$FIXTURES/chain.train-x.npy" \
+  --labels "$FIXTURES/chain.train-y.csv" --freeze base_conv --freeze base_bn --epochs 2 --batch-size 32 --seed 1 \
+  --verbose 0 --output "$WORK/tuned.keras"
+"$CHAIN/.build/release/chain-infer" --weights "$WORK/tuned.keras" "$FIXTURES/chain.input.npy" >"$WORK/tuned.precast.csv"
+"$VENV/bin/python" "$REPO/Tests/keras/import_fixture.py" check "$FIXTURES" "$WORK/tuned.keras" "$WORK/tuned.precast.csv" \
+  base_conv base_bn

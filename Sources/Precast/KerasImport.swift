@@ -16,6 +16,7 @@ public enum KerasImport {
     guard let first = layers.first else { throw SpecError("the model has no layers") }
     var input: [Int]?
     var declarations: [any Layer] = []
+    var normalizedAxes: [(layer: Int, axis: Int, name: String)] = []  // BatchNormalization's axis as tf-keras writes it
     for layer in layers {
       let className = layer["class_name"]?.stringValue ?? "?"
       let c = layer["config"] ?? .object([])
@@ -26,6 +27,13 @@ public enum KerasImport {
         }
       }
       if className == "InputLayer" { continue }
+      if className == "BatchNormalization", let entry = c["axis"] {
+        let axes = entry.arrayValue ?? [entry]
+        guard axes.count == 1, case .int(let axis) = axes[0], axis == -1 || axis > 0 else {
+          throw SpecError("layer '\(c["name"]?.stringValue ?? "?")' (BatchNormalization): axis=\(entry.rendered) is not supported (Precast normalises the last axis)")
+        }
+        if axis > 0 { normalizedAxes.append((declarations.count, axis, c["name"]?.stringValue ?? "?")) }
+      }
       declarations.append(try ImportedLayer(try KerasLayerConfig(className: className, c)))
     }
     if input == nil, case .array(let dims)? = config["config"]?["build_input_shape"] ?? config["build_config"]?["input_shape"] {
@@ -35,8 +43,15 @@ public enum KerasImport {
       throw SpecError("no input shape: the config's first layer (\(first["class_name"]?.stringValue ?? "?")) has no batch_shape")
     }
     let training = try KerasCompile(compile, loss: lossName)
-    return Sequential(name: name, input: input) { declarations }
+    let model = Sequential(name: name, input: input) { declarations }
       .compile(loss: training.loss, fromLogits: training.fromLogits, optimizer: training.optimizer, metrics: training.metrics)
+    if !normalizedAxes.isEmpty {  // a positive axis (tf-keras: [1] for [None, 64]) must be the last one
+      let spec = try ModelSpec(model)
+      for (index, axis, layerName) in normalizedAxes where axis != spec.layers[index].inputShape.count {
+        throw SpecError("layer '\(layerName)' (BatchNormalization): axis=\(axis) is not supported (Precast normalises the last axis, \(spec.layers[index].inputShape.count))")
+      }
+    }
+    return model
   }
 
   /// The layers of a Sequential model, or of a functional model that is a plain chain (one input, each layer fed by
@@ -316,8 +331,7 @@ struct ImportedLayer: Layer {
     case "GlobalMaxPooling2D", "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling1D":
       try k.require("keepdims", .bool(false))
       d = LayerDeclaration(kind: .globalPooling2D(k.className.hasPrefix("GlobalMax") ? .max : .average), name: k.name)
-    case "BatchNormalization":
-      try k.require("axis", .int(-1), .array([.int(-1)]))
+    case "BatchNormalization":  // its axis is checked against the input's rank by `KerasImport.model`
       d = LayerDeclaration(
         kind: .batchNormalization(
           momentum: try k.double("momentum", default: 0.99), epsilon: try k.double("epsilon", default: 0.001),

@@ -143,12 +143,9 @@ public final class CheckActivations: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 428)
-    parameters.initialize(repeating: 0, count: 428)
-    gradients = .allocate(capacity: 428)
-    gradients.initialize(repeating: 0, count: 428)
-    arena = .allocate(capacity: maxBatch * 80)
-    arena.initialize(repeating: 0, count: maxBatch * 80)
+    parameters = allocateZeroed(428)
+    gradients = allocateZeroed(428)
+    arena = allocateZeroed(maxBatch * 80)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 6
     dense2Output = arena + maxBatch * 12
@@ -167,9 +164,9 @@ public final class CheckActivations: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(6, linear)  [B, 5] → [B, 6]

@@ -102,12 +102,9 @@ public final class CheckBatchnorm: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 1795)
-    parameters.initialize(repeating: 0, count: 1795)
-    gradients = .allocate(capacity: 1795)
-    gradients.initialize(repeating: 0, count: 1795)
-    arena = .allocate(capacity: maxBatch * 329)
-    arena.initialize(repeating: 0, count: maxBatch * 329)
+    parameters = allocateZeroed(1795)
+    gradients = allocateZeroed(1795)
+    arena = allocateZeroed(maxBatch * 329)
     denseOutput = arena + maxBatch * 0
     batchNormalizationOutput = arena + maxBatch * 64
     batchNormalizationNormalized = arena + maxBatch * 128
@@ -123,9 +120,9 @@ public final class CheckBatchnorm: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

@@ -81,12 +81,9 @@ public final class CheckBceFromLogits: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 34)
-    parameters.initialize(repeating: 0, count: 34)
-    gradients = .allocate(capacity: 34)
-    gradients.initialize(repeating: 0, count: 34)
-    arena = .allocate(capacity: maxBatch * 14)
-    arena.initialize(repeating: 0, count: maxBatch * 14)
+    parameters = allocateZeroed(34)
+    gradients = allocateZeroed(34)
+    arena = allocateZeroed(maxBatch * 14)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 4
     dense1Logits = arena + maxBatch * 6
@@ -96,9 +93,9 @@ public final class CheckBceFromLogits: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(4, tanh)  [B, 5] → [B, 4]

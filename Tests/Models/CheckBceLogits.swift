@@ -87,12 +87,9 @@ public final class CheckBceLogits: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 47)
-    parameters.initialize(repeating: 0, count: 47)
-    gradients = .allocate(capacity: 47)
-    gradients.initialize(repeating: 0, count: 47)
-    arena = .allocate(capacity: maxBatch * 18)
-    arena.initialize(repeating: 0, count: maxBatch * 18)
+    parameters = allocateZeroed(47)
+    gradients = allocateZeroed(47)
+    arena = allocateZeroed(maxBatch * 18)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 4
     dense2Output = arena + maxBatch * 7
@@ -103,9 +100,9 @@ public final class CheckBceLogits: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(4, relu)  [B, 5] → [B, 4]

@@ -84,12 +84,9 @@ public final class CheckBceProbabilities: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 29)
-    parameters.initialize(repeating: 0, count: 29)
-    gradients = .allocate(capacity: 29)
-    gradients.initialize(repeating: 0, count: 29)
-    arena = .allocate(capacity: maxBatch * 12)
-    arena.initialize(repeating: 0, count: maxBatch * 12)
+    parameters = allocateZeroed(29)
+    gradients = allocateZeroed(29)
+    arena = allocateZeroed(maxBatch * 12)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 4
     dropoutOutput = arena + maxBatch * 5
@@ -100,9 +97,9 @@ public final class CheckBceProbabilities: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(4, leaky_relu)  [B, 5] → [B, 4]

@@ -152,12 +152,9 @@ public final class CheckBidirectional: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 519)
-    parameters.initialize(repeating: 0, count: 519)
-    gradients = .allocate(capacity: 519)
-    gradients.initialize(repeating: 0, count: 519)
-    arena = .allocate(capacity: maxBatch * 805)
-    arena.initialize(repeating: 0, count: maxBatch * 805)
+    parameters = allocateZeroed(519)
+    gradients = allocateZeroed(519)
+    arena = allocateZeroed(maxBatch * 805)
     embeddingOutput = arena + maxBatch * 0
     bidirectionalForwardLayerGates = arena + maxBatch * 15
     bidirectionalForwardLayerCells = arena + maxBatch * 95
@@ -196,9 +193,9 @@ public final class CheckBidirectional: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - embedding: Embedding(7, 3)  [B, 5] → [B, 5, 3]

@@ -143,12 +143,9 @@ public final class CheckBidirectionalMerge: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 120)
-    parameters.initialize(repeating: 0, count: 120)
-    gradients = .allocate(capacity: 120)
-    gradients.initialize(repeating: 0, count: 120)
-    arena = .allocate(capacity: maxBatch * 378)
-    arena.initialize(repeating: 0, count: maxBatch * 378)
+    parameters = allocateZeroed(120)
+    gradients = allocateZeroed(120)
+    arena = allocateZeroed(maxBatch * 378)
     bidirectionalForwardLayerHidden = arena + maxBatch * 0
     bidirectionalForwardLayerHiddenGradient = arena + maxBatch * 15
     bidirectionalBackwardLayerReversed = arena + maxBatch * 30
@@ -184,9 +181,9 @@ public final class CheckBidirectionalMerge: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - bidirectional: Bidirectional(SimpleRNN(3, return sequences), mul)  [B, 5, 3] → [B, 5, 3]

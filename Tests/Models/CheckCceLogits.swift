@@ -88,12 +88,9 @@ public final class CheckCceLogits: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 59)
-    parameters.initialize(repeating: 0, count: 59)
-    gradients = .allocate(capacity: 59)
-    gradients.initialize(repeating: 0, count: 59)
-    arena = .allocate(capacity: maxBatch * 32)
-    arena.initialize(repeating: 0, count: maxBatch * 32)
+    parameters = allocateZeroed(59)
+    gradients = allocateZeroed(59)
+    arena = allocateZeroed(maxBatch * 32)
     denseOutput = arena + maxBatch * 0
     dropoutOutput = arena + maxBatch * 5
     dropoutMask = arena + maxBatch * 10
@@ -105,9 +102,9 @@ public final class CheckCceLogits: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - flatten: Flatten()  [B, 2, 3] → [B, 6]

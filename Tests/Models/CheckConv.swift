@@ -107,12 +107,9 @@ public final class CheckConv: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 200)
-    parameters.initialize(repeating: 0, count: 200)
-    gradients = .allocate(capacity: 200)
-    gradients.initialize(repeating: 0, count: 200)
-    arena = .allocate(capacity: maxBatch * 384)
-    arena.initialize(repeating: 0, count: maxBatch * 384)
+    parameters = allocateZeroed(200)
+    gradients = allocateZeroed(200)
+    arena = allocateZeroed(maxBatch * 384)
     conv2dOutput = arena + maxBatch * 0
     conv2d1Output = arena + maxBatch * 126
     conv2d2Output = arena + maxBatch * 162
@@ -128,9 +125,9 @@ public final class CheckConv: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

@@ -98,12 +98,9 @@ public final class CheckConv1d: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 18625)
-    parameters.initialize(repeating: 0, count: 18625)
-    gradients = .allocate(capacity: 18625)
-    gradients.initialize(repeating: 0, count: 18625)
-    arena = .allocate(capacity: maxBatch * 5314)
-    arena.initialize(repeating: 0, count: maxBatch * 5314)
+    parameters = allocateZeroed(18625)
+    gradients = allocateZeroed(18625)
+    arena = allocateZeroed(maxBatch * 5314)
     embeddingOutput = arena + maxBatch * 0
     conv1dOutput = arena + maxBatch * 800
     maxPooling1dOutput = arena + maxBatch * 2272
@@ -118,9 +115,9 @@ public final class CheckConv1d: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

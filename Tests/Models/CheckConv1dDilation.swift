@@ -101,12 +101,9 @@ public final class CheckConv1dDilation: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 101)
-    parameters.initialize(repeating: 0, count: 101)
-    gradients = .allocate(capacity: 101)
-    gradients.initialize(repeating: 0, count: 101)
-    arena = .allocate(capacity: maxBatch * 156)
-    arena.initialize(repeating: 0, count: maxBatch * 156)
+    parameters = allocateZeroed(101)
+    gradients = allocateZeroed(101)
+    arena = allocateZeroed(maxBatch * 156)
     conv1dOutput = arena + maxBatch * 0
     conv1d1Output = arena + maxBatch * 30
     conv1d2Output = arena + maxBatch * 70
@@ -120,9 +117,9 @@ public final class CheckConv1dDilation: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

@@ -105,12 +105,9 @@ public final class CheckConv1dPadding: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 118)
-    parameters.initialize(repeating: 0, count: 118)
-    gradients = .allocate(capacity: 118)
-    gradients.initialize(repeating: 0, count: 118)
-    arena = .allocate(capacity: maxBatch * 180)
-    arena.initialize(repeating: 0, count: maxBatch * 180)
+    parameters = allocateZeroed(118)
+    gradients = allocateZeroed(118)
+    arena = allocateZeroed(maxBatch * 180)
     embeddingOutput = arena + maxBatch * 0
     conv1dOutput = arena + maxBatch * 27
     conv1d1Output = arena + maxBatch * 63
@@ -126,9 +123,9 @@ public final class CheckConv1dPadding: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

@@ -98,12 +98,9 @@ public final class CheckConv2dDilation: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 185)
-    parameters.initialize(repeating: 0, count: 185)
-    gradients = .allocate(capacity: 185)
-    gradients.initialize(repeating: 0, count: 185)
-    arena = .allocate(capacity: maxBatch * 178)
-    arena.initialize(repeating: 0, count: maxBatch * 178)
+    parameters = allocateZeroed(185)
+    gradients = allocateZeroed(185)
+    arena = allocateZeroed(maxBatch * 178)
     maxPooling2dOutput = arena + maxBatch * 0
     conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 72).bindMemory(to: UInt8.self, capacity: maxBatch * 72)
     conv2d1Output = arena + maxBatch * 90
@@ -117,9 +114,9 @@ public final class CheckConv2dDilation: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

@@ -113,12 +113,9 @@ public final class CheckConvBatchnorm: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 74)
-    parameters.initialize(repeating: 0, count: 74)
-    gradients = .allocate(capacity: 74)
-    gradients.initialize(repeating: 0, count: 74)
-    arena = .allocate(capacity: maxBatch * 430)
-    arena.initialize(repeating: 0, count: maxBatch * 430)
+    parameters = allocateZeroed(74)
+    gradients = allocateZeroed(74)
+    arena = allocateZeroed(maxBatch * 430)
     conv2dOutput = arena + maxBatch * 0
     batchNormalizationOutput = arena + maxBatch * 60
     batchNormalizationNormalized = arena + maxBatch * 120
@@ -138,9 +135,9 @@ public final class CheckConvBatchnorm: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

@@ -102,12 +102,9 @@ public final class CheckConvReluPool: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 731)
-    parameters.initialize(repeating: 0, count: 731)
-    gradients = .allocate(capacity: 731)
-    gradients.initialize(repeating: 0, count: 731)
-    arena = .allocate(capacity: maxBatch * 312)
-    arena.initialize(repeating: 0, count: maxBatch * 312)
+    parameters = allocateZeroed(731)
+    gradients = allocateZeroed(731)
+    arena = allocateZeroed(maxBatch * 312)
     maxPooling2dOutput = arena + maxBatch * 0
     conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 72).bindMemory(to: UInt8.self, capacity: maxBatch * 72)
     conv2d1Output = arena + maxBatch * 90
@@ -122,9 +119,9 @@ public final class CheckConvReluPool: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

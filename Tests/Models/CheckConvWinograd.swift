@@ -105,12 +105,9 @@ public final class CheckConvWinograd: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 3011)
-    parameters.initialize(repeating: 0, count: 3011)
-    gradients = .allocate(capacity: 3011)
-    gradients.initialize(repeating: 0, count: 3011)
-    arena = .allocate(capacity: maxBatch * 1414)
-    arena.initialize(repeating: 0, count: maxBatch * 1414)
+    parameters = allocateZeroed(3011)
+    gradients = allocateZeroed(3011)
+    arena = allocateZeroed(maxBatch * 1414)
     conv2dOutput = arena + maxBatch * 0
     conv2d1Output = arena + maxBatch * 336
     maxPooling2dOutput = arena + maxBatch * 656
@@ -125,9 +122,9 @@ public final class CheckConvWinograd: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

@@ -87,12 +87,9 @@ public final class CheckGru: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 4641)
-    parameters.initialize(repeating: 0, count: 4641)
-    gradients = .allocate(capacity: 4641)
-    gradients.initialize(repeating: 0, count: 4641)
-    arena = .allocate(capacity: maxBatch * 5186)
-    arena.initialize(repeating: 0, count: maxBatch * 5186)
+    parameters = allocateZeroed(4641)
+    gradients = allocateZeroed(4641)
+    arena = allocateZeroed(maxBatch * 5186)
     gruGates = arena + maxBatch * 0
     gruRecurrent = arena + maxBatch * 1920
     gruHidden = arena + maxBatch * 3840
@@ -105,9 +102,9 @@ public final class CheckGru: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - gru: GRU(32)  [B, 20, 14] → [B, 32]

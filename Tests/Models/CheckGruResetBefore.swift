@@ -109,12 +109,9 @@ public final class CheckGruResetBefore: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 176)
-    parameters.initialize(repeating: 0, count: 176)
-    gradients = .allocate(capacity: 176)
-    gradients.initialize(repeating: 0, count: 176)
-    arena = .allocate(capacity: maxBatch * 350)
-    arena.initialize(repeating: 0, count: maxBatch * 350)
+    parameters = allocateZeroed(176)
+    gradients = allocateZeroed(176)
+    arena = allocateZeroed(maxBatch * 350)
     gruGates = arena + maxBatch * 0
     gruRecurrent = arena + maxBatch * 60
     gruResetHidden = arena + maxBatch * 120
@@ -135,9 +132,9 @@ public final class CheckGruResetBefore: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - gru: GRU(4, return sequences, reset_after=False)  [B, 5, 3] → [B, 5, 4]

@@ -127,12 +127,9 @@ public final class CheckGruResetBeforeDropout: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 176)
-    parameters.initialize(repeating: 0, count: 176)
-    gradients = .allocate(capacity: 176)
-    gradients.initialize(repeating: 0, count: 176)
-    arena = .allocate(capacity: maxBatch * 527)
-    arena.initialize(repeating: 0, count: maxBatch * 527)
+    parameters = allocateZeroed(176)
+    gradients = allocateZeroed(176)
+    arena = allocateZeroed(maxBatch * 527)
     gruDropoutMask = arena + maxBatch * 0
     gruMaskedInput = arena + maxBatch * 9
     gruRecurrentMask = arena + maxBatch * 24
@@ -162,9 +159,9 @@ public final class CheckGruResetBeforeDropout: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - gru: GRU(4, return sequences, reset_after=False)  [B, 5, 3] → [B, 5, 4]

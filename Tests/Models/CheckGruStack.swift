@@ -101,12 +101,9 @@ public final class CheckGruStack: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 197)
-    parameters.initialize(repeating: 0, count: 197)
-    gradients = .allocate(capacity: 197)
-    gradients.initialize(repeating: 0, count: 197)
-    arena = .allocate(capacity: maxBatch * 308)
-    arena.initialize(repeating: 0, count: maxBatch * 308)
+    parameters = allocateZeroed(197)
+    gradients = allocateZeroed(197)
+    arena = allocateZeroed(maxBatch * 308)
     gruGates = arena + maxBatch * 0
     gruRecurrent = arena + maxBatch * 60
     gruHidden = arena + maxBatch * 120
@@ -123,9 +120,9 @@ public final class CheckGruStack: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - gru: GRU(4, return sequences)  [B, 5, 3] → [B, 5, 4]

@@ -78,12 +78,9 @@ public final class CheckHuber: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 39)
-    parameters.initialize(repeating: 0, count: 39)
-    gradients = .allocate(capacity: 39)
-    gradients.initialize(repeating: 0, count: 39)
-    arena = .allocate(capacity: maxBatch * 14)
-    arena.initialize(repeating: 0, count: maxBatch * 14)
+    parameters = allocateZeroed(39)
+    gradients = allocateZeroed(39)
+    arena = allocateZeroed(maxBatch * 14)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 4
     gradientA = arena + maxBatch * 7
@@ -92,9 +89,9 @@ public final class CheckHuber: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(4, tanh)  [B, 5] → [B, 4]

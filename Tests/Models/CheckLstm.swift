@@ -96,12 +96,9 @@ public final class CheckLstm: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 22305)
-    parameters.initialize(repeating: 0, count: 22305)
-    gradients = .allocate(capacity: 22305)
-    gradients.initialize(repeating: 0, count: 22305)
-    arena = .allocate(capacity: maxBatch * 10338)
-    arena.initialize(repeating: 0, count: maxBatch * 10338)
+    parameters = allocateZeroed(22305)
+    gradients = allocateZeroed(22305)
+    arena = allocateZeroed(maxBatch * 10338)
     embeddingOutput = arena + maxBatch * 0
     lstmGates = arena + maxBatch * 640
     lstmCells = arena + maxBatch * 5760
@@ -117,9 +114,9 @@ public final class CheckLstm: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - embedding: Embedding(1000, 16)  [B, 40] → [B, 40, 16]

@@ -107,12 +107,9 @@ public final class CheckLstmStack: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 232)
-    parameters.initialize(repeating: 0, count: 232)
-    gradients = .allocate(capacity: 232)
-    gradients.initialize(repeating: 0, count: 232)
-    arena = .allocate(capacity: maxBatch * 282)
-    arena.initialize(repeating: 0, count: maxBatch * 282)
+    parameters = allocateZeroed(232)
+    gradients = allocateZeroed(232)
+    arena = allocateZeroed(maxBatch * 282)
     lstmGates = arena + maxBatch * 0
     lstmCells = arena + maxBatch * 80
     lstmCellGradient = arena + maxBatch * 100
@@ -132,9 +129,9 @@ public final class CheckLstmStack: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - lstm: LSTM(4, return sequences)  [B, 5, 3] → [B, 5, 4]

@@ -78,12 +78,9 @@ public final class CheckMae: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 34)
-    parameters.initialize(repeating: 0, count: 34)
-    gradients = .allocate(capacity: 34)
-    gradients.initialize(repeating: 0, count: 34)
-    arena = .allocate(capacity: maxBatch * 12)
-    arena.initialize(repeating: 0, count: maxBatch * 12)
+    parameters = allocateZeroed(34)
+    gradients = allocateZeroed(34)
+    arena = allocateZeroed(maxBatch * 12)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 4
     gradientA = arena + maxBatch * 6
@@ -92,9 +89,9 @@ public final class CheckMae: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(4, relu)  [B, 5] → [B, 4]

@@ -124,12 +124,9 @@ public final class CheckMaskZero: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 259)
-    parameters.initialize(repeating: 0, count: 259)
-    gradients = .allocate(capacity: 259)
-    gradients.initialize(repeating: 0, count: 259)
-    arena = .allocate(capacity: maxBatch * 453)
-    arena.initialize(repeating: 0, count: maxBatch * 453)
+    parameters = allocateZeroed(259)
+    gradients = allocateZeroed(259)
+    arena = allocateZeroed(maxBatch * 453)
     embeddingOutput = arena + maxBatch * 0
     embeddingStepMask = arena + maxBatch * 18
     lstmGates = arena + maxBatch * 24
@@ -153,9 +150,9 @@ public final class CheckMaskZero: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - embedding: Embedding(7, 3, mask_zero=True)  [B, 6] → [B, 6, 3]

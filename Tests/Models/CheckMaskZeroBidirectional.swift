@@ -164,12 +164,9 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 323)
-    parameters.initialize(repeating: 0, count: 323)
-    gradients = .allocate(capacity: 323)
-    gradients.initialize(repeating: 0, count: 323)
-    arena = .allocate(capacity: maxBatch * 786)
-    arena.initialize(repeating: 0, count: maxBatch * 786)
+    parameters = allocateZeroed(323)
+    gradients = allocateZeroed(323)
+    arena = allocateZeroed(maxBatch * 786)
     embeddingOutput = arena + maxBatch * 0
     embeddingStepMask = arena + maxBatch * 18
     bidirectionalForwardLayerGates = arena + maxBatch * 24
@@ -213,9 +210,9 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - embedding: Embedding(7, 3, mask_zero=True)  [B, 6] → [B, 6, 3]

@@ -82,12 +82,9 @@ public final class CheckMaskZeroPooling: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 38)
-    parameters.initialize(repeating: 0, count: 38)
-    gradients = .allocate(capacity: 38)
-    gradients.initialize(repeating: 0, count: 38)
-    arena = .allocate(capacity: maxBatch * 64)
-    arena.initialize(repeating: 0, count: maxBatch * 64)
+    parameters = allocateZeroed(38)
+    gradients = allocateZeroed(38)
+    arena = allocateZeroed(maxBatch * 64)
     embeddingOutput = arena + maxBatch * 0
     embeddingStepMask = arena + maxBatch * 24
     globalAveragePooling1dOutput = arena + maxBatch * 30
@@ -98,9 +95,9 @@ public final class CheckMaskZeroPooling: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - embedding: Embedding(7, 4, mask_zero=True)  [B, 6] → [B, 6, 4]

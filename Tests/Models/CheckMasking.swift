@@ -115,12 +115,9 @@ public final class CheckMasking: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 217)
-    parameters.initialize(repeating: 0, count: 217)
-    gradients = .allocate(capacity: 217)
-    gradients.initialize(repeating: 0, count: 217)
-    arena = .allocate(capacity: maxBatch * 417)
-    arena.initialize(repeating: 0, count: maxBatch * 417)
+    parameters = allocateZeroed(217)
+    gradients = allocateZeroed(217)
+    arena = allocateZeroed(maxBatch * 417)
     maskingOutput = arena + maxBatch * 0
     maskingStepMask = arena + maxBatch * 18
     lstmGates = arena + maxBatch * 24
@@ -142,9 +139,9 @@ public final class CheckMasking: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - masking: Masking(mask_value=-1.0)  [B, 6, 3] → [B, 6, 3]

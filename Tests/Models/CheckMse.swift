@@ -88,12 +88,9 @@ public final class CheckMse: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 34)
-    parameters.initialize(repeating: 0, count: 34)
-    gradients = .allocate(capacity: 34)
-    gradients.initialize(repeating: 0, count: 34)
-    arena = .allocate(capacity: maxBatch * 24)
-    arena.initialize(repeating: 0, count: maxBatch * 24)
+    parameters = allocateZeroed(34)
+    gradients = allocateZeroed(34)
+    arena = allocateZeroed(maxBatch * 24)
     denseOutput = arena + maxBatch * 0
     activationOutput = arena + maxBatch * 4
     dropoutOutput = arena + maxBatch * 8
@@ -105,9 +102,9 @@ public final class CheckMse: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(4, tanh)  [B, 5] → [B, 4]

@@ -103,12 +103,9 @@ public final class CheckPooling: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 96)
-    parameters.initialize(repeating: 0, count: 96)
-    gradients = .allocate(capacity: 96)
-    gradients.initialize(repeating: 0, count: 96)
-    arena = .allocate(capacity: maxBatch * 133)
-    arena.initialize(repeating: 0, count: maxBatch * 133)
+    parameters = allocateZeroed(96)
+    gradients = allocateZeroed(96)
+    arena = allocateZeroed(maxBatch * 133)
     conv2dOutput = arena + maxBatch * 0
     averagePooling2dOutput = arena + maxBatch * 36
     conv2d1Output = arena + maxBatch * 52
@@ -123,9 +120,9 @@ public final class CheckPooling: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

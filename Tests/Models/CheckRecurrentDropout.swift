@@ -172,12 +172,9 @@ public final class CheckRecurrentDropout: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 329)
-    parameters.initialize(repeating: 0, count: 329)
-    gradients = .allocate(capacity: 329)
-    gradients.initialize(repeating: 0, count: 329)
-    arena = .allocate(capacity: maxBatch * 831)
-    arena.initialize(repeating: 0, count: maxBatch * 831)
+    parameters = allocateZeroed(329)
+    gradients = allocateZeroed(329)
+    arena = allocateZeroed(maxBatch * 831)
     embeddingOutput = arena + maxBatch * 0
     lstmDropoutMask = arena + maxBatch * 15
     lstmMaskedInput = arena + maxBatch * 27
@@ -224,9 +221,9 @@ public final class CheckRecurrentDropout: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - embedding: Embedding(7, 3)  [B, 5] → [B, 5, 3]

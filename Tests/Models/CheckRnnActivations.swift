@@ -113,12 +113,9 @@ public final class CheckRnnActivations: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 238)
-    parameters.initialize(repeating: 0, count: 238)
-    gradients = .allocate(capacity: 238)
-    gradients.initialize(repeating: 0, count: 238)
-    arena = .allocate(capacity: maxBatch * 334)
-    arena.initialize(repeating: 0, count: maxBatch * 334)
+    parameters = allocateZeroed(238)
+    gradients = allocateZeroed(238)
+    arena = allocateZeroed(maxBatch * 334)
     simpleRnnHidden = arena + maxBatch * 0
     simpleRnnHiddenGradient = arena + maxBatch * 15
     lstmGates = arena + maxBatch * 30
@@ -138,9 +135,9 @@ public final class CheckRnnActivations: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - simple_rnn: SimpleRNN(3, return sequences)  [B, 5, 3] → [B, 5, 3]

@@ -107,12 +107,9 @@ public final class CheckRnnBackwards: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 217)
-    parameters.initialize(repeating: 0, count: 217)
-    gradients = .allocate(capacity: 217)
-    gradients.initialize(repeating: 0, count: 217)
-    arena = .allocate(capacity: maxBatch * 327)
-    arena.initialize(repeating: 0, count: maxBatch * 327)
+    parameters = allocateZeroed(217)
+    gradients = allocateZeroed(217)
+    arena = allocateZeroed(maxBatch * 327)
     lstmReversed = arena + maxBatch * 0
     lstmGates = arena + maxBatch * 15
     lstmCells = arena + maxBatch * 95
@@ -132,9 +129,9 @@ public final class CheckRnnBackwards: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - lstm: LSTM(4, return sequences)  [B, 5, 3] → [B, 5, 4]

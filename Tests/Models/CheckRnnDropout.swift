@@ -156,12 +156,9 @@ public final class CheckRnnDropout: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 335)
-    parameters.initialize(repeating: 0, count: 335)
-    gradients = .allocate(capacity: 335)
-    gradients.initialize(repeating: 0, count: 335)
-    arena = .allocate(capacity: maxBatch * 705)
-    arena.initialize(repeating: 0, count: maxBatch * 705)
+    parameters = allocateZeroed(335)
+    gradients = allocateZeroed(335)
+    arena = allocateZeroed(maxBatch * 705)
     embeddingOutput = arena + maxBatch * 0
     lstmDropoutMask = arena + maxBatch * 15
     lstmDropped = arena + maxBatch * 18
@@ -200,9 +197,9 @@ public final class CheckRnnDropout: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - embedding: Embedding(7, 3)  [B, 5] → [B, 5, 3]

@@ -95,12 +95,9 @@ public final class CheckSimpleRnn: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 64)
-    parameters.initialize(repeating: 0, count: 64)
-    gradients = .allocate(capacity: 64)
-    gradients.initialize(repeating: 0, count: 64)
-    arena = .allocate(capacity: maxBatch * 100)
-    arena.initialize(repeating: 0, count: maxBatch * 100)
+    parameters = allocateZeroed(64)
+    gradients = allocateZeroed(64)
+    arena = allocateZeroed(maxBatch * 100)
     simpleRnnHidden = arena + maxBatch * 0
     simpleRnnHiddenGradient = arena + maxBatch * 20
     simpleRnn1Hidden = arena + maxBatch * 40
@@ -114,9 +111,9 @@ public final class CheckSimpleRnn: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - simple_rnn: SimpleRNN(4, return sequences)  [B, 5, 3] → [B, 5, 4]

@@ -81,12 +81,9 @@ public final class CheckSparseFromLogits: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 39)
-    parameters.initialize(repeating: 0, count: 39)
-    gradients = .allocate(capacity: 39)
-    gradients.initialize(repeating: 0, count: 39)
-    arena = .allocate(capacity: maxBatch * 17)
-    arena.initialize(repeating: 0, count: maxBatch * 17)
+    parameters = allocateZeroed(39)
+    gradients = allocateZeroed(39)
+    arena = allocateZeroed(maxBatch * 17)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 4
     dense1Logits = arena + maxBatch * 7
@@ -96,9 +93,9 @@ public final class CheckSparseFromLogits: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(4, relu)  [B, 5] → [B, 4]

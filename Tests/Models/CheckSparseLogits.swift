@@ -84,12 +84,9 @@ public final class CheckSparseLogits: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 39)
-    parameters.initialize(repeating: 0, count: 39)
-    gradients = .allocate(capacity: 39)
-    gradients.initialize(repeating: 0, count: 39)
-    arena = .allocate(capacity: maxBatch * 21)
-    arena.initialize(repeating: 0, count: maxBatch * 21)
+    parameters = allocateZeroed(39)
+    gradients = allocateZeroed(39)
+    arena = allocateZeroed(maxBatch * 21)
     denseOutput = arena + maxBatch * 0
     denseLogits = arena + maxBatch * 4
     dense1Output = arena + maxBatch * 8
@@ -100,9 +97,9 @@ public final class CheckSparseLogits: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(4, silu)  [B, 5] → [B, 4]

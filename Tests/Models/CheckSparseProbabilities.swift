@@ -83,12 +83,9 @@ public final class CheckSparseProbabilities: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 35)
-    parameters.initialize(repeating: 0, count: 35)
-    gradients = .allocate(capacity: 35)
-    gradients.initialize(repeating: 0, count: 35)
-    arena = .allocate(capacity: maxBatch * 20)
-    arena.initialize(repeating: 0, count: maxBatch * 20)
+    parameters = allocateZeroed(35)
+    gradients = allocateZeroed(35)
+    arena = allocateZeroed(maxBatch * 20)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 4
     dropoutOutput = arena + maxBatch * 7
@@ -99,9 +96,9 @@ public final class CheckSparseProbabilities: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(4, sigmoid, no bias)  [B, 5] → [B, 4]

@@ -1,5 +1,6 @@
 import Foundation
 import PrecastCore
+import PrecastHDF5
 import XCTest
 
 @testable import Precast
@@ -47,6 +48,23 @@ final class KerasImportTests: XCTestCase {
       let model = try KerasImport.model(config: config, compile: nil, name: name, loss: "mse")
       let classes = (config["config"]?["layers"]?.arrayValue ?? []).compactMap { $0["class_name"]?.stringValue }.filter { $0 != "InputLayer" }
       XCTAssertEqual(try ModelSpec(model).layers.map(\.className), classes, name)
+    }
+  }
+
+  /// Legacy `.h5` files of Keras 3 and tf-keras 2.x (`batch_input_shape`, `Custom>Adam`, nested-list metrics) import
+  /// with their layer classes and their compile settings.
+  func testLegacyH5FilesOfBothDialectsImport() throws {
+    let directory = fixturesDirectory()
+    for name in ["mlp", "cnn", "tab", "conv1d", "lstm", "gru", "bn"] {
+      let classes = try JSON.parse(String(contentsOfFile: "\(directory)/\(name).model.json", encoding: .utf8))["config"]?["layers"]?
+        .arrayValue?.compactMap { $0["class_name"]?.stringValue }.filter { $0 != "InputLayer" } ?? []
+      for file in ["\(name).h5", "\(name).tfkeras.h5"] {
+        let attributes = try KerasWeightFile.modelConfigAttributes(path: "\(directory)/\(file)")
+        let configs = try KerasImport.configs(modelConfig: XCTUnwrap(attributes.model, file), compileConfig: attributes.training, file: file)
+        let model = try KerasImport.model(config: configs.model, compile: configs.compile, name: name)
+        XCTAssertEqual(try ModelSpec(model).layers.map(\.className), classes, file)
+        XCTAssertEqual(model.optimizer.kerasClassName, "Adam", file)
+      }
     }
   }
 

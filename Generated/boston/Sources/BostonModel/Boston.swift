@@ -85,12 +85,9 @@ public final class Boston: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 273)
-    parameters.initialize(repeating: 0, count: 273)
-    gradients = .allocate(capacity: 273)
-    gradients.initialize(repeating: 0, count: 273)
-    arena = .allocate(capacity: maxBatch * 39)
-    arena.initialize(repeating: 0, count: maxBatch * 39)
+    parameters = allocateZeroed(273)
+    gradients = allocateZeroed(273)
+    arena = allocateZeroed(maxBatch * 39)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 13
     dense2Output = arena + maxBatch * 19
@@ -100,9 +97,9 @@ public final class Boston: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(13, relu)  [B, 13] → [B, 13]

@@ -116,12 +116,9 @@ public final class CifarCnn: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 122570)
-    parameters.initialize(repeating: 0, count: 122570)
-    gradients = .allocate(capacity: 122570)
-    gradients.initialize(repeating: 0, count: 122570)
-    arena = .allocate(capacity: maxBatch * 41244)
-    arena.initialize(repeating: 0, count: maxBatch * 41244)
+    parameters = allocateZeroed(122570)
+    gradients = allocateZeroed(122570)
+    arena = allocateZeroed(maxBatch * 41244)
     maxPooling2dOutput = arena + maxBatch * 0
     conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 7200).bindMemory(to: UInt8.self, capacity: maxBatch * 7200)
     conv2d1Output = arena + maxBatch * 9000
@@ -138,9 +135,9 @@ public final class CifarCnn: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

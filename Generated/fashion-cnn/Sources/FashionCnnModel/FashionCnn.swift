@@ -98,12 +98,9 @@ public final class FashionCnn: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 693962)
-    parameters.initialize(repeating: 0, count: 693962)
-    gradients = .allocate(capacity: 693962)
-    gradients.initialize(repeating: 0, count: 693962)
-    arena = .allocate(capacity: maxBatch * 12444)
-    arena.initialize(repeating: 0, count: maxBatch * 12444)
+    parameters = allocateZeroed(693962)
+    gradients = allocateZeroed(693962)
+    arena = allocateZeroed(maxBatch * 12444)
     maxPooling2dOutput = arena + maxBatch * 0
     conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 5408).bindMemory(to: UInt8.self, capacity: maxBatch * 5408)
     denseOutput = arena + maxBatch * 6760
@@ -117,9 +114,9 @@ public final class FashionCnn: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

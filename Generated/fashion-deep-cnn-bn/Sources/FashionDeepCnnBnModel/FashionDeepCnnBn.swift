@@ -208,12 +208,9 @@ public final class FashionDeepCnnBn: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 1677034)
-    parameters.initialize(repeating: 0, count: 1677034)
-    gradients = .allocate(capacity: 1677034)
-    gradients.initialize(repeating: 0, count: 1677034)
-    arena = .allocate(capacity: maxBatch * 381012)
-    arena.initialize(repeating: 0, count: maxBatch * 381012)
+    parameters = allocateZeroed(1677034)
+    gradients = allocateZeroed(1677034)
+    arena = allocateZeroed(maxBatch * 381012)
     conv2dOutput = arena + maxBatch * 0
     batchNormalizationOutput = arena + maxBatch * 25088
     batchNormalizationNormalized = arena + maxBatch * 50176
@@ -254,9 +251,9 @@ public final class FashionDeepCnnBn: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

@@ -141,12 +141,9 @@ public final class FashionDeepCnn: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 1676266)
-    parameters.initialize(repeating: 0, count: 1676266)
-    gradients = .allocate(capacity: 1676266)
-    gradients.initialize(repeating: 0, count: 1676266)
-    arena = .allocate(capacity: maxBatch * 155220)
-    arena.initialize(repeating: 0, count: maxBatch * 155220)
+    parameters = allocateZeroed(1676266)
+    gradients = allocateZeroed(1676266)
+    arena = allocateZeroed(maxBatch * 155220)
     conv2dOutput = arena + maxBatch * 0
     conv2d1Output = arena + maxBatch * 25088
     maxPooling2dOutput = arena + maxBatch * 50176
@@ -170,9 +167,9 @@ public final class FashionDeepCnn: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

@@ -101,12 +101,9 @@ public final class FashionMlp: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 669706)
-    parameters.initialize(repeating: 0, count: 669706)
-    gradients = .allocate(capacity: 669706)
-    gradients.initialize(repeating: 0, count: 669706)
-    arena = .allocate(capacity: maxBatch * 4116)
-    arena.initialize(repeating: 0, count: maxBatch * 4116)
+    parameters = allocateZeroed(669706)
+    gradients = allocateZeroed(669706)
+    arena = allocateZeroed(maxBatch * 4116)
     denseOutput = arena + maxBatch * 0
     dropoutOutput = arena + maxBatch * 512
     dropoutMask = arena + maxBatch * 1024
@@ -121,9 +118,9 @@ public final class FashionMlp: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - flatten: Flatten()  [B, 28, 28] → [B, 784]

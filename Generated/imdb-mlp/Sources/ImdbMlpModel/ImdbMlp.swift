@@ -87,12 +87,9 @@ public final class ImdbMlp: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 160305)
-    parameters.initialize(repeating: 0, count: 160305)
-    gradients = .allocate(capacity: 160305)
-    gradients.initialize(repeating: 0, count: 160305)
-    arena = .allocate(capacity: maxBatch * 66)
-    arena.initialize(repeating: 0, count: maxBatch * 66)
+    parameters = allocateZeroed(160305)
+    gradients = allocateZeroed(160305)
+    arena = allocateZeroed(maxBatch * 66)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 16
     dense2Output = arena + maxBatch * 32
@@ -103,9 +100,9 @@ public final class ImdbMlp: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(16, relu)  [B, 10000] → [B, 16]

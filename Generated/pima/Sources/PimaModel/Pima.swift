@@ -87,12 +87,9 @@ public final class Pima: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 221)
-    parameters.initialize(repeating: 0, count: 221)
-    gradients = .allocate(capacity: 221)
-    gradients.initialize(repeating: 0, count: 221)
-    arena = .allocate(capacity: maxBatch * 42)
-    arena.initialize(repeating: 0, count: maxBatch * 42)
+    parameters = allocateZeroed(221)
+    gradients = allocateZeroed(221)
+    arena = allocateZeroed(maxBatch * 42)
     denseOutput = arena + maxBatch * 0
     dense1Output = arena + maxBatch * 12
     dense2Output = arena + maxBatch * 20
@@ -103,9 +100,9 @@ public final class Pima: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - dense: Dense(12, relu)  [B, 8] → [B, 12]

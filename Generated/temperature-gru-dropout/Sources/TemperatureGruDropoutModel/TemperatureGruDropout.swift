@@ -97,12 +97,9 @@ public final class TemperatureGruDropout: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 3393)
-    parameters.initialize(repeating: 0, count: 3393)
-    gradients = .allocate(capacity: 3393)
-    gradients.initialize(repeating: 0, count: 3393)
-    arena = .allocate(capacity: maxBatch * 8669)
-    arena.initialize(repeating: 0, count: maxBatch * 8669)
+    parameters = allocateZeroed(3393)
+    gradients = allocateZeroed(3393)
+    arena = allocateZeroed(maxBatch * 8669)
     gruDropoutMask = arena + maxBatch * 0
     gruMaskedInput = arena + maxBatch * 3
     gruRecurrentMask = arena + maxBatch * 27
@@ -120,9 +117,9 @@ public final class TemperatureGruDropout: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - gru: GRU(32)  [B, 24, 1] → [B, 32]

@@ -87,12 +87,9 @@ public final class TemperatureGru: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 3393)
-    parameters.initialize(repeating: 0, count: 3393)
-    gradients = .allocate(capacity: 3393)
-    gradients.initialize(repeating: 0, count: 3393)
-    arena = .allocate(capacity: maxBatch * 6210)
-    arena.initialize(repeating: 0, count: maxBatch * 6210)
+    parameters = allocateZeroed(3393)
+    gradients = allocateZeroed(3393)
+    arena = allocateZeroed(maxBatch * 6210)
     gruGates = arena + maxBatch * 0
     gruRecurrent = arena + maxBatch * 2304
     gruHidden = arena + maxBatch * 4608
@@ -105,9 +102,9 @@ public final class TemperatureGru: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - gru: GRU(32)  [B, 24, 1] → [B, 32]

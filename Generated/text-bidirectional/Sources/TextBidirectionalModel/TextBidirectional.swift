@@ -120,12 +120,9 @@ public final class TextBidirectional: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 336705)
-    parameters.initialize(repeating: 0, count: 336705)
-    gradients = .allocate(capacity: 336705)
-    gradients.initialize(repeating: 0, count: 336705)
-    arena = .allocate(capacity: maxBatch * 57922)
-    arena.initialize(repeating: 0, count: maxBatch * 57922)
+    parameters = allocateZeroed(336705)
+    gradients = allocateZeroed(336705)
+    arena = allocateZeroed(maxBatch * 57922)
     embeddingOutput = arena + maxBatch * 0
     bidirectionalForwardLayerGates = arena + maxBatch * 3200
     bidirectionalForwardLayerCells = arena + maxBatch * 16000
@@ -152,9 +149,9 @@ public final class TextBidirectional: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - embedding: Embedding(10000, 32)  [B, 100] → [B, 100, 32]

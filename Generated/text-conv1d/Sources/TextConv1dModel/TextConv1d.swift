@@ -105,12 +105,9 @@ public final class TextConv1d: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 1315937)
-    parameters.initialize(repeating: 0, count: 1315937)
-    gradients = .allocate(capacity: 1315937)
-    gradients.initialize(repeating: 0, count: 1315937)
-    arena = .allocate(capacity: maxBatch * 32610)
-    arena.initialize(repeating: 0, count: maxBatch * 32610)
+    parameters = allocateZeroed(1315937)
+    gradients = allocateZeroed(1315937)
+    arena = allocateZeroed(maxBatch * 32610)
     embeddingOutput = arena + maxBatch * 0
     conv1dOutput = arena + maxBatch * 12800
     maxPooling1dOutput = arena + maxBatch * 15808
@@ -126,9 +123,9 @@ public final class TextConv1d: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
     scratch.deallocate()
   }
 

@@ -94,12 +94,9 @@ public final class TextGru: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 326369)
-    parameters.initialize(repeating: 0, count: 326369)
-    gradients = .allocate(capacity: 326369)
-    gradients.initialize(repeating: 0, count: 326369)
-    arena = .allocate(capacity: maxBatch * 32066)
-    arena.initialize(repeating: 0, count: maxBatch * 32066)
+    parameters = allocateZeroed(326369)
+    gradients = allocateZeroed(326369)
+    arena = allocateZeroed(maxBatch * 32066)
     embeddingOutput = arena + maxBatch * 0
     gruGates = arena + maxBatch * 3200
     gruRecurrent = arena + maxBatch * 12800
@@ -114,9 +111,9 @@ public final class TextGru: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - embedding: Embedding(10000, 32)  [B, 100] → [B, 100, 32]

@@ -96,12 +96,9 @@ public final class TextLstm: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = .allocate(capacity: 328353)
-    parameters.initialize(repeating: 0, count: 328353)
-    gradients = .allocate(capacity: 328353)
-    gradients.initialize(repeating: 0, count: 328353)
-    arena = .allocate(capacity: maxBatch * 28898)
-    arena.initialize(repeating: 0, count: maxBatch * 28898)
+    parameters = allocateZeroed(328353)
+    gradients = allocateZeroed(328353)
+    arena = allocateZeroed(maxBatch * 28898)
     embeddingOutput = arena + maxBatch * 0
     lstmGates = arena + maxBatch * 3200
     lstmCells = arena + maxBatch * 16000
@@ -117,9 +114,9 @@ public final class TextLstm: CompiledModel {
   }
 
   deinit {
-    parameters.deallocate()
-    gradients.deallocate()
-    arena.deallocate()
+    deallocateZeroed(parameters)
+    deallocateZeroed(gradients)
+    deallocateZeroed(arena)
   }
 
   // MARK: - embedding: Embedding(10000, 32)  [B, 100] → [B, 100, 32]
