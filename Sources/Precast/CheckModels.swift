@@ -287,6 +287,14 @@ public enum CheckModels {
       Activation(.relu)
       Dense(3, activation: .softmax)
     }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // A frozen BatchNormalization (trainable: false) trains in inference mode, as Keras's does: the gradient flows
+    // through its moving-statistics transform into the Dense before it; its own weights get none.
+    Sequential(name: "check-batchnorm-frozen", input: [6]) {
+      Dense(5)
+      BatchNormalization(trainable: false)
+      Activation(.tanh)
+      Dense(3, activation: .softmax)
+    }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
     // BatchNormalization over channels after a convolution, without gamma; global average pooling.
     Sequential(name: "check-conv-batchnorm", input: [5, 4, 2]) {
       Conv2D(3, 3, padding: .same)

@@ -322,6 +322,7 @@ extension Generator {
     case .batchNormalization(let momentum, let epsilon, _, _):
       let channels = spec.outputShape.last!
       c["isBatchNormalization"] = true
+      c["frozenByDeclaration"] = !spec.declaration.options.trainable
       c["channels"] = channels
       c["rowsPerSample"] = spec.outputShape.reduce(1, *) / channels
       c["momentum"] = "\(Float(momentum))"

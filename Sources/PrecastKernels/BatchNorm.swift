@@ -23,6 +23,19 @@ public func batchNormInferenceForward(
   }
 }
 
+/// Backward of `batchNormInferenceForward` (a frozen layer in a training step): dx = dy·gamma/√(moving_variance + ε);
+/// dx may be dy. Gamma and beta of a frozen layer get no gradient.
+@inline(__always)
+public func batchNormInferenceBackward(
+  _ dy: UnsafePointer<Float>, rows: Int, channels c: Int, gamma: UnsafePointer<Float>?, movingVariance: UnsafePointer<Float>,
+  epsilon: Float, dx: UnsafeMutablePointer<Float>
+) {
+  for r in 0..<rows {
+    let dyr = dy + r * c, dxr = dx + r * c
+    for ci in 0..<c { dxr[ci] = dyr[ci] * (gamma?[ci] ?? 1) / (movingVariance[ci] + epsilon).squareRoot() }
+  }
+}
+
 /// Training: y = gamma·x̂ + beta with x̂ = (x − mean)/√(var + ε) over the batch; keeps x̂ [rows, C] and
 /// 1/√(var + ε) [C] for the backward pass and updates the moving statistics in place.
 @inline(__always)

@@ -145,4 +145,23 @@ public protocol CompiledModel: AnyObject {
   var probe: StepProbe? { get set }
   /// Per-sample loss weights for `trainStep` (Keras's sample_weight / class_weight), [n], or nil.
   var sampleWeights: UnsafePointer<Float>? { get set }
+  /// Layers frozen for this run (the trainer's --freeze): a BatchNormalization among them runs in inference mode
+  /// in `trainStep`, as Keras runs one whose `trainable` is false (moving statistics used, not updated).
+  var frozenLayers: Set<String> { get set }
+}
+
+extension ModelInfo {
+  /// `kerasModelConfig` with `trainable: false` on the layers named in `frozen` (the trainer's --freeze), as Keras
+  /// writes a layer its user froze before compiling: Keras's `load_model` then builds its optimizer for the same
+  /// variables Precast trained, and restores their state.
+  public func kerasModelConfig(frozen: Set<String>) -> String {
+    guard !frozen.isEmpty, let config = try? JSON.parse(kerasModelConfig), let inner = config["config"],
+      let layers = inner["layers"]?.arrayValue
+    else { return kerasModelConfig }
+    let marked = layers.map { layer -> JSON in
+      guard let settings = layer["config"], let name = settings["name"]?.stringValue, frozen.contains(name) else { return layer }
+      return layer.setting("config", to: settings.setting("trainable", to: .bool(false)))
+    }
+    return config.setting("config", to: inner.setting("layers", to: .array(marked))).rendered
+  }
 }

@@ -58,6 +58,8 @@ public struct Logs: Sendable {
 public final class Trainer<Model: CompiledModel> {
   public let model: Model
   public let optimizer: Optimizer
+  /// The layers --freeze keeps as they are (written `trainable: false` in the saved model config).
+  public let frozen: Set<String>
   public var preprocessing: Preprocessing
   /// Per-epoch logs so far (train and validation).
   public private(set) var history: [Logs] = []
@@ -74,6 +76,8 @@ public final class Trainer<Model: CompiledModel> {
   /// stay as they are (fine-tuning), on top of those declared `trainable: false`.
   public init(model: Model, preprocessing: Preprocessing, optimizer: OptimizerConfig? = nil, frozen: Set<String> = []) {
     self.model = model
+    self.frozen = frozen
+    model.frozenLayers = frozen
     self.preprocessing = preprocessing
     let trained = Model.info.weights.filter { $0.trainable && !frozen.contains($0.layer) }
     self.optimizer = Optimizer(
@@ -220,7 +224,7 @@ public final class Trainer<Model: CompiledModel> {
       if !checkpoint.saveBestOnly || value.map({ checkpoint.monitor.improves($0, over: state.checkpointBest) }) ?? true {
         if checkpoint.saveBestOnly, let value { state.checkpointBest = value }
         let path = try checkpoint.path(epoch: epoch, logs: logs)
-        try model.saveWeights(path: path, format: weightFormat(forPath: path), preprocessing: preprocessing, optimizer: optimizer, progress: (epoch, options.seed))
+        try model.saveWeights(path: path, format: weightFormat(forPath: path), preprocessing: preprocessing, optimizer: optimizer, progress: (epoch, options.seed), frozen: frozen)
         if options.verbose > 0 && checkpoint.saveBestOnly {
           print("Epoch \(epoch): \(checkpoint.monitor.name) improved to \(formatFixed(value ?? .nan, 5)), saving model to \(path)")
         }
@@ -271,7 +275,7 @@ public final class Trainer<Model: CompiledModel> {
   public func save(_ options: FitOptions, epoch: Int? = nil) throws(PrecastError) {
     try model.saveWeights(
       path: options.outputPath, format: options.format, preprocessing: preprocessing, optimizer: optimizer,
-      progress: epoch.map { ($0, options.seed) })
+      progress: epoch.map { ($0, options.seed) }, frozen: frozen)
   }
 
   /// A job that writes the state as it is now (weights, optimizer slots and counters copied here) to the output
@@ -282,10 +286,11 @@ public final class Trainer<Model: CompiledModel> {
     variables.slots = variables.slots.map { OptimizerVariables.Slot(name: $0.name, shape: $0.shape, values: $0.borrowed.map(Array.init) ?? $0.values) }
     let extras = checkpointExtras(preprocessing, progress: (epoch, options.seed))
     let (path, format, owned) = (options.outputPath, options.format, variables)
-    let (classNames, compiledWith) = (preprocessing.classNames, optimizer.config)
+    let (classNames, compiledWith, frozen) = (preprocessing.classNames, optimizer.config, frozen)
     return { () throws(PrecastError) in
       try Model.writeWeights(
-        path: path, format: format, values: values, extras: extras, optimizer: owned, classNames: classNames, compiledWith: compiledWith)
+        path: path, format: format, values: values, extras: extras, optimizer: owned, classNames: classNames, compiledWith: compiledWith,
+        frozen: frozen)
     }
   }
 

@@ -144,12 +144,12 @@ extension CompiledModel {
   /// seed, for --resume) beside it.
   public func saveWeights(
     path: String, format: KerasWeightFormat, preprocessing: Preprocessing, optimizer: Optimizer? = nil,
-    progress: (epoch: Int, seed: UInt64)? = nil
+    progress: (epoch: Int, seed: UInt64)? = nil, frozen: Set<String> = []
   ) throws(PrecastError) {
     try Self.writeWeights(
       path: path, format: format, values: weightValues(), extras: PrecastRuntime.checkpointExtras(preprocessing, progress: progress),
       optimizer: optimizer?.kerasVariables(weights: Self.info.weights, modelName: Self.info.name),
-      classNames: preprocessing.classNames, compiledWith: optimizer?.config)
+      classNames: preprocessing.classNames, compiledWith: optimizer?.config, frozen: frozen)
   }
 
   /// A copy of every weight, one array each in `info.weights` order (2.7 MB for fashion-cnn): what the file writer
@@ -160,11 +160,12 @@ extension CompiledModel {
 
   /// Writes `values` (one array per weight, in `info.weights` order) and the optimizer's variables as a Keras file;
   /// a `.keras` path gets an archive whose config.json compiles the model with `compiledWith` (default: the
-  /// model's own optimizer).
+  /// model's own optimizer). Layers in `frozen` (the trainer's --freeze) are written `trainable: false` in the config.
   public static func writeWeights(
     path: String, format: KerasWeightFormat, values: [[Float]], extras: [String: [Float]], optimizer: OptimizerVariables?,
-    classNames: [String]? = nil, compiledWith: OptimizerConfig? = nil
+    classNames: [String]? = nil, compiledWith: OptimizerConfig? = nil, frozen: Set<String> = []
   ) throws(PrecastError) {
+    let modelConfig = info.kerasModelConfig(frozen: frozen)
     do {
       if path.hasSuffix(".keras") {
         let image = try KerasWeightFile.image(
@@ -172,11 +173,11 @@ extension CompiledModel {
           values: values, modelConfig: nil, extras: extras, optimizer: optimizer, classNames: classNames)
         let compile = kerasCompileConfig(
           loss: info.loss, fromLogits: info.fromLogits, optimizer: compiledWith ?? info.optimizer, metrics: info.metrics)
-        return try KerasArchive.write(path: path, modelConfig: info.kerasModelConfig, compileConfig: compile, weightsImage: image)
+        return try KerasArchive.write(path: path, modelConfig: modelConfig, compileConfig: compile, weightsImage: image)
       }
       try KerasWeightFile.write(
         path: path, format: format, modelName: info.name, layers: info.layers, values: values,
-        modelConfig: format == .legacyModel ? info.kerasModelConfig : nil, extras: extras, optimizer: optimizer,
+        modelConfig: format == .legacyModel ? modelConfig : nil, extras: extras, optimizer: optimizer,
         classNames: classNames)
     } catch let error as PrecastError {
       throw error

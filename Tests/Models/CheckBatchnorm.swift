@@ -99,6 +99,8 @@ public final class CheckBatchnorm: CompiledModel {
   public var probe: StepProbe?
   /// Per-sample loss weights of the next training batches (Keras's sample_weight / class_weight), or nil.
   public var sampleWeights: UnsafePointer<Float>?
+  /// Layers frozen for this run (--freeze): a BatchNormalization among them trains in inference mode, as in Keras.
+  public var frozenLayers: Set<String> = []
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
@@ -157,18 +159,28 @@ public final class CheckBatchnorm: CompiledModel {
   }
 
   /// Training: normalises with the batch statistics (keeping x̂ and 1/√(var + ε)) and moves
-  /// moving_mean/moving_variance with momentum 0.99.
+  /// moving_mean/moving_variance with momentum 0.99. Frozen (--freeze batch_normalization), it runs
+  /// as in inference, as Keras runs a BatchNormalization whose trainable is false.
   @inline(never)
   func batchNormalizationTrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
+    if frozenLayers.contains("batch_normalization") { return batchNormalizationForward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
       x, rows: n * 1, channels: 64, gamma: parameters + 1344, beta: parameters + 1408,
       movingMean: parameters + 1472, movingVariance: parameters + 1536, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd, output: batchNormalizationOutput, scratch: statistics)
   }
 
-  /// Backward of batch_normalization (training mode): dy [n, 64] → dx (may be dy); accumulates ∂gamma and ∂beta.
+  /// Backward of batch_normalization (training mode; frozen: of the inference transform): dy [n, 64] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
   func batchNormalizationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+    if frozenLayers.contains("batch_normalization") {
+      if let dx {
+        PrecastKernels.batchNormInferenceBackward(
+          dy, rows: n * 1, channels: 64, gamma: parameters + 1344, movingVariance: parameters + 1536,
+          epsilon: 0.001, dx: dx)
+      }
+      return
+    }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 1, channels: 64, normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd,
       gamma: parameters + 1344, dGamma: gradients + 1344, dBeta: gradients + 1408, dx: dx, scratch: statistics)

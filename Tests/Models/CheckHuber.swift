@@ -75,6 +75,8 @@ public final class CheckHuber: CompiledModel {
   public var probe: StepProbe?
   /// Per-sample loss weights of the next training batches (Keras's sample_weight / class_weight), or nil.
   public var sampleWeights: UnsafePointer<Float>?
+  /// Layers frozen for this run (--freeze): a BatchNormalization among them trains in inference mode, as in Keras.
+  public var frozenLayers: Set<String> = []
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch

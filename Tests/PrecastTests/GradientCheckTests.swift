@@ -48,6 +48,7 @@ final class GradientCheckTests: XCTestCase {
   func testActivityRegularizer() { check(CheckRegularized.self) }
   func testKLDivergenceLoss() { check(CheckKld.self) }
   func testBatchNormalizationAfterDense() { check(CheckBatchnorm.self) }
+  func testFrozenBatchNormalizationTrainsInInferenceMode() { check(CheckBatchnormFrozen.self) }
   func testBatchNormalizationOverConvChannelsWithGlobalAveragePooling() { check(CheckConvBatchnorm.self) }
 
   /// Compares `trainStep`'s gradients with central differences of its loss. The same RNG seed for every
@@ -95,7 +96,10 @@ final class GradientCheckTests: XCTestCase {
     func agrees(_ i: Int, _ numeric: Float) -> Bool {
       analytic[i].isApproximatelyEqual(to: numeric, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
     }
-    for i in 0..<info.parameterCount {
+    // Frozen weights (trainable: false) get no gradient by design; the check covers the trained ones.
+    var trained = [Bool](repeating: false, count: info.parameterCount)
+    for slot in info.weights where slot.trainable { for i in slot.offset..<(slot.offset + slot.count) { trained[i] = true } }
+    for i in 0..<info.parameterCount where trained[i] {
       var numeric = numericGradient(i, step: h)
       // A ReLU or max-pooling kink (two window values within ~h of each other) between x − h and x + h makes the
       // difference quotient meaningless; such a parameter is measured again with a step ten times smaller.

@@ -205,6 +205,8 @@ public final class FashionDeepCnnBn: CompiledModel {
   public var probe: StepProbe?
   /// Per-sample loss weights of the next training batches (Keras's sample_weight / class_weight), or nil.
   public var sampleWeights: UnsafePointer<Float>?
+  /// Layers frozen for this run (--freeze): a BatchNormalization among them trains in inference mode, as in Keras.
+  public var frozenLayers: Set<String> = []
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
@@ -293,18 +295,28 @@ public final class FashionDeepCnnBn: CompiledModel {
   }
 
   /// Training: normalises with the batch statistics (keeping x̂ and 1/√(var + ε)) and moves
-  /// moving_mean/moving_variance with momentum 0.99.
+  /// moving_mean/moving_variance with momentum 0.99. Frozen (--freeze batch_normalization), it runs
+  /// as in inference, as Keras runs a BatchNormalization whose trainable is false.
   @inline(never)
   func batchNormalizationTrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
+    if frozenLayers.contains("batch_normalization") { return batchNormalizationForward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
       x, rows: n * 784, channels: 32, gamma: parameters + 320, beta: parameters + 352,
       movingMean: parameters + 384, movingVariance: parameters + 416, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd, output: batchNormalizationOutput, scratch: statistics)
   }
 
-  /// Backward of batch_normalization (training mode): dy [n, 28, 28, 32] → dx (may be dy); accumulates ∂gamma and ∂beta.
+  /// Backward of batch_normalization (training mode; frozen: of the inference transform): dy [n, 28, 28, 32] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
   func batchNormalizationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+    if frozenLayers.contains("batch_normalization") {
+      if let dx {
+        PrecastKernels.batchNormInferenceBackward(
+          dy, rows: n * 784, channels: 32, gamma: parameters + 320, movingVariance: parameters + 416,
+          epsilon: 0.001, dx: dx)
+      }
+      return
+    }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 784, channels: 32, normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd,
       gamma: parameters + 320, dGamma: gradients + 320, dBeta: gradients + 352, dx: dx, scratch: statistics)
@@ -360,18 +372,28 @@ public final class FashionDeepCnnBn: CompiledModel {
   }
 
   /// Training: normalises with the batch statistics (keeping x̂ and 1/√(var + ε)) and moves
-  /// moving_mean/moving_variance with momentum 0.99.
+  /// moving_mean/moving_variance with momentum 0.99. Frozen (--freeze batch_normalization_1), it runs
+  /// as in inference, as Keras runs a BatchNormalization whose trainable is false.
   @inline(never)
   func batchNormalization1TrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
+    if frozenLayers.contains("batch_normalization_1") { return batchNormalization1Forward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
       x, rows: n * 784, channels: 32, gamma: parameters + 9696, beta: parameters + 9728,
       movingMean: parameters + 9760, movingVariance: parameters + 9792, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalization1Normalized, inverseStd: batchNormalization1InverseStd, output: batchNormalization1Output, scratch: statistics)
   }
 
-  /// Backward of batch_normalization_1 (training mode): dy [n, 28, 28, 32] → dx (may be dy); accumulates ∂gamma and ∂beta.
+  /// Backward of batch_normalization_1 (training mode; frozen: of the inference transform): dy [n, 28, 28, 32] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
   func batchNormalization1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+    if frozenLayers.contains("batch_normalization_1") {
+      if let dx {
+        PrecastKernels.batchNormInferenceBackward(
+          dy, rows: n * 784, channels: 32, gamma: parameters + 9696, movingVariance: parameters + 9792,
+          epsilon: 0.001, dx: dx)
+      }
+      return
+    }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 784, channels: 32, normalized: batchNormalization1Normalized, inverseStd: batchNormalization1InverseStd,
       gamma: parameters + 9696, dGamma: gradients + 9696, dBeta: gradients + 9728, dx: dx, scratch: statistics)
@@ -459,18 +481,28 @@ public final class FashionDeepCnnBn: CompiledModel {
   }
 
   /// Training: normalises with the batch statistics (keeping x̂ and 1/√(var + ε)) and moves
-  /// moving_mean/moving_variance with momentum 0.99.
+  /// moving_mean/moving_variance with momentum 0.99. Frozen (--freeze batch_normalization_2), it runs
+  /// as in inference, as Keras runs a BatchNormalization whose trainable is false.
   @inline(never)
   func batchNormalization2TrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
+    if frozenLayers.contains("batch_normalization_2") { return batchNormalization2Forward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
       x, rows: n * 196, channels: 64, gamma: parameters + 28320, beta: parameters + 28384,
       movingMean: parameters + 28448, movingVariance: parameters + 28512, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalization2Normalized, inverseStd: batchNormalization2InverseStd, output: batchNormalization2Output, scratch: statistics)
   }
 
-  /// Backward of batch_normalization_2 (training mode): dy [n, 14, 14, 64] → dx (may be dy); accumulates ∂gamma and ∂beta.
+  /// Backward of batch_normalization_2 (training mode; frozen: of the inference transform): dy [n, 14, 14, 64] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
   func batchNormalization2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+    if frozenLayers.contains("batch_normalization_2") {
+      if let dx {
+        PrecastKernels.batchNormInferenceBackward(
+          dy, rows: n * 196, channels: 64, gamma: parameters + 28320, movingVariance: parameters + 28512,
+          epsilon: 0.001, dx: dx)
+      }
+      return
+    }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 196, channels: 64, normalized: batchNormalization2Normalized, inverseStd: batchNormalization2InverseStd,
       gamma: parameters + 28320, dGamma: gradients + 28320, dBeta: gradients + 28384, dx: dx, scratch: statistics)
@@ -526,18 +558,28 @@ public final class FashionDeepCnnBn: CompiledModel {
   }
 
   /// Training: normalises with the batch statistics (keeping x̂ and 1/√(var + ε)) and moves
-  /// moving_mean/moving_variance with momentum 0.99.
+  /// moving_mean/moving_variance with momentum 0.99. Frozen (--freeze batch_normalization_3), it runs
+  /// as in inference, as Keras runs a BatchNormalization whose trainable is false.
   @inline(never)
   func batchNormalization3TrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
+    if frozenLayers.contains("batch_normalization_3") { return batchNormalization3Forward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
       x, rows: n * 196, channels: 64, gamma: parameters + 65504, beta: parameters + 65568,
       movingMean: parameters + 65632, movingVariance: parameters + 65696, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalization3Normalized, inverseStd: batchNormalization3InverseStd, output: batchNormalization3Output, scratch: statistics)
   }
 
-  /// Backward of batch_normalization_3 (training mode): dy [n, 14, 14, 64] → dx (may be dy); accumulates ∂gamma and ∂beta.
+  /// Backward of batch_normalization_3 (training mode; frozen: of the inference transform): dy [n, 14, 14, 64] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
   func batchNormalization3Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+    if frozenLayers.contains("batch_normalization_3") {
+      if let dx {
+        PrecastKernels.batchNormInferenceBackward(
+          dy, rows: n * 196, channels: 64, gamma: parameters + 65504, movingVariance: parameters + 65696,
+          epsilon: 0.001, dx: dx)
+      }
+      return
+    }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 196, channels: 64, normalized: batchNormalization3Normalized, inverseStd: batchNormalization3InverseStd,
       gamma: parameters + 65504, dGamma: gradients + 65504, dBeta: gradients + 65568, dx: dx, scratch: statistics)
