@@ -287,6 +287,17 @@ public enum CheckModels {
       Activation(.relu)
       Dense(3, activation: .softmax)
     }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // Keras's activation layers of their own classes (LeakyReLU, ELU, ReLU, Softmax): Keras's names and configs.
+    Sequential(name: "check-activation-layers", input: [6]) {
+      Dense(8)
+      LeakyReLU(negativeSlope: 0.1)
+      Dense(8)
+      ELU(alpha: 0.5)
+      Dense(6)
+      ReLU()
+      Dense(3)
+      Softmax()
+    }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
     // A frozen BatchNormalization (trainable: false) trains in inference mode, as Keras's does: the gradient flows
     // through its moving-statistics transform into the Dense before it; its own weights get none.
     Sequential(name: "check-batchnorm-frozen", input: [6]) {

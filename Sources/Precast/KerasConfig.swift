@@ -48,7 +48,13 @@ extension LayerSpec {
         ("kernel_constraint", o.kernelConstraint.kerasConfig), ("bias_constraint", o.biasConstraint.kerasConfig),
       ]
     case .activation(let activation):
-      config.append(("activation", activation.kerasConfig))
+      switch (o.activationClass, activation) {
+      case (.leakyReLU?, .leakyRelu(let slope)): config.append(("negative_slope", .number(Double(slope))))
+      case (.elu?, .elu(let alpha)): config.append(("alpha", .number(Double(alpha))))
+      case (.relu?, _): config += [("max_value", .null), ("negative_slope", .number(0)), ("threshold", .number(0))]
+      case (.softmax?, _): config.append(("axis", .int(-1)))
+      default: config.append(("activation", activation.kerasConfig))
+      }
     case .dropout(let rate):
       config += [("rate", .number(rate)), ("seed", .null), ("noise_shape", .null)]
     case .masking(let value):

@@ -202,7 +202,7 @@ struct KerasLayerConfig {
     switch className {
     case "Activation": return try activation(default: .linear)
     case "LeakyReLU":
-      let slope = config["negative_slope"] != nil ? try double("negative_slope", default: 0.2) : try double("alpha", default: 0.3)
+      let slope = config["negative_slope"] != nil ? try double("negative_slope", default: 0.3) : try double("alpha", default: 0.3)
       return .leakyRelu(alpha: Float(slope))
     case "ELU": return .elu(alpha: Float(try double("alpha", default: 1)))
     case "ReLU":
@@ -302,6 +302,10 @@ struct ImportedLayer: Layer {
         name: k.name, options: try k.options())
     case "Activation", "LeakyReLU", "ELU", "ReLU", "Softmax":
       d = LayerDeclaration(kind: .activation(try k.activationLayer()), name: k.name)
+      d.options.activationClass = ActivationLayerClass(rawValue: k.className)
+      if d.options.activationClass == .relu, d.kind != .activation(.relu) {
+        throw k.error("negative_slope", "is not supported on ReLU (a LeakyReLU layer computes it)")
+      }
     case "Dropout":
       try k.require("noise_shape", .null)
       d = LayerDeclaration(kind: .dropout(rate: try k.double("rate", default: 0)), name: k.name)

@@ -50,7 +50,7 @@ public struct LayerDeclaration: Sendable, Equatable {
   public var wrappedClassName: String {
     switch kind {
     case .dense: return "Dense"
-    case .activation: return "Activation"
+    case .activation: return options.activationClass?.rawValue ?? "Activation"
     case .dropout: return "Dropout"
     case .flatten: return "Flatten"
     case .conv2D: return oneDimensional ? "Conv1D" : "Conv2D"
@@ -115,6 +115,9 @@ public struct LayerOptions: Sendable, Equatable {
   public var maskZero = false
   /// Conv1D/Conv2D: Keras's `dilation_rate` (the kernel's taps this many steps/pixels apart; 1 = contiguous).
   public var dilation: Size2D = 1
+  /// Activation layers: the Keras class that declares the function (`LeakyReLU`, `ELU`, `ReLU`, `Softmax`), or nil for
+  /// `Activation`. Same computation; Keras's class, name (leaky_re_lu, …) and config.
+  public var activationClass: ActivationLayerClass?
   /// Keras arguments given with values Precast cannot compute yet (e.g. "dropout=0.2"): the spec refuses the
   /// layer, naming them, instead of silently training something else.
   public var unsupported: [String] = []
@@ -129,6 +132,52 @@ public struct LayerOptions: Sendable, Equatable {
     self.kernelConstraint = kernelConstraint
     self.biasConstraint = biasConstraint
     self.trainable = trainable
+  }
+}
+
+/// Keras's activation layers of their own class: the same computation as `Activation`, written to `model_config` under
+/// their class with their own arguments.
+public enum ActivationLayerClass: String, Sendable, Equatable {
+  case leakyReLU = "LeakyReLU", elu = "ELU", relu = "ReLU", softmax = "Softmax"
+}
+
+/// `keras.layers.LeakyReLU`: max(x, negative_slope·x) (Keras 3's default slope for the layer: 0.3).
+public struct LeakyReLU: Layer {
+  public let declaration: LayerDeclaration
+  public init(negativeSlope: Float = 0.3, name: String? = nil) {
+    var d = LayerDeclaration(kind: .activation(.leakyRelu(alpha: negativeSlope)), name: name)
+    d.options.activationClass = .leakyReLU
+    declaration = d
+  }
+}
+
+/// `keras.layers.ELU`: x for x > 0, alpha·(eˣ − 1) otherwise.
+public struct ELU: Layer {
+  public let declaration: LayerDeclaration
+  public init(alpha: Float = 1, name: String? = nil) {
+    var d = LayerDeclaration(kind: .activation(.elu(alpha: alpha)), name: name)
+    d.options.activationClass = .elu
+    declaration = d
+  }
+}
+
+/// `keras.layers.ReLU` with its defaults (no max_value, threshold 0, negative_slope 0).
+public struct ReLU: Layer {
+  public let declaration: LayerDeclaration
+  public init(name: String? = nil) {
+    var d = LayerDeclaration(kind: .activation(.relu), name: name)
+    d.options.activationClass = .relu
+    declaration = d
+  }
+}
+
+/// `keras.layers.Softmax` over the last axis.
+public struct Softmax: Layer {
+  public let declaration: LayerDeclaration
+  public init(name: String? = nil) {
+    var d = LayerDeclaration(kind: .activation(.softmax), name: name)
+    d.options.activationClass = .softmax
+    declaration = d
   }
 }
 

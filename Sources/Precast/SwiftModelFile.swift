@@ -72,8 +72,19 @@ extension LayerDeclaration {
       add(nil, "\(units)")
       weighted(useBias: useBias, kernel: kernel, bias: bias, activation: activation)
     case .activation(let f):
-      call = "Activation"
-      add(nil, f.swiftLiteral)
+      switch (o.activationClass, f) {
+      case (.leakyReLU?, .leakyRelu(let slope)):
+        call = "LeakyReLU"
+        if slope != 0.3 { add("negativeSlope", "\(slope)") }
+      case (.elu?, .elu(let alpha)):
+        call = "ELU"
+        if alpha != 1 { add("alpha", "\(alpha)") }
+      case (.relu?, _): call = "ReLU"
+      case (.softmax?, _): call = "Softmax"
+      default:
+        call = "Activation"
+        add(nil, f.swiftLiteral)
+      }
     case .dropout(let rate):
       call = "Dropout"
       add(nil, "\(rate)")

@@ -49,6 +49,7 @@ final class GradientCheckTests: XCTestCase {
   func testKLDivergenceLoss() { check(CheckKld.self) }
   func testBatchNormalizationAfterDense() { check(CheckBatchnorm.self) }
   func testFrozenBatchNormalizationTrainsInInferenceMode() { check(CheckBatchnormFrozen.self) }
+  func testKerasActivationLayers() { check(CheckActivationLayers.self) }
   func testBatchNormalizationOverConvChannelsWithGlobalAveragePooling() { check(CheckConvBatchnorm.self) }
 
   /// Compares `trainStep`'s gradients with central differences of its loss. The same RNG seed for every
