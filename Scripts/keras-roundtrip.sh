@@ -168,3 +168,14 @@ CHAIN="$WORK/import-chain.keras/chain"
 "$CHAIN/.build/release/chain-infer" --weights "$WORK/tuned.keras" "$FIXTURES/chain.input.npy" >"$WORK/tuned.precast.csv"
 "$VENV/bin/python" "$REPO/Tests/keras/import_fixture.py" check "$FIXTURES" "$WORK/tuned.keras" "$WORK/tuned.precast.csv" \
   base_conv base_bn
+
+# MARK: - precast import of the remaining layer kinds (ELU, AveragePooling2D, ReLU, GlobalAveragePooling2D, Softmax;
+# SimpleRNN, GRU reset_after=False, Reshape): Keras's predictions from the imported packages
+for model in kinds-cnn kinds-rnn; do
+  (cd "$WORK" && mkdir -p "import-$model" && cd "import-$model" \
+    && "$REPO/.build/debug/precast" import "$FIXTURES/$model.keras" --output "$WORK/import-$model/pkg" >/dev/null \
+    && cd pkg && swift build -c release >/dev/null)
+  "$WORK/import-$model/pkg/.build/release/$model-infer" --weights "$FIXTURES/$model.keras" "$FIXTURES/$model.input.npy" \
+    >"$WORK/$model.keras.precast.csv"
+done
+"$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" fixtures "$WORK" "$FIXTURES" kinds-cnn kinds-rnn

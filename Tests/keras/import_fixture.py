@@ -10,6 +10,12 @@
                                 DIR/chain.keras and DIR/chain.h5, with DIR/chain.input.npy (8 samples),
                                 DIR/chain.output.csv (Keras's predictions), DIR/chain.train-x.npy (96 samples) and
                                 DIR/chain.train-y.csv (class names a/b/c, one per line)
+                                and the remaining layer kinds as two Sequential models saved as .keras:
+                                  kinds-cnn: Input(8, 8, 2) → Conv2D(4, 3, same) → ELU(0.7) → AveragePooling2D(2)
+                                    → Conv2D(6, 1) → ReLU → GlobalAveragePooling2D → Dense(3) → Softmax
+                                  kinds-rnn: Input(6, 3) → SimpleRNN(5, return_sequences) → GRU(4, reset_after=False,
+                                    return_sequences) → Reshape((24,)) → Dense(2, sigmoid)
+                                with DIR/NAME.input.npy (8 samples) and DIR/NAME.output.csv
   import_fixture.py check DIR TUNED PREDICTIONS FROZEN…
                                 Keras's load_model(TUNED) (a .keras file Precast trained from chain.keras) predicts
                                 PREDICTIONS (Precast's <model>-infer output on chain.input.npy) within 1e-5; the FROZEN
@@ -54,6 +60,27 @@ def write(directory):
     np.save(os.path.join(directory, "chain.train-x.npy"), train_x)
     with open(os.path.join(directory, "chain.train-y.csv"), "w") as f:
         f.writelines("abc"[label] + "\n" for label in labels)
+
+    kinds = {
+        "kinds-cnn": (
+            keras.Sequential([
+                keras.Input(shape=(8, 8, 2)), layers.Conv2D(4, 3, padding="same"), layers.ELU(alpha=0.7),
+                layers.AveragePooling2D(2), layers.Conv2D(6, 1), layers.ReLU(), layers.GlobalAveragePooling2D(),
+                layers.Dense(3), layers.Softmax(),
+            ]), "categorical_crossentropy", (8, 8, 2)),
+        "kinds-rnn": (
+            keras.Sequential([
+                keras.Input(shape=(6, 3)), layers.SimpleRNN(5, return_sequences=True),
+                layers.GRU(4, reset_after=False, return_sequences=True), layers.Reshape((24,)),
+                layers.Dense(2, activation="sigmoid"),
+            ]), "binary_crossentropy", (6, 3)),
+    }
+    for name, (model, loss, shape) in kinds.items():
+        model.compile(optimizer="rmsprop", loss=loss)
+        x = rng.standard_normal((8,) + shape).astype(np.float32)
+        model.save(os.path.join(directory, f"{name}.keras"))
+        np.save(os.path.join(directory, f"{name}.input.npy"), x)
+        np.savetxt(os.path.join(directory, f"{name}.output.csv"), model.predict(x, verbose=0), delimiter=",", fmt="%.9g")
 
 
 def check(directory, tuned, predictions, frozen):
