@@ -59,7 +59,7 @@ final class TrajectoryTests: XCTestCase {
               xs.baseAddress! + first * info.inputSize, targets: ys.baseAddress! + first * info.targetSize, count: batch, rng: &rng)
           }
         }
-        worstLoss = max(worstLoss, abs(loss - kerasLosses[step]) / abs(kerasLosses[step]))
+        worstLoss = worse(worstLoss, abs(loss - kerasLosses[step]) / abs(kerasLosses[step]))
       }
       XCTAssertLessThanOrEqual(worstLoss, 1e-4, "\(label): per-step loss, worst relative difference")
       let finals = try XCTUnwrap(run["final"] as? [[Double]])
@@ -67,7 +67,7 @@ final class TrajectoryTests: XCTestCase {
       for (slot, values) in zip(info.weights, finals) {
         for (i, v) in values.enumerated() {
           let difference = abs(Double(model.parameters[slot.offset + i]) - v) / max(abs(v), 0.01)
-          if difference > worstWeight { (worstWeight, where_) = (difference, "\(slot.layer)/\(slot.name)[\(i)]") }
+          if difference.isNaN || difference > worstWeight { (worstWeight, where_) = (worse(worstWeight, difference), "\(slot.layer)/\(slot.name)[\(i)]") }
         }
       }
       XCTAssertLessThanOrEqual(worstWeight, 1e-4, "\(label): final weights, worst at \(where_)")
