@@ -174,6 +174,15 @@ else
   bad "Ctrl-C (exit $status): $(tail -2 "$tmp/int.log")"
 fi
 
+# A killed run's temporary checkpoint (<output>.tmp<pid> of a dead process) is removed by the next run of that output.
+touch "$tmp/stale.h5.tmp2147483646"
+if $train --data "$pima" --epochs 1 --seed 1 --output "$tmp/stale.h5" >"$tmp/stale.log" 2>&1 && [ ! -e "$tmp/stale.h5.tmp2147483646" ] \
+  && grep -q "^Removed .*stale.h5.tmp2147483646, left by an interrupted run" "$tmp/stale.log"; then
+  ok "a new run removes the stale temporary file of its output"
+else
+  bad "stale temporary file: $(head -3 "$tmp/stale.log")"
+fi
+
 # Sequences: temperature-gru forecasts Nottingham's monthly temperatures and must beat both naive baselines.
 cd "$repo/Generated/temperature-gru" && swift build -c release >/dev/null 2>&1 || bad "building Generated/temperature-gru"
 .build/release/temperature-gru-train --data "$repo/Examples/data/nottingham-temperature.csv" --series-windows --standardize \

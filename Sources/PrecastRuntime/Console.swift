@@ -100,3 +100,23 @@ final class HistoryLog {
     }
   }
 }
+
+/// Removes the "<path>.tmp<pid>" files (the atomic writers' temporaries) that a run killed mid-write left beside
+/// `path`: those whose process is gone. A live writer's file stays. Returns the paths removed.
+@discardableResult
+public func removeStaleTemporaryFiles(of path: String) -> [String] {
+  let slash = path.lastIndex(of: "/")
+  let directory = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+  let prefix = String(slash.map { path[path.index(after: $0)...] } ?? path[...]) + ".tmp"
+  guard let handle = opendir(directory) else { return [] }
+  defer { closedir(handle) }
+  var removed: [String] = []
+  while let entry = readdir(handle) {
+    let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count)), pid > 0 else { continue }
+    guard kill(pid, 0) == -1, errno == ESRCH else { continue }  // its writer still runs
+    let stale = directory == "." && slash == nil ? name : "\(directory)/\(name)"
+    if unlink(stale) == 0 { removed.append(stale) }
+  }
+  return removed
+}

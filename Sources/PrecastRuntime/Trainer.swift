@@ -103,6 +103,11 @@ public final class Trainer<Model: CompiledModel> {
     let info = Model.info
     precondition(options.batchSize <= model.maxBatch, "batch size above the model's allocation")
     guard train.count > 0 else { throw PrecastError("no training samples") }
+    // Temporaries an earlier run of this output left when it was killed mid-write (the output itself is intact).
+    for stale in removeStaleTemporaryFiles(of: options.outputPath) + (options.historyPath.map { removeStaleTemporaryFiles(of: $0) } ?? [])
+    where options.verbose > 0 {
+      print("Removed \(stale), left by an interrupted run")
+    }
     var order = Array(0..<train.count)
     let batches = (train.count + options.batchSize - 1) / options.batchSize
     var lastGoodEpoch = 0
