@@ -284,9 +284,11 @@ struct KerasLayerConfig {
   }
 }
 
-/// A layer built from its Keras config (a `Layer` whose declaration is the config's).
+/// A layer given by its declaration: built from its Keras config, or a copy of another layer's.
 struct ImportedLayer: Layer {
   let declaration: LayerDeclaration
+
+  init(declaration: LayerDeclaration) { self.declaration = declaration }
 
   init(_ k: KerasLayerConfig) throws(SpecError) {
     let oneD = k.className.hasSuffix("1D")

@@ -208,9 +208,8 @@ struct ModelPlan {
           window.supportsWinograd(filters: filters) && !window.supportsDirectConvolution(filters: filters)
         {
           let tile = window.winogradTile
-          let elements = (tile + 2) * (tile + 2)
           plan.winogradTile = tile
-          plan.chunk = max(1, min(ModelPlan.winogradBudget / (window.winogradTiles(tile: tile) * elements * (window.channels + filters)), 64))
+          plan.chunk = max(1, min(ModelPlan.winogradBudget / window.winogradImageFloats(filters: filters, tile: tile), 64))
         }
         train = out
         infer = out

@@ -10,7 +10,7 @@ extension Model {
     unnamed.sequential.layers = sequential.layers.map { layer in
       var d = layer.declaration
       d.name = nil
-      return DeclaredLayer(declaration: d)
+      return ImportedLayer(declaration: d)
     }
     let automatic = try ModelSpec(unnamed).layers.map(\.name)
     var lines = header.map { "// " + $0 }
@@ -28,11 +28,6 @@ extension Model {
     lines.append(compile + ")")
     return lines.joined(separator: "\n") + "\n"
   }
-}
-
-/// A layer given by its declaration (the builder's layers are all one declaration each).
-struct DeclaredLayer: Layer {
-  let declaration: LayerDeclaration
 }
 
 private func quoted(_ s: String) -> String { JSON.string(s).rendered }

@@ -56,13 +56,17 @@ public struct Window2D: Sendable, Equatable {
   /// The Winograd output tile side with fewer multiplications: 4 (F(4×4, 3×3), 4× fewer than im2col on whole
   /// tiles) unless the image is so small that its partial tiles waste more than F(2×2, 3×3) (2.25× fewer) loses.
   public var winogradTile: Int { winogradMultiplications(tile: 4) < winogradMultiplications(tile: 2) ? 4 : 2 }
+  /// Floats of the transformed kernel U [α², cin, cout] (α = tile + 2); each core's dU sums are the same size.
+  public func winogradKernelFloats(filters: Int, tile: Int) -> Int { (tile + 2) * (tile + 2) * channels * filters }
+  /// Floats of one image's transformed tiles, V [tiles, α², cin] and M [tiles, α², cout].
+  public func winogradImageFloats(filters: Int, tile: Int) -> Int {
+    winogradTiles(tile: tile) * (tile + 2) * (tile + 2) * (channels + filters)
+  }
   /// Floats of scratch the Winograd kernels need for `imagesPerGemm` images per GEMM on each of `cores` cores with
-  /// output tile side `tile`: the transformed kernel U [α², cin, cout] (α = tile + 2), then per core its dU sums (the
-  /// same size), V [tiles, α², cin] and M [tiles, α², cout].
+  /// output tile side `tile`: the transformed kernel U, then per core its dU sums, V and M.
   public func winogradScratchCount(filters: Int, imagesPerGemm: Int, cores: Int, tile: Int) -> Int {
-    let elements = (tile + 2) * (tile + 2)
-    let kernel = elements * channels * filters
-    return kernel + cores * (kernel + imagesPerGemm * winogradTiles(tile: tile) * elements * (channels + filters))
+    let kernel = winogradKernelFloats(filters: filters, tile: tile)
+    return kernel + cores * (kernel + imagesPerGemm * winogradImageFloats(filters: filters, tile: tile))
   }
   /// True when the patch matrix is the input itself (1×1 kernel, stride 1, no padding).
   public var isPointwise: Bool {

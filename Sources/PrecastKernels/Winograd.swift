@@ -182,7 +182,7 @@ struct WinogradLayout: Sendable {
   /// α²: elements of a transformed tile, GEMMs per batch of tiles.
   var elements: Int { alpha * alpha }
   /// α²·cin·cout: U, and each core's dU.
-  var kernelCount: Int { elements * g.channels * filters }
+  var kernelCount: Int { g.winogradKernelFloats(filters: filters, tile: m) }
   var tilesPerImage: Int { tilesHigh * tilesWide }
 
   init(_ g: Window2D, filters: Int, tile m: Int) {
@@ -196,8 +196,8 @@ struct WinogradLayout: Sendable {
     tilesWide = (g.outputWidth + m - 1) / m
   }
 
-  /// Floats per core for `images` images per GEMM: dU, V and M (`Window2D.winogradScratchCount` counts the same).
-  func coreCount(images: Int) -> Int { kernelCount + images * tilesPerImage * elements * (g.channels + filters) }
+  /// Floats per core for `images` images per GEMM: dU, V and M (as `Window2D.winogradScratchCount` lays them out).
+  func coreCount(images: Int) -> Int { kernelCount + images * g.winogradImageFloats(filters: filters, tile: m) }
 }
 
 /// One core's share: its images, its dU sums, V and M.

@@ -59,7 +59,7 @@ public final class Trainer<Model: CompiledModel> {
   public let model: Model
   public let optimizer: Optimizer
   /// The layers --freeze keeps as they are (written `trainable: false` in the saved model config).
-  public let frozen: Set<String>
+  public var frozen: Set<String> { model.frozenLayers }
   public var preprocessing: Preprocessing
   /// Per-epoch logs so far (train and validation).
   public private(set) var history: [Logs] = []
@@ -76,7 +76,6 @@ public final class Trainer<Model: CompiledModel> {
   /// stay as they are (fine-tuning), on top of those declared `trainable: false`.
   public init(model: Model, preprocessing: Preprocessing, optimizer: OptimizerConfig? = nil, frozen: Set<String> = []) {
     self.model = model
-    self.frozen = frozen
     model.frozenLayers = frozen
     self.preprocessing = preprocessing
     let trained = Model.info.weights.filter { $0.trainable && !frozen.contains($0.layer) }
