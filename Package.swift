@@ -14,6 +14,16 @@ let hdf5Linking: [LinkerSetting] = {
   return [.unsafeFlags(["-L/usr/lib/x86_64-linux-gnu/hdf5/serial"]), .linkedLibrary("hdf5")]
 }()
 
+/// Whether Open MPI's development files are installed (Debian's libopenmpi-dev, which `Scripts/setup.sh` installs).
+/// With them the trainers link libmpi and run data-parallel under `mpirun`; without them everything else builds and
+/// a trainer started by `mpirun` says how to get MPI. `PRECAST_NO_MPI=1` builds without MPI even where it is installed.
+let mpiAvailable: Bool = {
+  guard Context.environment["PRECAST_NO_MPI"] == nil else { return false }
+  return ["x86_64-linux-gnu", "aarch64-linux-gnu"].contains { arch in
+    FileManager.default.fileExists(atPath: "/usr/lib/\(arch)/pkgconfig/ompi-c.pc")
+  }
+}()
+
 let package = Package(
   name: "Precast",
   products: [
@@ -37,6 +47,8 @@ let package = Package(
     // LDAP (37 libraries), which cost the inference binary ~5 ms of its start-up; the archive needs only libsz and zlib.
     .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // Open MPI, linked by the trainers only (PrecastCommands), never by the inference binary.
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
     // MARK: - Runtime (linked by generated packages; no Foundation)
     .target(name: "PrecastHDF5", dependencies: ["CHDF5", "PrecastCore"], linkerSettings: hdf5Linking),
@@ -47,7 +59,7 @@ let package = Package(
     .target(name: "PrecastRuntime", dependencies: ["PrecastKernels", "PrecastHDF5", "PrecastData"]),
     .target(
       name: "PrecastCommands",
-      dependencies: ["PrecastRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["PrecastRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")] + (mpiAvailable ? ["CMPI"] : [])),
     .target(name: "PrecastInference", dependencies: ["PrecastRuntime"]),
 
     // MARK: - Compiler: builder DSL, spec, generator

@@ -33,7 +33,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
 
   @Option(help: "Epochs (default: \(Model.info.defaults.epochs)).")
   var epochs: Int?
-  @Option(help: "Batch size (default: \(Model.info.defaults.batchSize)).")
+  @Option(help: "Batch size (default: \(Model.info.defaults.batchSize)); under mpirun the global batch, split over the ranks.")
   var batchSize: Int?
   @Option(help: "Fraction of the rows, taken from the end before shuffling, used for validation (default: \(Model.info.defaults.validationSplit)).")
   var validationSplit: Double?
@@ -142,7 +142,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   var plot: String?
   @Option(help: "0 silent, 1 progress bar and epoch lines, 2 epoch lines only.")
   var verbose: Int = 1
-  @Option(help: "OpenBLAS threads (default: all cores).")
+  @Option(help: "OpenBLAS threads (default: all cores; under mpirun, the cores shared among the ranks on each machine).")
   var threads: Int?
   @Flag(help: "Time one epoch against OpenBLAS's sgemm rate instead of training (uses --data, or random data).")
   var benchmark = false
@@ -184,19 +184,41 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   }
 
   public func run() throws {
+    var group: MPIGroup?
     do {
-      installInterruptHandler()
+      installInterruptHandler(restartingCalls: MPIGroup.launchedSize == nil)
+      group = try MPIGroup.joinIfLaunched()
       if summary { return print(Model.info.summary) }
-      configureBlas(threads: threads, sleepingWorkers: true)
+      configureBlas(threads: threads ?? group?.threadsPerRank, sleepingWorkers: true)
+      if let group { return try trainDistributed(group) }
       if benchmark { return try runBenchmark() }
       if let evaluate { return try evaluateOnly(weightsPath: evaluate) }
       if predict { return try predictOnly() }
       try checkTrainingOptions()
       try train()
     } catch {
-      printError("error: \(error.message)")
+      if error.message != MPIGroup.quietMessage { printError("error: \(error.message)") }
+      // A rank that fails after the ranks agreed to train exits without MPI_Finalize: mpirun ends the others.
+      if let group, !group.agreed { group.finish() }
       throw ExitCode.failure
     }
+  }
+
+  /// Training as one rank of `mpirun`: every rank prepares its data and model, they agree that all succeeded,
+  /// then train together; rank 0 prints and writes.
+  private func trainDistributed(_ group: MPIGroup) throws(PrecastError) {
+    var command = self
+    if !group.isRoot { command.verbose = 0 }
+    do throws(PrecastError) {
+      if benchmark || evaluate != nil || predict || augmentPreview != nil || kfold != nil {
+        throw PrecastError("under mpirun the trainer only trains: drop --benchmark, --evaluate, --predict, --augment-preview and --kfold")
+      }
+      try command.checkTrainingOptions()
+    } catch {
+      try group.agree(failure: error)
+    }
+    try command.train(group: group)
+    group.finish()
   }
 
   /// The option combinations that only the model can judge (monitored names, layers, optimizer settings),
@@ -384,10 +406,21 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
 
   // MARK: - Training
 
-  private func train() throws(PrecastError) {
+  private func train(group: MPIGroup? = nil) throws(PrecastError) {
+    do {
+      try prepareAndTrain(group: group)
+    } catch {
+      if let group, !group.agreed { try group.agree(failure: error) }
+      throw error
+    }
+  }
+
+  private func prepareAndTrain(group: MPIGroup?) throws(PrecastError) {
     let info = Model.info
     let batch = batchSize ?? info.defaults.batchSize
-    let clockSeed = seed ?? wallClockSeed() % 1_000_000
+    // Every rank trains with rank 0's seed (one shuffled order for all).
+    var clockSeed: UInt64 = seed ?? wallClockSeed() % 1_000_000
+    if let group { clockSeed = group.broadcast(clockSeed) }
     let outputPath = output ?? "\(info.name).h5"
     let fileFormat = format.flatMap(KerasWeightFormat.init(rawValue:)) ?? weightFormat(forPath: outputPath)
 
@@ -420,7 +453,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
     var test = try testData.map { (path) throws(PrecastError) in try loadData(path, labels: testLabels, classNames: all.classNames) }
 
-    let model = Model(maxBatch: batch)
+    let model = Model(maxBatch: group.map { (batch + $0.size - 1) / $0.size } ?? batch)  // this rank's part of a batch
     var preprocessing = Preprocessing()
     if let start = weights ?? resume {
       preprocessing = try model.loadWeights(path: start)
@@ -452,6 +485,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
 
     let trainer = Trainer(model: model, preprocessing: preprocessing, optimizer: try optimizerConfig(), frozen: Set(freeze))
+    trainer.group = group
     if let augmentPreview {
       let (h, w, c) = Augmentation.imageShape(info.inputShape)!
       let images = trainer.augmentedSamples(all, count: 9, augmentation: augmentation, seed: clockSeed)
@@ -492,12 +526,21 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if let series, let validation, verbose > 0 {
       printBaselines(series: series, validationCount: validation.count, scale: preprocessing.outputStd ?? 1)
     }
+    if let group {
+      try group.agree(failure: nil)  // every rank has its data and model: from here they train in step
+      trainer.broadcastState()
+      if verbose > 0 {
+        print("Data-parallel over \(group.size) ranks (mpirun): \(batch) samples per step, \(batch / group.size)–\((batch + group.size - 1) / group.size) per rank")
+      }
+    }
+    let started = now()
     let outcome = try trainer.fit(all, validation: validation, options: options)
+    if let group, verbose > 1 { print(group.summary(trainingSeconds: now() - started)) }
     if case .interrupted = outcome { return }
     if verbose > 0 { print("Saved weights to \(outputPath) (\(savedFormatName(outputPath, fileFormat)))") }
     if let test {
       let logs = trainer.evaluate(test, batchSize: batch)
-      print("Test (\(test.count) samples): \(logs.formatted)")
+      if group?.isRoot ?? true { print("Test (\(test.count) samples): \(logs.formatted)") }
     }
   }
 

@@ -90,3 +90,29 @@ struct MetricAccumulator {
     return logs
   }
 }
+
+extension MetricAccumulator {
+  /// Replaces every running sum with its sum over the group's ranks (one collective call), so that each rank's
+  /// `logs` are those of all the rows the ranks saw together.
+  mutating func sum(over group: any ProcessGroup) {
+    var flat = [Double(samples), lossSum]
+    for state in states {
+      flat += [state.sum, state.truePositives, state.falsePositives, state.falseNegatives]
+      flat += state.positives + state.negatives
+    }
+    flat = group.sum(flat)
+    samples = Int(flat[0])
+    lossSum = flat[1]
+    var next = 2
+    func take(_ count: Int) -> [Double] {
+      defer { next += count }
+      return Array(flat[next..<(next + count)])
+    }
+    for i in states.indices {
+      let counts = take(4)
+      (states[i].sum, states[i].truePositives, states[i].falsePositives, states[i].falseNegatives) = (counts[0], counts[1], counts[2], counts[3])
+      states[i].positives = take(states[i].positives.count)
+      states[i].negatives = take(states[i].negatives.count)
+    }
+  }
+}

@@ -63,6 +63,10 @@ public final class Trainer<Model: CompiledModel> {
   public var preprocessing: Preprocessing
   /// Per-epoch logs so far (train and validation).
   public private(set) var history: [Logs] = []
+  /// The ranks of a data-parallel run (nil: this process alone). Every rank calls `fit` and `evaluate` alike; each
+  /// takes its part of every batch, the gradients, loss and metrics are summed over the ranks, and rank 0 alone
+  /// prints and writes files.
+  public var group: (any ProcessGroup)?
 
   // Batch buffers, allocated once: x [maxBatch, inputSize], y [maxBatch, targetSize].
   private let batchX: UnsafeMutablePointer<Float>
@@ -100,12 +104,15 @@ public final class Trainer<Model: CompiledModel> {
   /// checkpointing to `options.outputPath`. Throws on a non-finite loss (the last good checkpoint stays).
   public func fit(_ train: Dataset, validation: Dataset?, options: FitOptions) throws(PrecastError) -> FitOutcome {
     let info = Model.info
-    precondition(options.batchSize <= model.maxBatch, "batch size above the model's allocation")
+    let writes = group?.isRoot ?? true  // only rank 0 prints and writes files
+    var options = options
+    if !writes { options.verbose = 0 }
+    precondition(localRows(of: options.batchSize).count <= model.maxBatch, "batch size above the model's allocation")
     guard train.count > 0 else { throw PrecastError("no training samples") }
     // Temporaries an earlier run of this output left when it was killed mid-write (the output itself is intact).
-    for stale in removeStaleTemporaryFiles(of: options.outputPath) + (options.historyPath.map { removeStaleTemporaryFiles(of: $0) } ?? [])
-    where options.verbose > 0 {
-      print("Removed \(stale), left by an interrupted run")
+    let stale = !writes ? [] : removeStaleTemporaryFiles(of: options.outputPath) + (options.historyPath.map { removeStaleTemporaryFiles(of: $0) } ?? [])
+    for file in stale where options.verbose > 0 {
+      print("Removed \(file), left by an interrupted run")
     }
     var order = Array(0..<train.count)
     let batches = (train.count + options.batchSize - 1) / options.batchSize
@@ -127,28 +134,34 @@ public final class Trainer<Model: CompiledModel> {
     let checkpoints = CheckpointWriter()
     defer {
       try? checkpoints.finish()
-      if let path = options.plotPath, !self.history.isEmpty {
+      if writes, let path = options.plotPath, !self.history.isEmpty {
         try? writeTextFileAtomically(historySVG(self.history, title: "\(Model.info.name) training history"), to: path)
       }
     }
     for epoch in (options.initialEpoch + 1)...max(options.epochs, options.initialEpoch + 1) {
       // One generator per epoch, from the seed and the epoch: a resumed run shuffles (and drops out) exactly
       // as the uninterrupted one would have.
-      var rng = Random(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+      let epochSeed = options.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15
+      var rng = Random(seed: epochSeed)
       if let schedule = options.schedule {
         optimizer.learningRate = Float(schedule.learningRate(epoch: epoch - 1, initial: callbacks.initialLearningRate))
       }
       let start = now()
       for i in order.indices { order[i] = i }  // each epoch's order depends on its own generator only
       if options.shuffle { rng.shuffle(&order) }
+      // Every rank shuffles alike; then dropout and augmentation draw from a stream of the rank's own (rank 0, and a
+      // single process, keep the epoch's generator).
+      if let group, group.rank > 0 { rng = Random(seed: epochSeed &+ UInt64(group.rank) &* 0xBF58_476D_1CE4_E5B9) }
       var accumulator = MetricAccumulator(info: info)
       var lastDraw = 0.0
       for batch in 0..<batches {
         let lo = batch * options.batchSize
-        let n = min(options.batchSize, train.count - lo)
-        gather(train, order[lo..<(lo + n)])
+        let rows = localRows(of: min(options.batchSize, train.count - lo))
+        let n = rows.count
+        gather(train, order[(lo + rows.lowerBound)..<(lo + rows.upperBound)])
         if !options.augmentation.isIdentity { augment(count: n, options.augmentation, rng: &rng) }
-        let loss = trainBatch(count: n, rng: &rng)
+        let step = trainBatch(count: n, of: min(options.batchSize, train.count - lo), rng: &rng)
+        let loss = step.batch
         guard loss.isFinite else {
           if showBar { writeOut("\n") }
           try checkpoints.finish()
@@ -156,11 +169,11 @@ public final class Trainer<Model: CompiledModel> {
           throw PrecastError("loss is \(loss.isNaN ? "NaN" : "\(loss)") at epoch \(epoch), batch \(batch + 1)/\(batches): training stopped; \(kept)")
         }
         update()
-        accumulator.add(loss: loss, output: model.output, targets: batchY, count: n)
-        if interrupted {
-          if showBar { writeOut("\n") }
+        accumulator.add(loss: step.local, output: model.output, targets: batchY, count: n)
+        if step.interrupted {  // save first: under mpirun the output may no longer be read
           try checkpoints.finish()
-          try save(options, epoch: epoch - 1)
+          if writes { try save(options, epoch: epoch - 1) }
+          if showBar { writeOut("\n") }
           if options.verbose > 0 {
             print("Interrupted at epoch \(epoch), batch \(batch + 1)/\(batches): weights saved to \(options.outputPath)")
           }
@@ -171,6 +184,7 @@ public final class Trainer<Model: CompiledModel> {
           drawBar(done: batch + 1, of: batches, elapsed: lastDraw - start, logs: accumulator.logs(prefix: ""))
         }
       }
+      if let group { accumulator.sum(over: group) }
       var logs = accumulator.logs(prefix: "")
       if let validation { logs.entries += evaluate(validation, batchSize: options.batchSize, prefix: "val_").entries }
       if options.schedule != nil || options.reduceLROnPlateau != nil {
@@ -182,10 +196,10 @@ public final class Trainer<Model: CompiledModel> {
       if options.verbose > 0 {
         print("Epoch \(epoch)/\(options.epochs) - \(formatFixed(seconds, 2))s - \(logs.formatted)")
       }
-      try checkpoints.submit(saveJob(options, epoch: epoch))
+      if writes { try checkpoints.submit(saveJob(options, epoch: epoch)) }
       lastGoodEpoch = epoch
       epochsRun = epoch
-      if let path = options.historyPath {
+      if writes, let path = options.historyPath {
         let row = csvRow(epoch: epoch - 1, logs)
         if let log = historyLog {
           try log.append(row)
@@ -193,7 +207,7 @@ public final class Trainer<Model: CompiledModel> {
           historyLog = try HistoryLog(path: path, contents: csvHeader(logs) + history.joined() + row)
         }
       }
-      if let path = options.plotPath, now() - lastPlot >= Trainer.plotInterval {
+      if writes, let path = options.plotPath, now() - lastPlot >= Trainer.plotInterval {
         try writeTextFileAtomically(historySVG(self.history, title: "\(Model.info.name) training history"), to: path)
         lastPlot = now()
       }
@@ -203,7 +217,7 @@ public final class Trainer<Model: CompiledModel> {
     if let best = callbacks.bestWeights {
       best.withUnsafeBufferPointer { model.parameters.update(from: $0.baseAddress!, count: best.count) }
       if options.verbose > 0 { print("Restoring model weights from the end of the best epoch: \(callbacks.bestEpoch).") }
-      try save(options)
+      if writes { try save(options) }
     }
     return .completed(epochs: epochsRun)
   }
@@ -228,7 +242,7 @@ public final class Trainer<Model: CompiledModel> {
       if !checkpoint.saveBestOnly || value.map({ checkpoint.monitor.improves($0, over: state.checkpointBest) }) ?? true {
         if checkpoint.saveBestOnly, let value { state.checkpointBest = value }
         let path = try checkpoint.path(epoch: epoch, logs: logs)
-        try model.saveWeights(path: path, format: weightFormat(forPath: path), preprocessing: preprocessing, optimizer: optimizer, progress: (epoch, options.seed), frozen: frozen)
+        if group?.isRoot ?? true { try model.saveWeights(path: path, format: weightFormat(forPath: path), preprocessing: preprocessing, optimizer: optimizer, progress: (epoch, options.seed), frozen: frozen) }
         if options.verbose > 0 && checkpoint.saveBestOnly {
           print("Epoch \(epoch): \(checkpoint.monitor.name) improved to \(formatFixed(value ?? .nan, 5)), saving model to \(path)")
         }
@@ -343,6 +357,44 @@ public final class Trainer<Model: CompiledModel> {
     model.trainStep(batchX, targets: batchY, count: n, rng: &rng) + weightPenalties(addingGradients: true)
   }
 
+  /// One step of `fit` on this rank's `n` rows of a batch of `total`: alone, `trainBatch`; in a group, each rank's
+  /// gradients are weighted by its share of the batch and summed over the ranks (so every rank holds the gradient
+  /// of the whole batch's mean loss), then the weight penalties are added once. Returns the batch's loss, this
+  /// rank's loss (for its metric accumulator) and whether any rank was interrupted (all stop at the same step).
+  func trainBatch(count n: Int, of total: Int, rng: inout Random) -> (batch: Double, local: Double, interrupted: Bool) {
+    guard let group else {
+      let loss = trainBatch(count: n, rng: &rng)
+      return (loss, loss, interrupted)
+    }
+    let count = Model.info.parameterCount
+    var loss = 0.0
+    if n > 0 {
+      loss = model.trainStep(batchX, targets: batchY, count: n, rng: &rng)
+    } else {
+      model.gradients.update(repeating: 0, count: count)  // a batch smaller than the group: no rows here
+    }
+    let share = Float(n) / Float(total)
+    if share != 1 { scale(model.gradients, count: count, by: share) }
+    group.sum(model.gradients, count: count)
+    var totals = [loss * Double(n) / Double(total), interrupted ? 1 : 0]
+    totals.withUnsafeMutableBufferPointer { group.sum($0.baseAddress!, count: 2) }
+    let penalties = weightPenalties(addingGradients: true)
+    return (totals[0] + penalties, loss + penalties, totals[1] > 0)
+  }
+
+  /// The rows of a batch of `count` this process trains on: all of them, or its rank's part.
+  func localRows(of count: Int) -> Range<Int> { group?.part(of: count) ?? 0..<count }
+
+  /// Rank 0's weights and optimizer state (slots, iteration count, learning rate) to every rank, so that all start
+  /// identical whether they initialised, loaded `--weights` or resumed.
+  public func broadcastState() {
+    guard let group else { return }
+    group.broadcast(model.parameters, count: Model.info.parameterCount)
+    group.broadcast(optimizer.slots, count: max(optimizer.config.slotsPerParameter * optimizer.count, 1))
+    let state = group.broadcast(OptimizerProgress(iterations: optimizer.iterations, learningRate: optimizer.learningRate, uProduct: optimizer.uProduct))
+    optimizer.restore(iterations: state.iterations, learningRate: state.learningRate, uProduct: state.uProduct)
+  }
+
   /// The optimizer's update, then the weight constraints (Keras applies them after each update).
   func update() {
     optimizer.step(model.parameters, gradients: model.gradients)
@@ -392,16 +444,19 @@ public final class Trainer<Model: CompiledModel> {
   // MARK: - evaluate
 
   /// Keras's `evaluate`: loss and metrics over `data` in inference mode.
+  /// In a group every rank evaluates its part of the rows and the sums are combined.
   public func evaluate(_ data: Dataset, batchSize: Int, prefix: String = "") -> Logs {
     var accumulator = MetricAccumulator(info: Model.info)
-    var lo = 0
-    while lo < data.count {
-      let n = min(batchSize, model.maxBatch, data.count - lo)
+    let rows = localRows(of: data.count)
+    var lo = rows.lowerBound
+    while lo < rows.upperBound {
+      let n = min(batchSize, model.maxBatch, rows.upperBound - lo)
       copyRows(data, lo..<(lo + n))
       let loss = model.evaluate(batchX, targets: batchY, count: n) + weightPenalties(addingGradients: false)
       accumulator.add(loss: loss, output: model.output, targets: batchY, count: n)
       lo += n
     }
+    if let group { accumulator.sum(over: group) }
     return accumulator.logs(prefix: prefix)
   }
 
@@ -456,4 +511,16 @@ public final class Trainer<Model: CompiledModel> {
     let values = logs.entries.sorted { $0.name < $1.name }.map { "\($0.value)" }
     return "\(epoch)," + values.joined(separator: ",") + "\n"
   }
+}
+
+/// The optimizer's counters, broadcast with its slots.
+struct OptimizerProgress: BitwiseCopyable {
+  var iterations: Int
+  var learningRate: Float
+  var uProduct: Float
+}
+
+/// values[i] *= factor.
+private func scale(_ values: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+  for i in 0..<count { values[i] *= factor }
 }
