@@ -359,7 +359,10 @@ public final class Trainer<Model: CompiledModel> {
 
   /// One step of `fit` on this rank's `n` rows of a batch of `total`: alone, `trainBatch`; in a group, each rank's
   /// gradients are weighted by its share of the batch and summed over the ranks (so every rank holds the gradient
-  /// of the whole batch's mean loss), then the weight penalties are added once. Returns the batch's loss, this
+  /// of the whole batch's mean loss), then the weight penalties are added once. BatchNormalization normalises with
+  /// each rank's own batch statistics (no synchronised BatchNormalization); its moving mean and variance, which each
+  /// rank moved towards its own rows, are replaced by their mean over the ranks (as Keras's MirroredStrategy
+  /// aggregates them), so every rank holds the same and the saved ones reflect all rows. Returns the batch's loss, this
   /// rank's loss (for its metric accumulator) and whether any rank was interrupted (all stop at the same step).
   func trainBatch(count n: Int, of total: Int, rng: inout Random) -> (batch: Double, local: Double, interrupted: Bool) {
     guard let group else {
@@ -375,7 +378,19 @@ public final class Trainer<Model: CompiledModel> {
     }
     let share = Float(n) / Float(total)
     if share != 1 { scale(model.gradients, count: count, by: share) }
+    // BatchNormalization's moving statistics ride along in their gradients' slots (always zero, never read by the
+    // optimizer), so one reduction averages them too.
+    let statistics = Model.info.weights.filter { !$0.trainable }
+    for slot in statistics {
+      for i in slot.offset..<(slot.offset + slot.count) { model.gradients[i] = model.parameters[i] / Float(group.size) }
+    }
     group.sum(model.gradients, count: count)
+    for slot in statistics {
+      for i in slot.offset..<(slot.offset + slot.count) {
+        model.parameters[i] = model.gradients[i]
+        model.gradients[i] = 0
+      }
+    }
     var totals = [loss * Double(n) / Double(total), interrupted ? 1 : 0]
     totals.withUnsafeMutableBufferPointer { group.sum($0.baseAddress!, count: 2) }
     let penalties = weightPenalties(addingGradients: true)
