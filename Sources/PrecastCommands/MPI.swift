@@ -24,6 +24,12 @@ final class MPIGroup: ProcessGroup {
     getenv("OMPI_COMM_WORLD_SIZE").flatMap { Int(String(cString: $0)) }
   }
 
+  /// This process's rank as mpirun numbered it (from OMPI_COMM_WORLD_RANK), 0 when started alone: before MPI is
+  /// initialised (or when it cannot be), only rank 0 reports an error every rank has.
+  static var launchedRank: Int {
+    getenv("OMPI_COMM_WORLD_RANK").flatMap { Int(String(cString: $0)) } ?? 0
+  }
+
   /// The group of this job's ranks when `mpirun` started this process (MPI initialised here), else nil.
   static func joinIfLaunched() throws(PrecastError) -> MPIGroup? {
     guard launchedSize != nil else { return nil }

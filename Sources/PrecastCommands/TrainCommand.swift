@@ -183,6 +183,17 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
   }
 
+  /// ArgumentParser's `main`, except that under mpirun only rank 0 prints a usage error (every rank has it alike).
+  public static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      guard MPIGroup.launchedRank == 0 else { Glibc.exit(exitCode(for: error).rawValue) }
+      exit(withError: error)
+    }
+  }
+
   public func run() throws {
     var group: MPIGroup?
     do {
@@ -197,7 +208,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       try checkTrainingOptions()
       try train()
     } catch {
-      if error.message != MPIGroup.quietMessage { printError("error: \(error.message)") }
+      if error.message != MPIGroup.quietMessage && (group != nil || MPIGroup.launchedRank == 0) { printError("error: \(error.message)") }
       // A rank that fails after the ranks agreed to train exits without MPI_Finalize: mpirun ends the others.
       if let group, !group.agreed { group.finish() }
       throw ExitCode.failure
