@@ -47,12 +47,17 @@ let package = Package(
     // LDAP (37 libraries), which cost the inference binary ~5 ms of its start-up; the archive needs only libsz and zlib.
     .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // libpng and libjpeg-turbo: image folders, the inference binary's PNG/JPEG inputs, PNG output.
+    .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+    .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+    // Their C calls behind a small C layer: both libraries report errors by longjmp, which Swift cannot catch.
+    .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
     // Open MPI, linked by the trainers only (PrecastCommands), never by the inference binary.
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
     // MARK: - Runtime (linked by generated packages; no Foundation)
     .target(name: "PrecastHDF5", dependencies: ["CHDF5", "PrecastCore"], linkerSettings: hdf5Linking),
-    .target(name: "PrecastData", dependencies: ["CZlib", "PrecastCore"]),
+    .target(name: "PrecastData", dependencies: ["CZlib", "CImageCodecs", "PrecastCore"]),
     // The Keras vocabulary shared by compiler and runtime: activations, losses, optimizers, initializers.
     .target(name: "PrecastCore"),
     .target(name: "PrecastKernels", dependencies: ["PrecastCore", "CBLAS"]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# setup.sh: installs what Precast needs on a fresh Debian machine (OpenBLAS, HDF5, zlib, Open MPI, Fashion-MNIST, GNU time).
+# setup.sh: installs what Precast needs on a fresh Debian machine (OpenBLAS, HDF5, zlib, libpng, libjpeg-turbo, Open MPI, Fashion-MNIST, GNU time).
 set -euo pipefail
-packages=(libopenblas-dev libhdf5-dev zlib1g-dev pkg-config dataset-fashion-mnist time openmpi-bin libopenmpi-dev)
+packages=(libopenblas-dev libhdf5-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev pkg-config dataset-fashion-mnist time openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,0 +1,3 @@
+// libjpeg-turbo's libjpeg API (pkg-config "libjpeg"; Debian's libjpeg62-turbo-dev).
+#include <stdio.h>
+#include <jpeglib.h>

@@ -1,0 +1,2 @@
+// libpng 1.6 (pkg-config "libpng"; Debian's libpng-dev).
+#include <png.h>

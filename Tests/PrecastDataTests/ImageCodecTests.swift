@@ -1,0 +1,104 @@
+// ImageCodecTests.swift: PNG and JPEG decoding (libpng, libjpeg-turbo) and Keras's bilinear resize, against the
+// pixels Pillow and TensorFlow give for the files `Tests/keras/image_fixture.py` wrote (Tests/Fixtures/images/).
+import Foundation
+import XCTest
+
+@testable import PrecastData
+
+final class ImageCodecTests: XCTestCase {
+  let root = imageFixture("")
+
+  /// Every fixture image decodes to TensorFlow's pixels: PNG exactly (RGB, grey, RGBA, palette, 16-bit), JPEG within
+  /// one level (TensorFlow carries its own libjpeg-turbo build; both use the fast integer IDCT).
+  func testDecodedPixelsMatchTensorFlow() throws {
+    let expected = try npz(root + "decoded.npz")
+    XCTAssertEqual(expected.count, 22)
+    for (key, want) in expected {
+      let file = key.replacingOccurrences(of: "__", with: "/")
+      let image = try ImageCodec.read(path: root + "tree/" + file, channels: 3)
+      XCTAssertEqual([image.height, image.width, image.channels], want.shape, file)
+      let worst = zip(image.pixels, want.values).map { abs(Float($0) - $1) }.max() ?? .nan
+      if file.lowercased().hasSuffix(".png") {
+        XCTAssertEqual(worst, 0, file)
+      } else {
+        XCTAssertLessThanOrEqual(worst, 1, file)  // NaN fails
+      }
+    }
+  }
+
+  /// `image_dataset_from_directory(image_size=(24, 20))`, RGB and grayscale: our decode + resize gives Keras's floats
+  /// (≤ 1e-4 for PNG files, one level for JPEG).
+  func testResizeMatchesKerasImageDatasetFromDirectory() throws {
+    let keras = try npz(root + "keras.npz")
+    let meta = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "keras.json"))) as? [String: Any])
+    for (mode, channels) in [("rgb", 3), ("grayscale", 1)] {
+      let files = try XCTUnwrap(meta["\(mode)_files"] as? [String])
+      let images = try XCTUnwrap(keras["\(mode)_images"])
+      XCTAssertEqual(images.shape, [files.count, 24, 20, channels])
+      let size = 24 * 20 * channels
+      var out = [Float](repeating: .nan, count: size)
+      for (index, file) in files.enumerated() {
+        let image = try ImageCodec.read(path: root + "tree/" + file, channels: channels)
+        out.withUnsafeMutableBufferPointer { image.resized(height: 24, width: 20, into: $0.baseAddress!) }
+        let want = images.values[(index * size)..<((index + 1) * size)]
+        let worst = zip(out, want).map { abs($0 - $1) }.max() ?? .nan
+        XCTAssertLessThanOrEqual(worst, file.lowercased().hasSuffix(".png") ? 1e-4 : 1, "\(mode) \(file)")
+      }
+    }
+  }
+
+  func testEncodedPNGAndJPEGDecodeBack() throws {
+    var pixels: [UInt8] = []
+    for y in 0..<9 { for x in 0..<7 { pixels += [UInt8(x * 30), UInt8(y * 25), UInt8((x + y) * 10)] } }
+    let image = Image8(height: 9, width: 7, channels: 3, pixels: pixels)
+    XCTAssertEqual(try ImageCodec.decode(try ImageCodec.png(image), name: "x.png"), image)
+    let jpeg = try ImageCodec.decode(try ImageCodec.jpeg(image, quality: 100), name: "x.jpg")
+    XCTAssertEqual([jpeg.height, jpeg.width, jpeg.channels], [9, 7, 3])
+    XCTAssertLessThanOrEqual(zip(jpeg.pixels, pixels).map { abs(Int($0) - Int($1)) }.max() ?? 255, 24)  // 4:2:0 chroma on sharp colour steps
+    let grey = try ImageCodec.decode(try ImageCodec.png(image), channels: 1, name: "x.png")
+    XCTAssertEqual(grey.channels, 1)
+    let luma: Double = 0.299 * 30 + 0.587 * 25 + 0.114 * 10  // pixel (1, 1): R 30, G 25, B 10
+    XCTAssertEqual(Double(grey.pixels[8]), luma.rounded(), accuracy: 1)
+  }
+
+  /// Damaged files are one message each, never a crash: truncated at every length, bytes flipped, not an image.
+  func testDamagedImagesAreErrors() throws {
+    for name in ["cats/cats0.png", "cats/cats0.jpg", "dogs/dogs-palette.png", "dogs/dogs-grey.jpeg"] {
+      let bytes = try FileIO.readAll(path: root + "tree/" + name)
+      for length in stride(from: 0, to: bytes.count - 1, by: max(1, bytes.count / 40)) {
+        XCTAssertThrowsError(try ImageCodec.decode(Array(bytes[..<length]), channels: 3, name: name), "\(name) cut at \(length)") { error in
+          XCTAssertFalse((error as? DataError)?.message.isEmpty ?? true)
+        }
+      }
+      var rng: UInt64 = 7
+      for _ in 0..<200 {  // flipped bytes: an error or an image, never a crash
+        var damaged = bytes
+        for _ in 0..<4 {
+          rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+          damaged[Int(rng >> 33) % damaged.count] ^= UInt8(truncatingIfNeeded: rng >> 20) | 1
+        }
+        _ = try? ImageCodec.decode(damaged, channels: 3, name: name)
+      }
+    }
+    XCTAssertThrowsError(try ImageCodec.decode(Array("GIF89a".utf8), name: "a.gif")) { error in
+      XCTAssertEqual("\(error)", "a.gif: not a PNG or JPEG image")
+    }
+  }
+
+  private func npz(_ path: String) throws -> [String: DataArray] {
+    let archive = try ZipArchive.read(path: path)
+    var arrays: [String: DataArray] = [:]
+    for member in archive.members {
+      let bytes = try XCTUnwrap(try archive.contents(of: member.name))
+      arrays[String(member.name.dropLast(4))] = try NPYReader.parse(bytes, name: member.name)
+    }
+    return arrays
+  }
+}
+
+/// `Tests/Fixtures/images/NAME`.
+func imageFixture(_ name: String, sourceFile: String = #filePath) -> String {
+  var parts = sourceFile.split(separator: "/", omittingEmptySubsequences: false)
+  parts.removeLast(2)
+  return parts.joined(separator: "/") + "/Fixtures/images/" + name
+}
