@@ -47,6 +47,22 @@ final class ImageCodecTests: XCTestCase {
     }
   }
 
+  /// The folder's classes and file order are Keras's, and `validation_split=0.25, seed=7` takes the same files.
+  func testFolderIndexAndSplitMatchKeras() throws {
+    let meta = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "keras.json"))) as? [String: Any])
+    let folder = try ImageFolder.index(path: root + "tree")
+    func relative(_ paths: [String]) -> [String] { paths.map { String($0.dropFirst(folder.root.count + 1)) } }
+    XCTAssertEqual(folder.classNames, meta["class_names"] as? [String])
+    XCTAssertEqual(relative(folder.files), meta["rgb_files"] as? [String])
+    XCTAssertEqual(folder.labels, folder.files.map { $0.contains("/cats/") ? 0 : 1 })
+    let (train, validation) = folder.split(validation: 0.25, seed: 7)
+    XCTAssertEqual(relative(train.files), meta["training_files"] as? [String])
+    XCTAssertEqual(relative(validation.files), meta["validation_files"] as? [String])
+    XCTAssertEqual(validation.labels, validation.files.map { $0.contains("/cats/") ? 0 : 1 })
+    var random = NumpyRandomState(seed: 5489)  // the Mersenne Twister's reference: first outputs for seed 5489
+    XCTAssertEqual((0..<3).map { _ in random.next32() }, [3_499_211_612, 581_869_302, 3_890_346_734])
+  }
+
   func testEncodedPNGAndJPEGDecodeBack() throws {
     var pixels: [UInt8] = []
     for y in 0..<9 { for x in 0..<7 { pixels += [UInt8(x * 30), UInt8(y * 25), UInt8((x + y) * 10)] } }
