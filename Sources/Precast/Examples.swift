@@ -4,7 +4,7 @@
 public enum Examples {
   public static let all: [Model] = [
     pima, fashionMLP, boston, fashionCNN, fashionDeepCNN, fashionDeepCNNBatchNorm, cifarCNN, temperatureGRU, temperatureGRUDropout, imdbMLP, textLSTM,
-    textGRU, textBidirectional, textConv1D,
+    textGRU, textBidirectional, textConv1D, catsVsDogs,
   ]
 
   public static func named(_ name: String) -> Model? { all.first { $0.name == name } }
@@ -53,6 +53,26 @@ public enum Examples {
   .compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy])
   .fit(epochs: 3, batchSize: 128)
   .described("Fashion-MNIST CNN (the Keras MNIST convnet tutorial), 10 classes")
+
+  /// The small-data vision tutorial's convnet (cats vs dogs, 2,000 pictures of 150×150): four Conv2D/MaxPooling2D
+  /// blocks, dropout, Dense(512), one sigmoid unit; RMSprop(1e-4). Train it on an image folder with augmentation.
+  public static let catsVsDogs = Sequential(name: "cats-vs-dogs", input: [150, 150, 3]) {
+    Conv2D(32, 3, activation: .relu)
+    MaxPooling2D(2)
+    Conv2D(64, 3, activation: .relu)
+    MaxPooling2D(2)
+    Conv2D(128, 3, activation: .relu)
+    MaxPooling2D(2)
+    Conv2D(128, 3, activation: .relu)
+    MaxPooling2D(2)
+    Flatten()
+    Dropout(0.5)
+    Dense(512, activation: .relu)
+    Dense(1, activation: .sigmoid)
+  }
+  .compile(loss: .binaryCrossentropy, optimizer: .rmsprop(learningRate: 1e-4), metrics: [.accuracy])
+  .fit(epochs: 100, batchSize: 32, validationSplit: 0)
+  .described("Cats vs dogs (the small-data vision tutorial's convnet, 150×150×3, sigmoid) on an image folder; `precast dataset pictures` writes one")
 
   /// The tutorials' "conv-conv-pool, then dropout" blocks, twice, then Dense(512).
   public static let fashionDeepCNN = Sequential(name: "fashion-deep-cnn", input: [28, 28, 1]) {

@@ -34,6 +34,14 @@ public struct ImageFolder: Sendable, Equatable {
     return folder
   }
 
+  /// The PNG and JPEG files in `directory` and its subfolders, in Keras's order (for prediction: no classes).
+  public static func images(in directory: String) throws(DataError) -> [String] {
+    var folder = ImageFolder(root: directory, classNames: [], files: [], labels: [], unsupported: [])
+    try folder.collect(directory, label: 0)
+    guard !folder.files.isEmpty else { throw DataError(file: directory, "holds no PNG or JPEG images") }
+    return folder.files
+  }
+
   /// Keras's `os.walk` order: the folder's files sorted, then its subfolders (sorted) the same way.
   private mutating func collect(_ directory: String, label: Int) throws(DataError) {
     var subfolders: [String] = []

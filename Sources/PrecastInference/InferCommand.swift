@@ -35,9 +35,10 @@ public struct InferCommand<Model: CompiledModel> {
       abstract: "Predict with the '\(info.name)' model: input \(info.inputShape) → \(info.outputSize) output(s) per sample.",
       discussion: """
         Input rows hold \(info.inputSize) features (CSV rows, NPY/IDX samples); with no file, or '-', CSV is read
-        from standard input. Preprocessing saved with the weights (--normalize, --standardize) is applied.
+        from standard input. PNG and JPEG images are resized to the model's input (bilinear, as the trainer's
+        image folders). Preprocessing saved with the weights (--normalize, --standardize) is applied.
         """,
-      arguments: ("inputs", "Input files (.csv, .npy, .idx, .gz, .pgm/.ppm images, CIFAR-10 .bin); none or '-' reads CSV from stdin."),
+      arguments: ("inputs", "Input files (.csv, .npy, .idx, .gz, .png/.jpg/.pgm/.ppm images, CIFAR-10 .bin) or folders of PNG/JPEG images (each line then starts with the image's path); none or '-' reads CSV from stdin."),
       options: options)
   }
 
@@ -100,7 +101,10 @@ public struct InferCommand<Model: CompiledModel> {
     let sources = inputs.isEmpty ? ["-"] : inputs
     for source in sources {
       var x: DataArray
-      if let encoding {
+      var paths: [String]?
+      if let images = try readImages(source, info: Model.info) {
+        (x, paths) = (images.x, ImageFolder.isDirectory(source) ? images.paths : nil)
+      } else if let encoding {
         do { x = encoding.encode(try encoding.read(path: source == "-" ? "/dev/stdin" : source, info: Model.info), size: Model.info.inputSize) } catch {
           throw PrecastError("\(error)")
         }
@@ -115,7 +119,7 @@ public struct InferCommand<Model: CompiledModel> {
       preprocessing.apply(to: &x)
       var y = model.predictAll(x)
       preprocessing.restore(&y)  // a standardized forecast back in the data's units
-      try emit(y, names: preprocessing.classNames)
+      try emit(y, names: preprocessing.classNames, labels: paths)
     }
   }
 
@@ -124,12 +128,12 @@ public struct InferCommand<Model: CompiledModel> {
     sequences.flatMap { Dataset.SequenceEncoding(sequences: $0, padding: padding, truncating: truncating) }
   }
 
-  private func emit(_ y: DataArray, names: [String]?) throws(PrecastError) {
+  private func emit(_ y: DataArray, names: [String]?, labels: [String]? = nil) throws(PrecastError) {
     if let output, output.hasSuffix(".npy") {
       do { try NPYWriter.write(y, path: output) } catch { throw PrecastError("\(error)") }
       return
     }
-    let text = formatPredictions(y, classes: classes, names: names)
+    let text = formatPredictions(y, classes: classes, names: names, labels: labels)
     if let output {
       try writeTextFileAtomically(text, to: output)
     } else {

@@ -17,6 +17,10 @@ public struct Dataset: Sendable {
   public var sampleWeights: [Float]?
   /// The class names when the labels were text (`LabelEncoder` order: `y` holds their indices), else nil.
   public var classNames: [String]?
+  /// An image folder's pictures, decoded as batches are copied (`floats` and `bytes` are nil), and the file of
+  /// each row; their preprocessing is kept pending like bytes'.
+  public private(set) var images: ImageStream?
+  private var imageRows: [Int] = []
 
   public init(x: DataArray, y: DataArray) {
     self.floats = x
@@ -28,7 +32,7 @@ public struct Dataset: Sendable {
     self.y = y
   }
 
-  public var count: Int { floats?.count ?? bytes!.count }
+  public var count: Int { images != nil ? imageRows.count : floats?.count ?? bytes!.count }
 
   /// True when the features are stored as bytes.
   public var storesBytes: Bool { bytes != nil }
@@ -37,6 +41,14 @@ public struct Dataset: Sendable {
   public var x: DataArray {
     get {
       if let floats { return floats }
+      if let images {  // every image decoded at once (for statistics such as --standardize's)
+        var x = DataArray(shape: [count, images.height, images.width, images.channels], values: Array(repeating: 0, count: count * images.imageSize))
+        x.values.withUnsafeMutableBufferPointer { v in
+          for (row, file) in imageRows.enumerated() { images.copy(file, into: v.baseAddress! + row * images.imageSize) }
+        }
+        for step in pending { step.apply(to: &x) }
+        return x
+      }
       var x = bytes!.floats
       for step in pending { step.apply(to: &x) }
       return x
@@ -44,6 +56,7 @@ public struct Dataset: Sendable {
     set {
       floats = newValue
       bytes = nil
+      images = nil
       pending = []
     }
     _modify {
@@ -52,7 +65,13 @@ public struct Dataset: Sendable {
     }
   }
 
-  /// Applies `preprocessing` to the features: at once for floats, as batches are copied for bytes.
+  /// Starts decoding the images of `rows` (an image folder's next batch) on the decoding thread; nothing for data
+  /// held in memory.
+  public func prefetch<Rows: Sequence<Int>>(_ rows: Rows) {
+    images?.prefetch(rows.lazy.map { imageRows[$0] })
+  }
+
+  /// Applies `preprocessing` to the features: at once for floats, as batches are copied for bytes and images.
   public mutating func preprocess(_ preprocessing: Preprocessing) {
     if floats != nil {
       preprocessing.apply(to: &floats!)
@@ -69,7 +88,7 @@ public struct Dataset: Sendable {
     if let sampleWeights, let batchWeights {
       for (i, row) in rows.enumerated() { batchWeights[i] = sampleWeights[row] }
     }
-    let xs = floats?.sampleSize ?? bytes!.sampleSize, ys = y.count == 0 ? 0 : y.values.count / y.count
+    let xs = images?.imageSize ?? floats?.sampleSize ?? bytes!.sampleSize, ys = y.count == 0 ? 0 : y.values.count / y.count
     y.values.withUnsafeBufferPointer { y in
       for (i, row) in rows.enumerated() { (batchY + i * ys).update(from: y.baseAddress! + row * ys, count: ys) }
     }
@@ -77,6 +96,15 @@ public struct Dataset: Sendable {
       floats.values.withUnsafeBufferPointer { x in
         for (i, row) in rows.enumerated() { (batchX + i * xs).update(from: x.baseAddress! + row * xs, count: xs) }
       }
+      return
+    }
+    if let images {
+      var copied = 0
+      for (i, row) in rows.enumerated() {
+        images.copy(imageRows[row], into: batchX + i * xs)
+        copied += 1
+      }
+      for step in pending { step.apply(batchX, rows: copied, features: xs) }
       return
     }
     bytes!.values.withUnsafeBufferPointer { x in
@@ -425,7 +453,9 @@ public struct Dataset: Sendable {
     result.sampleWeights = sampleWeights.map { w in indices.map { w[$0] } }
     let ys = y.count == 0 ? 0 : y.values.count / y.count
     result.y = DataArray(shape: [indices.count] + y.shape.dropFirst(), values: indices.flatMap { y.values[($0 * ys)..<(($0 + 1) * ys)] })
-    if let floats {
+    if images != nil {
+      result.imageRows = indices.map { imageRows[$0] }
+    } else if let floats {
       let xs = floats.sampleSize
       result.floats = DataArray(shape: [indices.count] + floats.shape.dropFirst(), values: indices.flatMap { floats.values[($0 * xs)..<(($0 + 1) * xs)] })
     } else {
@@ -462,7 +492,10 @@ public struct Dataset: Sendable {
     validation.sampleWeights = nil  // Keras validates unweighted unless given validation weights
     train.y = y.rows(0..<splitAt)
     validation.y = y.rows(splitAt..<count)
-    if let floats {
+    if images != nil {
+      train.imageRows = Array(imageRows[..<splitAt])
+      validation.imageRows = Array(imageRows[splitAt...])
+    } else if let floats {
       train.floats = floats.rows(0..<splitAt)
       validation.floats = floats.rows(splitAt..<count)
     } else {
@@ -485,4 +518,52 @@ public func naiveBaselines(series: [Float], validationCount: Int, window: Int, h
     return targets.map { abs(series[$0 - lag] - series[$0]) }.reduce(0, +) / Float(max(targets.count, 1))
   }
   return (mae(lag: horizon), window >= 12 && horizon < 12 ? mae(lag: 12) : nil)
+}
+
+// MARK: - Image folders
+
+extension Dataset {
+  /// The images of `folder` (indexed as Keras indexes it) for a model whose input is [height, width(, channels)]:
+  /// each decoded (PNG, JPEG), converted to the model's channels and resized to its input by Keras's bilinear
+  /// resize as batches need it. Every file is decoded once here, so a corrupt or truncated file is found now: an
+  /// error naming it, or, with `skipBad`, left out and counted (in `skipped`). The classes are the folder's; with
+  /// `classNames` (validation and test folders) they must be those. `cacheBytes` bounds the decoded images kept.
+  public static func loadImages(
+    _ folder: ImageFolder, info: ModelInfo, classNames: [String]? = nil, skipBad: Bool, cacheBytes: Int, threads: Int
+  ) throws(PrecastError) -> (dataset: Dataset, skipped: [String]) {
+    guard let (height, width, channels) = imageShape(info.inputShape) else {
+      throw PrecastError("\(folder.root): an image folder needs a model whose input is [height, width, channels] (1 or 3 channels); this model's is \(info.inputShape)")
+    }
+    if let classNames, classNames != folder.classNames {
+      throw PrecastError("\(folder.root): classes \(folder.classNames.joined(separator: ", ")) differ from the training data's \(classNames.joined(separator: ", "))")
+    }
+    guard folder.classNames.count <= max(info.outputSize, 2), info.isClassifier else {
+      throw PrecastError("\(folder.root): \(folder.classNames.count) class folders for a model with \(info.outputSize) output(s) and loss \(info.loss.rawValue)")
+    }
+    if let unsupported = folder.unsupported.first, !skipBad {
+      throw PrecastError("\(unsupported): not a PNG or JPEG image (Precast decodes PNG and JPEG; --skip-bad-images leaves such files out)")
+    }
+    let stream = ImageStream(files: folder.files, height: height, width: width, channels: channels, cacheBytes: cacheBytes)
+    let failures = stream.scan(threads: threads)
+    if let first = failures.first, !skipBad { throw PrecastError("\(first.error)") }
+    let bad = Set(failures.map(\.file))
+    let rows = folder.files.indices.filter { !bad.contains($0) }
+    guard !rows.isEmpty else { throw PrecastError("\(folder.root): none of its \(folder.files.count) images could be read") }
+    let labels = DataArray(shape: [rows.count, 1], values: rows.map { Float(folder.labels[$0]) })
+    var dataset = Dataset(x: DataArray(shape: [0], values: []), y: try targets(labels, path: folder.root, info: info))
+    dataset.floats = nil
+    dataset.images = stream
+    dataset.imageRows = rows
+    dataset.classNames = folder.classNames
+    return (dataset, folder.unsupported + failures.map { folder.files[$0.file] })
+  }
+
+  /// [height, width, channels] of an image model's input ([h, w] is one channel), or nil.
+  public static func imageShape(_ shape: [Int]) -> (Int, Int, Int)? {
+    switch shape.count {
+    case 2: return (shape[0], shape[1], 1)
+    case 3 where shape[2] == 1 || shape[2] == 3: return (shape[0], shape[1], shape[2])
+    default: return nil
+    }
+  }
 }

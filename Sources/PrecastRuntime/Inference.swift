@@ -24,14 +24,16 @@ public func predictedClass(_ row: UnsafePointer<Float>, count: Int) -> Int {
 }
 
 /// One CSV line per sample: the outputs (shortest round-trip decimal) or the class: its name when the weights carry
-/// `names` (text labels), else its index.
-public func formatPredictions(_ y: DataArray, classes: Bool, names: [String]?) -> String {
+/// `names` (text labels or an image folder's classes), else its index; each line after its sample's `labels` (an
+/// image's path) when given.
+public func formatPredictions(_ y: DataArray, classes: Bool, names: [String]?, labels: [String]? = nil) -> String {
   let cols = y.sampleSize
   var text = ""
   text.reserveCapacity(y.count * (classes ? 3 : cols * 12))
   y.values.withUnsafeBufferPointer { v in
     for r in 0..<y.count {
       let row = v.baseAddress! + r * cols
+      if let labels { text += labels[r] + "," }
       if classes {
         let k = predictedClass(row, count: cols)
         if let names, k < names.count { text += names[k] } else { text += String(k) }
@@ -45,6 +47,30 @@ public func formatPredictions(_ y: DataArray, classes: Bool, names: [String]?) -
     }
   }
   return text
+}
+
+/// PNG/JPEG inputs: `source` itself (a file named .png/.jpg/.jpeg) or the images in a folder (and its subfolders,
+/// sorted), each decoded to the model's channels and resized to its input as the trainer's image folders are
+/// (Keras's bilinear resize). Returns nil when `source` is neither; the images [n, h, w, c] and their paths otherwise.
+public func readImages(_ source: String, info: ModelInfo) throws(PrecastError) -> (x: DataArray, paths: [String])? {
+  let directory = ImageFolder.isDirectory(source)
+  guard directory || ImageCodec.isImageName(source) else { return nil }
+  guard let (height, width, channels) = Dataset.imageShape(info.inputShape) else {
+    throw PrecastError("\(source): PNG/JPEG inputs need a model whose input is [height, width, channels]; this model's is \(info.inputShape)")
+  }
+  do {
+    let paths = directory ? try ImageFolder.images(in: source) : [source]
+    let size = height * width * channels
+    var x = DataArray(shape: [paths.count, height, width, channels], values: Array(repeating: 0, count: paths.count * size))
+    try x.values.withUnsafeMutableBufferPointer { (values) throws(DataError) in
+      for (i, path) in paths.enumerated() {
+        try ImageCodec.read(path: path, channels: channels).resized(height: height, width: width, into: values.baseAddress! + i * size)
+      }
+    }
+    return (x, paths)
+  } catch {
+    throw PrecastError("\(error)")
+  }
 }
 
 /// The feature rows of an input file (CSV, NPY, IDX, PGM/PPM, CIFAR .bin) or standard input ('-'), as [n, inputSize];

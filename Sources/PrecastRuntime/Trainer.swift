@@ -159,6 +159,10 @@ public final class Trainer<Model: CompiledModel> {
         let rows = localRows(of: min(options.batchSize, train.count - lo))
         let n = rows.count
         gather(train, order[(lo + rows.lowerBound)..<(lo + rows.upperBound)])
+        if train.images != nil, lo + options.batchSize < train.count {  // an image folder: decode the next batch meanwhile
+          let next = lo + options.batchSize, nextRows = localRows(of: min(options.batchSize, train.count - next))
+          train.prefetch(order[(next + nextRows.lowerBound)..<(next + nextRows.upperBound)])
+        }
         if !options.augmentation.isIdentity { augment(count: n, options.augmentation, rng: &rng) }
         let step = trainBatch(count: n, of: min(options.batchSize, train.count - lo), rng: &rng)
         let loss = step.batch

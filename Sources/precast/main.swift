@@ -147,33 +147,51 @@ struct Regenerate: ParsableCommand {
 struct MakeDataset: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dataset",
-    abstract: "Write the seeded review corpus the text examples train on (imdb-mlp, text-lstm, text-conv1d).",
+    abstract: "Write a seeded dataset: the review corpus of the text examples, or the picture folders of cats-vs-dogs.",
     discussion: """
-      No IMDB copy ships on these machines, so the text examples use reviews of 1 or 3 opinion phrases in filler \
-      text whose sentiment depends on word order ("not very good"). Writes train.txt / test.txt (one review per \
-      line, word indices as in Keras's imdb.load_data), train-labels.csv / test-labels.csv (0 or 1) and words.txt \
+      reviews: no IMDB copy ships on these machines, so the text examples use reviews of 1 or 3 opinion phrases in \
+      filler text whose sentiment depends on word order ("not very good"). Writes train.txt / test.txt (one review \
+      per line, word indices as in Keras's imdb.load_data), train-labels.csv / test-labels.csv (0 or 1) and words.txt \
       (line i is the word of index i).
+
+      pictures: no photo set ships either, so the cats-vs-dogs example learns Fashion-MNIST bags and trousers \
+      (from Debian's dataset-fashion-mnist), enlarged to 120–200 pixels, placed and coloured at random, half PNG and \
+      half JPEG, in the tutorial's layout: train/, validation/ and test/, each with bags/ and trousers/ \
+      (--train, --validation and --test pictures per class: 1000, 500, 500).
       """)
 
-  @Argument(help: "The corpus to write (only 'reviews').")
+  @Argument(help: "The dataset to write: 'reviews' or 'pictures'.")
   var name: String
   @Option(help: "Output directory.")
   var output: String
-  @Option(help: "Training reviews.")
-  var train = 20_000
-  @Option(help: "Test reviews (from another seed).")
-  var test = 5_000
-  @Option(help: "Seed of the training reviews (the test reviews use seed + 1).")
+  @Option(help: "Training reviews (20000), or training pictures per class (1000).")
+  var train: Int?
+  @Option(help: "Validation pictures per class (500).")
+  var validation: Int?
+  @Option(help: "Test reviews (5000; from another seed), or test pictures per class (500).")
+  var test: Int?
+  @Option(help: "Seed of the training reviews (the test reviews use seed + 1), or of the pictures.")
   var seed: UInt64 = 1
+  @Option(help: "Fashion-MNIST's training images and labels, for 'pictures'.")
+  var fashion = "/usr/share/datasets/fashion-mnist"
 
   func validate() throws {
-    guard name == "reviews" else { throw ValidationError("unknown dataset '\(name)'; the only one is 'reviews'") }
-    guard train > 0, test > 0 else { throw ValidationError("--train and --test must be positive") }
+    guard ["reviews", "pictures"].contains(name) else { throw ValidationError("unknown dataset '\(name)'; use 'reviews' or 'pictures'") }
+    guard (train ?? 1) > 0, (test ?? 1) > 0, (validation ?? 0) >= 0 else { throw ValidationError("--train and --test must be positive") }
+    if validation != nil && name == "reviews" { throw ValidationError("--validation is for 'pictures'") }
   }
 
   func run() throws {
     try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-    for (part, count, partSeed) in [("train", train, seed), ("test", test, seed &+ 1)] {
+    if name == "pictures" {
+      let counts = (train: train ?? 1000, validation: validation ?? 500, test: test ?? 500)
+      let written = try SyntheticPictures.write(
+        images: fashion + "/train-images-idx3-ubyte.gz", labels: fashion + "/train-labels-idx1-ubyte.gz", to: output, counts: counts, seed: seed)
+      print("\(output): \(written) pictures in train/, validation/ and test/ (\(counts.train), \(counts.validation), \(counts.test) per class: "
+        + SyntheticPictures.classes.map(\.name).joined(separator: ", ") + ")")
+      return
+    }
+    for (part, count, partSeed) in [("train", train ?? 20_000, seed), ("test", test ?? 5_000, seed &+ 1)] {
       let corpus = SyntheticReviews.generate(count: count, seed: partSeed)
       let reviews = corpus.reviews.map { $0.map(String.init).joined(separator: " ") + "\n" }.joined()
       try Data(reviews.utf8).write(to: URL(fileURLWithPath: "\(output)/\(part).txt"))
