@@ -78,11 +78,15 @@ static int decode_png(const unsigned char *data, size_t size, int channels, unsi
   png_infop info = png_create_info_struct(png);
   unsigned char *volatile out = NULL;
   png_bytep *volatile rows = NULL;
-  if (!info || setjmp(png_jmpbuf(png))) {
+  if (!info) {
+    png_destroy_read_struct(&png, NULL, NULL);
+    set_message(message, message_size, "out of memory");
+    return -1;
+  }
+  if (setjmp(png_jmpbuf(png))) {
     free(out);
     free(rows);
-    png_destroy_read_struct(&png, info ? &info : NULL, NULL);
-    if (!info) set_message(message, message_size, "out of memory");
+    png_destroy_read_struct(&png, &info, NULL);
     return -1;
   }
   png_set_read_fn(png, &source, png_read_memory);
