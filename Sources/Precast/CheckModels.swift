@@ -330,7 +330,7 @@ public func allGeneratedFiles(generator: Generator) throws -> [GeneratedFile] {
   for model in CheckModels.all {
     let rendered = try generator.render(model, source: "--check-models", precastPath: "../..")
     guard let source = rendered.first(where: { $0.path.hasPrefix("Sources/") && $0.path.hasSuffix("Model/\(typeName(model.name)).swift") })
-    else { continue }
+    else { throw SpecError("check model '\(model.name)': the generator wrote no model source") }  // a failure, not a skip
     files.append(GeneratedFile(path: "Tests/Models/\(typeName(model.name)).swift", contents: source.contents))
   }
   return files

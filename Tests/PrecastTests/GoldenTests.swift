@@ -12,6 +12,11 @@ final class GoldenTests: XCTestCase {
       try Generator.write(files, to: repositoryRoot)
       return
     }
+    // Every committed check model is still generated (a model that stopped generating fails, it is not skipped).
+    let generated = Set(files.map(\.path))
+    for name in try FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/Tests/Models") where name.hasSuffix(".swift") {
+      XCTAssertTrue(generated.contains("Tests/Models/" + name), "Tests/Models/\(name) is committed but no check model generates it")
+    }
     for file in files {
       let path = repositoryRoot + "/" + file.path
       guard let committed = try? String(contentsOfFile: path, encoding: .utf8) else {
