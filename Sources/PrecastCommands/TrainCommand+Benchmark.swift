@@ -27,6 +27,7 @@ extension TrainCommand {
       model.probe = nil
     }
     let all = runs.map(\.seconds)
+    if let images = dataset.images { print(imageSummary(images, trainingSeconds: all.reduce(0, +))) }  // does decoding keep up?
     let (epochSeconds, layerSeconds) = runs.sorted { $0.seconds < $1.seconds }[1]
 
     // OpenBLAS alone on exactly the GEMMs the epoch ran, per layer.

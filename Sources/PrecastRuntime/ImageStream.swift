@@ -57,7 +57,7 @@ public final class ImageStream: @unchecked Sendable {
       while file < files.count {
         do throws(DataError) {
           let image = try decode(file)
-          state.sync { keep(file, image) }
+          state.sync { _ = keep(file, image) }
         } catch {
           failures.add(file, error)
         }

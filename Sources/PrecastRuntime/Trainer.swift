@@ -444,6 +444,7 @@ public final class Trainer<Model: CompiledModel> {
       let lo = batch * batchSize
       let n = min(batchSize, train.count - lo)
       gather(train, order[lo..<(lo + n)])
+      if lo + batchSize < train.count { train.prefetch(order[(lo + batchSize)..<min(lo + 2 * batchSize, train.count)]) }
       _ = trainBatch(count: n, rng: &rng)
       update()
     }
