@@ -36,9 +36,12 @@ public enum KerasImport {
       throw SpecError("no input shape: the config's first layer (\(first["class_name"]?.stringValue ?? "?")) has no batch_shape")
     }
     let training = try KerasCompile(compile, loss: lossName)
-    // A BatchNormalization's positive axis (tf-keras: [1] for [None, 64]) is checked to be the last by the spec.
-    return Sequential(name: name, input: input) { declarations }
+    let model = Sequential(name: name, input: input) { declarations }
       .compile(loss: training.loss, fromLogits: training.fromLogits, optimizer: training.optimizer, metrics: training.metrics)
+    // The spec's checks (shapes; a BatchNormalization's positive axis, as tf-keras writes it, must be the last), with
+    // the layers named as the file names them.
+    _ = try ModelSpec(model)
+    return model
   }
 
   /// The layers of a Sequential model, or of a functional model that is a plain chain (one input, each layer fed by

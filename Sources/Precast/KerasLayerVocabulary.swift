@@ -14,15 +14,7 @@ extension KerasLayerClass {
       // Keras writes a Dense layer's activity regularizer with the layer's base config, only when set.
       .field("activity_regularizer", .regularizer, \.options.activityRegularizer, default: nil, writtenWhenSet: true),
       .field("units", .int, \.fields.units),
-      .field("activation", .activation, \.fields.activation, default: .linear),
-      .field("use_bias", .bool, \.fields.useBias, default: true),
-      .field("kernel_initializer", .initializer, \.fields.kernelInitializer, default: .glorotUniform),
-      .field("bias_initializer", .initializer, \.fields.biasInitializer, default: .zeros),
-      .field("kernel_regularizer", .regularizer, \.options.kernelRegularizer, default: nil),
-      .field("bias_regularizer", .regularizer, \.options.biasRegularizer, default: nil),
-      .field("kernel_constraint", .constraint, \.options.kernelConstraint, default: nil),
-      .field("bias_constraint", .constraint, \.options.biasConstraint, default: nil),
-    ]),
+    ] + kernelAndBias(activityRegularizer: false)),
     KerasLayerClass("Activation", Activation(.linear), weightless, [
       .field("activation", .activation, \.fields.activation, default: .linear)
     ]),
@@ -116,16 +108,27 @@ extension KerasLayerClass {
       channelsLast,
       .size("dilation_rate", \.options.dilation, default: 1),
       .fixed("groups", .int, 1),
+    ] + kernelAndBias(activityRegularizer: true))
+  }
+
+  /// Dense's and the convolutions' arguments from `activation` on: the fused activation, the bias, and the kernel's
+  /// and bias's initializers, regularizers (with the `activity_regularizer` where the convolutions write it) and
+  /// constraints.
+  static func kernelAndBias(activityRegularizer: Bool) -> [KerasLayerArgument] {
+    var arguments: [KerasLayerArgument] = [
       .field("activation", .activation, \.fields.activation, default: .linear),
       .field("use_bias", .bool, \.fields.useBias, default: true),
       .field("kernel_initializer", .initializer, \.fields.kernelInitializer, default: .glorotUniform),
       .field("bias_initializer", .initializer, \.fields.biasInitializer, default: .zeros),
       .field("kernel_regularizer", .regularizer, \.options.kernelRegularizer, default: nil),
       .field("bias_regularizer", .regularizer, \.options.biasRegularizer, default: nil),
-      .field("activity_regularizer", .regularizer, \.options.activityRegularizer, default: nil),
+    ]
+    if activityRegularizer { arguments.append(.field("activity_regularizer", .regularizer, \.options.activityRegularizer, default: nil)) }
+    arguments += [
       .field("kernel_constraint", .constraint, \.options.kernelConstraint, default: nil),
       .field("bias_constraint", .constraint, \.options.biasConstraint, default: nil),
-    ])
+    ]
+    return arguments
   }
 
   /// MaxPooling and AveragePooling, 2-D and 1-D: the strides default to the pool size.
@@ -389,7 +392,8 @@ struct KerasLayerArgument: Sendable {
         guard let entry = config.config[key], entry != .null else { return }
         let reading = KerasArgumentReading(config: config, key: key, oneDimensional: declaration.oneDimensional)
         guard try value.read(entry, reading) == fixed else {
-          throw reading.error("is not supported (Precast computes \(value.write(fixed, declaration.oneDimensional).rendered))")
+          let computed = value.write(fixed, declaration.oneDimensional)
+          throw reading.error("is not supported (Precast computes \((computed["class_name"] ?? computed).rendered))")
         }
       },
       isRequired: false, variations: { _ in [] })
@@ -438,28 +442,33 @@ struct KerasValue<Value: Sendable>: Sendable {
   let examples: [Value]
 }
 
+extension KerasValue {
+  /// A value of one JSON type: `extract` takes it out of an entry, or gives nil for another type (refused as
+  /// `problem`).
+  static func scalar(
+    _ write: @escaping @Sendable (Value) -> JSON, _ extract: @escaping @Sendable (JSON) -> Value?, problem: String, examples: [Value]
+  ) -> KerasValue {
+    KerasValue(
+      write: { value, _ in write(value) },
+      read: { entry, reading throws(SpecError) in
+        guard let value = extract(entry) else { throw reading.error(problem) }
+        return value
+      }, examples: examples)
+  }
+}
+
 extension KerasValue where Value == Int {
   static var int: KerasValue {
-    KerasValue(
-      write: { n, _ in .int(n) },
-      read: { entry, reading throws(SpecError) in
-        guard case .int(let n) = entry else { throw reading.error("is not an integer") }
-        return n
-      }, examples: [3, 5])
+    .scalar(JSON.int, { if case .int(let n) = $0 { n } else { nil } }, problem: "is not an integer", examples: [3, 5])
   }
 }
 
 extension KerasValue where Value == Double {
+  /// A number, written as Keras writes floats; an integer reads too.
   static var double: KerasValue {
-    KerasValue(
-      write: { x, _ in .number(x) },
-      read: { entry, reading throws(SpecError) in
-        switch entry {
-        case .int(let n): return Double(n)
-        case .number(let x): return x
-        default: throw reading.error("is not a number")
-        }
-      }, examples: [0.25, 0.5])
+    .scalar(
+      JSON.number, { if case .int(let n) = $0 { Double(n) } else if case .number(let x) = $0 { x } else { nil } },
+      problem: "is not a number", examples: [0.25, 0.5])
   }
 }
 
@@ -474,24 +483,12 @@ extension KerasValue where Value == Float {
 
 extension KerasValue where Value == Bool {
   static var bool: KerasValue {
-    KerasValue(
-      write: { b, _ in .bool(b) },
-      read: { entry, reading throws(SpecError) in
-        guard case .bool(let b) = entry else { throw reading.error("is not true or false") }
-        return b
-      }, examples: [true, false])
+    .scalar(JSON.bool, { if case .bool(let b) = $0 { b } else { nil } }, problem: "is not true or false", examples: [true, false])
   }
 }
 
 extension KerasValue where Value == String {
-  static var string: KerasValue {
-    KerasValue(
-      write: { s, _ in .string(s) },
-      read: { entry, reading throws(SpecError) in
-        guard let s = entry.stringValue else { throw reading.error("is not a string") }
-        return s
-      }, examples: ["a", "b"])
-  }
+  static var string: KerasValue { .scalar(JSON.string, \.stringValue, problem: "is not a string", examples: ["a", "b"]) }
 }
 
 extension KerasValue where Value == JSON {
