@@ -194,7 +194,7 @@ struct ImportedLayer: Layer {
     }
     var d = try kerasClass.declaration(k)
     if d.options.activationClass == .relu, d.kind != .activation(.relu) {
-      throw k.error("negative_slope", "is not supported on ReLU (a LeakyReLU layer computes it)")
+      throw k.error(KerasLayerClass.reluNegativeSlope.key, "is not supported on ReLU (a LeakyReLU layer computes it)")
     }
     if d.isRecurrent {
       let o = d.options

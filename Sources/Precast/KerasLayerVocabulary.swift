@@ -27,7 +27,7 @@ extension KerasLayerClass {
     ]),
     KerasLayerClass("ReLU", ReLU(), weightless, [
       .fixed("max_value", .json, .null),
-      .field("negative_slope", .float, \.fields.reluSlope, default: 0),
+      reluNegativeSlope,
       .fixed("threshold", .double, 0),
     ]),
     KerasLayerClass("Softmax", Softmax(), weightless, [
@@ -94,6 +94,10 @@ extension KerasLayerClass {
 
   /// What a layer without weights writes after its `name`: `trainable` (nothing to freeze: not read) and its dtype.
   static let weightless: [KerasLayerArgument] = [.ignored("trainable", .bool(true)), .ignored("dtype", .kerasFloat32Policy)]
+
+  /// ReLU's `negative_slope`: in an activation object it makes the function a leaky_relu; a ReLU layer with one is
+  /// refused by the importer (LeakyReLU is the layer for it).
+  static let reluNegativeSlope = KerasLayerArgument.field("negative_slope", .float, \.fields.reluSlope, default: 0)
 
   /// Precast's layers compute channels-last images and sequences only.
   static let channelsLast = KerasLayerArgument.fixed("data_format", .string, "channels_last")
