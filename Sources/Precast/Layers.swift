@@ -41,32 +41,13 @@ public struct LayerDeclaration: Sendable, Equatable {
     }
   }
 
-  /// Keras's class name ("Dense", "Dropout", …).
+  /// Keras's class name ("Dense", "Dropout", …; the vocabulary's `KerasLayerClass`).
   public var className: String {
-    isRecurrent && options.bidirectional != nil ? "Bidirectional" : wrappedClassName
+    isRecurrent && options.bidirectional != nil ? KerasNames.bidirectionalClassName : wrappedClassName
   }
 
   /// The class of the layer itself, inside a Bidirectional wrapper if any ("LSTM" for Bidirectional(LSTM(…))).
-  public var wrappedClassName: String {
-    switch kind {
-    case .dense: return "Dense"
-    case .activation: return options.activationClass?.rawValue ?? "Activation"
-    case .dropout: return "Dropout"
-    case .flatten: return "Flatten"
-    case .conv2D: return oneDimensional ? "Conv1D" : "Conv2D"
-    case .pooling2D(.max, _, _, _): return oneDimensional ? "MaxPooling1D" : "MaxPooling2D"
-    case .pooling2D(.average, _, _, _): return oneDimensional ? "AveragePooling1D" : "AveragePooling2D"
-    case .globalPooling2D(.max): return oneDimensional ? "GlobalMaxPooling1D" : "GlobalMaxPooling2D"
-    case .globalPooling2D(.average): return oneDimensional ? "GlobalAveragePooling1D" : "GlobalAveragePooling2D"
-    case .embedding: return "Embedding"
-    case .lstm: return "LSTM"
-    case .gru: return "GRU"
-    case .simpleRNN: return "SimpleRNN"
-    case .masking: return "Masking"
-    case .batchNormalization: return "BatchNormalization"
-    case .reshape: return "Reshape"
-    }
-  }
+  public var wrappedClassName: String { KerasLayerClass.of(self).className }
 }
 
 /// `keras.layers.Dense`: y = activation(x·kernel + bias); kernel [inputs, units].
@@ -118,6 +99,9 @@ public struct LayerOptions: Sendable, Equatable {
   /// Activation layers: the Keras class that declares the function (`LeakyReLU`, `ELU`, `ReLU`, `Softmax`), or nil for
   /// `Activation`. Same computation; Keras's class, name (leaky_re_lu, …) and config.
   public var activationClass: ActivationLayerClass?
+  /// BatchNormalization: the axis a Keras config gives, -1 or, as tf-keras writes it, the last axis's index (1 for
+  /// inputs [None, 64]); the spec checks it is the last. Written -1.
+  public var normalizationAxis = -1
   /// Keras arguments given with values Precast cannot compute yet (e.g. "dropout=0.2"): the spec refuses the
   /// layer, naming them, instead of silently training something else.
   public var unsupported: [String] = []
@@ -136,9 +120,9 @@ public struct LayerOptions: Sendable, Equatable {
 }
 
 /// Keras's activation layers of their own class: the same computation as `Activation`, written to `model_config` under
-/// their class with their own arguments.
-public enum ActivationLayerClass: String, Sendable, Equatable {
-  case leakyReLU = "LeakyReLU", elu = "ELU", relu = "ReLU", softmax = "Softmax"
+/// their class (LeakyReLU, ELU, ReLU, Softmax) with their own arguments.
+public enum ActivationLayerClass: Sendable, Equatable {
+  case leakyReLU, elu, relu, softmax
 }
 
 /// `keras.layers.LeakyReLU`: max(x, negative_slope·x) (Keras 3's default slope for the layer: 0.3).
@@ -310,13 +294,6 @@ public struct Reshape: Layer {
   }
 }
 
-extension ActivationFunction {
-  /// Keras's default negative slope for `leaky_relu`.
-  public static var leakyRelu: ActivationFunction { .leakyRelu(alpha: 0.2) }
-  /// Keras's default alpha for `elu`.
-  public static var elu: ActivationFunction { .elu(alpha: 1) }
-}
-
 // MARK: - Sequences
 
 /// `keras.layers.Embedding(input_dim, output_dim)`: integer inputs [steps] (stored as floats) → [steps, outputDim]
@@ -482,7 +459,7 @@ func unsupportedRecurrentArguments(
 }
 
 /// How `Bidirectional` combines the forward and backward outputs (Keras's `merge_mode`).
-public enum MergeMode: String, Sendable, Equatable {
+public enum MergeMode: String, Sendable, Equatable, CaseIterable {
   /// [forward, backward] along the last axis: 2 × units (Keras's default).
   case concat
   case sum

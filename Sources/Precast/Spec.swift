@@ -152,7 +152,7 @@ public struct ModelSpec: Sendable, Equatable {
 
 /// Names layers as Keras does (class name in snake_case, numbered per class: dense, dense_1, …) and infers shapes.
 func inferLayers(_ declarations: [LayerDeclaration], input: [Int]) throws(SpecError) -> [LayerSpec] {
-  var counters: [String: Int] = [:]
+  var numbering = KerasNames.Numbering()
   var used = Set<String>()
   var shape = input
   var result: [LayerSpec] = []
@@ -166,11 +166,7 @@ func inferLayers(_ declarations: [LayerDeclaration], input: [Int]) throws(SpecEr
       guard isIdentifier(given) else { throw SpecError("layer name '\(given)' must be letters, digits, '-' and '_'") }
       name = given
     } else {
-      repeat {
-        let k = counters[base, default: 0]
-        counters[base] = k + 1
-        name = k == 0 ? base : "\(base)_\(k)"
-      } while used.contains(name)
+      repeat { name = numbering.next(base) } while used.contains(name)
     }
     guard used.insert(name).inserted else { throw SpecError("two layers are named '\(name)'") }
     let layer = try inferLayer(declaration, name: name, input: shape)
@@ -271,6 +267,10 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
   case .batchNormalization(let momentum, let epsilon, let center, let scale):
     guard (0...1).contains(momentum), epsilon > 0 else {
       throw SpecError("\(what): momentum must be in [0, 1] and epsilon positive, got \(momentum) and \(epsilon)")
+    }
+    let axis = d.options.normalizationAxis  // -1, or a Keras config's positive index of the last axis
+    guard axis == -1 || axis == input.count else {
+      throw SpecError("\(what): axis=\(axis) is not supported (Precast normalises the last axis, \(input.count))")
     }
     let c = input[input.count - 1]
     func stat(_ name: String, _ initializer: Initializer, trainable: Bool) -> WeightSpec {

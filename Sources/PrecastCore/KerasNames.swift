@@ -1,4 +1,5 @@
-// KerasNames.swift: the names Keras derives from class names (snake_case, cells, Bidirectional's inner layers).
+// KerasNames.swift: the names Keras derives from class names (snake_case, automatic numbering, cells,
+// Bidirectional's inner layers), and the layer classes the weight files lay out their own way.
 
 /// Names Keras derives from layer classes, shared by the compiler (layer names, configs) and the weight files.
 public enum KerasNames {
@@ -57,10 +58,40 @@ public enum KerasNames {
     return end
   }
 
+  /// A class name in the form any of Keras's spellings of it share: snake_case without underscores
+  /// (`GlorotUniform`, `glorot_uniform` → `glorotuniform`; `L1L2`, `l1_l2` → `l1l2`).
+  public static func looseName(_ name: String) -> String {
+    snakeCase(name).filter { $0 != "_" }
+  }
+
   private static func isASCIIUpper(_ c: Character) -> Bool { c.isASCII && ("A"..."Z").contains(c) }
   private static func isASCIILower(_ c: Character) -> Bool { c.isASCII && ("a"..."z").contains(c) }
 
+  // MARK: Automatic names
+
+  /// Keras's automatic numbering of names (`keras.src.backend.common.global_state` name uids): the first use of a
+  /// base name is the name itself, the next ones `base_1`, `base_2`, … Layers are named this way (`dense`,
+  /// `dense_1`) and so are the groups of a `.weights.h5` file.
+  public struct Numbering: Sendable {
+    private var uses: [String: Int] = [:]
+
+    public init() {}
+
+    /// The next name for `base`.
+    public mutating func next(_ base: String) -> String {
+      let count = uses[base, default: 0]
+      uses[base] = count + 1
+      return count == 0 ? base : "\(base)_\(count)"
+    }
+  }
+
   // MARK: Recurrent cells and Bidirectional
+
+  /// The recurrent layer classes: Keras keeps their variables under their `cell`.
+  public static let recurrentClassNames: Set<String> = ["LSTM", "GRU", "SimpleRNN"]
+
+  /// The wrapper that runs a recurrent layer forwards and backwards.
+  public static let bidirectionalClassName = "Bidirectional"
 
   /// The Keras name of a recurrent layer's cell, e.g. "lstm_cell".
   public static func cellName(_ className: String) -> String {

@@ -1,4 +1,5 @@
-// Vocabulary.swift: the Keras names Precast shares between its compiler and its runtime.
+// Vocabulary.swift: the Keras concepts Precast shares between its compiler and its runtime (their Keras names and
+// defaults as configs write them: KerasVocabulary.swift).
 
 // MARK: - Activations
 
@@ -198,19 +199,6 @@ public struct OptimizerConfig: Sendable, Equatable {
     case .rmsprop(_, let momentum, _, let centered): return 1 + (momentum > 0 ? 1 : 0) + (centered ? 1 : 0)
     case .adagrad: return 1
     case .adadelta, .adamax, .nadam: return 2
-    }
-  }
-
-  /// Keras's class name (`SGD`, `Adam`, …).
-  public var kerasClassName: String {
-    switch rule {
-    case .sgd: "SGD"
-    case .adam: "Adam"
-    case .rmsprop: "RMSprop"
-    case .adagrad: "Adagrad"
-    case .adadelta: "Adadelta"
-    case .adamax: "Adamax"
-    case .nadam: "Nadam"
     }
   }
 }

@@ -1,4 +1,5 @@
-// KerasNaming.swift: the group names of the `.weights.h5` layout (snake_case from PrecastCore's KerasNames).
+// KerasNaming.swift: the group names of the `.weights.h5` layout (snake_case, numbering and the recurrent classes from
+// PrecastCore's KerasNames).
 
 import PrecastCore
 
@@ -9,21 +10,13 @@ enum KerasNaming {
   /// The `layers/<group>` names Keras 3's `save_weights` uses for `classNames` (model order):
   /// the snake_case class name, made unique per class (`dense`, `dropout`, `dense_1`).
   static func weightsGroupNames(_ classNames: [String]) -> [String] {
-    var used: [String: Int] = [:]
-    return classNames.map { className in
-      let base = KerasNames.snakeCase(className)
-      if let count = used[base] {
-        used[base] = count + 1
-        return "\(base)_\(count + 1)"
-      }
-      used[base] = 0
-      return base
-    }
+    var numbering = KerasNames.Numbering()
+    return classNames.map { numbering.next(KerasNames.snakeCase($0)) }
   }
 
   /// Whether Keras keeps this layer's variables under its `cell` (LSTM, GRU, SimpleRNN).
   static func isRecurrent(_ className: String) -> Bool {
-    ["LSTM", "GRU", "SimpleRNN"].contains(className)
+    KerasNames.recurrentClassNames.contains(className)
   }
 
   /// Where a layer's variables live in a `.weights.h5` file, e.g. "layers/dense_1/vars".
@@ -35,7 +28,7 @@ enum KerasNaming {
   /// one `vars` (`cell/vars` for an RNN), or for a Bidirectional its `forward_layer/cell/vars` (first half)
   /// and `backward_layer/cell/vars` (second half).
   static func variableGroups(group: String, className: String, weightCount: Int) -> [(path: String, weights: Range<Int>)] {
-    guard className == "Bidirectional" else { return [(varsPath(group: group, className: className), 0..<weightCount)] }
+    guard className == KerasNames.bidirectionalClassName else { return [(varsPath(group: group, className: className), 0..<weightCount)] }
     let half = weightCount / 2
     return [
       ("layers/\(group)/forward_layer/cell/vars", 0..<half),

@@ -236,7 +236,7 @@ struct WeightFileWriter {
         var target = vars
         if path != "layers/\(groupName)/vars" {
           let relative = String(path.dropFirst("layers/".count))
-          if layer.className == "Bidirectional", let first = layer.weights[range].first {
+          if layer.className == KerasNames.bidirectionalClassName, let first = layer.weights[range].first {
             // forward_layer/vars named "forward_lstm", forward_layer/cell/vars named "lstm_cell" (from the weight names)
             let parts = KerasNames.bidirectionalParts(first.name)
             let side = String(relative.dropLast("/cell/vars".count))

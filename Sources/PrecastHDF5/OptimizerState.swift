@@ -43,7 +43,7 @@ public struct OptimizerVariables: Sendable, Equatable {
     }
   }
 
-  /// Keras's optimizer name ("adam", "sgd", "rm_sprop", …).
+  /// Keras's optimizer name (`OptimizerConfig.kerasName`: "adam", "sgd", "rm_sprop", …).
   public var name: String
   public var iterations: Int
   public var learningRate: Float

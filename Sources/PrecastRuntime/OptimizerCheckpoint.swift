@@ -1,7 +1,7 @@
 // OptimizerCheckpoint.swift: maps the optimizer's flat slots to Keras's list of optimizer variables and back (--resume).
 
 extension Optimizer {
-  /// Keras's optimizer name (snake_case of the class: "adam", "rm_sprop", …).
+  /// Keras's optimizer name (`OptimizerConfig.kerasName`).
   public var kerasName: String { config.kerasName }
 
   /// Keras's slot order: each group is written variable by variable, interleaving its slots (Adam: m, v of
