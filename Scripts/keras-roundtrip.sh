@@ -151,17 +151,30 @@ done
 
 # MARK: - precast import: Keras's functional chain → a package that predicts as Keras; fine-tuned with the base frozen,
 # then Keras's load_model opens the result (the tutorials' fine-tuning path)
-say "precast import chain.keras and chain.h5; fine-tune with base_conv and base_bn frozen"
-for source in chain.keras chain.h5; do
+say "precast import chain.keras, chain.h5 and tf-keras's chain.tfkeras.h5; fine-tune with base_conv and base_bn frozen"
+for source in chain.keras chain.h5 chain.tfkeras.h5; do
   (cd "$WORK" && mkdir -p "import-$source" && cd "import-$source" \
     && "$REPO/.build/debug/precast" import "$FIXTURES/$source" --name chain --output "$WORK/import-$source/chain" >/dev/null)
 done
-diff -r "$WORK/import-chain.keras/chain" "$WORK/import-chain.h5/chain" >/dev/null \
-  || { say "error: chain.keras and chain.h5 import differently" >&2; exit 1; }
+for other in chain.h5 chain.tfkeras.h5; do
+  diff -r "$WORK/import-chain.keras/chain" "$WORK/import-$other/chain" >/dev/null \
+    || { say "error: chain.keras and $other import differently" >&2; exit 1; }
+done
 CHAIN="$WORK/import-chain.keras/chain"
 (cd "$CHAIN" && swift build -c release >/dev/null)
 "$CHAIN/.build/release/chain-infer" --weights "$FIXTURES/chain.keras" "$FIXTURES/chain.input.npy" >"$WORK/chain.keras.precast.csv"
 "$VENV/bin/python" "$REPO/Tests/keras/roundtrip.py" fixtures "$WORK" "$FIXTURES" chain
+# tf-keras 2.x's save of the same functional chain (Tests/keras/tfkeras_chain_fixture.py): its weights, read by the
+# package imported from it, predict as tf-keras did.
+"$CHAIN/.build/release/chain-infer" --weights "$FIXTURES/chain.tfkeras.h5" "$FIXTURES/chain.input.npy" >"$WORK/chain.tfkeras.precast.csv"
+"$VENV/bin/python" - "$WORK/chain.tfkeras.precast.csv" "$FIXTURES/chain.tfkeras.output.csv" <<'PY'
+import sys
+import numpy as np
+got, want = np.loadtxt(sys.argv[1], delimiter=","), np.loadtxt(sys.argv[2], delimiter=",")
+worst = float(np.abs(got - want).max()) if got.shape == want.shape else float("inf")
+assert worst <= 1e-5, f"chain.tfkeras.h5: max abs diff {worst}"  # NaN fails too
+print(f"tf-keras functional chain (chain.tfkeras.h5): imports as chain.keras does; predictions within {worst:.2g} of tf-keras's")
+PY
 "$CHAIN/.build/release/chain-train" --weights "$FIXTURES/chain.keras" --data "$FIXTURES/chain.train-x.npy" \
   --labels "$FIXTURES/chain.train-y.csv" --freeze base_conv --freeze base_bn --epochs 2 --batch-size 32 --seed 1 \
   --verbose 0 --output "$WORK/tuned.keras"
