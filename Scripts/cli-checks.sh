@@ -37,6 +37,13 @@ grep -q "<polyline" "$tmp/pima.history.svg" && grep -q ">val\?idation<\|>validat
   && ok "history chart (SVG) with training and validation lines" || bad "history chart: $(head -c 200 "$tmp/pima.history.svg")"
 [ "$(head -1 "$tmp/pima.history.csv")" = "epoch,accuracy,loss,val_accuracy,val_loss" ] && [ "$(wc -l <"$tmp/pima.history.csv")" -eq 6 ] \
   && ok "history CSV has every epoch" || bad "history CSV: $(head -2 "$tmp/pima.history.csv")"
+# Where the run will write is checked before any training: a missing or read-only folder is one line.
+expect_error "missing output folder" "x.h5: the folder /nonexistent-dir does not exist" $train --data "$pima" --epochs 1 --output /nonexistent-dir/x.h5
+expect_error "missing checkpoint folder" "the folder $tmp/nope does not exist" $train --data "$pima" --epochs 1 --output "$tmp/ok.h5" --checkpoint "$tmp/nope/w-{epoch}.h5"
+if id nobody >/dev/null 2>&1 && command -v su >/dev/null; then  # root may write anywhere: check as an ordinary user
+  mkdir -p "$tmp/readonly" && chmod 555 "$tmp/readonly" && chmod 755 "$tmp"
+  expect_error "read-only output folder" "the folder $tmp/readonly is not writable" su nobody -s /bin/sh -c "'$PWD/$train' --data '$pima' --epochs 1 --output '$tmp/readonly/x.h5'"
+fi
 head -5 "$pima" | cut -d, -f1-8 >"$tmp/rows.csv"
 [ "$($infer --weights "$tmp/pima.h5" "$tmp/rows.csv" | wc -l)" -eq 5 ] && ok "infer prints one row per input row" || bad "infer rows"
 [ "$($infer --weights "$tmp/pima.h5" <"$tmp/rows.csv" | wc -l)" -eq 5 ] && ok "infer reads stdin" || bad "infer stdin"

@@ -274,6 +274,21 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     if let unknown = freeze.first(where: { name in !Model.info.layers.contains { $0.name == name } }) {
       throw PrecastError("--freeze \(unknown): no such layer (layers: \(Model.info.layers.map(\.name).joined(separator: ", ")))")
     }
+    // Where the run will write (rank 0 writes under mpirun): a missing or read-only folder is found now, not after
+    // the first epoch.
+    if MPIGroup.launchedRank == 0, evaluate == nil, !predict, !benchmark, !summary {
+      let outputPath = output ?? "\(Model.info.name).h5"
+      var files = [outputPath, history ?? historyPath(for: outputPath), plot ?? String(historyPath(for: outputPath).dropLast(4)) + ".svg"]
+      if let checkpoint { files.append(checkpoint) }
+      for file in files { try checkWritableFolder(of: file) }
+    }
+  }
+
+  /// Throws unless the folder `path` would be written in exists and this process may create files there.
+  private func checkWritableFolder(of path: String) throws(PrecastError) {
+    let folder = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+    guard ImageFolder.isDirectory(folder) else { throw PrecastError("\(path): the folder \(folder) does not exist") }
+    guard access(folder, W_OK) == 0 else { throw PrecastError("\(path): the folder \(folder) is not writable") }
   }
 
   /// `--class-weight 0:1,1:3` as a dictionary (nil without the option).
