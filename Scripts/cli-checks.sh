@@ -44,6 +44,20 @@ if id nobody >/dev/null 2>&1 && command -v su >/dev/null; then  # root may write
   mkdir -p "$tmp/readonly" && chmod 555 "$tmp/readonly" && chmod 755 "$tmp"
   expect_error "read-only output folder" "the folder $tmp/readonly is not writable" su nobody -s /bin/sh -c "'$PWD/$train' --data '$pima' --epochs 1 --output '$tmp/readonly/x.h5'"
 fi
+# A full disk (a 200 KB tmpfs): one line, and the previous checkpoint stays whole and loadable.
+mkdir -p "$tmp/small"
+if mount -t tmpfs -o size=200k tmpfs "$tmp/small" 2>/dev/null; then
+  $train --data "$pima" --epochs 2 --seed 1 --verbose 0 --output "$tmp/small/w.h5" >/dev/null 2>&1
+  before=$(cksum <"$tmp/small/w.h5")
+  dd if=/dev/zero of="$tmp/small/fill" bs=1k count=400 2>/dev/null
+  expect_error "full disk" "w.h5: cannot write \(No space left on device\)|w.history.csv: cannot write \(No space left on device\)" \
+    $train --data "$pima" --epochs 2 --seed 2 --output "$tmp/small/w.h5"
+  [ "$(cksum <"$tmp/small/w.h5")" = "$before" ] && .build/release/pima-infer --weights "$tmp/small/w.h5" "$pima" --targets-included >/dev/null 2>&1 \
+    && ! ls "$tmp/small" | grep -q tmp && ok "full disk: the previous checkpoint is unchanged and loads, no temporary file left" || bad "full disk: $(ls "$tmp/small")"
+  umount "$tmp/small"
+else
+  echo "skip full-disk check (mounting a tmpfs needs root)"
+fi
 head -5 "$pima" | cut -d, -f1-8 >"$tmp/rows.csv"
 [ "$($infer --weights "$tmp/pima.h5" "$tmp/rows.csv" | wc -l)" -eq 5 ] && ok "infer prints one row per input row" || bad "infer rows"
 [ "$($infer --weights "$tmp/pima.h5" <"$tmp/rows.csv" | wc -l)" -eq 5 ] && ok "infer reads stdin" || bad "infer stdin"

@@ -25,8 +25,8 @@ extension KerasWeightFile {
   /// an empty `vars` group at the root and for weightless layers). Extras go to "/precast/<key>"
   /// float32 datasets in all formats.
   ///
-  /// Written atomically: to "<path>.tmp<pid>" then rename(2); on any error the temp file is removed
-  /// and `path` is untouched.
+  /// Written atomically (`writeFileAtomically`: "<path>.tmp<pid>", fsync, rename(2), folder fsync); on any error the
+  /// temp file is removed and `path` is untouched.
   /// - Parameters:
   ///   - values: One flat row-major array per weight, layer order then weight order.
   ///   - classNames: String labels' classes in index order, saved as the attribute `precast/class_names`.
@@ -41,7 +41,12 @@ extension KerasWeightFile {
       extras: extras, optimizer: optimizer, classNames: classNames)
     do throws(HDF5Error) {
       try writer.validate()
-      try writeAtomically(path: path) { (tempPath) throws(HDF5Error) in try writer.write(to: tempPath) }
+      // Built in memory, then written by Precast's own atomic writer: libhdf5 never writes to the disk, so a full
+      // disk is one clear error (and no half-closed HDF5 file is left for the library's exit handler).
+      let bytes = try writer.image()
+      H5garbage_collect()
+      malloc_trim(0)
+      if let failure = writeFileAtomically(bytes, to: path) { throw HDF5Error(failure) }
     } catch {
       throw error.prefixed(with: path)
     }
@@ -60,36 +65,11 @@ extension KerasWeightFile {
       extras: extras, optimizer: optimizer, classNames: classNames)
     do throws(HDF5Error) {
       try writer.validate()
-      let file = try H5Write.createImage()
-      defer { H5Fclose(file) }
-      try writer.populate(file)
-      let bytes = try H5Write.imageBytes(file)
+      let bytes = try writer.image()
       H5garbage_collect()
       return bytes
     } catch {
       throw error.prefixed(with: name)
-    }
-  }
-
-  /// Runs `body` on "<path>.tmp<pid>", then renames it to `path`; removes the temp file on failure.
-  static func writeAtomically(
-    path: String, _ body: (String) throws(HDF5Error) -> Void
-  ) throws(HDF5Error) {
-    let tempPath = "\(path).tmp\(getpid())"
-    do throws(HDF5Error) {
-      try body(tempPath)
-    } catch {
-      unlink(tempPath)
-      throw error
-    }
-    // Hand HDF5's free lists and the freed write buffers back to the system: a trainer checkpoints every
-    // epoch and should not grow by a few MB at the first save.
-    H5garbage_collect()
-    malloc_trim(0)
-    if rename(tempPath, path) != 0 {
-      let code = errno
-      unlink(tempPath)
-      throw HDF5Error("cannot rename the temporary file into place: \(errnoText(code))")
     }
   }
 }
@@ -159,13 +139,12 @@ struct WeightFileWriter {
 
   // MARK: Writing
 
-  func write(to path: String) throws(HDF5Error) {
-    let file = try H5Write.createFile(path)
-    var open = true
-    defer { if open { H5Fclose(file) } }
+  /// The file's bytes, built in libhdf5's in-memory (core) driver.
+  func image() throws(HDF5Error) -> [UInt8] {
+    let file = try H5Write.createImage()
+    defer { H5Fclose(file) }
     try populate(file)
-    open = false
-    try checkStatus(H5Fclose(file), "cannot finish writing the file")
+    return try H5Write.imageBytes(file)
   }
 
   /// Writes the layout, the extras and the optimizer's state into the open `file`.

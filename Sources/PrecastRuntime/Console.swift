@@ -61,18 +61,9 @@ public func writeTextFileAtomically(_ text: String, to path: String) throws(Prec
   try writeBinaryFileAtomically(Array(text.utf8), to: path)
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, then rename(2).
+/// Writes `bytes` to `path` atomically (`writeFileAtomically`: temporary file, fsync, rename, folder fsync).
 public func writeBinaryFileAtomically(_ bytes: [UInt8], to path: String) throws(PrecastError) {
-  let temp = "\(path).tmp\(getpid())"
-  guard let file = fopen(temp, "w") else {
-    throw PrecastError("\(path): cannot write (\(String(cString: strerror(errno))))")
-  }
-  let ok = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) } == bytes.count
-  let closed = fclose(file) == 0
-  guard ok, closed, rename(temp, path) == 0 else {
-    unlink(temp)
-    throw PrecastError("\(path): cannot write (\(String(cString: strerror(errno))))")
-  }
+  if let failure = writeFileAtomically(bytes, to: path) { throw PrecastError("\(path): \(failure)") }
 }
 
 /// A CSV log written whole once (atomically), then appended a row at a time, as Keras's CSVLogger does: the
