@@ -53,11 +53,13 @@ extension Generator {
       case .conv2D(let filters, _, _, _, let activation, let useBias, _, _):
         let window = layer.spec.window!
         let output = layer.fusedPool != nil ? "convOutput" : layer.outputBuffer
-        if layer.fusedPool != nil || (layer.backwardActivation == nil && activation != .linear) {
-          // ReLU's derivative, which the fused pass or the max pooling above applies in training.
-          lines.append("PrecastKernels.activationBackward(\(dy), output: \(output), preactivation: \(output), rows: n * \(window.outputPixels), cols: \(filters), \(activation.swiftLiteral))")
-        }
+        let z = layer.fusedPool != nil ? "convOutput" : layer.zBuffer
         let firstTrainable = !spec.layers[..<i].contains { $0.trainableCount > 0 }
+        // The activation's derivative where the generated backward does not apply it: fused into the pass or into
+        // the max pooling above in training, or the first layer's (whose kernel call is made here).
+        if activation != .linear && (layer.fusedPool != nil || layer.backwardActivation == nil || firstTrainable) {
+          lines.append("PrecastKernels.activationBackward(\(dy), output: \(output), preactivation: \(z), rows: n * \(window.outputPixels), cols: \(filters), \(activation.swiftLiteral))")
+        }
         if firstTrainable {
           // Training never computes this layer's input gradient, so its generated backward has no room for it.
           let kernel = offsets["\(layer.spec.name)/kernel"]!

@@ -374,6 +374,7 @@ public final class CheckConv: InspectableModel {
       conv2d1Backward(b, conv2dOutput, count: n, dx: a)
     }
     if top >= 0 && bottom < 0 {
+      PrecastKernels.activationBackward(a, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 42, cols: 3, .tanh)
       PrecastKernels.conv2DBackward(
         a, input: x, count: n, Self.conv2dWindow, filters: 3, kernel: parameters + 0,
         dKernel: gradients + 0, dBias: gradients + 54, dx: b, columns: columns, chunk: 1)

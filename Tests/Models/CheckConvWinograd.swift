@@ -371,6 +371,7 @@ public final class CheckConvWinograd: InspectableModel {
       conv2d1Backward(b, conv2dOutput, count: n, dx: a)
     }
     if top >= 0 && bottom < 0 {
+      PrecastKernels.activationBackward(a, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 42, cols: 8, .relu)
       PrecastKernels.conv2DBackward(
         a, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0,
         dKernel: gradients + 0, dBias: gradients + 576, dx: b, columns: columns, chunk: 1)

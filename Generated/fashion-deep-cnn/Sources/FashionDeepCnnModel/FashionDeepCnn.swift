@@ -563,6 +563,7 @@ public final class FashionDeepCnn: InspectableModel {
       conv2d1Backward(a, conv2dOutput, count: n, dx: b)
     }
     if top >= 0 && bottom < 0 {
+      PrecastKernels.activationBackward(b, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 784, cols: 32, .relu)
       PrecastKernels.conv2DBackward(
         b, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
         dKernel: gradients + 0, dBias: gradients + 288, dx: a, columns: columns, chunk: 1)
