@@ -91,23 +91,25 @@ extension Generator {
       if flips { g = 1 - g }
       if !lines.isEmpty { steps.append(["index": i, "lines": lines]) }
     }
-    var forward: [String] = []
+    var forward: [[String: Any]] = []
     var outputs: [[String: Any]] = []
     for (i, layer) in plan.layers.enumerated() {
       switch layer.spec.declaration.kind {
       case .conv2D(let filters, _, _, _, let activation, _, _, _) where layer.fusedPool != nil:
         let bias = layer.spec.weights.count > 1 ? "parameters + \(offsets["\(layer.spec.name)/bias"]!)" : "nil"
-        forward.append("PrecastKernels.conv2DForward(")
-        forward.append("  x, count: n, Self.\(layer.fn)Window, filters: \(filters), kernel: parameters + \(offsets["\(layer.spec.name)/kernel"]!), bias: \(bias),")
-        forward.append("  \(activation.swiftLiteral), columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)")
-        forward.append("PrecastKernels.maxPool2DForward(convOutput, count: n, Self.\(layer.fn)PoolWindow, output: \(layer.outputBuffer))")
+        forward.append(["index": i, "lines": [
+          "PrecastKernels.conv2DForward(",
+          "  x, count: n, Self.\(layer.fn)Window, filters: \(filters), kernel: parameters + \(offsets["\(layer.spec.name)/kernel"]!), bias: \(bias),",
+          "  \(activation.swiftLiteral), columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)",
+          "PrecastKernels.maxPool2DForward(convOutput, count: n, Self.\(layer.fn)PoolWindow, output: \(layer.outputBuffer))",
+        ]])
         outputs.append(["index": i, "buffer": "convOutput"])
       case .pooling2D where layer.fusedIntoPrevious:
         outputs.append(["index": i, "buffer": layer.outputBuffer])
       case .dropout, .flatten, .reshape:
         break
       default:
-        forward.append("\(layer.fn)Forward(\(layer.inferInput), count: n)")
+        forward.append(["index": i, "lines": ["\(layer.fn)Forward(\(layer.inferInput), count: n)"]])
         outputs.append(["index": i, "buffer": layer.outputBuffer])
       }
     }

@@ -85,7 +85,7 @@ public func filterPatterns<Model: InspectableModel>(
     for _ in 0..<settings.steps {
       for i in 0..<(n * size) { x[i] = scale[i % size] * raw[i] + shift[i % size] }
       x.withUnsafeBufferPointer { xs in
-        model.inspectForward(xs.baseAddress!, count: n)
+        model.inspectForward(xs.baseAddress!, count: n, through: layer)
         let g = model.inspectBackward(xs.baseAddress!, from: layer, to: -1, seed: seed, count: n)
         for s in 0..<n {
           var sum: Float = 0

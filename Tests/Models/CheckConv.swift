@@ -323,15 +323,26 @@ public final class CheckConv: InspectableModel {
     return (a, b, convOutput, convOutput + maxBatch * 0)
   }
 
-  /// Inference forward pass of x [n, 84] that keeps every layer's output for `inspectOutput(layer:)`.
-  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int) {
+  /// Inference forward pass of x [n, 84] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
     let (_, _, convOutput, columns) = inspectBuffers()
     _ = (convOutput, columns)
-    conv2dForward(x, count: n)
-    conv2d1Forward(conv2dOutput, count: n)
-    conv2d2Forward(conv2d1Output, count: n)
-    maxPooling2dForward(conv2d2Output, count: n)
-    denseForward(maxPooling2dOutput, count: n)
+    if last >= 0 {
+      conv2dForward(x, count: n)
+    }
+    if last >= 1 {
+      conv2d1Forward(conv2dOutput, count: n)
+    }
+    if last >= 2 {
+      conv2d2Forward(conv2d1Output, count: n)
+    }
+    if last >= 3 {
+      maxPooling2dForward(conv2d2Output, count: n)
+    }
+    if last >= 5 {
+      denseForward(maxPooling2dOutput, count: n)
+    }
     output = UnsafePointer(denseOutput)
   }
 
@@ -353,7 +364,7 @@ public final class CheckConv: InspectableModel {
   static let inspectSlots = [0, 1, 0, 1, 1, 0]
   static let inspectWidths = [126, 36, 18, 18, 18, 3]
 
-  /// Inference-mode backward after `inspectForward(x, count: n)`: seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
   /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 84] for bottom −1. Dropout is the identity; max pooling
   /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
   public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {

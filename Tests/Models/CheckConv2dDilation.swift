@@ -267,16 +267,23 @@ public final class CheckConv2dDilation: InspectableModel {
     return (a, b, convOutput, convOutput + maxBatch * 288)
   }
 
-  /// Inference forward pass of x [n, 72] that keeps every layer's output for `inspectOutput(layer:)`.
-  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int) {
+  /// Inference forward pass of x [n, 72] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
     let (_, _, convOutput, columns) = inspectBuffers()
     _ = (convOutput, columns)
-    PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0, bias: parameters + 64,
-      .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
-    PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
-    conv2d1Forward(maxPooling2dOutput, count: n)
-    denseForward(conv2d1Output, count: n)
+    if last >= 0 {
+      PrecastKernels.conv2DForward(
+        x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0, bias: parameters + 64,
+        .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
+      PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
+    }
+    if last >= 2 {
+      conv2d1Forward(maxPooling2dOutput, count: n)
+    }
+    if last >= 4 {
+      denseForward(conv2d1Output, count: n)
+    }
     output = UnsafePointer(denseOutput)
   }
 
@@ -297,7 +304,7 @@ public final class CheckConv2dDilation: InspectableModel {
   static let inspectSlots = [1, 0, 1, 1, 0]
   static let inspectWidths = [288, 72, 6, 6, 2]
 
-  /// Inference-mode backward after `inspectForward(x, count: n)`: seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
   /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 72] for bottom −1. Dropout is the identity; max pooling
   /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
   public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {

@@ -483,22 +483,41 @@ public final class CatsVsDogs: InspectableModel {
     return (a, b, convOutput, convOutput + maxBatch * 700928)
   }
 
-  /// Inference forward pass of x [n, 67500] that keeps every layer's output for `inspectOutput(layer:)`.
-  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int) {
+  /// Inference forward pass of x [n, 67500] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
     let (_, _, convOutput, columns) = inspectBuffers()
     _ = (convOutput, columns)
-    PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 864,
-      .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
-    PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
-    conv2d1Forward(maxPooling2dOutput, count: n)
-    maxPooling2d1Forward(conv2d1Output, count: n)
-    conv2d2Forward(maxPooling2d1Output, count: n)
-    maxPooling2d2Forward(conv2d2Output, count: n)
-    conv2d3Forward(maxPooling2d2Output, count: n)
-    maxPooling2d3Forward(conv2d3Output, count: n)
-    denseForward(maxPooling2d3Output, count: n)
-    dense1Forward(denseOutput, count: n)
+    if last >= 0 {
+      PrecastKernels.conv2DForward(
+        x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 864,
+        .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
+      PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
+    }
+    if last >= 2 {
+      conv2d1Forward(maxPooling2dOutput, count: n)
+    }
+    if last >= 3 {
+      maxPooling2d1Forward(conv2d1Output, count: n)
+    }
+    if last >= 4 {
+      conv2d2Forward(maxPooling2d1Output, count: n)
+    }
+    if last >= 5 {
+      maxPooling2d2Forward(conv2d2Output, count: n)
+    }
+    if last >= 6 {
+      conv2d3Forward(maxPooling2d2Output, count: n)
+    }
+    if last >= 7 {
+      maxPooling2d3Forward(conv2d3Output, count: n)
+    }
+    if last >= 10 {
+      denseForward(maxPooling2d3Output, count: n)
+    }
+    if last >= 11 {
+      dense1Forward(denseOutput, count: n)
+    }
     output = UnsafePointer(dense1Output)
   }
 
@@ -525,7 +544,7 @@ public final class CatsVsDogs: InspectableModel {
   static let inspectSlots = [1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0]
   static let inspectWidths = [700928, 175232, 331776, 82944, 147968, 36992, 28800, 6272, 6272, 6272, 512, 1]
 
-  /// Inference-mode backward after `inspectForward(x, count: n)`: seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
   /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 67500] for bottom −1. Dropout is the identity; max pooling
   /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
   public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {

@@ -262,16 +262,23 @@ public final class FashionCnn: InspectableModel {
     return (a, b, convOutput, convOutput + maxBatch * 21632)
   }
 
-  /// Inference forward pass of x [n, 784] that keeps every layer's output for `inspectOutput(layer:)`.
-  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int) {
+  /// Inference forward pass of x [n, 784] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
     let (_, _, convOutput, columns) = inspectBuffers()
     _ = (convOutput, columns)
-    PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 288,
-      .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
-    PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
-    denseForward(maxPooling2dOutput, count: n)
-    dense1Forward(denseOutput, count: n)
+    if last >= 0 {
+      PrecastKernels.conv2DForward(
+        x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 288,
+        .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
+      PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
+    }
+    if last >= 3 {
+      denseForward(maxPooling2dOutput, count: n)
+    }
+    if last >= 4 {
+      dense1Forward(denseOutput, count: n)
+    }
     output = UnsafePointer(dense1Output)
   }
 
@@ -292,7 +299,7 @@ public final class FashionCnn: InspectableModel {
   static let inspectSlots = [1, 0, 0, 1, 0]
   static let inspectWidths = [21632, 5408, 5408, 128, 10]
 
-  /// Inference-mode backward after `inspectForward(x, count: n)`: seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
   /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 784] for bottom −1. Dropout is the identity; max pooling
   /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
   public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {

@@ -495,18 +495,35 @@ public final class FashionDeepCnn: InspectableModel {
     return (a, b, convOutput, convOutput + maxBatch * 0)
   }
 
-  /// Inference forward pass of x [n, 784] that keeps every layer's output for `inspectOutput(layer:)`.
-  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int) {
+  /// Inference forward pass of x [n, 784] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
     let (_, _, convOutput, columns) = inspectBuffers()
     _ = (convOutput, columns)
-    conv2dForward(x, count: n)
-    conv2d1Forward(conv2dOutput, count: n)
-    maxPooling2dForward(conv2d1Output, count: n)
-    conv2d2Forward(maxPooling2dOutput, count: n)
-    conv2d3Forward(conv2d2Output, count: n)
-    maxPooling2d1Forward(conv2d3Output, count: n)
-    denseForward(maxPooling2d1Output, count: n)
-    dense1Forward(denseOutput, count: n)
+    if last >= 0 {
+      conv2dForward(x, count: n)
+    }
+    if last >= 1 {
+      conv2d1Forward(conv2dOutput, count: n)
+    }
+    if last >= 2 {
+      maxPooling2dForward(conv2d1Output, count: n)
+    }
+    if last >= 4 {
+      conv2d2Forward(maxPooling2dOutput, count: n)
+    }
+    if last >= 5 {
+      conv2d3Forward(conv2d2Output, count: n)
+    }
+    if last >= 6 {
+      maxPooling2d1Forward(conv2d3Output, count: n)
+    }
+    if last >= 9 {
+      denseForward(maxPooling2d1Output, count: n)
+    }
+    if last >= 11 {
+      dense1Forward(denseOutput, count: n)
+    }
     output = UnsafePointer(dense1Output)
   }
 
@@ -531,7 +548,7 @@ public final class FashionDeepCnn: InspectableModel {
   static let inspectSlots = [1, 0, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0]
   static let inspectWidths = [25088, 25088, 6272, 6272, 12544, 12544, 3136, 3136, 3136, 512, 512, 10]
 
-  /// Inference-mode backward after `inspectForward(x, count: n)`: seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
   /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 784] for bottom −1. Dropout is the identity; max pooling
   /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
   public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
