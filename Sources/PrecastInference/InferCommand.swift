@@ -171,7 +171,8 @@ public struct InferCommand<Model: CompiledModel> {
   /// --activations, --filters, --heatmap (any of them, in one run).
   private func inspect() throws(PrecastError) {
     let info = Model.info
-    guard let layers = featureMapLayers(info).first.map({ _ in info.layers }), Model.self is any InspectableModel.Type else {
+    let layers = info.layers
+    guard !featureMapLayers(info).isEmpty, Model.self is any InspectableModel.Type else {
       throw PrecastError("--activations, --filters and --heatmap need a convnet (a Conv2D layer over an image input, no BatchNormalization)")
     }
     var filterLayer: Int?

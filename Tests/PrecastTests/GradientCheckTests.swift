@@ -68,11 +68,9 @@ final class GradientCheckTests: XCTestCase {
   private func check<M: CompiledModel>(_ type: M.Type, maskedSteps maskValue: Float? = nil, file: StaticString = #filePath, line: UInt = #line) {
     let info = M.info
     let n = 4
-    let model = M(maxBatch: n)
-    model.initializeParameters(seed: 3)
     var rng = Random(seed: 99)
     // Spread parameters so no unit sits on a ReLU kink by accident.
-    for i in 0..<info.parameterCount { model.parameters[i] += Float(rng.nextNormal() * 0.3) }
+    let model = spreadModel(M.self, maxBatch: n, spread: 0.3, &rng)
     // An Embedding first layer reads integer indices in 0..<inputDim.
     let vocabulary = info.layers.first?.className == "Embedding" ? info.weights[0].shape[0] : nil
     var x = (0..<(n * info.inputSize)).map { _ in vocabulary.map { Float(rng.next() % UInt64($0)) } ?? Float(rng.nextNormal()) }
@@ -128,12 +126,10 @@ final class GradientCheckTests: XCTestCase {
   private func checkInputGradient<M: InspectableModel>(_ type: M.Type, file: StaticString = #filePath, line: UInt = #line) {
     let info = M.info
     let n = 2
-    let model = M(maxBatch: n)
-    model.initializeParameters(seed: 3)
     var rng = Random(seed: 99)
     // Glorot weights, slightly spread (non-zero biases): outputs stay O(1), so float32 rounding stays far below
     // the differences (a wide spread made the Winograd layers' rounding noise ~1e-4 of the score).
-    for i in 0..<info.parameterCount { model.parameters[i] += Float(rng.nextNormal() * 0.05) }
+    let model = spreadModel(M.self, maxBatch: n, spread: 0.05, &rng)
     var x = (0..<(n * info.inputSize)).map { _ in Float(rng.nextNormal()) }
     let tops = [info.layers.count - 1] + featureMapLayers(info).map(\.index)
     for top in tops {
@@ -186,6 +182,14 @@ final class GradientCheckTests: XCTestCase {
         }
       }
     }
+  }
+
+  /// A model with its initializers' parameters (seed 3), each moved by N(0, spread²).
+  private func spreadModel<M: CompiledModel>(_ type: M.Type, maxBatch n: Int, spread: Double, _ rng: inout Random) -> M {
+    let model = M(maxBatch: n)
+    model.initializeParameters(seed: 3)
+    for i in 0..<M.info.parameterCount { model.parameters[i] += Float(rng.nextNormal() * spread) }
+    return model
   }
 
   private func targets(_ info: ModelInfo, _ n: Int, _ rng: inout Random) -> [Float] {
