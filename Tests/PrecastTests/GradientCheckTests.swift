@@ -136,7 +136,7 @@ final class GradientCheckTests: XCTestCase {
       let width = info.layers[top].outputShape.reduce(1, *)
       let w = (0..<(n * width)).map { _ in Float(rng.nextNormal()) }
       func score() -> Double {
-        x.withUnsafeBufferPointer { model.inspectForward($0.baseAddress!, count: n) }
+        x.withUnsafeBufferPointer { model.inspectForward($0.baseAddress!, count: n, through: top) }
         let out = model.inspectOutput(layer: top)!
         return (0..<(n * width)).reduce(0.0) { $0 + Double(w[$1] * out[$1]) }
       }
@@ -144,29 +144,32 @@ final class GradientCheckTests: XCTestCase {
       let analytic = x.withUnsafeBufferPointer { xs in
         Array(UnsafeBufferPointer(start: model.inspectBackward(xs.baseAddress!, from: top, to: -1, seed: w, count: n), count: n * info.inputSize))
       }
-      /// Central, forward and backward differences at steps 1e-2, 3e-3 and 1e-3: the score sums hundreds of float32
-      /// outputs (~1e-5 of rounding noise: smaller steps drown in it), a ReLU or max-pooling kink between x − h and
-      /// x + h spoils the central difference, and one of the one-sided ones stays on x's side of it.
-      func differences(_ i: Int) -> [Float] {
-        let saved = x[i], center = score()
-        var d: [Float] = []
+      /// Does a central, forward or backward difference at step 1e-2, 3e-3 or 1e-3 agree? The score sums hundreds of
+      /// float32 outputs (~1e-5 of rounding noise: smaller steps drown in it), a ReLU or max-pooling kink between
+      /// x − h and x + h spoils the central difference, and one of the one-sided ones stays on x's side of it.
+      let center = score()
+      func check(_ i: Int) -> [Float]? {
+        let saved = x[i]
+        var tried: [Float] = []
         for step: Float in [1e-2, 3e-3, 1e-3] {
           x[i] = saved + step
           let plus = score()
           x[i] = saved - step
           let minus = score()
           x[i] = saved
-          d += [(plus - minus) / Double(2 * step), (plus - center) / Double(step), (center - minus) / Double(step)].map { Float($0) }
+          let d = [(plus - minus) / Double(2 * step), (plus - center) / Double(step), (center - minus) / Double(step)].map { Float($0) }
+          if d.contains(where: { analytic[i].isApproximatelyEqual(to: $0, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance) }) {
+            return nil
+          }
+          tried += d
         }
-        return d
+        return tried
       }
-      for i in 0..<(n * info.inputSize) {
-        let d = differences(i)
-        let agrees = d.contains {
-          analytic[i].isApproximatelyEqual(to: $0, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
+      // About 300 inputs spread over the samples (all of them for small inputs): the debug build runs this too.
+      for i in stride(from: 0, to: n * info.inputSize, by: max(1, n * info.inputSize / 300)) {
+        if let tried = check(i) {
+          return XCTFail("\(info.name): ∂(Σ w·\(info.layers[top].name))/∂x[\(i)] analytic \(analytic[i]) vs numeric \(tried)", file: file, line: line)
         }
-        XCTAssert(agrees, "\(info.name): ∂(Σ w·\(info.layers[top].name))/∂x[\(i)] analytic \(analytic[i]) vs numeric \(d)", file: file, line: line)
-        if !agrees { return }
       }
       XCTAssertTrue(analytic.contains { $0 != 0 }, "\(info.name): ∂/∂x from \(info.layers[top].name) is all zeros", file: file, line: line)
       // Stopping at a lower layer and continuing from there gives the same input gradient.
