@@ -187,11 +187,12 @@ public struct InferCommand<Model: CompiledModel> {
     let model = Model(maxBatch: batch) as! any InspectableModel
     let preprocessing = try model.loadWeights(path: weights!)
     if let filterLayer {
-      let patterns = filterPatterns(model, layer: filterLayer, preprocessing: preprocessing, settings: ascent)
+      let (patterns, silent) = filterPatterns(model, layer: filterLayer, preprocessing: preprocessing, settings: ascent)
       let shape = info.inputShape
       let path = output ?? "\(filters!)-filters.png"
       try writePNG(imageGrid(patterns, height: shape[0], width: shape[1], channels: shape[2], columns: 8, gap: 5), to: path)
-      print("\(path): \(patterns.count) filters of \(filters!)")
+      let quiet = silent.isEmpty ? "" : "; \(silent.count) never fired near grey (zero gradient: their tiles are the starting noise)"
+      print("\(path): \(patterns.count) filters of \(filters!)\(quiet)")
     }
     guard activations != nil || heatmap != nil else { return }
     guard let images = try readImages(inputs[0], info: info), images.x.count == 1 else {

@@ -61,10 +61,11 @@ public struct FilterAscent: Sendable {
 /// For each filter of Conv2D layer `layer`, the input that maximises the filter's mean activation: gradient ascent
 /// from grey noise (128 + U(0, 20) in pixel units, preprocessed as in prediction), each step's gradient divided by
 /// its RMS; deprocessed as the tutorial does (standardised, · 0.1 + 0.5, clipped to 0…1, · 255). Returns the
-/// patterns [h, w, c] in 0…255, filters in batches of `model.maxBatch`.
+/// patterns [h, w, c] in 0…255, filters in batches of `model.maxBatch`, and the filters that stayed silent (zero
+/// gradient at every step: the filter never fires near grey, and its pattern is the starting noise).
 public func filterPatterns<Model: InspectableModel>(
   _ model: Model, layer: Int, preprocessing: Preprocessing, settings: FilterAscent
-) -> [[Float]] {
+) -> (patterns: [[Float]], silent: [Int]) {
   let info = Model.info, size = info.inputSize
   let shape = info.layers[layer].outputShape, pixels = shape[0] * shape[1], channels = shape[2]
   let filters = min(channels, settings.maxFilters ?? channels)
@@ -75,12 +76,14 @@ public func filterPatterns<Model: InspectableModel>(
   for j in 0..<size { scale[j] -= shift[j] }
   var rng = Random(seed: settings.seed)
   var patterns: [[Float]] = []
+  var silent: [Int] = []
   var first = 0
   while first < filters {
     let n = min(model.maxBatch, filters - first)
     var raw = (0..<(n * size)).map { _ in 128 + 20 * rng.nextUnitFloat() }
     var x = [Float](repeating: 0, count: n * size)
     var seed = [Float](repeating: 0, count: n * pixels * channels)
+    var responded = [Bool](repeating: false, count: n)
     for s in 0..<n { for p in 0..<pixels { seed[(s * pixels + p) * channels + first + s] = 1 / Float(pixels) } }
     for _ in 0..<settings.steps {
       for i in 0..<(n * size) { x[i] = scale[i % size] * raw[i] + shift[i % size] }
@@ -90,15 +93,17 @@ public func filterPatterns<Model: InspectableModel>(
         for s in 0..<n {
           var sum: Float = 0
           for j in 0..<size { sum += (g[s * size + j] * scale[j]) * (g[s * size + j] * scale[j]) }
+          if sum > 0 { responded[s] = true }
           let step = settings.stepSize / ((sum / Float(size)).squareRoot() + 1e-5)
           for j in 0..<size { raw[s * size + j] += step * g[s * size + j] * scale[j] }
         }
       }
     }
     for s in 0..<n { patterns.append(deprocess(Array(raw[(s * size)..<((s + 1) * size)]))) }
+    silent += (0..<n).filter { !responded[$0] }.map { first + $0 }
     first += n
   }
-  return patterns
+  return (patterns, silent)
 }
 
 /// The tutorial's `deprocess_image`: standardise, std 0.1 around 0.5, clip to 0…1, scale to 0…255.
