@@ -11,7 +11,7 @@ public func historySVG(_ history: [Logs], title: String) -> String {
   return svg.rendered
 }
 
-/// The same chart rasterised (lines, axes, grid, points and legend swatches; no text), for a `.png` --plot.
+/// The same chart rasterised (lines, axes, grid, points, legend; text in a small pixel font), for a `.png` --plot.
 public func historyImage(_ history: [Logs], title: String) -> Image8 {
   let size = historyChartSize(history)
   var raster = Raster(width: Int(size.width), height: Int(size.height))
@@ -185,7 +185,7 @@ private struct SVG: ChartCanvas {
   private func n(_ v: Double) -> String { formatFixed(v, 1) }
 }
 
-/// The chart in RGB pixels on white: lines stamped with a square pen, filled discs; text is left out.
+/// The chart in RGB pixels on white: lines stamped with a square pen, filled discs, a 3×5 pixel font.
 private struct Raster: ChartCanvas {
   let width: Int, height: Int
   var pixels: [UInt8]
@@ -245,8 +245,37 @@ private struct Raster: ChartCanvas {
     }
   }
 
-  mutating func text(_ s: String, x: Double, y: Double, size: Double, anchor: String, weight: String) {}
+  /// Text in a 3×5 pixel font at twice its size (letters as capitals, digits, `. - _ : / ( ) +`; others blank),
+  /// `y` its baseline as in SVG.
+  mutating func text(_ s: String, x: Double, y: Double, size: Double, anchor: String, weight: String) {
+    let scale = 2, advance = 3 * scale + 1
+    let width = Double(s.count * advance - 1)
+    let left = Int((anchor == "middle" ? x - width / 2 : anchor == "end" ? x - width : x).rounded())
+    let top = Int(y.rounded()) - 5 * scale
+    for (i, character) in s.lowercased().enumerated() {
+      guard let rows = pixelFont[character] else { continue }
+      for (r, row) in rows.enumerated() {
+        for c in 0..<3 where row & (4 >> c) != 0 {
+          for dy in 0..<scale { for dx in 0..<scale { plot(left + i * advance + c * scale + dx, top + r * scale + dy, (51, 51, 51)) } }
+        }
+      }
+    }
+  }
 }
+
+/// A 3×5 pixel font: five rows per glyph, top first, bit 2 the left column.
+private let pixelFont: [Character: [Int]] = [
+  "0": [7, 5, 5, 5, 7], "1": [2, 6, 2, 2, 7], "2": [7, 1, 7, 4, 7], "3": [7, 1, 7, 1, 7], "4": [5, 5, 7, 1, 1],
+  "5": [7, 4, 7, 1, 7], "6": [7, 4, 7, 5, 7], "7": [7, 1, 1, 1, 1], "8": [7, 5, 7, 5, 7], "9": [7, 5, 7, 1, 7],
+  ".": [0, 0, 0, 0, 2], "-": [0, 0, 7, 0, 0], "_": [0, 0, 0, 0, 7], ":": [0, 2, 0, 2, 0], "/": [1, 1, 2, 4, 4],
+  "(": [2, 4, 4, 4, 2], ")": [2, 1, 1, 1, 2], "+": [0, 2, 7, 2, 0],
+  "a": [2, 5, 7, 5, 5], "b": [6, 5, 6, 5, 6], "c": [3, 4, 4, 4, 3], "d": [6, 5, 5, 5, 6], "e": [7, 4, 6, 4, 7],
+  "f": [7, 4, 6, 4, 4], "g": [3, 4, 5, 5, 3], "h": [5, 5, 7, 5, 5], "i": [7, 2, 2, 2, 7], "j": [1, 1, 1, 5, 2],
+  "k": [5, 5, 6, 5, 5], "l": [4, 4, 4, 4, 7], "m": [5, 7, 7, 5, 5], "n": [6, 5, 5, 5, 5], "o": [2, 5, 5, 5, 2],
+  "p": [6, 5, 6, 4, 4], "q": [2, 5, 5, 6, 3], "r": [6, 5, 6, 5, 5], "s": [3, 4, 2, 1, 6], "t": [7, 2, 2, 2, 2],
+  "u": [5, 5, 5, 5, 7], "v": [5, 5, 5, 5, 2], "w": [5, 5, 7, 7, 5], "x": [5, 5, 2, 5, 5], "y": [5, 5, 2, 2, 2],
+  "z": [7, 1, 2, 4, 7],
+]
 
 extension String {
   /// Every occurrence of `target` replaced (without Foundation).
