@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # image-checks.sh: image folders like a user: `precast dataset pictures`, the cats-vs-dogs example trained from its
 # folders (a shortened run that must beat chance clearly), predictions on PNG/JPEG files and folders, bad files, and
-# memory that stays flat as the folder grows.
+# memory that stays flat as the folder grows; seeing inside the trained convnet (feature maps, filter patterns, Grad-CAM
+# heatmap) and the history chart as PNG.
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
@@ -85,6 +86,46 @@ if [ -n "${rss[2]:-}" ] && [ "${rss[2]}" -le $(( ${rss[0]} + 20000 )) ]; then
   ok "peak memory with 200, 400, 800 pictures and a 16 MB cache: ${rss[0]}, ${rss[1]}, ${rss[2]} KB (flat within 20 MB)"
 else
   bad "memory grows with the folder: ${rss[*]} KB"
+fi
+
+# Seeing inside the convnet: feature maps of every Conv2D and pooling layer, the filters' input patterns, the Grad-CAM
+# heatmap and a PNG history chart; each a PNG whose signature and IHDR size are checked.
+png_size() {  # prints "width height" of a PNG, or nothing when the file is not one
+  python3 -c 'import struct, sys
+d = open(sys.argv[1], "rb").read(24)
+if d[:8] == b"\x89PNG\r\n\x1a\n" and d[12:16] == b"IHDR": print(*struct.unpack(">II", d[16:24]))' "$1" 2>/dev/null
+}
+check_png() {  # check_png WHAT FILE "WIDTH HEIGHT"
+  local size; size="$(png_size "$2")"
+  [ "$size" = "$3" ] && ok "$1: $(basename "$2") is a ${size/ /×} PNG" || bad "$1: $2 is '${size:-not a PNG}', expected a ${3/ /×} PNG"
+}
+image="$tmp/pics/test/bags/bag.0000.png"
+if $infer --weights "$tmp/cvd.h5" --activations "$tmp/act" "$image" >"$tmp/act.log" 2>&1; then
+  check_png "--activations conv2d (32 maps of 148×148, 16 to a row)" "$tmp/act/conv2d.png" "2383 297"
+  check_png "--activations max_pooling2d_3 (128 maps of 7×7)" "$tmp/act/max_pooling2d_3.png" "127 63"
+  npy="$(python3 -c 'import ast, sys; d = open(sys.argv[1], "rb").read(256); print(ast.literal_eval(d[10:10 + int.from_bytes(d[8:10], "little")].decode())["shape"])' "$tmp/act/conv2d_3.npy" 2>&1)"
+  [ "$npy" = "(15, 15, 128)" ] && [ "$(ls "$tmp/act" | wc -l)" -eq 16 ] && ok "--activations: 8 layers' .png and .npy, conv2d_3.npy $npy" || bad "--activations files: $npy, $(ls "$tmp/act" | tr '\n' ' ')"
+else
+  bad "--activations: $(tail -2 "$tmp/act.log")"
+fi
+if $infer --weights "$tmp/cvd.h5" --filters conv2d_1 --max-filters 16 --steps 20 --output "$tmp/filters.png" >"$tmp/filters.log" 2>&1; then
+  check_png "--filters conv2d_1 (16 patterns of 150×150, 8 to a row)" "$tmp/filters.png" "1235 305"
+else
+  bad "--filters: $(tail -2 "$tmp/filters.log")"
+fi
+expect_error "--filters of a layer that is not a Conv2D" "--filters dense: not a Conv2D layer of this model \\(conv2d, conv2d_1, conv2d_2, conv2d_3\\)" \
+  $infer --weights "$tmp/cvd.h5" --filters dense
+if $infer --weights "$tmp/cvd.h5" --heatmap "$tmp/heatmap.png" "$image" >"$tmp/heatmap.log" 2>&1 \
+   && grep -q "Grad-CAM of class .* at conv2d_3 (15×15)" "$tmp/heatmap.log"; then
+  check_png "--heatmap ($(cut -d' ' -f2- "$tmp/heatmap.log"), over the picture at its own size)" "$tmp/heatmap.png" "$(png_size "$image")"
+else
+  bad "--heatmap: $(tail -2 "$tmp/heatmap.log")"
+fi
+if $train --data "$tmp/pics/validation" --normalize --epochs 2 --validation-split 0.2 --seed 3 --verbose 0 --plot "$tmp/history.png" \
+     --output "$tmp/plot.h5" >"$tmp/plot.log" 2>&1; then
+  check_png "--plot history.png (loss and accuracy panels)" "$tmp/history.png" "840 336"
+else
+  bad "--plot PNG: $(tail -2 "$tmp/plot.log")"
 fi
 
 echo "$passed passed, $failed failed"

@@ -270,6 +270,17 @@ public enum CheckModels {
       Flatten()
       Dense(3, activation: .softmax)
     }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
+    // Grad-CAM's Keras fixture (Tests/keras/gradcam_fixture.py) and the input-gradient check: a fused first
+    // Conv2D + pooling, the last convolution's ReLU under a max pooling, dropout (the identity) and softmax.
+    Sequential(name: "check-grad-cam", input: [14, 14, 3]) {
+      Conv2D(8, 3, activation: .relu)
+      MaxPooling2D(2)
+      Conv2D(8, 3, activation: .relu)
+      MaxPooling2D(2)
+      Flatten()
+      Dropout(0.5)
+      Dense(3, activation: .softmax)
+    }.compile(loss: .categoricalCrossentropy, optimizer: .adam(), metrics: [.accuracy]),
     // Reshape, stride-2 same convolution, both average poolings, global max pooling.
     Sequential(name: "check-pooling", input: [36]) {
       Reshape([6, 6, -1])

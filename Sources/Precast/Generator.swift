@@ -137,7 +137,7 @@ extension Generator {
       return call
     }
     let slotFloats = spec.optimizer.slotsPerParameter * spec.parameterCount
-    return [
+    let context: [String: Any] = [
       "name": spec.name, "typeName": type, "moduleName": "\(type)Model", "source": source, "summary": summary,
       "precastPath": precastPath,
       "inputShape": "\(spec.inputShape)", "inputSize": spec.inputShape.reduce(1, *), "outputSize": spec.outputSize,
@@ -172,6 +172,7 @@ extension Generator {
       "metricsDescription": spec.metrics.isEmpty ? "none" : spec.metrics.map(\.rawValue).joined(separator: ", ")
         + (spec.metrics.contains(.accuracy) ? " (as \(spec.accuracyKind.kerasName))" : ""),
     ]
+    return context.merging(inspectionContext(plan, offsets: offsets)) { $1 }
   }
 
   /// `GemmLayer(…)` literals of the Dense, Conv2D and recurrent layers, for the benchmark's per-part GFLOP/s.

@@ -92,3 +92,9 @@ func integer(_ text: String, _ option: String) throws(PrecastError) -> Int {
   guard let value = Int(text) else { throw PrecastError("\(option): '\(text)' is not an integer") }
   return value
 }
+
+/// `text` as a finite number, or a usage error naming `option`.
+func number(_ text: String, _ option: String) throws(PrecastError) -> Float {
+  guard let value = Float(text), value.isFinite else { throw PrecastError("\(option): '\(text)' is not a number") }
+  return value
+}

@@ -25,6 +25,22 @@ public struct InferCommand<Model: CompiledModel> {
       .value("threads", "OpenBLAS threads (default: all cores).") { $0.threads = try integer($1, "--threads") },
       .flag("benchmark", "Measure batch-1 latency and batch-1000 throughput instead of predicting.") { $0.benchmark = true },
       .flag("summary", "Print Keras's model.summary() table and exit.") { $0.summary = true },
+      .value("activations", "Convnets: write each Conv2D and pooling layer's feature maps for the one input image into this folder: <layer>.png (channels tiled, each normalised for display) and <layer>.npy ([h, w, channels]).") {
+        $0.activations = $1
+      },
+      .value("filters", "Convnets: the input pattern that excites each filter of this Conv2D layer most (gradient ascent from grey noise), as one PNG grid: --output (default <layer>-filters.png).") {
+        $0.filters = $1
+      },
+      .value("steps", "--filters: gradient ascent steps (default: 40).") { $0.ascent.steps = try integer($1, "--steps") },
+      .value("step-size", "--filters: step in pixel units along the RMS-normalised gradient (default: 1).") {
+        $0.ascent.stepSize = try number($1, "--step-size")
+      },
+      .value("max-filters", "--filters: only the first N filters (default: all).") { $0.ascent.maxFilters = try integer($1, "--max-filters") },
+      .value("seed", "--filters: seed of the starting noise (default: 1).") { $0.ascent.seed = UInt64(try integer($1, "--seed")) },
+      .value("heatmap", "Convnets: write the Grad-CAM class activation heatmap of the one input image at the last Conv2D layer, in jet colours over the image, to this PNG (--class K, default the predicted class).") {
+        $0.heatmap = $1
+      },
+      .value("class", "--heatmap: the class whose output the heatmap explains (default: the predicted class).") { $0.classIndex = try integer($1, "--class") },
     ]
   }
 
@@ -54,6 +70,11 @@ public struct InferCommand<Model: CompiledModel> {
   var threads: Int?
   var benchmark = false
   var summary = false
+  var activations: String?
+  var filters: String?
+  var ascent = FilterAscent()
+  var heatmap: String?
+  var classIndex: Int?
 
   public init() {}
 
@@ -83,6 +104,11 @@ public struct InferCommand<Model: CompiledModel> {
     if batchSize < 1 { throw PrecastError("--batch-size must be at least 1") }
     if let threads, threads < 1 { throw PrecastError("--threads must be at least 1") }
     if weights == nil && !summary { throw PrecastError("--weights is required") }
+    if ascent.steps < 1 { throw PrecastError("--steps must be at least 1") }
+    if let maxFilters = ascent.maxFilters, maxFilters < 1 { throw PrecastError("--max-filters must be at least 1") }
+    if (activations != nil || heatmap != nil) && inputs.count != 1 {
+      throw PrecastError("--activations and --heatmap take exactly one input image")
+    }
     if sequences != nil && encoding == nil {
       throw PrecastError("--sequences must be pad or multi-hot, --padding and --truncating pre or post")
     }
@@ -92,6 +118,7 @@ public struct InferCommand<Model: CompiledModel> {
     if summary { return print(Model.info.summary) }
     configureBlas(threads: threads, sleepingWorkers: false)
     if benchmark { return try runBenchmark() }
+    if activations != nil || filters != nil || heatmap != nil { return try inspect() }
     try predict()
   }
   private func predict() throws(PrecastError) {
@@ -138,6 +165,54 @@ public struct InferCommand<Model: CompiledModel> {
       try writeTextFileAtomically(text, to: output)
     } else {
       writeOut(text)
+    }
+  }
+
+  /// --activations, --filters, --heatmap (any of them, in one run).
+  private func inspect() throws(PrecastError) {
+    let info = Model.info
+    let layers = info.layers
+    guard !featureMapLayers(info).isEmpty, Model.self is any InspectableModel.Type else {
+      throw PrecastError("--activations, --filters and --heatmap need a convnet (a Conv2D layer over an image input, no BatchNormalization)")
+    }
+    var filterLayer: Int?
+    if let filters {
+      guard let index = layers.firstIndex(where: { $0.name == filters && $0.className == "Conv2D" }) else {
+        let names = layers.filter { $0.className == "Conv2D" }.map(\.name).joined(separator: ", ")
+        throw PrecastError("--filters \(filters): not a Conv2D layer of this model (\(names))")
+      }
+      filterLayer = index
+    }
+    let batch = filterLayer.map { min(16, ascent.maxFilters ?? info.layers[$0].outputShape[2]) } ?? 1
+    let model = Model(maxBatch: batch) as! any InspectableModel
+    let preprocessing = try model.loadWeights(path: weights!)
+    if let filterLayer {
+      let (patterns, silent) = filterPatterns(model, layer: filterLayer, preprocessing: preprocessing, settings: ascent)
+      let shape = info.inputShape
+      let path = output ?? "\(filters!)-filters.png"
+      try writePNG(imageGrid(patterns, height: shape[0], width: shape[1], channels: shape[2], columns: 8, gap: 5), to: path)
+      let quiet = silent.isEmpty ? "" : "; \(silent.count) never fired near grey (zero gradient: their tiles are the starting noise)"
+      print("\(path): \(patterns.count) filters of \(filters!)\(quiet)")
+    }
+    guard activations != nil || heatmap != nil else { return }
+    guard let images = try readImages(inputs[0], info: info), images.x.count == 1 else {
+      throw PrecastError("\(inputs[0]): --activations and --heatmap take one PNG or JPEG image")
+    }
+    var x = images.x
+    preprocessing.apply(to: &x)
+    try x.values.withUnsafeBufferPointer { (xs) throws(PrecastError) in
+      if let activations {
+        let files = try writeActivations(model, xs.baseAddress!, directory: activations)
+        print("\(activations): \(files.count / 2) layers' feature maps (.png and .npy)")
+      }
+      if let heatmap {
+        let cam = try gradCAM(model, xs.baseAddress!, classIndex: classIndex)
+        let image: Image8
+        do { image = try ImageCodec.read(path: inputs[0]) } catch { throw PrecastError("\(error)") }
+        try writePNG(heatmapOverlay(cam.map, height: cam.height, width: cam.width, on: image), to: heatmap)
+        let name = preprocessing.classNames.flatMap { cam.classIndex < $0.count ? $0[cam.classIndex] : nil } ?? String(cam.classIndex)
+        print("\(heatmap): Grad-CAM of class \(name) at \(info.layers.last { $0.className == "Conv2D" }!.name) (\(cam.height)×\(cam.width))")
+      }
     }
   }
 

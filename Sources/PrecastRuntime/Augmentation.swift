@@ -105,10 +105,20 @@ public func writeImageGrid(
   _ images: [[Float]], height h: Int, width w: Int, channels c: Int, columns: Int, to path: String
 ) throws(PrecastError) {
   guard c == 1 || c == 3 else { throw PrecastError("\(path): a preview needs 1 or 3 channels, the images have \(c)") }
-  let rows = (images.count + columns - 1) / columns
-  let gap = 2
-  let gridW = columns * w + (columns - 1) * gap, gridH = rows * h + (rows - 1) * gap
   let scale: Float = (images.flatMap { $0 }.max() ?? 0) <= 1 ? 255 : 1
+  let grid = imageGrid(images, height: h, width: w, channels: c, columns: columns, gap: 2, scale: scale)
+  let (gridW, gridH, pixels) = (grid.width, grid.height, grid.pixels)
+  let header = Array("\(c == 1 ? "P5" : "P6")\n\(gridW) \(gridH)\n255\n".utf8)
+  try writeBinaryFileAtomically(header + pixels, to: path)
+}
+
+/// `images` (each [h, w, c], values × `scale` clipped to 0…255) as tiles of one image, `columns` to a row, `gap`
+/// black pixels apart.
+public func imageGrid(
+  _ images: [[Float]], height h: Int, width w: Int, channels c: Int, columns: Int, gap: Int, scale: Float = 1
+) -> Image8 {
+  let rows = (images.count + columns - 1) / columns
+  let gridW = columns * w + (columns - 1) * gap, gridH = rows * h + (rows - 1) * gap
   var pixels = [UInt8](repeating: 0, count: gridW * gridH * c)
   for (i, image) in images.enumerated() {
     let top = (i / columns) * (h + gap), left = (i % columns) * (w + gap)
@@ -121,6 +131,5 @@ public func writeImageGrid(
       }
     }
   }
-  let header = Array("\(c == 1 ? "P5" : "P6")\n\(gridW) \(gridH)\n255\n".utf8)
-  try writeBinaryFileAtomically(header + pixels, to: path)
+  return Image8(height: gridH, width: gridW, channels: c, pixels: pixels)
 }

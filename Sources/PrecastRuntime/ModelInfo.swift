@@ -165,3 +165,24 @@ extension ModelInfo {
     return config.setting("config", to: inner.setting("layers", to: .array(marked))).rendered
   }
 }
+
+/// A generated convnet that can show what it computes (the inference binary's --activations, --filters and
+/// --heatmap): an inference forward pass that keeps every layer's output, and an inference-mode backward pass from
+/// any layer's output to any lower layer's output or to the input. Their scratch is allocated on first use; the
+/// training passes do not change.
+public protocol InspectableModel: CompiledModel {
+  /// Inference forward pass of x [n, inputSize] (n ≤ maxBatch) through layer `last`, keeping every layer's output.
+  func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int)
+  /// Layer `layer`'s output [n, info.layers[layer].outputShape] after `inspectForward`; nil for Dropout, Flatten, Reshape.
+  func inspectOutput(layer: Int) -> UnsafePointer<Float>?
+  /// After `inspectForward(x, count: n, through:)` at least to `top`: from seed = ∂s/∂(layer `top`'s output) [n, its size] to ∂s/∂(layer
+  /// `bottom`'s output), or to ∂s/∂x [n, inputSize] when `bottom` is −1. Valid until the next call.
+  func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float>
+}
+
+extension InspectableModel {
+  /// Inference forward pass through every layer, keeping each layer's output.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int) {
+    inspectForward(x, count: n, through: Self.info.layers.count - 1)
+  }
+}

@@ -135,7 +135,7 @@ public final class Trainer<Model: CompiledModel> {
     defer {
       try? checkpoints.finish()
       if writes, let path = options.plotPath, !self.history.isEmpty {
-        try? writeTextFileAtomically(historySVG(self.history, title: "\(Model.info.name) training history"), to: path)
+        try? writeHistoryChart(self.history, title: "\(Model.info.name) training history", to: path)
       }
     }
     for epoch in (options.initialEpoch + 1)...max(options.epochs, options.initialEpoch + 1) {
@@ -212,7 +212,7 @@ public final class Trainer<Model: CompiledModel> {
         }
       }
       if writes, let path = options.plotPath, now() - lastPlot >= Trainer.plotInterval {
-        try writeTextFileAtomically(historySVG(self.history, title: "\(Model.info.name) training history"), to: path)
+        try writeHistoryChart(self.history, title: "\(Model.info.name) training history", to: path)
         lastPlot = now()
       }
       if try endOfEpoch(epoch, logs, options, &callbacks) { break }

@@ -27,7 +27,7 @@
 // Build and run: `swift build -c release`, then `.build/release/check-conv-train --help` and `.build/release/check-conv-infer --help`.
 import PrecastRuntime
 
-public final class CheckConv: CompiledModel {
+public final class CheckConv: InspectableModel {
   public static let info = ModelInfo(
     name: "check-conv",
     inputShape: [7, 6, 2],
@@ -131,6 +131,7 @@ public final class CheckConv: CompiledModel {
     deallocateZeroed(gradients)
     deallocateZeroed(arena)
     scratch.deallocate()
+    if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
   // MARK: - conv2d: Conv2D(3, 3×3, strides 1×1, same, tanh)  [B, 7, 6, 2] → [B, 7, 6, 3]
@@ -305,5 +306,91 @@ public final class CheckConv: CompiledModel {
   public func evaluate(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
     _ = predict(x, count: n)
     return softmaxSparseCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, labels: targets, rows: n, cols: 3, grad: gradientA)
+  }
+
+  // MARK: - Inspection (the inference binary's --activations, --filters and --heatmap)
+
+  /// Inspection scratch, allocated by the first `inspectForward` (training never touches it): two gradient buffers
+  /// a and b [B, 126], the unfused first convolution's output [B, 0], patch columns [756].
+  private var inspectMemory: UnsafeMutablePointer<Float>?
+
+  /// The views of `inspectMemory`.
+  private func inspectBuffers() -> (a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, convOutput: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+    if inspectMemory == nil { inspectMemory = allocateZeroed(maxBatch * 126 * 2 + maxBatch * 0 + 756) }
+    let a = inspectMemory!
+    let b = a + maxBatch * 126
+    let convOutput = b + maxBatch * 126
+    return (a, b, convOutput, convOutput + maxBatch * 0)
+  }
+
+  /// Inference forward pass of x [n, 84] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
+    let (_, _, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    if last >= 0 {
+      conv2dForward(x, count: n)
+    }
+    if last >= 1 {
+      conv2d1Forward(conv2dOutput, count: n)
+    }
+    if last >= 2 {
+      conv2d2Forward(conv2d1Output, count: n)
+    }
+    if last >= 3 {
+      maxPooling2dForward(conv2d2Output, count: n)
+    }
+    if last >= 5 {
+      denseForward(maxPooling2dOutput, count: n)
+    }
+    output = UnsafePointer(denseOutput)
+  }
+
+  /// Layer `layer`'s output [n, its shape] after `inspectForward`, or nil for Dropout, Flatten and Reshape.
+  public func inspectOutput(layer: Int) -> UnsafePointer<Float>? {
+    let convOutput = inspectBuffers().convOutput
+    _ = convOutput
+    switch layer {
+    case 0: return UnsafePointer(conv2dOutput)
+    case 1: return UnsafePointer(conv2d1Output)
+    case 2: return UnsafePointer(conv2d2Output)
+    case 3: return UnsafePointer(maxPooling2dOutput)
+    case 5: return UnsafePointer(denseOutput)
+    default: return nil
+    }
+  }
+
+  /// Per layer, the buffer (0: a, 1: b) that holds ∂/∂(its output) in `inspectBackward`, and its floats per sample.
+  static let inspectSlots = [0, 1, 0, 1, 1, 0]
+  static let inspectWidths = [126, 36, 18, 18, 18, 3]
+
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 84] for bottom −1. Dropout is the identity; max pooling
+  /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
+  public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
+    let (a, b, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    (Self.inspectSlots[top] == 0 ? a : b).update(from: seed, count: n * Self.inspectWidths[top])
+    if top >= 5 && bottom < 5 {
+      PrecastKernels.activationBackward(a, output: denseOutput, preactivation: denseLogits, rows: n, cols: 3, .softmax)
+      denseBackward(a, maxPooling2dOutput, count: n, dx: b)
+    }
+    if top >= 3 && bottom < 3 {
+      PrecastKernels.maxPool2DBackward(b, input: conv2d2Output, output: maxPooling2dOutput, count: n, Self.maxPooling2dWindow, dx: a)
+    }
+    if top >= 2 && bottom < 2 {
+      conv2d2Backward(a, conv2d1Output, count: n, dx: b)
+    }
+    if top >= 1 && bottom < 1 {
+      conv2d1Backward(b, conv2dOutput, count: n, dx: a)
+    }
+    if top >= 0 && bottom < 0 {
+      PrecastKernels.activationBackward(a, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 42, cols: 3, .tanh)
+      PrecastKernels.conv2DBackward(
+        a, input: x, count: n, Self.conv2dWindow, filters: 3, kernel: parameters + 0,
+        dKernel: gradients + 0, dBias: gradients + 54, dx: b, columns: columns, chunk: 1)
+    }
+    let slot = bottom < 0 ? 1 : Self.inspectSlots[bottom]
+    return UnsafePointer(slot == 0 ? a : b)
   }
 }

@@ -26,7 +26,7 @@
 // Build and run: `swift build -c release`, then `.build/release/check-conv2d-dilation-train --help` and `.build/release/check-conv2d-dilation-infer --help`.
 import PrecastRuntime
 
-public final class CheckConv2dDilation: CompiledModel {
+public final class CheckConv2dDilation: InspectableModel {
   public static let info = ModelInfo(
     name: "check-conv2d-dilation",
     inputShape: [6, 6, 2],
@@ -120,6 +120,7 @@ public final class CheckConv2dDilation: CompiledModel {
     deallocateZeroed(gradients)
     deallocateZeroed(arena)
     scratch.deallocate()
+    if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
   // MARK: - conv2d: Conv2D(8, 2×2, strides 1×1, same, dilation 2×2, relu)  [B, 6, 6, 2] → [B, 6, 6, 8]
@@ -249,5 +250,84 @@ public final class CheckConv2dDilation: CompiledModel {
   public func evaluate(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
     _ = predict(x, count: n)
     return softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
+  }
+
+  // MARK: - Inspection (the inference binary's --activations, --filters and --heatmap)
+
+  /// Inspection scratch, allocated by the first `inspectForward` (training never touches it): two gradient buffers
+  /// a and b [B, 288], the unfused first convolution's output [B, 288], patch columns [288].
+  private var inspectMemory: UnsafeMutablePointer<Float>?
+
+  /// The views of `inspectMemory`.
+  private func inspectBuffers() -> (a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, convOutput: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+    if inspectMemory == nil { inspectMemory = allocateZeroed(maxBatch * 288 * 2 + maxBatch * 288 + 288) }
+    let a = inspectMemory!
+    let b = a + maxBatch * 288
+    let convOutput = b + maxBatch * 288
+    return (a, b, convOutput, convOutput + maxBatch * 288)
+  }
+
+  /// Inference forward pass of x [n, 72] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
+    let (_, _, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    if last >= 0 {
+      PrecastKernels.conv2DForward(
+        x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0, bias: parameters + 64,
+        .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
+      PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
+    }
+    if last >= 2 {
+      conv2d1Forward(maxPooling2dOutput, count: n)
+    }
+    if last >= 4 {
+      denseForward(conv2d1Output, count: n)
+    }
+    output = UnsafePointer(denseOutput)
+  }
+
+  /// Layer `layer`'s output [n, its shape] after `inspectForward`, or nil for Dropout, Flatten and Reshape.
+  public func inspectOutput(layer: Int) -> UnsafePointer<Float>? {
+    let convOutput = inspectBuffers().convOutput
+    _ = convOutput
+    switch layer {
+    case 0: return UnsafePointer(convOutput)
+    case 1: return UnsafePointer(maxPooling2dOutput)
+    case 2: return UnsafePointer(conv2d1Output)
+    case 4: return UnsafePointer(denseOutput)
+    default: return nil
+    }
+  }
+
+  /// Per layer, the buffer (0: a, 1: b) that holds ∂/∂(its output) in `inspectBackward`, and its floats per sample.
+  static let inspectSlots = [1, 0, 1, 1, 0]
+  static let inspectWidths = [288, 72, 6, 6, 2]
+
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 72] for bottom −1. Dropout is the identity; max pooling
+  /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
+  public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
+    let (a, b, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    (Self.inspectSlots[top] == 0 ? a : b).update(from: seed, count: n * Self.inspectWidths[top])
+    if top >= 4 && bottom < 4 {
+      PrecastKernels.activationBackward(a, output: denseOutput, preactivation: denseLogits, rows: n, cols: 2, .softmax)
+      denseBackward(a, conv2d1Output, count: n, dx: b)
+    }
+    if top >= 2 && bottom < 2 {
+      conv2d1Backward(b, maxPooling2dOutput, count: n, dx: a)
+    }
+    if top >= 1 && bottom < 1 {
+      PrecastKernels.maxPool2DBackward(a, input: convOutput, output: maxPooling2dOutput, count: n, Self.conv2dPoolWindow, dx: b)
+    }
+    if top >= 0 && bottom < 0 {
+      PrecastKernels.activationBackward(b, output: convOutput, preactivation: convOutput, rows: n * 36, cols: 8, .relu)
+      PrecastKernels.conv2DBackward(
+        b, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0,
+        dKernel: gradients + 0, dBias: gradients + 64, dx: a, columns: columns, chunk: 1)
+    }
+    let slot = bottom < 0 ? 0 : Self.inspectSlots[bottom]
+    return UnsafePointer(slot == 0 ? a : b)
   }
 }

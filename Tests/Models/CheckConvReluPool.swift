@@ -27,7 +27,7 @@
 // Build and run: `swift build -c release`, then `.build/release/check-conv-relu-pool-train --help` and `.build/release/check-conv-relu-pool-infer --help`.
 import PrecastRuntime
 
-public final class CheckConvReluPool: CompiledModel {
+public final class CheckConvReluPool: InspectableModel {
   public static let info = ModelInfo(
     name: "check-conv-relu-pool",
     inputShape: [7, 7, 2],
@@ -125,6 +125,7 @@ public final class CheckConvReluPool: CompiledModel {
     deallocateZeroed(gradients)
     deallocateZeroed(arena)
     scratch.deallocate()
+    if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
   // MARK: - conv2d: Conv2D(8, 3×3, strides 1×1, same, relu)  [B, 7, 7, 2] → [B, 7, 7, 8]
@@ -277,5 +278,92 @@ public final class CheckConvReluPool: CompiledModel {
   public func evaluate(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
     _ = predict(x, count: n)
     return softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 3, grad: gradientA)
+  }
+
+  // MARK: - Inspection (the inference binary's --activations, --filters and --heatmap)
+
+  /// Inspection scratch, allocated by the first `inspectForward` (training never touches it): two gradient buffers
+  /// a and b [B, 392], the unfused first convolution's output [B, 392], patch columns [882].
+  private var inspectMemory: UnsafeMutablePointer<Float>?
+
+  /// The views of `inspectMemory`.
+  private func inspectBuffers() -> (a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, convOutput: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+    if inspectMemory == nil { inspectMemory = allocateZeroed(maxBatch * 392 * 2 + maxBatch * 392 + 882) }
+    let a = inspectMemory!
+    let b = a + maxBatch * 392
+    let convOutput = b + maxBatch * 392
+    return (a, b, convOutput, convOutput + maxBatch * 392)
+  }
+
+  /// Inference forward pass of x [n, 98] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
+    let (_, _, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    if last >= 0 {
+      PrecastKernels.conv2DForward(
+        x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0, bias: parameters + 144,
+        .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
+      PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
+    }
+    if last >= 2 {
+      conv2d1Forward(maxPooling2dOutput, count: n)
+    }
+    if last >= 3 {
+      maxPooling2d1Forward(conv2d1Output, count: n)
+    }
+    if last >= 5 {
+      denseForward(maxPooling2d1Output, count: n)
+    }
+    output = UnsafePointer(denseOutput)
+  }
+
+  /// Layer `layer`'s output [n, its shape] after `inspectForward`, or nil for Dropout, Flatten and Reshape.
+  public func inspectOutput(layer: Int) -> UnsafePointer<Float>? {
+    let convOutput = inspectBuffers().convOutput
+    _ = convOutput
+    switch layer {
+    case 0: return UnsafePointer(convOutput)
+    case 1: return UnsafePointer(maxPooling2dOutput)
+    case 2: return UnsafePointer(conv2d1Output)
+    case 3: return UnsafePointer(maxPooling2d1Output)
+    case 5: return UnsafePointer(denseOutput)
+    default: return nil
+    }
+  }
+
+  /// Per layer, the buffer (0: a, 1: b) that holds ∂/∂(its output) in `inspectBackward`, and its floats per sample.
+  static let inspectSlots = [0, 1, 0, 1, 1, 0]
+  static let inspectWidths = [392, 72, 64, 16, 16, 3]
+
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 98] for bottom −1. Dropout is the identity; max pooling
+  /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
+  public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
+    let (a, b, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    (Self.inspectSlots[top] == 0 ? a : b).update(from: seed, count: n * Self.inspectWidths[top])
+    if top >= 5 && bottom < 5 {
+      PrecastKernels.activationBackward(a, output: denseOutput, preactivation: denseLogits, rows: n, cols: 3, .softmax)
+      denseBackward(a, maxPooling2d1Output, count: n, dx: b)
+    }
+    if top >= 3 && bottom < 3 {
+      PrecastKernels.maxPool2DBackward(b, input: conv2d1Output, output: maxPooling2d1Output, count: n, Self.maxPooling2d1Window, dx: a)
+    }
+    if top >= 2 && bottom < 2 {
+      PrecastKernels.activationBackward(a, output: conv2d1Output, preactivation: conv2d1Output, rows: n * 4, cols: 16, .relu)
+      conv2d1Backward(a, maxPooling2dOutput, count: n, dx: b)
+    }
+    if top >= 1 && bottom < 1 {
+      PrecastKernels.maxPool2DBackward(b, input: convOutput, output: maxPooling2dOutput, count: n, Self.conv2dPoolWindow, dx: a)
+    }
+    if top >= 0 && bottom < 0 {
+      PrecastKernels.activationBackward(a, output: convOutput, preactivation: convOutput, rows: n * 49, cols: 8, .relu)
+      PrecastKernels.conv2DBackward(
+        a, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0,
+        dKernel: gradients + 0, dBias: gradients + 144, dx: b, columns: columns, chunk: 1)
+    }
+    let slot = bottom < 0 ? 1 : Self.inspectSlots[bottom]
+    return UnsafePointer(slot == 0 ? a : b)
   }
 }

@@ -27,7 +27,7 @@
 // Build and run: `swift build -c release`, then `.build/release/check-conv-winograd-train --help` and `.build/release/check-conv-winograd-infer --help`.
 import PrecastRuntime
 
-public final class CheckConvWinograd: CompiledModel {
+public final class CheckConvWinograd: InspectableModel {
   public static let info = ModelInfo(
     name: "check-conv-winograd",
     inputShape: [7, 6, 8],
@@ -128,6 +128,7 @@ public final class CheckConvWinograd: CompiledModel {
     deallocateZeroed(gradients)
     deallocateZeroed(arena)
     scratch.deallocate()
+    if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
   // MARK: - conv2d: Conv2D(8, 3×3, strides 1×1, same, relu)  [B, 7, 6, 8] → [B, 7, 6, 8]
@@ -302,5 +303,91 @@ public final class CheckConvWinograd: CompiledModel {
   public func evaluate(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
     _ = predict(x, count: n)
     return softmaxSparseCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, labels: targets, rows: n, cols: 3, grad: gradientA)
+  }
+
+  // MARK: - Inspection (the inference binary's --activations, --filters and --heatmap)
+
+  /// Inspection scratch, allocated by the first `inspectForward` (training never touches it): two gradient buffers
+  /// a and b [B, 336], the unfused first convolution's output [B, 0], patch columns [3024].
+  private var inspectMemory: UnsafeMutablePointer<Float>?
+
+  /// The views of `inspectMemory`.
+  private func inspectBuffers() -> (a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, convOutput: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+    if inspectMemory == nil { inspectMemory = allocateZeroed(maxBatch * 336 * 2 + maxBatch * 0 + 3024) }
+    let a = inspectMemory!
+    let b = a + maxBatch * 336
+    let convOutput = b + maxBatch * 336
+    return (a, b, convOutput, convOutput + maxBatch * 0)
+  }
+
+  /// Inference forward pass of x [n, 336] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
+    let (_, _, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    if last >= 0 {
+      conv2dForward(x, count: n)
+    }
+    if last >= 1 {
+      conv2d1Forward(conv2dOutput, count: n)
+    }
+    if last >= 2 {
+      maxPooling2dForward(conv2d1Output, count: n)
+    }
+    if last >= 3 {
+      conv2d2Forward(maxPooling2dOutput, count: n)
+    }
+    if last >= 5 {
+      denseForward(conv2d2Output, count: n)
+    }
+    output = UnsafePointer(denseOutput)
+  }
+
+  /// Layer `layer`'s output [n, its shape] after `inspectForward`, or nil for Dropout, Flatten and Reshape.
+  public func inspectOutput(layer: Int) -> UnsafePointer<Float>? {
+    let convOutput = inspectBuffers().convOutput
+    _ = convOutput
+    switch layer {
+    case 0: return UnsafePointer(conv2dOutput)
+    case 1: return UnsafePointer(conv2d1Output)
+    case 2: return UnsafePointer(maxPooling2dOutput)
+    case 3: return UnsafePointer(conv2d2Output)
+    case 5: return UnsafePointer(denseOutput)
+    default: return nil
+    }
+  }
+
+  /// Per layer, the buffer (0: a, 1: b) that holds ∂/∂(its output) in `inspectBackward`, and its floats per sample.
+  static let inspectSlots = [0, 1, 0, 1, 1, 0]
+  static let inspectWidths = [336, 320, 64, 32, 32, 3]
+
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 336] for bottom −1. Dropout is the identity; max pooling
+  /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
+  public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
+    let (a, b, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    (Self.inspectSlots[top] == 0 ? a : b).update(from: seed, count: n * Self.inspectWidths[top])
+    if top >= 5 && bottom < 5 {
+      PrecastKernels.activationBackward(a, output: denseOutput, preactivation: denseLogits, rows: n, cols: 3, .softmax)
+      denseBackward(a, conv2d2Output, count: n, dx: b)
+    }
+    if top >= 3 && bottom < 3 {
+      conv2d2Backward(b, maxPooling2dOutput, count: n, dx: a)
+    }
+    if top >= 2 && bottom < 2 {
+      PrecastKernels.maxPool2DBackward(a, input: conv2d1Output, output: maxPooling2dOutput, count: n, Self.maxPooling2dWindow, dx: b)
+    }
+    if top >= 1 && bottom < 1 {
+      conv2d1Backward(b, conv2dOutput, count: n, dx: a)
+    }
+    if top >= 0 && bottom < 0 {
+      PrecastKernels.activationBackward(a, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 42, cols: 8, .relu)
+      PrecastKernels.conv2DBackward(
+        a, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0,
+        dKernel: gradients + 0, dBias: gradients + 576, dx: b, columns: columns, chunk: 1)
+    }
+    let slot = bottom < 0 ? 1 : Self.inspectSlots[bottom]
+    return UnsafePointer(slot == 0 ? a : b)
   }
 }

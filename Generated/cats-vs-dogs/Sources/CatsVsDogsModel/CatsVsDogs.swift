@@ -33,7 +33,7 @@
 // Build and run: `swift build -c release`, then `.build/release/cats-vs-dogs-train --help` and `.build/release/cats-vs-dogs-infer --help`.
 import PrecastRuntime
 
-public final class CatsVsDogs: CompiledModel {
+public final class CatsVsDogs: InspectableModel {
   public static let info = ModelInfo(
     name: "cats-vs-dogs",
     inputShape: [150, 150, 3],
@@ -167,6 +167,7 @@ public final class CatsVsDogs: CompiledModel {
     deallocateZeroed(gradients)
     deallocateZeroed(arena)
     scratch.deallocate()
+    if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
   // MARK: - conv2d: Conv2D(32, 3×3, strides 1×1, valid, relu)  [B, 150, 150, 3] → [B, 148, 148, 32]
@@ -465,5 +466,129 @@ public final class CatsVsDogs: CompiledModel {
   public func evaluate(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
     _ = predict(x, count: n)
     return sigmoidBinaryCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 1, grad: gradientA)
+  }
+
+  // MARK: - Inspection (the inference binary's --activations, --filters and --heatmap)
+
+  /// Inspection scratch, allocated by the first `inspectForward` (training never touches it): two gradient buffers
+  /// a and b [B, 700928], the unfused first convolution's output [B, 700928], patch columns [591408].
+  private var inspectMemory: UnsafeMutablePointer<Float>?
+
+  /// The views of `inspectMemory`.
+  private func inspectBuffers() -> (a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, convOutput: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+    if inspectMemory == nil { inspectMemory = allocateZeroed(maxBatch * 700928 * 2 + maxBatch * 700928 + 591408) }
+    let a = inspectMemory!
+    let b = a + maxBatch * 700928
+    let convOutput = b + maxBatch * 700928
+    return (a, b, convOutput, convOutput + maxBatch * 700928)
+  }
+
+  /// Inference forward pass of x [n, 67500] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
+    let (_, _, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    if last >= 0 {
+      PrecastKernels.conv2DForward(
+        x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 864,
+        .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
+      PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
+    }
+    if last >= 2 {
+      conv2d1Forward(maxPooling2dOutput, count: n)
+    }
+    if last >= 3 {
+      maxPooling2d1Forward(conv2d1Output, count: n)
+    }
+    if last >= 4 {
+      conv2d2Forward(maxPooling2d1Output, count: n)
+    }
+    if last >= 5 {
+      maxPooling2d2Forward(conv2d2Output, count: n)
+    }
+    if last >= 6 {
+      conv2d3Forward(maxPooling2d2Output, count: n)
+    }
+    if last >= 7 {
+      maxPooling2d3Forward(conv2d3Output, count: n)
+    }
+    if last >= 10 {
+      denseForward(maxPooling2d3Output, count: n)
+    }
+    if last >= 11 {
+      dense1Forward(denseOutput, count: n)
+    }
+    output = UnsafePointer(dense1Output)
+  }
+
+  /// Layer `layer`'s output [n, its shape] after `inspectForward`, or nil for Dropout, Flatten and Reshape.
+  public func inspectOutput(layer: Int) -> UnsafePointer<Float>? {
+    let convOutput = inspectBuffers().convOutput
+    _ = convOutput
+    switch layer {
+    case 0: return UnsafePointer(convOutput)
+    case 1: return UnsafePointer(maxPooling2dOutput)
+    case 2: return UnsafePointer(conv2d1Output)
+    case 3: return UnsafePointer(maxPooling2d1Output)
+    case 4: return UnsafePointer(conv2d2Output)
+    case 5: return UnsafePointer(maxPooling2d2Output)
+    case 6: return UnsafePointer(conv2d3Output)
+    case 7: return UnsafePointer(maxPooling2d3Output)
+    case 10: return UnsafePointer(denseOutput)
+    case 11: return UnsafePointer(dense1Output)
+    default: return nil
+    }
+  }
+
+  /// Per layer, the buffer (0: a, 1: b) that holds ∂/∂(its output) in `inspectBackward`, and its floats per sample.
+  static let inspectSlots = [1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0]
+  static let inspectWidths = [700928, 175232, 331776, 82944, 147968, 36992, 28800, 6272, 6272, 6272, 512, 1]
+
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 67500] for bottom −1. Dropout is the identity; max pooling
+  /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
+  public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
+    let (a, b, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    (Self.inspectSlots[top] == 0 ? a : b).update(from: seed, count: n * Self.inspectWidths[top])
+    if top >= 11 && bottom < 11 {
+      PrecastKernels.activationBackward(a, output: dense1Output, preactivation: dense1Logits, rows: n, cols: 1, .sigmoid)
+      dense1Backward(a, denseOutput, count: n, dx: b)
+    }
+    if top >= 10 && bottom < 10 {
+      denseBackward(b, maxPooling2d3Output, count: n, dx: a)
+    }
+    if top >= 7 && bottom < 7 {
+      PrecastKernels.maxPool2DBackward(a, input: conv2d3Output, output: maxPooling2d3Output, count: n, Self.maxPooling2d3Window, dx: b)
+    }
+    if top >= 6 && bottom < 6 {
+      PrecastKernels.activationBackward(b, output: conv2d3Output, preactivation: conv2d3Output, rows: n * 225, cols: 128, .relu)
+      conv2d3Backward(b, maxPooling2d2Output, count: n, dx: a)
+    }
+    if top >= 5 && bottom < 5 {
+      PrecastKernels.maxPool2DBackward(a, input: conv2d2Output, output: maxPooling2d2Output, count: n, Self.maxPooling2d2Window, dx: b)
+    }
+    if top >= 4 && bottom < 4 {
+      PrecastKernels.activationBackward(b, output: conv2d2Output, preactivation: conv2d2Output, rows: n * 1156, cols: 128, .relu)
+      conv2d2Backward(b, maxPooling2d1Output, count: n, dx: a)
+    }
+    if top >= 3 && bottom < 3 {
+      PrecastKernels.maxPool2DBackward(a, input: conv2d1Output, output: maxPooling2d1Output, count: n, Self.maxPooling2d1Window, dx: b)
+    }
+    if top >= 2 && bottom < 2 {
+      PrecastKernels.activationBackward(b, output: conv2d1Output, preactivation: conv2d1Output, rows: n * 5184, cols: 64, .relu)
+      conv2d1Backward(b, maxPooling2dOutput, count: n, dx: a)
+    }
+    if top >= 1 && bottom < 1 {
+      PrecastKernels.maxPool2DBackward(a, input: convOutput, output: maxPooling2dOutput, count: n, Self.conv2dPoolWindow, dx: b)
+    }
+    if top >= 0 && bottom < 0 {
+      PrecastKernels.activationBackward(b, output: convOutput, preactivation: convOutput, rows: n * 21904, cols: 32, .relu)
+      PrecastKernels.conv2DBackward(
+        b, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
+        dKernel: gradients + 0, dBias: gradients + 864, dx: a, columns: columns, chunk: 1)
+    }
+    let slot = bottom < 0 ? 0 : Self.inspectSlots[bottom]
+    return UnsafePointer(slot == 0 ? a : b)
   }
 }

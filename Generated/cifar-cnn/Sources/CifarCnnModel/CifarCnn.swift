@@ -29,7 +29,7 @@
 // Build and run: `swift build -c release`, then `.build/release/cifar-cnn-train --help` and `.build/release/cifar-cnn-infer --help`.
 import PrecastRuntime
 
-public final class CifarCnn: CompiledModel {
+public final class CifarCnn: InspectableModel {
   public static let info = ModelInfo(
     name: "cifar-cnn",
     inputShape: [32, 32, 3],
@@ -141,6 +141,7 @@ public final class CifarCnn: CompiledModel {
     deallocateZeroed(gradients)
     deallocateZeroed(arena)
     scratch.deallocate()
+    if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
   // MARK: - conv2d: Conv2D(32, 3×3, strides 1×1, valid, relu)  [B, 32, 32, 3] → [B, 30, 30, 32]
@@ -346,5 +347,106 @@ public final class CifarCnn: CompiledModel {
   public func evaluate(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
     _ = predict(x, count: n)
     return softmaxSparseCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, labels: targets, rows: n, cols: 10, grad: gradientA)
+  }
+
+  // MARK: - Inspection (the inference binary's --activations, --filters and --heatmap)
+
+  /// Inspection scratch, allocated by the first `inspectForward` (training never touches it): two gradient buffers
+  /// a and b [B, 28800], the unfused first convolution's output [B, 28800], patch columns [24300].
+  private var inspectMemory: UnsafeMutablePointer<Float>?
+
+  /// The views of `inspectMemory`.
+  private func inspectBuffers() -> (a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, convOutput: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+    if inspectMemory == nil { inspectMemory = allocateZeroed(maxBatch * 28800 * 2 + maxBatch * 28800 + 24300) }
+    let a = inspectMemory!
+    let b = a + maxBatch * 28800
+    let convOutput = b + maxBatch * 28800
+    return (a, b, convOutput, convOutput + maxBatch * 28800)
+  }
+
+  /// Inference forward pass of x [n, 3072] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
+    let (_, _, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    if last >= 0 {
+      PrecastKernels.conv2DForward(
+        x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 864,
+        .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
+      PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
+    }
+    if last >= 2 {
+      conv2d1Forward(maxPooling2dOutput, count: n)
+    }
+    if last >= 3 {
+      maxPooling2d1Forward(conv2d1Output, count: n)
+    }
+    if last >= 4 {
+      conv2d2Forward(maxPooling2d1Output, count: n)
+    }
+    if last >= 6 {
+      denseForward(conv2d2Output, count: n)
+    }
+    if last >= 7 {
+      dense1Forward(denseOutput, count: n)
+    }
+    output = UnsafePointer(dense1Output)
+  }
+
+  /// Layer `layer`'s output [n, its shape] after `inspectForward`, or nil for Dropout, Flatten and Reshape.
+  public func inspectOutput(layer: Int) -> UnsafePointer<Float>? {
+    let convOutput = inspectBuffers().convOutput
+    _ = convOutput
+    switch layer {
+    case 0: return UnsafePointer(convOutput)
+    case 1: return UnsafePointer(maxPooling2dOutput)
+    case 2: return UnsafePointer(conv2d1Output)
+    case 3: return UnsafePointer(maxPooling2d1Output)
+    case 4: return UnsafePointer(conv2d2Output)
+    case 6: return UnsafePointer(denseOutput)
+    case 7: return UnsafePointer(dense1Output)
+    default: return nil
+    }
+  }
+
+  /// Per layer, the buffer (0: a, 1: b) that holds ∂/∂(its output) in `inspectBackward`, and its floats per sample.
+  static let inspectSlots = [0, 1, 0, 1, 0, 0, 1, 0]
+  static let inspectWidths = [28800, 7200, 10816, 2304, 1024, 1024, 64, 10]
+
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 3072] for bottom −1. Dropout is the identity; max pooling
+  /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
+  public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
+    let (a, b, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    (Self.inspectSlots[top] == 0 ? a : b).update(from: seed, count: n * Self.inspectWidths[top])
+    if top >= 7 && bottom < 7 {
+      PrecastKernels.activationBackward(a, output: dense1Output, preactivation: dense1Logits, rows: n, cols: 10, .softmax)
+      dense1Backward(a, denseOutput, count: n, dx: b)
+    }
+    if top >= 6 && bottom < 6 {
+      denseBackward(b, conv2d2Output, count: n, dx: a)
+    }
+    if top >= 4 && bottom < 4 {
+      conv2d2Backward(a, maxPooling2d1Output, count: n, dx: b)
+    }
+    if top >= 3 && bottom < 3 {
+      PrecastKernels.maxPool2DBackward(b, input: conv2d1Output, output: maxPooling2d1Output, count: n, Self.maxPooling2d1Window, dx: a)
+    }
+    if top >= 2 && bottom < 2 {
+      PrecastKernels.activationBackward(a, output: conv2d1Output, preactivation: conv2d1Output, rows: n * 169, cols: 64, .relu)
+      conv2d1Backward(a, maxPooling2dOutput, count: n, dx: b)
+    }
+    if top >= 1 && bottom < 1 {
+      PrecastKernels.maxPool2DBackward(b, input: convOutput, output: maxPooling2dOutput, count: n, Self.conv2dPoolWindow, dx: a)
+    }
+    if top >= 0 && bottom < 0 {
+      PrecastKernels.activationBackward(a, output: convOutput, preactivation: convOutput, rows: n * 900, cols: 32, .relu)
+      PrecastKernels.conv2DBackward(
+        a, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
+        dKernel: gradients + 0, dBias: gradients + 864, dx: b, columns: columns, chunk: 1)
+    }
+    let slot = bottom < 0 ? 1 : Self.inspectSlots[bottom]
+    return UnsafePointer(slot == 0 ? a : b)
   }
 }

@@ -26,7 +26,7 @@
 // Build and run: `swift build -c release`, then `.build/release/fashion-cnn-train --help` and `.build/release/fashion-cnn-infer --help`.
 import PrecastRuntime
 
-public final class FashionCnn: CompiledModel {
+public final class FashionCnn: InspectableModel {
   public static let info = ModelInfo(
     name: "fashion-cnn",
     inputShape: [28, 28, 1],
@@ -120,6 +120,7 @@ public final class FashionCnn: CompiledModel {
     deallocateZeroed(gradients)
     deallocateZeroed(arena)
     scratch.deallocate()
+    if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
   // MARK: - conv2d: Conv2D(32, 3×3, strides 1×1, valid, relu)  [B, 28, 28, 1] → [B, 26, 26, 32]
@@ -244,5 +245,84 @@ public final class FashionCnn: CompiledModel {
   public func evaluate(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
     _ = predict(x, count: n)
     return softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 10, grad: gradientA)
+  }
+
+  // MARK: - Inspection (the inference binary's --activations, --filters and --heatmap)
+
+  /// Inspection scratch, allocated by the first `inspectForward` (training never touches it): two gradient buffers
+  /// a and b [B, 21632], the unfused first convolution's output [B, 21632], patch columns [6084].
+  private var inspectMemory: UnsafeMutablePointer<Float>?
+
+  /// The views of `inspectMemory`.
+  private func inspectBuffers() -> (a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, convOutput: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+    if inspectMemory == nil { inspectMemory = allocateZeroed(maxBatch * 21632 * 2 + maxBatch * 21632 + 6084) }
+    let a = inspectMemory!
+    let b = a + maxBatch * 21632
+    let convOutput = b + maxBatch * 21632
+    return (a, b, convOutput, convOutput + maxBatch * 21632)
+  }
+
+  /// Inference forward pass of x [n, 784] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
+    let (_, _, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    if last >= 0 {
+      PrecastKernels.conv2DForward(
+        x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 288,
+        .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
+      PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
+    }
+    if last >= 3 {
+      denseForward(maxPooling2dOutput, count: n)
+    }
+    if last >= 4 {
+      dense1Forward(denseOutput, count: n)
+    }
+    output = UnsafePointer(dense1Output)
+  }
+
+  /// Layer `layer`'s output [n, its shape] after `inspectForward`, or nil for Dropout, Flatten and Reshape.
+  public func inspectOutput(layer: Int) -> UnsafePointer<Float>? {
+    let convOutput = inspectBuffers().convOutput
+    _ = convOutput
+    switch layer {
+    case 0: return UnsafePointer(convOutput)
+    case 1: return UnsafePointer(maxPooling2dOutput)
+    case 3: return UnsafePointer(denseOutput)
+    case 4: return UnsafePointer(dense1Output)
+    default: return nil
+    }
+  }
+
+  /// Per layer, the buffer (0: a, 1: b) that holds ∂/∂(its output) in `inspectBackward`, and its floats per sample.
+  static let inspectSlots = [1, 0, 0, 1, 0]
+  static let inspectWidths = [21632, 5408, 5408, 128, 10]
+
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 784] for bottom −1. Dropout is the identity; max pooling
+  /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
+  public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
+    let (a, b, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    (Self.inspectSlots[top] == 0 ? a : b).update(from: seed, count: n * Self.inspectWidths[top])
+    if top >= 4 && bottom < 4 {
+      PrecastKernels.activationBackward(a, output: dense1Output, preactivation: dense1Logits, rows: n, cols: 10, .softmax)
+      dense1Backward(a, denseOutput, count: n, dx: b)
+    }
+    if top >= 3 && bottom < 3 {
+      denseBackward(b, maxPooling2dOutput, count: n, dx: a)
+    }
+    if top >= 1 && bottom < 1 {
+      PrecastKernels.maxPool2DBackward(a, input: convOutput, output: maxPooling2dOutput, count: n, Self.conv2dPoolWindow, dx: b)
+    }
+    if top >= 0 && bottom < 0 {
+      PrecastKernels.activationBackward(b, output: convOutput, preactivation: convOutput, rows: n * 676, cols: 32, .relu)
+      PrecastKernels.conv2DBackward(
+        b, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
+        dKernel: gradients + 0, dBias: gradients + 288, dx: a, columns: columns, chunk: 1)
+    }
+    let slot = bottom < 0 ? 0 : Self.inspectSlots[bottom]
+    return UnsafePointer(slot == 0 ? a : b)
   }
 }

@@ -33,7 +33,7 @@
 // Build and run: `swift build -c release`, then `.build/release/fashion-deep-cnn-train --help` and `.build/release/fashion-deep-cnn-infer --help`.
 import PrecastRuntime
 
-public final class FashionDeepCnn: CompiledModel {
+public final class FashionDeepCnn: InspectableModel {
   public static let info = ModelInfo(
     name: "fashion-deep-cnn",
     inputShape: [28, 28, 1],
@@ -173,6 +173,7 @@ public final class FashionDeepCnn: CompiledModel {
     deallocateZeroed(gradients)
     deallocateZeroed(arena)
     scratch.deallocate()
+    if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
   // MARK: - conv2d: Conv2D(32, 3×3, strides 1×1, same, relu)  [B, 28, 28, 1] → [B, 28, 28, 32]
@@ -477,5 +478,114 @@ public final class FashionDeepCnn: CompiledModel {
   public func evaluate(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
     _ = predict(x, count: n)
     return softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 10, grad: gradientA)
+  }
+
+  // MARK: - Inspection (the inference binary's --activations, --filters and --heatmap)
+
+  /// Inspection scratch, allocated by the first `inspectForward` (training never touches it): two gradient buffers
+  /// a and b [B, 25088], the unfused first convolution's output [B, 0], patch columns [7056].
+  private var inspectMemory: UnsafeMutablePointer<Float>?
+
+  /// The views of `inspectMemory`.
+  private func inspectBuffers() -> (a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, convOutput: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+    if inspectMemory == nil { inspectMemory = allocateZeroed(maxBatch * 25088 * 2 + maxBatch * 0 + 7056) }
+    let a = inspectMemory!
+    let b = a + maxBatch * 25088
+    let convOutput = b + maxBatch * 25088
+    return (a, b, convOutput, convOutput + maxBatch * 0)
+  }
+
+  /// Inference forward pass of x [n, 784] through layer `last` (all of them: the output), keeping every
+  /// layer's output for `inspectOutput(layer:)`.
+  public func inspectForward(_ x: UnsafePointer<Float>, count n: Int, through last: Int) {
+    let (_, _, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    if last >= 0 {
+      conv2dForward(x, count: n)
+    }
+    if last >= 1 {
+      conv2d1Forward(conv2dOutput, count: n)
+    }
+    if last >= 2 {
+      maxPooling2dForward(conv2d1Output, count: n)
+    }
+    if last >= 4 {
+      conv2d2Forward(maxPooling2dOutput, count: n)
+    }
+    if last >= 5 {
+      conv2d3Forward(conv2d2Output, count: n)
+    }
+    if last >= 6 {
+      maxPooling2d1Forward(conv2d3Output, count: n)
+    }
+    if last >= 9 {
+      denseForward(maxPooling2d1Output, count: n)
+    }
+    if last >= 11 {
+      dense1Forward(denseOutput, count: n)
+    }
+    output = UnsafePointer(dense1Output)
+  }
+
+  /// Layer `layer`'s output [n, its shape] after `inspectForward`, or nil for Dropout, Flatten and Reshape.
+  public func inspectOutput(layer: Int) -> UnsafePointer<Float>? {
+    let convOutput = inspectBuffers().convOutput
+    _ = convOutput
+    switch layer {
+    case 0: return UnsafePointer(conv2dOutput)
+    case 1: return UnsafePointer(conv2d1Output)
+    case 2: return UnsafePointer(maxPooling2dOutput)
+    case 4: return UnsafePointer(conv2d2Output)
+    case 5: return UnsafePointer(conv2d3Output)
+    case 6: return UnsafePointer(maxPooling2d1Output)
+    case 9: return UnsafePointer(denseOutput)
+    case 11: return UnsafePointer(dense1Output)
+    default: return nil
+    }
+  }
+
+  /// Per layer, the buffer (0: a, 1: b) that holds ∂/∂(its output) in `inspectBackward`, and its floats per sample.
+  static let inspectSlots = [1, 0, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0]
+  static let inspectWidths = [25088, 25088, 6272, 6272, 12544, 12544, 3136, 3136, 3136, 512, 512, 10]
+
+  /// Inference-mode backward after `inspectForward(x, count: n, through: top)` (or further): seed [n, layer `top`'s output] = ∂s/∂(that output)
+  /// → ∂s/∂(layer `bottom`'s output), or ∂s/∂x [n, 784] for bottom −1. Dropout is the identity; max pooling
+  /// gives ∂/∂(the convolution's activated output). Parameter gradients accumulate into `gradients` (ignored).
+  public func inspectBackward(_ x: UnsafePointer<Float>, from top: Int, to bottom: Int, seed: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
+    let (a, b, convOutput, columns) = inspectBuffers()
+    _ = (convOutput, columns)
+    (Self.inspectSlots[top] == 0 ? a : b).update(from: seed, count: n * Self.inspectWidths[top])
+    if top >= 11 && bottom < 11 {
+      PrecastKernels.activationBackward(a, output: dense1Output, preactivation: dense1Logits, rows: n, cols: 10, .softmax)
+      dense1Backward(a, denseOutput, count: n, dx: b)
+    }
+    if top >= 9 && bottom < 9 {
+      denseBackward(b, maxPooling2d1Output, count: n, dx: a)
+    }
+    if top >= 6 && bottom < 6 {
+      PrecastKernels.maxPool2DBackward(a, input: conv2d3Output, output: maxPooling2d1Output, count: n, Self.maxPooling2d1Window, dx: b)
+    }
+    if top >= 5 && bottom < 5 {
+      PrecastKernels.activationBackward(b, output: conv2d3Output, preactivation: conv2d3Output, rows: n * 196, cols: 64, .relu)
+      conv2d3Backward(b, conv2d2Output, count: n, dx: a)
+    }
+    if top >= 4 && bottom < 4 {
+      conv2d2Backward(a, maxPooling2dOutput, count: n, dx: b)
+    }
+    if top >= 2 && bottom < 2 {
+      PrecastKernels.maxPool2DBackward(b, input: conv2d1Output, output: maxPooling2dOutput, count: n, Self.maxPooling2dWindow, dx: a)
+    }
+    if top >= 1 && bottom < 1 {
+      PrecastKernels.activationBackward(a, output: conv2d1Output, preactivation: conv2d1Output, rows: n * 784, cols: 32, .relu)
+      conv2d1Backward(a, conv2dOutput, count: n, dx: b)
+    }
+    if top >= 0 && bottom < 0 {
+      PrecastKernels.activationBackward(b, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 784, cols: 32, .relu)
+      PrecastKernels.conv2DBackward(
+        b, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
+        dKernel: gradients + 0, dBias: gradients + 288, dx: a, columns: columns, chunk: 1)
+    }
+    let slot = bottom < 0 ? 0 : Self.inspectSlots[bottom]
+    return UnsafePointer(slot == 0 ? a : b)
   }
 }

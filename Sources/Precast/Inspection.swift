@@ -1,0 +1,129 @@
+// Inspection.swift: the generated "seeing inside a convnet" passes — an inference forward pass that keeps every
+// layer's output (a fused first Conv2D + MaxPooling2D is run unfused, so the convolution's maps exist) and an
+// inference-mode backward pass from any layer's output gradient down to any layer's output or to the input.
+//
+// They live beside the training passes and share none of their code paths: `trainStep` is unchanged (a first layer
+// still computes no input gradient), and the scratch they need is allocated by the first inspection call.
+
+extension Generator {
+  /// The template keys of the inspection passes (`inspectable` false for models without a 2-D convolution over an
+  /// image input, or with layers whose inference backward differs from training's: BatchNormalization, recurrent).
+  func inspectionContext(_ plan: ModelPlan, offsets: [String: Int]) -> [String: Any] {
+    let spec = plan.spec
+    let hasConvolution = plan.layers.contains {
+      if case .conv2D = $0.spec.declaration.kind { return !$0.spec.declaration.oneDimensional }
+      return false
+    }
+    let supported = plan.layers.allSatisfy { layer in
+      switch layer.spec.declaration.kind {
+      case .dense, .activation, .conv2D, .pooling2D, .globalPooling2D, .dropout, .flatten, .reshape:
+        return layer.spec.declaration.options.bidirectional == nil && !layer.spec.declaration.oneDimensional
+      default: return false
+      }
+    }
+    guard spec.inputShape.count == 3, hasConvolution, supported else { return ["inspectable": false] }
+
+    // ∂/∂(each layer's output) lives in one of two buffers (0: a, 1: b); a layer that changes the shape writes its
+    // input gradient into the other one. Walked from the output down, as `planBackward` does.
+    let count = plan.layers.count
+    var slots = [Int](repeating: 0, count: count)
+    var g = 0
+    var width = spec.inputShape.reduce(1, *), columns = 1, fusedWidth = 0
+    var steps: [[String: Any]] = []
+    for i in (0..<count).reversed() {
+      let layer = plan.layers[i]
+      slots[i] = g
+      width = max(width, layer.spec.outputShape.reduce(1, *))
+      let dy = g == 0 ? "a" : "b", dx = g == 0 ? "b" : "a"
+      var lines: [String] = []
+      var flips = true  // the step writes its input gradient into the other buffer
+      let input = inspectInput(plan, i)
+      switch layer.spec.declaration.kind {
+      case .dense(let units, let activation, _, _, _):
+        if layer.backwardActivation == nil && activation != .linear {  // the output layer: its activation is fused into the loss
+          lines.append("PrecastKernels.activationBackward(\(dy), output: \(layer.outputBuffer), preactivation: \(layer.zBuffer), rows: n, cols: \(units), \(activation.swiftLiteral))")
+        }
+        lines.append("\(layer.fn)Backward(\(dy), \(input), count: n, dx: \(dx))")
+      case .activation(let activation):
+        flips = false
+        if activation != .linear {
+          let cols = layer.spec.outputShape.reduce(1, *)
+          lines.append("PrecastKernels.activationBackward(\(dy), output: \(layer.outputBuffer), preactivation: \(input), rows: n, cols: \(cols), \(activation.swiftLiteral))")
+        }
+      case .conv2D(let filters, _, _, _, let activation, let useBias, _, _):
+        let window = layer.spec.window!
+        let output = layer.fusedPool != nil ? "convOutput" : layer.outputBuffer
+        let z = layer.fusedPool != nil ? "convOutput" : layer.zBuffer
+        let firstTrainable = !spec.layers[..<i].contains { $0.trainableCount > 0 }
+        // The activation's derivative where the generated backward does not apply it: fused into the pass or into
+        // the max pooling above in training, or the first layer's (whose kernel call is made here).
+        if activation != .linear && (layer.fusedPool != nil || layer.backwardActivation == nil || firstTrainable) {
+          lines.append("PrecastKernels.activationBackward(\(dy), output: \(output), preactivation: \(z), rows: n * \(window.outputPixels), cols: \(filters), \(activation.swiftLiteral))")
+        }
+        if firstTrainable {
+          // Training never computes this layer's input gradient, so its generated backward has no room for it.
+          let kernel = offsets["\(layer.spec.name)/kernel"]!
+          let bias = useBias ? "gradients + \(offsets["\(layer.spec.name)/bias"]!)" : "nil"
+          columns = max(columns, window.outputPixels * window.patchSize)
+          lines.append("PrecastKernels.conv2DBackward(")
+          lines.append("  \(dy), input: \(input), count: n, Self.\(layer.fn)Window, filters: \(filters), kernel: parameters + \(kernel),")
+          lines.append("  dKernel: gradients + \(kernel), dBias: \(bias), dx: \(dx), columns: columns, chunk: 1)")
+        } else {
+          lines.append("\(layer.fn)Backward(\(dy), \(input), count: n, dx: \(dx))")
+        }
+        if layer.fusedPool != nil {
+          fusedWidth = layer.spec.outputShape.reduce(1, *)
+          columns = max(columns, window.outputPixels * window.patchSize)
+        }
+      case .pooling2D(let kind, _, _, _):
+        let (windowName, output) = layer.fusedIntoPrevious
+          ? ("\(plan.layers[i - 1].fn)PoolWindow", plan.layers[i - 1].outputBuffer) : ("\(layer.fn)Window", layer.outputBuffer)
+        if kind == .max {  // no ReLU fused here: ∂/∂(the convolution's output), as Grad-CAM needs it
+          lines.append("PrecastKernels.maxPool2DBackward(\(dy), input: \(input), output: \(output), count: n, Self.\(windowName), dx: \(dx))")
+        } else {
+          lines.append("PrecastKernels.averagePool2DBackward(\(dy), count: n, Self.\(windowName), dx: \(dx))")
+        }
+      case .globalPooling2D:
+        lines.append("\(layer.fn)Backward(\(dy), \(input), count: n, dx: \(dx))")
+      default:
+        flips = false  // Dropout (the identity in inference), Flatten, Reshape
+      }
+      if flips { g = 1 - g }
+      if !lines.isEmpty { steps.append(["index": i, "lines": lines]) }
+    }
+    var forward: [[String: Any]] = []
+    var outputs: [[String: Any]] = []
+    for (i, layer) in plan.layers.enumerated() {
+      switch layer.spec.declaration.kind {
+      case .conv2D(let filters, _, _, _, let activation, _, _, _) where layer.fusedPool != nil:
+        let bias = layer.spec.weights.count > 1 ? "parameters + \(offsets["\(layer.spec.name)/bias"]!)" : "nil"
+        forward.append(["index": i, "lines": [
+          "PrecastKernels.conv2DForward(",
+          "  x, count: n, Self.\(layer.fn)Window, filters: \(filters), kernel: parameters + \(offsets["\(layer.spec.name)/kernel"]!), bias: \(bias),",
+          "  \(activation.swiftLiteral), columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)",
+          "PrecastKernels.maxPool2DForward(convOutput, count: n, Self.\(layer.fn)PoolWindow, output: \(layer.outputBuffer))",
+        ]])
+        outputs.append(["index": i, "buffer": "convOutput"])
+      case .pooling2D where layer.fusedIntoPrevious:
+        outputs.append(["index": i, "buffer": layer.outputBuffer])
+      case .dropout, .flatten, .reshape:
+        break
+      default:
+        forward.append(["index": i, "lines": ["\(layer.fn)Forward(\(layer.inferInput), count: n)"]])
+        outputs.append(["index": i, "buffer": layer.outputBuffer])
+      }
+    }
+    return [
+      "inspectable": true, "inspectSteps": steps, "inspectForward": forward, "inspectOutputs": outputs,
+      "inspectSlots": "\(slots)", "inspectInputSlot": g, "inspectWidth": width, "inspectFusedWidth": fusedWidth,
+      "inspectColumns": columns,
+      "inspectWidths": "\(plan.layers.map { $0.spec.outputShape.reduce(1, *) })",
+    ]
+  }
+
+  /// The buffer layer `i` reads in inspection (the inference input, or the unfused convolution's output for a fused pooling).
+  private func inspectInput(_ plan: ModelPlan, _ i: Int) -> String {
+    if plan.layers[i].fusedIntoPrevious { return "convOutput" }
+    return plan.layers[i].inferInput
+  }
+}
