@@ -1,6 +1,7 @@
 // HDF5Error.swift: the one error type of PrecastHDF5, and how HDF5's own error stack becomes one line.
 
 import CHDF5
+import Glibc
 
 // MARK: - Public error type
 
@@ -33,6 +34,26 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable, Equatable {
 // MARK: - HDF5 error stack
 
 /// Silencing and summarising the HDF5 library's error stack (which is per thread).
+/// Debian's libhdf5 is the serial build, which is not thread-safe, and the trainer writes its epoch checkpoint on a
+/// background thread while the main thread may write a callback's checkpoint: every use of the library from Precast
+/// holds this lock.
+enum HDF5Lock {
+  nonisolated(unsafe) private static var mutex: pthread_mutex_t = {
+    var attributes = pthread_mutexattr_t()
+    pthread_mutexattr_init(&attributes)
+    pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE))  // a locked call may call another
+    var mutex = pthread_mutex_t()
+    pthread_mutex_init(&mutex, &attributes)
+    return mutex
+  }()
+
+  static func run<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    return try body()
+  }
+}
+
 enum HDF5Diagnostics {
   /// Stops HDF5 from printing error stacks to stderr on the calling thread.
   static func silence() {

@@ -24,9 +24,11 @@ extension KerasWeightFile {
   public static func read(_ source: HDF5Source, layers: [LayerInfo]) throws(HDF5Error) -> LoadedWeights {
     HDF5Diagnostics.silence()
     do throws(HDF5Error) {
-      let file = try H5Read.open(source)
-      defer { H5Fclose(file) }
-      return try WeightFileReader(file: file, layers: layers).read()
+      return try HDF5Lock.run { () throws(HDF5Error) in
+        let file = try H5Read.open(source)
+        defer { H5Fclose(file) }
+        return try WeightFileReader(file: file, layers: layers).read()
+      }
     } catch {
       throw error.prefixed(with: source.name)
     }

@@ -43,8 +43,10 @@ extension KerasWeightFile {
       try writer.validate()
       // Built in memory, then written by Precast's own atomic writer: libhdf5 never writes to the disk, so a full
       // disk is one clear error (and no half-closed HDF5 file is left for the library's exit handler).
-      let bytes = try writer.image()
-      H5garbage_collect()
+      let bytes = try HDF5Lock.run { () throws(HDF5Error) in
+        defer { H5garbage_collect() }
+        return try writer.image()
+      }
       malloc_trim(0)
       if let failure = writeFileAtomically(bytes, to: path) { throw HDF5Error(failure) }
     } catch {
@@ -65,9 +67,10 @@ extension KerasWeightFile {
       extras: extras, optimizer: optimizer, classNames: classNames)
     do throws(HDF5Error) {
       try writer.validate()
-      let bytes = try writer.image()
-      H5garbage_collect()
-      return bytes
+      return try HDF5Lock.run { () throws(HDF5Error) in
+        defer { H5garbage_collect() }
+        return try writer.image()
+      }
     } catch {
       throw error.prefixed(with: name)
     }

@@ -69,11 +69,13 @@ extension KerasWeightFile {
     HDF5Diagnostics.silence()
     let path = source.name
     do throws(HDF5Error) {
-      let file = try H5Read.open(source)
-      defer { H5Fclose(file) }
-      if H5Read.isGroup(file, "optimizer/vars") { return try readKerasOptimizer(file) }
-      if H5Read.isGroup(file, "optimizer_weights") { return try readLegacyOptimizer(file) }
-      return nil
+      return try HDF5Lock.run { () throws(HDF5Error) -> OptimizerVariables? in
+        let file = try H5Read.open(source)
+        defer { H5Fclose(file) }
+        if H5Read.isGroup(file, "optimizer/vars") { return try readKerasOptimizer(file) }
+        if H5Read.isGroup(file, "optimizer_weights") { return try readLegacyOptimizer(file) }
+        return nil
+      }
     } catch {
       throw error.prefixed(with: path)
     }

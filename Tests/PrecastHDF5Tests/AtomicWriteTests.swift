@@ -45,6 +45,33 @@ final class AtomicWriteTests: XCTestCase {
     XCTAssertEqual(try directory.contents(), ["model.h5"])
   }
 
+  /// The trainer writes its epoch checkpoint on a background thread while a callback may write another file: the
+  /// serial libhdf5 is used by one thread at a time (both used to build an "in-memory.h5" at once and fail).
+  func testConcurrentWritersDoNotCollide() throws {
+    let failures = Failures()
+    let (layers, folder) = (self.layers, directory.file(""))
+    DispatchQueue.concurrentPerform(iterations: 4) { thread in
+      for round in 0..<25 {
+        do {
+          try KerasWeightFile.write(
+            path: folder + "t\(thread)-\(round % 3).h5", format: thread % 2 == 0 ? .legacyModel : .kerasWeights, modelName: "m",
+            layers: layers, values: [[Float(thread), 1], [Float(round)]], modelConfig: nil, extras: [:])
+        } catch {
+          failures.add("\(error)")
+        }
+      }
+    }
+    XCTAssertEqual(failures.all, [])
+    XCTAssertEqual(try KerasWeightFile.read(path: directory.file("t2-0.h5"), layers: layers).values, [[2, 1], [24]])
+  }
+
+  private final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ item: String) { lock.withLock { items.append(item) } }
+    var all: [String] { lock.withLock { items } }
+  }
+
   func testRenameFailureRemovesTempFile() throws {
     // A directory at the target path makes rename(2) fail after the temporary file was written.
     let path = directory.file("occupied.h5")
