@@ -291,9 +291,10 @@ if [ -n "$accuracy" ] && awk "BEGIN{exit !($accuracy >= 0.885)}"; then
 else
   bad "fashion-cnn accuracy '$accuracy': $(tail -2 "$tmp/cnn.log")"
 fi
-# The training images stay bytes (47 MB, not 188 MB of floats): the whole run fits in about 100 MB.
+# The training images stay bytes (47 MB, not 188 MB of floats): the whole run fits in about 125 MB.
 rss=$(tail -1 "$tmp/cnn.rss")
-if [ -n "$rss" ] && [ "$rss" -le 110000 ]; then ok "fashion-cnn training peak memory ${rss} KB (≤ 110000)"; else bad "fashion-cnn peak memory '${rss}' KB"; fi
+# Each checkpoint (8.4 MB with Adam's slots) is built in memory before its atomic write, ≈ 17 MB more at the peak.
+if [ -n "$rss" ] && [ "$rss" -le 130000 ]; then ok "fashion-cnn training peak memory ${rss} KB (≤ 130000)"; else bad "fashion-cnn peak memory '${rss}' KB"; fi
 python3 - "$fashion/t10k-images-idx3-ubyte.gz" "$tmp" <<'PY'
 import gzip, sys
 pixels = gzip.open(sys.argv[1]).read()[16:16 + 784]
