@@ -286,7 +286,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
 
   /// Throws unless the folder `path` would be written in exists and this process may create files there.
   private func checkWritableFolder(of path: String) throws(PrecastError) {
-    let folder = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+    let folder = parentFolder(of: path)
     guard ImageFolder.isDirectory(folder) else { throw PrecastError("\(path): the folder \(folder) does not exist") }
     guard access(folder, W_OK) == 0 else { throw PrecastError("\(path): the folder \(folder) is not writable") }
   }

@@ -30,11 +30,16 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) -> String? {
     unlink(temporary)
     return failure
   }
-  let folder = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
-  let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+  let directory = open(parentFolder(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
   if directory >= 0 {
     fsync(directory)  // the rename is durable; some file systems refuse a directory fsync, which is harmless
     close(directory)
   }
   return nil
+}
+
+/// The folder a file path lies in: "a/b.h5" → "a", "/b.h5" → "/", "b.h5" → ".".
+public func parentFolder(of path: String) -> String {
+  guard let slash = path.lastIndex(of: "/") else { return "." }
+  return slash == path.startIndex ? "/" : String(path[..<slash])
 }

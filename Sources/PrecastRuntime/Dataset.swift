@@ -560,10 +560,8 @@ extension Dataset {
 
   /// [height, width, channels] of an image model's input ([h, w] is one channel), or nil.
   public static func imageShape(_ shape: [Int]) -> (Int, Int, Int)? {
-    switch shape.count {
-    case 2: return (shape[0], shape[1], 1)
-    case 3 where shape[2] == 1 || shape[2] == 3: return (shape[0], shape[1], shape[2])
-    default: return nil
-    }
+    guard let image = Augmentation.imageShape(shape), image.channels == 1 || image.channels == 3 else { return nil }
+    return (image.height, image.width, image.channels)
   }
+
 }
