@@ -35,6 +35,8 @@ let package = Package(
     .library(name: "PrecastCommands", targets: ["PrecastCommands"]),
     // The inference binary's command: no swift-argument-parser, no Foundation (it starts in milliseconds).
     .library(name: "PrecastInference", targets: ["PrecastInference"]),
+    // Every reader of users' files behind one entry point, for the libFuzzer binary in Tests/Fuzz.
+    .library(name: "PrecastFuzzing", targets: ["PrecastFuzzing"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -66,6 +68,7 @@ let package = Package(
       name: "PrecastCommands",
       dependencies: ["PrecastRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")] + (mpiAvailable ? ["CMPI"] : [])),
     .target(name: "PrecastInference", dependencies: ["PrecastRuntime"]),
+    .target(name: "PrecastFuzzing", dependencies: ["PrecastRuntime"]),
 
     // MARK: - Compiler: builder DSL, spec, generator
     .target(
@@ -91,7 +94,7 @@ let package = Package(
       name: "PrecastTests",
       dependencies: [
         "Precast", "PrecastRuntime", "PrecastInference", "PrecastHDF5", "PimaModel", "FashionMlpModel", "BostonModel", "FashionCnnModel",
-        "FashionDeepCnnBnModel", "CifarCnnModel", "CheckModels",
+        "FashionDeepCnnBnModel", "CifarCnnModel", "CheckModels", "PrecastFuzzing",
       ]),
   ]
 )

@@ -25,9 +25,11 @@ extension KerasWeightFile {
     HDF5Diagnostics.silence()
     do throws(HDF5Error) {
       return try HDF5Lock.run { () throws(HDF5Error) in
-        let file = try H5Read.open(source)
-        defer { H5Fclose(file) }
-        return try WeightFileReader(file: file, layers: layers).read()
+        try HDF5Sandbox.run(bytes: source.byteCount) { () throws(HDF5Error) in
+          let file = try H5Read.open(source)
+          defer { H5Fclose(file) }
+          return try WeightFileReader(file: file, layers: layers).read()
+        }
       }
     } catch {
       throw error.prefixed(with: source.name)

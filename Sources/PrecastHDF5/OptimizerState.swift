@@ -70,11 +70,13 @@ extension KerasWeightFile {
     let path = source.name
     do throws(HDF5Error) {
       return try HDF5Lock.run { () throws(HDF5Error) -> OptimizerVariables? in
-        let file = try H5Read.open(source)
-        defer { H5Fclose(file) }
-        if H5Read.isGroup(file, "optimizer/vars") { return try readKerasOptimizer(file) }
-        if H5Read.isGroup(file, "optimizer_weights") { return try readLegacyOptimizer(file) }
-        return nil
+        try HDF5Sandbox.run(bytes: source.byteCount) { () throws(HDF5Error) -> SandboxOptimizer in
+          let file = try H5Read.open(source)
+          defer { H5Fclose(file) }
+          if H5Read.isGroup(file, "optimizer/vars") { return SandboxOptimizer(try readKerasOptimizer(file)) }
+          if H5Read.isGroup(file, "optimizer_weights") { return SandboxOptimizer(try readLegacyOptimizer(file)) }
+          return SandboxOptimizer(nil)
+        }.value
       }
     } catch {
       throw error.prefixed(with: path)
