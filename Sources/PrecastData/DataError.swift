@@ -1,5 +1,7 @@
 // DataError.swift: the single error type of PrecastData, with one-line human-readable messages.
 
+import PrecastCore
+
 // MARK: - DataError
 
 /// An error raised while reading, converting or encoding data.
@@ -24,9 +26,9 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
 
   /// `FILE:LINE: message`, `FILE: message`, or just `message`.
   public var description: String {
-    guard let file else { return message }
-    guard let line else { return "\(file): \(message)" }
-    return "\(file):\(line): \(message)"
+    guard let file else { return oneLine(message) }
+    guard let line else { return oneLine("\(file): \(message)") }
+    return oneLine("\(file):\(line): \(message)")
   }
 }
 

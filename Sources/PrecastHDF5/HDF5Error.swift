@@ -1,6 +1,7 @@
 // HDF5Error.swift: the one error type of PrecastHDF5, and how HDF5's own error stack becomes one line.
 
 import CHDF5
+import PrecastCore
 import Glibc
 
 // MARK: - Public error type
@@ -13,9 +14,9 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable, Equatable {
   /// The message, always on one line.
   public var message: String
 
-  /// Creates an error; any line breaks in `message` are replaced by spaces.
+  /// Creates an error; line breaks and other control characters in `message` are escaped (`oneLine`).
   public init(_ message: String) {
-    self.message = Self.singleLine(message)
+    self.message = oneLine(message)
   }
 
   /// The message (one line).
@@ -24,10 +25,6 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable, Equatable {
   /// The same error with `"<path>: "` in front of the message.
   func prefixed(with path: String) -> HDF5Error {
     HDF5Error("\(path): \(message)")
-  }
-
-  private static func singleLine(_ text: String) -> String {
-    String(text.map { $0.isNewline ? " " : $0 })
   }
 }
 

@@ -1,10 +1,11 @@
 // Console.swift: number formatting, stderr/stdout writing and the clock, without Foundation.
 import Glibc
+import PrecastCore
 
 /// A one-line user-facing error. Commands print it as `error: <message>` and exit non-zero.
 public struct PrecastError: Error, CustomStringConvertible {
   public var message: String
-  public init(_ message: String) { self.message = message }
+  public init(_ message: String) { self.message = oneLine(message) }
   public var description: String { message }
 }
 
