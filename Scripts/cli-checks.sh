@@ -183,7 +183,7 @@ else
 fi
 expect_error "NaN/Inf loss stops training" "loss is .* at epoch 1, batch [0-9]+/77: training stopped; no checkpoint was written" $train --data "$tmp/huge.csv" --epochs 2 --output "$tmp/nan.h5"
 $train --epochs 1 >/dev/null 2>"$tmp/err"; status=$?
-[ $status -ne 0 ] && [ $status -lt 128 ] && head -1 "$tmp/err" | grep -q "^Error: --data is required" \
+[ $status -ne 0 ] && [ $status -lt 128 ] && head -1 "$tmp/err" | grep -q "^error: --data is required (see pima-train --help)$" \
   && ok "usage error: $(head -1 "$tmp/err")" || bad "missing --data (exit $status): $(head -1 "$tmp/err")"
 
 # Ctrl-C: finish the batch, save, exit 0; the saved file loads.

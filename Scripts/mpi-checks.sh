@@ -136,7 +136,7 @@ fi
 "${mpi[@]}" "$ptrain" --data "$pima" --epochs 1 --monitor val_nothing --early-stopping-patience 1 --output "$tmp/x.h5" >"$tmp/o.out" 2>"$tmp/o.err"
 [ "$(grep -c '^error:' "$tmp/o.err")" -eq 1 ] && ok "an error every rank has is printed once: $(grep '^error:' "$tmp/o.err")" || bad "errors: $(grep '^error:' "$tmp/o.err" | head -3)"
 "${mpi[@]}" "$ptrain" --data "$pima" --epochs 0 >"$tmp/u.out" 2>"$tmp/u.err"
-[ "$(grep -c '^Error:' "$tmp/u.err")" -eq 1 ] && ok "a usage error is printed once: $(grep '^Error:' "$tmp/u.err")" || bad "usage errors: $(grep '^Error:' "$tmp/u.err" | head -3)"
+[ "$(grep -c "^error:" "$tmp/u.err")" -eq 1 ] && ok "a usage error is printed once: $(grep "^error:" "$tmp/u.err")" || bad "usage errors: $(grep "^error:" "$tmp/u.err" | head -3)"
 # Without mpirun nothing changes: no MPI initialised (no Open MPI environment needed).
 env | grep -q '^OMPI_COMM_WORLD' && bad "the checks run inside mpirun" || { "$ptrain" --data "$pima" --epochs 1 --verbose 0 --output "$tmp/alone.h5" && ok "without mpirun the trainer runs alone"; }
 

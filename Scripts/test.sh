@@ -11,4 +11,5 @@ swift test --skip-build
 bash Scripts/cli-checks.sh
 bash Scripts/image-checks.sh
 bash Scripts/mpi-checks.sh
+bash Scripts/hardening-checks.sh
 bash Scripts/keras-roundtrip.sh

@@ -43,10 +43,16 @@ public enum ModelFileRunner {
     let build = try run("/usr/bin/env", ["swift", "build", "--package-path", cache.path], captureOutput: true)
     guard build.status == 0 else {
       let mainPath = sources.appendingPathComponent("main.swift").path
-      let errors = build.output.split(separator: "\n").filter { $0.contains("error:") }
-        .map { $0.replacingOccurrences(of: mainPath, with: file) }
-      let message = errors.isEmpty ? build.output : errors.joined(separator: "\n")
-      throw SpecError("\(file) does not compile:\n\(message)")
+      // The compiler's first error in the user's file, one line ("Model.swift:2:9: type … has no member …").
+      let errors = build.output.split(separator: "\n").filter { $0.hasPrefix(mainPath + ":") && $0.contains(": error: ") }
+        .map { $0.replacingOccurrences(of: mainPath, with: file).replacingOccurrences(of: ": error: ", with: ": ") }
+        .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }  // swiftc reports some errors twice
+      guard let first = errors.first else {
+        let line = build.output.split(separator: "\n").first { $0.contains("error:") } ?? "the Swift compiler failed"
+        throw SpecError("\(file) does not compile: \(line)")
+      }
+      let more = errors.count > 1 ? " (and \(errors.count - 1) more error\(errors.count > 2 ? "s" : ""))" : ""
+      throw SpecError("\(first)\(more)")
     }
     var arguments: [String] = []
     if let output { arguments += ["--output", URL(fileURLWithPath: output).standardizedFileURL.path] }

@@ -1,7 +1,6 @@
 // TrainCommand.swift: the generated trainer's command line (`<model>-train`), generic over the model.
 import ArgumentParser
 import Glibc
-import CHDF5
 import PrecastRuntime
 
 /// `<model>-train`: data → fit (Keras-style logs, validation, checkpoints) → Keras-compatible HDF5 weights.
@@ -188,14 +187,20 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     }
   }
 
-  /// ArgumentParser's `main`, except that under mpirun only rank 0 prints a usage error (every rank has it alike).
+  /// ArgumentParser's `main`, except that a usage error is one line (`error: --epochs must be at least 1 (see
+  /// pima-train --help)`, exit 64) and that under mpirun only rank 0 prints it (every rank has it alike).
   public static func main() {
     do {
       var command = try parseAsRoot()
       try command.run()
     } catch {
-      guard MPIGroup.launchedRank == 0 else { Glibc.exit(exitCode(for: error).rawValue) }
-      exit(withError: error)
+      let code = exitCode(for: error)
+      guard MPIGroup.launchedRank == 0 else { Glibc.exit(code.rawValue) }
+      // Help and errors `run` has already printed (ExitCode) end as ArgumentParser ends them.
+      if code == .success || error is ExitCode { exit(withError: error) }
+      let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+      printError("error: \(message) (see \(CommandLine.arguments.first?.split(separator: "/").last ?? "the trainer") --help)")
+      Glibc.exit(code.rawValue)
     }
   }
 
@@ -490,7 +495,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
 
     // Buffers from 256 KB up come from mmap and go back to the system when freed (glibc's dynamic threshold
     // would keep them in the heap after the compressed dataset is freed): 3 MB less at the peak.
-    mallopt(M_MMAP_THRESHOLD, 256 * 1024)
+    _ = glibcMallopt(glibcMmapThreshold, 256 * 1024)
     var series: [Float]? = nil, seriesPreprocessing: Preprocessing? = nil, folderValidation: Dataset? = nil
     var all: Dataset
     if seriesWindows {
@@ -680,3 +685,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     return stem + ".history.csv"
   }
 }
+
+/// glibc's `mallopt` (declared in <malloc.h>, which the Glibc module does not export) and its `M_MMAP_THRESHOLD`.
+@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+private let glibcMmapThreshold: Int32 = -3

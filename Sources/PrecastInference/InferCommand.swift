@@ -88,8 +88,7 @@ public struct InferCommand<Model: CompiledModel> {
       try CommandLineReader.read(arguments, options: options, into: &command) { $0.inputs.append($1) }
       try command.validate()
     } catch {
-      printError("error: \(error.message)")
-      printError("Usage: \(commandName) --weights <weights> [<inputs> ...] [options] (see --help)")
+      printError("error: \(error.message) (see \(commandName) --help)")
       exit(64)
     }
     do {

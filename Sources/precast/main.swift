@@ -114,7 +114,11 @@ extension KerasImport {
       guard let model = attributes.model else { throw SpecError("\(file): no model_config (a weights-only file has no architecture)") }
       return try configs(modelConfig: model, compileConfig: attributes.training, file: file)
     }
-    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw SpecError("\(file): cannot read the file") }
+    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else { throw SpecError("\(file): no such file") }
+      throw SpecError(isFolder.boolValue ? "\(file): is a folder, not a Keras model file" : "\(file): cannot read the file (not UTF-8 text?)")
+    }
     return try configs(modelConfig: text, compileConfig: nil, file: file)
   }
 }
@@ -207,4 +211,14 @@ struct MakeDataset: ParsableCommand {
   }
 }
 
-PrecastCommand.main()
+// ArgumentParser's `main`, except that a usage error is one line (`error: … (see precast --help)`, exit 64).
+do {
+  var command = try PrecastCommand.parseAsRoot()
+  try command.run()
+} catch {
+  let code = PrecastCommand.exitCode(for: error)
+  if code == .success || error is ExitCode { PrecastCommand.exit(withError: error) }
+  let message = PrecastCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+  FileHandle.standardError.write(Data("error: \(message) (see precast --help)\n".utf8))
+  exit(code.rawValue)
+}
