@@ -24,6 +24,7 @@ for ((k = 1; k <= kills; k++)); do
   # an epoch, or while a checkpoint is written.
   sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.3f", 0.03 + 0.57 * r / 32767 }')"
   kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+  grep -q "^error:" "$tmp/log" && fail "kill $k: the run failed by itself: $(grep "^error:" "$tmp/log" | head -1)"
   if [ ${#resume[@]} -gt 0 ]; then
     epoch=$(sed -n 's/^Resuming after epoch \([0-9]*\).*/\1/p' "$tmp/log" | head -1)
     if [ -z "$epoch" ]; then
@@ -47,7 +48,7 @@ done
 
 # A last run on each file resumes it, is stopped by Ctrl-C (which saves), loads, and leaves no temporary file.
 for out in "$tmp/run.h5" "$tmp/run.weights.h5" "$tmp/run.keras"; do
-  [ -f "$out" ] || continue
+  [ -f "$out" ] || { fail "$(basename "$out") was never written"; continue; }
   "$train" --data "$pima" --epochs 1000000 --batch-size 10 --resume "$out" --output "$out" >"$tmp/log" 2>&1 &
   pid=$!
   sleep 1; kill -INT $pid; wait $pid; status=$?
@@ -59,5 +60,7 @@ for out in "$tmp/run.h5" "$tmp/run.weights.h5" "$tmp/run.keras"; do
     fail "temporary files of $(basename "$out") left after the final run: $(ls "$tmp" | grep '\.tmp' | tr '\n' ' ')"
   fi
 done
+# Enough kills landed after a checkpoint for the checks above to mean something.
+[ $loads -ge $((kills / 2)) ] && [ $resumes -ge $((kills / 2)) ] || fail "only $loads loads and $resumes resumes in $kills kills"
 echo "kill-checks: $kills kills: $loads times the checkpoint loaded, $before_first kills before the first checkpoint, $resumes runs resumed, $failures failures"
 [ $failures -eq 0 ]

@@ -43,7 +43,7 @@ row "input file missing" 1 'error: nope.csv: cannot open (No such file or direct
     $infer --weights six.h5 nope.csv
 row "PGM: truncated pixels" 1 'error: cut.pgm: truncated data (expected 8 bytes, found 2)' \
     $infer --weights six.h5 cut.pgm
-row "PNG input that is not a PNG" 1 'error: fake.png: PNG/JPEG inputs need a model whose input is [height, width, channels]; this model'\''s is [8]' \
+row "a PNG input for a model whose input is not an image" 1 'error: fake.png: PNG/JPEG inputs need a model whose input is [height, width, channels]; this model'\''s is [8]' \
     $infer --weights six.h5 fake.png
 
 # MARK: Weights files

@@ -28,8 +28,8 @@ final class ImageInspectionTests: XCTestCase {
       }
       XCTAssertEqual(cam.classIndex, k)
       XCTAssertEqual([cam.height, cam.width], [4, 4])
-      let worst = zip(cam.map, expected.values[(i * 16)..<((i + 1) * 16)]).map { abs($0 - $1) }.max()!
-      largest = max(largest, worst)
+      let worst = maxAbsDifference(cam.map, Array(expected.values[(i * 16)..<((i + 1) * 16)]))
+      largest = worse(largest, worst)
       XCTAssertLessThanOrEqual(worst, 1e-4, "input \(i), class \(k): Grad-CAM differs from Keras's by \(worst)")
     }
   }

@@ -35,17 +35,25 @@ final class TrainingTests: XCTestCase {
     // The checkpoint reloads to the same predictions, preprocessing included.
     let reloaded = Pima(maxBatch: 10)
     XCTAssertEqual(try reloaded.loadWeights(path: output).standardizer, standardizer)
+    let before = model.predictAll(heldOut!.x).values, after = reloaded.predictAll(heldOut!.x).values
+    XCTAssertEqual(before.count, heldOut!.x.count)
+    XCTAssertEqual(maxAbsDifference(before, after), 0)
     try? FileManager.default.removeItem(atPath: output)
   }
 
-  /// A diverging run stops with the epoch and batch, and keeps the last good checkpoint.
+  /// A diverging run stops with the epoch and batch, writes no checkpoint, and leaves the checkpoint a previous run
+  /// wrote to the same file as it was (byte for byte, and it loads).
   func testNaNLossStopsWithEpochAndBatch() throws {
-    var data = try Dataset.load(features: repositoryRoot + "/Examples/data/boston-housing.csv", labels: nil, info: Boston.info)
+    let good = try Dataset.load(features: repositoryRoot + "/Examples/data/boston-housing.csv", labels: nil, info: Boston.info)
+    var data = good
     for i in data.x.values.indices { data.x.values[i] *= 1e18 }  // overflows float32 in the first layers
     let model = Boston(maxBatch: 5)
     model.initializeParameters(seed: 1)
     let trainer = Trainer(model: model, preprocessing: Preprocessing())
     let output = NSTemporaryDirectory() + "boston-nan.h5"
+    try? FileManager.default.removeItem(atPath: output)
+    _ = try trainer.fit(good, validation: nil, options: FitOptions(epochs: 1, batchSize: 5, seed: 1, verbose: 0, outputPath: output, format: .legacyModel, historyPath: nil))
+    let previous = try Data(contentsOf: URL(fileURLWithPath: output))
     XCTAssertThrowsError(
       try trainer.fit(data, validation: nil, options: FitOptions(epochs: 3, batchSize: 5, seed: 1, verbose: 0, outputPath: output, format: .legacyModel, historyPath: nil))
     ) { error in
@@ -53,7 +61,9 @@ final class TrainingTests: XCTestCase {
       XCTAssertTrue(message.contains("at epoch 1, batch"), message)
       XCTAssertTrue(message.contains("no checkpoint was written"), message)
     }
-    XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+    XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: output)), previous)
+    XCTAssertNoThrow(try Boston(maxBatch: 5).loadWeights(path: output))
+    try? FileManager.default.removeItem(atPath: output)
   }
 
   /// Keras's validation_split takes the last rows, before shuffling.

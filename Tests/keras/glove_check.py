@@ -39,7 +39,8 @@ def check(words_path, glove_path, model_path, initial_path):
     worst = float(np.abs(table - expected).max())
     moved = max(float(np.abs(a - b).max()) for a, b in zip(model.get_weights()[1:], initial.get_weights()[1:]))
     found = sum(word in vectors for word in words)
-    if worst > 1e-6 or moved == 0:
+    moved_each = [float(np.abs(a - b).max()) for a, b in zip(model.get_weights()[1:], initial.get_weights()[1:])]
+    if not (worst <= 1e-6) or not all(np.isfinite(moved_each)) or not (moved > 0):  # NaN fails every test
         print(f"FAIL GloVe rows: max|table - file| = {worst:.1e}, other layers moved by {moved:.1e}")
         sys.exit(1)
     print(f"ok   frozen GloVe Embedding in Keras: {found} of {len(words)} rows from the file, max|Δ| = {worst:.1e}; "
