@@ -3,7 +3,7 @@ import PrecastRuntime
 
 extension TrainCommand {
   /// `--benchmark`: three timed epochs (the median reported), each layer's share, and OpenBLAS's own sgemm rate on
-  /// exactly the GEMMs the epoch ran, for the ratio the README reports.
+  /// exactly the GEMMs the epoch ran, for the ratio Docs/results.md reports.
   func runBenchmark() throws(PrecastError) {
     let info = Model.info
     let batch = batchSize ?? info.defaults.batchSize

@@ -5,7 +5,7 @@ import PrecastRuntime
 /// `<model>-infer`: Keras weights + CSV/NPY/IDX input (or CSV on stdin) → one CSV row of outputs per sample.
 ///
 /// The command line is read by `CommandLineReader` rather than swift-argument-parser: a prediction's whole run is a
-/// few milliseconds, and the parser's reflection and FoundationEssentials were ~1.5 ms of it (README, "Inference").
+/// few milliseconds, and the parser's reflection and FoundationEssentials were ~1.5 ms of it (Docs/results.md, "Where the time goes").
 public struct InferCommand<Model: CompiledModel> {
   static var commandName: String { "\(Model.info.name)-infer" }
 
