@@ -185,8 +185,7 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     throw SpecError("\(what): recurrent_dropout must be in [0, 1), got \(d.options.recurrentDropout)")
   }
   if !d.options.unsupported.isEmpty {
-    let hint = ""
-    throw SpecError("\(what): \(d.options.unsupported.joined(separator: ", ")) is not supported yet\(hint)")
+    throw SpecError("\(what): \(d.options.unsupported.joined(separator: ", ")) is not supported yet")
   }
   var output = input
   var weights: [WeightSpec] = []

@@ -17,14 +17,6 @@ public func formatFixed(_ x: Double, _ decimals: Int) -> String {
   return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-/// Formats `x` with `digits` significant digits (printf "%.Ng").
-public func formatSignificant(_ x: Double, _ digits: Int) -> String {
-  var buffer = [CChar](repeating: 0, count: 64)
-  let written = withVaList([Int32(digits), x]) { vsnprintf(&buffer, 64, "%.*g", $0) }
-  guard written >= 0 else { return String(x) }
-  return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
 /// Writes to standard error (unbuffered).
 public func printError(_ message: String) {
   var line = message
