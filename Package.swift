@@ -74,9 +74,12 @@ let package = Package(
     .target(
       name: "Precast",
       dependencies: ["PrecastCore", .product(name: "Mustache", package: "swift-mustache")]),
+    // The built-in examples, the gradient-check models and the synthetic datasets (`precast list`, `regenerate`,
+    // `dataset`): used by the `precast` command and the tests, not shipped in the compiler library or any binary.
+    .target(name: "PrecastCatalogue", dependencies: ["Precast", "PrecastData", "PrecastCore"]),
     .executableTarget(
       name: "precast",
-      dependencies: ["Precast", "PrecastData", "PrecastHDF5", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["Precast", "PrecastCatalogue", "PrecastData", "PrecastHDF5", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     // MARK: - Tests
     // Generated code compiled into the tests: the examples' models (golden files in Generated/) and
@@ -89,12 +92,12 @@ let package = Package(
     .target(name: "CifarCnnModel", dependencies: ["PrecastRuntime"], path: "Generated/cifar-cnn/Sources/CifarCnnModel"),
     .target(name: "CheckModels", dependencies: ["PrecastRuntime"], path: "Tests/Models"),
     .testTarget(name: "PrecastHDF5Tests", dependencies: ["PrecastHDF5", "PrecastCore", "CHDF5"]),
-    .testTarget(name: "PrecastDataTests", dependencies: ["PrecastData", "CZlib"]),
+    .testTarget(name: "PrecastDataTests", dependencies: ["PrecastData", "PrecastCatalogue", "CZlib"]),
     .testTarget(
       name: "PrecastTests",
       dependencies: [
         "Precast", "PrecastRuntime", "PrecastInference", "PrecastHDF5", "PimaModel", "FashionMlpModel", "BostonModel", "FashionCnnModel",
-        "FashionDeepCnnBnModel", "CifarCnnModel", "CheckModels", "PrecastFuzzing",
+        "FashionDeepCnnBnModel", "CifarCnnModel", "CheckModels", "PrecastFuzzing", "PrecastCatalogue",
       ]),
   ]
 )

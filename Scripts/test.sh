@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: sets up a fresh machine and runs every test: swift test (unit, gradient, Keras parity, golden),
-# the command-line checks on the generated binaries, image folders, data-parallel training under Open MPI, and the Keras round trip
+# the command-line checks on the generated binaries, image folders, data-parallel training under Open MPI, the hardening
+# checks (error catalogue, damaged weight files, killed runs, brief fuzzing), and the Keras round trip
 # (Python Keras reads our files).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

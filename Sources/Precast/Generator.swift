@@ -6,6 +6,11 @@ import Mustache
 public struct GeneratedFile: Sendable, Equatable {
   public var path: String
   public var contents: String
+
+  public init(path: String, contents: String) {
+    self.path = path
+    self.contents = contents
+  }
 }
 
 /// Renders model packages from the Mustache templates in a `Templates/` directory.

@@ -489,7 +489,7 @@ func swiftIdentifier(_ name: String) -> String {
 }
 
 /// "fashion-mlp" → "FashionMlp": a Swift type name from a model name.
-func typeName(_ name: String) -> String {
+public func typeName(_ name: String) -> String {
   let id = swiftIdentifier(name)
   return id.prefix(1).uppercased() + id.dropFirst()
 }

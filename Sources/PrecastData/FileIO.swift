@@ -11,7 +11,7 @@ public func readTextFile(_ path: String) throws(DataError) -> String {
   String(decoding: try FileIO.readAll(path: path), as: UTF8.self)
 }
 
-enum FileIO {
+public enum FileIO {
   /// Size of each `read` when the total size is unknown (pipes, standard input).
   static let chunkSize = 1 << 20
 
@@ -54,7 +54,7 @@ enum FileIO {
   }
 
   /// The text of the current `errno`.
-  static func systemMessage() -> String {
+  public static func systemMessage() -> String {
     String(cString: strerror(errno))
   }
 }
@@ -63,7 +63,7 @@ enum FileIO {
 
 extension FileIO {
   /// Writes `bytes` to `path`, replacing any existing file.
-  static func write(_ bytes: [UInt8], path: String) throws(DataError) {
+  public static func write(_ bytes: [UInt8], path: String) throws(DataError) {
     guard let file = fopen(path, "wb") else {
       throw DataError(file: path, "cannot create (\(systemMessage()))")
     }

@@ -1,4 +1,5 @@
 // main.swift: the `precast` command: list the built-in examples, generate a model package.
+import PrecastCatalogue
 import ArgumentParser
 import Foundation
 import Precast

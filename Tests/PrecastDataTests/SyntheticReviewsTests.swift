@@ -1,4 +1,5 @@
 // SyntheticReviewsTests.swift: the seeded review corpus is reproducible, fits the examples' shapes and needs word order.
+import PrecastCatalogue
 import PrecastData
 import XCTest
 

@@ -1,4 +1,5 @@
 // GoldenTests.swift: regenerating Generated/ and Tests/Models/ must reproduce the committed files byte for byte.
+import PrecastCatalogue
 import Foundation
 import Precast
 import XCTest

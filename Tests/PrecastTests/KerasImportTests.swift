@@ -1,3 +1,4 @@
+import PrecastCatalogue
 import Foundation
 import PrecastCore
 import PrecastHDF5

@@ -1,4 +1,5 @@
 // SpecTests.swift: the spec names layers as Keras does, infers shapes, and reports mistakes by layer.
+import PrecastCatalogue
 import Precast
 import XCTest
 

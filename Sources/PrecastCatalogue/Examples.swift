@@ -1,5 +1,7 @@
 // Examples.swift: the built-in examples — the Keras tutorials' models, written with the builder.
 
+import Precast
+
 /// The models `precast list` shows and `precast generate NAME` renders.
 public enum Examples {
   public static let all: [Model] = [

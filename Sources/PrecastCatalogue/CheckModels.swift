@@ -1,6 +1,8 @@
 // CheckModels.swift: small models that together use every layer, activation and loss the generator emits;
 // their generated code is compiled into the test suite for finite-difference gradient checks.
 
+import Precast
+
 public enum CheckModels {
   /// Every activation as a hidden Dense activation, regression output.
   public static let activations = Sequential(name: "check-activations", input: [5]) {

@@ -1,6 +1,7 @@
 // SyntheticPictures.swift: a two-class folder tree of colour PNG and JPEG pictures for the cats-vs-dogs example,
 // made from Fashion-MNIST (no photo set ships on these machines).
 import Glibc
+import PrecastData
 
 /// The small-data vision tutorial's layout — `train/`, `validation/` and `test/`, each with one folder per class —
 /// filled with Fashion-MNIST bags and trousers, enlarged to 120–200 pixels a side, placed at random sizes and

@@ -1,5 +1,6 @@
 // SyntheticReviews.swift: a seeded movie-review corpus whose labels hinge on word order (negations), for the text examples.
 import Glibc
+import PrecastData
 import PrecastCore
 
 /// A stand-in for the IMDB reviews, which no package on these machines ships: short positive or negative
