@@ -85,7 +85,7 @@ extension Generator {
         var slot: [String: Any] = [
           "layer": layer.name, "name": w.name, "shape": "\(w.shape)", "offset": offset,
           "initializer": w.initializer.swiftLiteral, "fanIn": w.fanIn, "fanOut": w.fanOut,
-          "nonTrainable": !w.trainable,
+          "trainable": w.trainable,
         ]
         if let regularizer = w.regularizer { slot["regularizer"] = regularizer.swiftLiteral }
         if let constraint = w.constraint { slot["constraint"] = constraint.swiftLiteral }
@@ -136,8 +136,6 @@ extension Generator {
       if let dx = step.inputGradient {
         call["hasInputGradient"] = true
         call["inputGradient"] = dx
-      } else {
-        call["noInputGradient"] = true
       }
       return call
     }

@@ -414,28 +414,20 @@ func isIdentifier(_ s: String) -> Bool {
 extension OptimizerConfig {
   /// Keras's own argument checks, and one clipping option at most (Keras raises the same).
   func validate(model name: String) throws(SpecError) {
-    let what = "model '\(name)': \(kerasClassName)"
-    guard learningRate > 0 else { throw SpecError("\(what): the learning rate must be positive, got \(learningRate)") }
-    guard decay >= 0 else { throw SpecError("\(what): decay must be ≥ 0, got \(decay)") }
-    let clips = [clipNorm, clipValue, globalClipNorm].compactMap { $0 }
-    guard clips.count <= 1 else { throw SpecError("\(what): set at most one of clipNorm, clipValue and globalClipNorm") }
-    if let clip = clips.first, clip <= 0 { throw SpecError("\(what): the clipping bound must be positive, got \(clip)") }
-    func unit(_ value: Float, _ label: String, closed: Bool = false) throws(SpecError) {
-      guard value >= 0, closed ? value <= 1 : value < 1 else {
-        throw SpecError("\(what): \(label) must be in [0, 1\(closed ? "]" : ")"), got \(value)")
+    let problem = problem { setting in
+      switch setting {
+      case .learningRate: "the learning rate"
+      case .decay: "decay"
+      case .clipping: "clipNorm, clipValue and globalClipNorm"
+      case .clipBound: "the clipping bound"
+      case .momentum: "momentum"
+      case .beta1: "beta1"
+      case .beta2: "beta2"
+      case .rho: "rho"
+      case .initialAccumulator: "initialAccumulator"
       }
     }
-    switch rule {
-    case .sgd(let momentum, _): try unit(momentum, "momentum")
-    case .adam(let b1, let b2, _, _), .adamax(let b1, let b2, _), .nadam(let b1, let b2, _):
-      try unit(b1, "beta1")
-      try unit(b2, "beta2")
-    case .rmsprop(let rho, let momentum, _, _):
-      try unit(rho, "rho")
-      try unit(momentum, "momentum")
-    case .adadelta(let rho, _): try unit(rho, "rho", closed: true)
-    case .adagrad(let initial, _):
-      guard initial >= 0 else { throw SpecError("\(what): initialAccumulator must be ≥ 0, got \(initial)") }
-    }
+    if let problem { throw SpecError("model '\(name)': \(kerasClassName): \(problem)") }
   }
+
 }

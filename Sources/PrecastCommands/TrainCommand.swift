@@ -434,10 +434,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       }
       config = chosen
     }
-    if let learningRate {
-      guard learningRate > 0 else { throw PrecastError("--learning-rate must be positive") }
-      config.learningRate = learningRate
-    }
+    if let learningRate { config.learningRate = learningRate }
     if momentum != nil || nesterov {
       switch config.rule {
       case .sgd(let m, let n): config.rule = .sgd(momentum: momentum ?? m, nesterov: nesterov || n)
@@ -445,25 +442,23 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
         config.rule = .rmsprop(rho: rho, momentum: momentum ?? m, epsilon: eps, centered: centered)
       default: throw PrecastError("--momentum is for sgd and rmsprop, --nesterov for sgd; the optimizer is \(config.kerasClassName)")
       }
-      if let momentum, !(0..<1).contains(momentum) { throw PrecastError("--momentum must be in [0, 1)") }
     }
-    if let decay {
-      guard decay >= 0 else { throw PrecastError("--decay must be ≥ 0") }
-      config.decay = decay
+    if let decay { config.decay = decay }
+    if clipnorm != nil || clipvalue != nil {
+      (config.clipNorm, config.clipValue, config.globalClipNorm) = (clipnorm, clipvalue, nil)
     }
-    if clipnorm != nil && clipvalue != nil { throw PrecastError("use either --clipnorm or --clipvalue") }
-    if let clipnorm {
-      guard clipnorm > 0 else { throw PrecastError("--clipnorm must be positive") }
-      config.clipNorm = clipnorm
-      config.clipValue = nil
-      config.globalClipNorm = nil
+    // The spec's check, with the flags' names (the model's own settings were checked when it was generated).
+    let problem = config.problem { setting in
+      switch setting {
+      case .learningRate: "--learning-rate"
+      case .decay: "--decay"
+      case .clipping: "--clipnorm and --clipvalue"
+      case .clipBound: clipnorm != nil ? "--clipnorm" : "--clipvalue"
+      case .momentum: "--momentum"
+      case .beta1, .beta2, .rho, .initialAccumulator: "the model's \(setting)"
+      }
     }
-    if let clipvalue {
-      guard clipvalue > 0 else { throw PrecastError("--clipvalue must be positive") }
-      config.clipValue = clipvalue
-      config.clipNorm = nil
-      config.globalClipNorm = nil
-    }
+    if let problem { throw PrecastError(problem) }
     return config
   }
 

@@ -202,3 +202,34 @@ public struct OptimizerConfig: Sendable, Equatable {
     }
   }
 }
+
+// MARK: - Optimizer settings Keras refuses
+
+extension OptimizerConfig {
+  /// A setting `problem(naming:)` can find at fault.
+  public enum Setting: Sendable {
+    case learningRate, decay, clipping, clipBound, momentum, beta1, beta2, rho, initialAccumulator
+  }
+
+  /// The first setting Keras would refuse ("<name> must be positive, got -1.0"), with `name` naming each setting
+  /// the way the caller's user wrote it (the builder's argument, the trainer's flag); nil when all are valid. The one
+  /// check behind the spec (`compile(optimizer:)`) and the trainer's optimizer flags.
+  public func problem(naming name: (Setting) -> String) -> String? {
+    guard learningRate > 0 else { return "\(name(.learningRate)) must be positive, got \(learningRate)" }
+    guard decay >= 0 else { return "\(name(.decay)) must be ≥ 0, got \(decay)" }
+    let clips = [clipNorm, clipValue, globalClipNorm].compactMap { $0 }
+    guard clips.count <= 1 else { return "set at most one of \(name(.clipping))" }
+    if let clip = clips.first, clip <= 0 { return "\(name(.clipBound)) must be positive, got \(clip)" }
+    func unit(_ value: Float, _ setting: Setting, closed: Bool = false) -> String? {
+      value >= 0 && (closed ? value <= 1 : value < 1) ? nil : "\(name(setting)) must be in [0, 1\(closed ? "]" : ")"), got \(value)"
+    }
+    switch rule {
+    case .sgd(let momentum, _): return unit(momentum, .momentum)
+    case .adam(let b1, let b2, _, _), .adamax(let b1, let b2, _), .nadam(let b1, let b2, _):
+      return unit(b1, .beta1) ?? unit(b2, .beta2)
+    case .rmsprop(let rho, let momentum, _, _): return unit(rho, .rho) ?? unit(momentum, .momentum)
+    case .adadelta(let rho, _): return unit(rho, .rho, closed: true)
+    case .adagrad(let initial, _): return initial >= 0 ? nil : "\(name(.initialAccumulator)) must be ≥ 0, got \(initial)"
+    }
+  }
+}

@@ -79,7 +79,7 @@ row "--batch-size 0" 64 'error: --batch-size must be at least 1 (see pima-train 
     $train --data pima.csv --batch-size 0
 row "--validation-split 1.5" 64 'error: --validation-split must be in [0, 1) (see pima-train --help)' \
     $train --data pima.csv --validation-split 1.5
-row "--learning-rate=-1" 1 'error: --learning-rate must be positive' \
+row "--learning-rate=-1" 1 'error: --learning-rate must be positive, got -1.0' \
     $train --data pima.csv --learning-rate=-1
 row "unknown optimizer" 1 'error: --optimizer '\''adamw'\'': use one of sgd, adam, rmsprop, adagrad, adadelta, adamax, nadam' \
     $train --data pima.csv --optimizer adamw
