@@ -18,6 +18,21 @@ final class GoldenTests: XCTestCase {
     for name in try FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/Tests/Models") where name.hasSuffix(".swift") {
       XCTAssertTrue(generated.contains("Tests/Models/" + name), "Tests/Models/\(name) is committed but no check model generates it")
     }
+    // And every file under Generated/ (build products and SwiftPM's Package.resolved aside) is still generated.
+    let root = repositoryRoot + "/Generated"
+    let walker = try XCTUnwrap(FileManager.default.enumerator(atPath: root))
+    var seen = 0
+    while let relative = walker.nextObject() as? String {
+      let name = (relative as NSString).lastPathComponent
+      if name.hasPrefix(".build") { walker.skipDescendants(); continue }
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue,
+        name != "Package.resolved"
+      else { continue }
+      seen += 1
+      XCTAssertTrue(generated.contains("Generated/" + relative), "Generated/\(relative) is committed but no example generates it")
+    }
+    XCTAssertGreaterThan(seen, 0)
     for file in files {
       let path = repositoryRoot + "/" + file.path
       guard let committed = try? String(contentsOfFile: path, encoding: .utf8) else {
