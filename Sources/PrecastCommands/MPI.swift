@@ -106,8 +106,9 @@ final class MPIGroup: ProcessGroup {
     throw PrecastError(rank == 0 ? failure.message : "rank \(rank): \(failure.message)")
   }
 
-  /// The message of an error another rank reports (this rank exits with status 1 and prints nothing).
-  static let quietMessage = "\u{0}another rank failed"
+  /// The message of an error another rank reports (this rank exits with status 1 and prints nothing). Plain text:
+  /// `PrecastError` escapes control characters, so a marker made of them would no longer compare equal.
+  static let quietMessage = "another rank failed (this rank stays quiet)"
 
   /// The cores of this machine shared among this job's ranks on it: each rank's BLAS threads by default.
   var threadsPerRank: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) / max(localSize, 1)) }
