@@ -17,6 +17,8 @@ final class LossTests: XCTestCase {
       let loss = try XCTUnwrap(Loss(rawValue: name), "Precast has no loss named \(name)")
       let p = (c["predictions"] as? [Double] ?? []).map(Float.init), t = (c["targets"] as? [Double] ?? []).map(Float.init)
       let expected = try XCTUnwrap(c["gradient"] as? [Double]), value = try XCTUnwrap(c["value"] as? Double)
+      XCTAssertEqual(p.count, shape[0] * shape[1], "\(name): predictions")
+      XCTAssertEqual(expected.count, p.count, "\(name): gradient size")
       var grad = [Float](repeating: .nan, count: p.count)
       let got = elementwiseLoss(loss, predictions: p, targets: t, rows: shape[0], cols: shape[1], grad: &grad)
       XCTAssertEqual(got, value, accuracy: 1e-5 * max(abs(value), 1), name)

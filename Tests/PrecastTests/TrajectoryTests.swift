@@ -64,7 +64,9 @@ final class TrajectoryTests: XCTestCase {
       XCTAssertLessThanOrEqual(worstLoss, 1e-4, "\(label): per-step loss, worst relative difference")
       let finals = try XCTUnwrap(run["final"] as? [[Double]])
       var worstWeight = 0.0, where_ = ""
+      XCTAssertEqual(finals.count, info.weights.count, "\(label): final weight arrays")
       for (slot, values) in zip(info.weights, finals) {
+        XCTAssertEqual(values.count, slot.count, "\(label): \(slot.layer)/\(slot.name) values")
         for (i, v) in values.enumerated() {
           let difference = abs(Double(model.parameters[slot.offset + i]) - v) / max(abs(v), 0.01)
           if difference.isNaN || difference > worstWeight { (worstWeight, where_) = (worse(worstWeight, difference), "\(slot.layer)/\(slot.name)[\(i)]") }
