@@ -116,14 +116,7 @@ enum FuzzScratch {
   }
 
   static func write(_ bytes: [UInt8], to path: String) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    precondition(fd >= 0, "cannot write \(path)")
-    defer { close(fd) }
-    var written = 0
-    while written < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
-      precondition(n > 0, "cannot write \(path)")
-      written += n
-    }
+    do { try FileIO.write(bytes, path: path) } catch { preconditionFailure("\(error)") }
   }
+
 }
