@@ -76,40 +76,35 @@ extension Generator {
   func modelContext(_ plan: ModelPlan, summary: String, source: String, precastPath: String) -> [String: Any] {
     let spec = plan.spec
     let type = typeName(spec.name)
-    var offset = 0
-    var slots: [[String: Any]] = []
-    var offsets: [String: Int] = [:]
-    for layer in spec.layers {
-      for w in layer.weights {
-        offsets["\(layer.name)/\(w.name)"] = offset
-        var slot: [String: Any] = [
-          "layer": layer.name, "name": w.name, "shape": "\(w.shape)", "offset": offset,
-          "initializer": w.initializer.swiftLiteral, "fanIn": w.fanIn, "fanOut": w.fanOut,
-          "trainable": w.trainable,
-        ]
-        if let regularizer = w.regularizer { slot["regularizer"] = regularizer.swiftLiteral }
-        if let constraint = w.constraint { slot["constraint"] = constraint.swiftLiteral }
-        slots.append(slot)
-        offset += w.count
-      }
+    let views = plan.weightViews
+    let slots: [[String: Any]] = views.map { v in
+      let w = v.weight
+      var slot: [String: Any] = [
+        "layer": v.layer, "name": w.name, "shape": "\(w.shape)", "offset": v.offset,
+        "initializer": w.initializer.swiftLiteral, "fanIn": w.fanIn, "fanOut": w.fanOut,
+        "trainable": w.trainable, "view": v.view, "end": v.offset + w.count, "count": w.count,
+      ]
+      if let regularizer = w.regularizer { slot["regularizer"] = regularizer.swiftLiteral }
+      if let constraint = w.constraint { slot["constraint"] = constraint.swiftLiteral }
+      return slot
     }
-    let layers = plan.layers.enumerated().map { i, layer in layerContext(layer, index: i, offsets: offsets) }
+    let layers = plan.layers.enumerated().map { i, layer in layerContext(layer, index: i) }
     var inference: [[String: Any]] = []
     var training: [[String: Any]] = []
-    for (index, layer) in plan.layers.enumerated() {
+    for layer in plan.layers {
       switch layer.spec.declaration.kind {
       case .flatten, .reshape: continue
       case .pooling2D where layer.fusedIntoPrevious: continue
       case .dropout:
-        training.append(["fn": layer.fn, "input": layer.trainInput, "usesRandom": true, "index": index])
+        training.append(["fn": layer.fn, "input": layer.trainInput, "usesRandom": true, "part": layer.fn])
       case .batchNormalization:
-        training.append(["fn": layer.fn + "Training", "input": layer.trainInput, "index": index])
+        training.append(["fn": layer.fn + "Training", "input": layer.trainInput, "part": layer.fn])
         inference.append(["fn": layer.fn, "input": layer.inferInput])
       case _ where layer.spec.declaration.isRecurrent && layer.spec.declaration.options.usesRandom:
-        training.append(["fn": layer.fn + "Training", "input": layer.trainInput, "usesRandom": true, "index": index])
+        training.append(["fn": layer.fn + "Training", "input": layer.trainInput, "usesRandom": true, "part": layer.fn])
         inference.append(["fn": layer.fn, "input": layer.inferInput])
       default:
-        training.append(["fn": layer.fn, "input": layer.trainInput, "index": index])
+        training.append(["fn": layer.fn, "input": layer.trainInput, "part": layer.fn])
         inference.append(["fn": layer.fn, "input": layer.inferInput])
       }
     }
@@ -121,25 +116,31 @@ extension Generator {
     }
     let backward: [[String: Any]] = plan.backward.map { step in
       let layer = plan.layers[step.layer]
-      var call: [String: Any] = ["fn": layer.fn, "gradient": step.gradient, "index": step.layer]
+      var call: [String: Any] = ["fn": layer.fn, "gradient": step.gradient, "part": layer.fn]
       if let regularizer = layer.spec.declaration.options.activityRegularizer {
         call["activityRegularizer"] = regularizer.swiftLiteral
         call["outputBuffer"] = layer.outputBuffer
         call["width"] = layer.spec.outputShape.reduce(1, *)
       }
-      switch layer.spec.declaration.kind {
-      case .dropout, .masking: break  // in place on the gradient, no input needed
-      default:
+      let arguments = backwardArguments(layer)
+      if arguments.readsInput {
         call["hasInput"] = true
         call["input"] = layer.trainInput
       }
-      if let dx = step.inputGradient {
-        call["hasInputGradient"] = true
-        call["inputGradient"] = dx
+      if arguments.writesInputGradient {
+        call["writesInputGradient"] = true
+        call["inputGradient"] = step.inputGradient ?? "nil"
       }
       return call
     }
     let slotFloats = spec.optimizer.slotsPerParameter * spec.parameterCount
+    // StepProbe's buckets: one per layer in model order (its raw value is the index), then the loss and the rest.
+    var parts = plan.layers.map(\.fn)
+    for extra in ["loss", "rest"] {
+      var name = extra
+      while parts.contains(name) { name += "Part" }
+      parts.append(name)
+    }
     let context: [String: Any] = [
       "name": spec.name, "typeName": type, "moduleName": "\(type)Model", "source": source, "summary": summary,
       "precastPath": precastPath,
@@ -163,9 +164,10 @@ extension Generator {
       "inferenceCalls": inference, "trainingCalls": training, "backwardCalls": backward,
       "activityPenalties": penalties, "hasActivityPenalties": !penalties.isEmpty,
       "lossCall": plan.lossCall(training: true), "evaluateLossCall": plan.lossCall(training: false),
-      "rowLossCall": plan.lossCall(training: true, row: "row"),
       "layerTable": Generator.layerTableRows(spec),
-      "gemmLayers": gemmLayers(plan), "lossBucket": plan.layers.count, "otherBucket": plan.layers.count + 1,
+      "gemmLayers": gemmLayers(plan), "partCases": parts.joined(separator: ", "),
+      "lossPart": parts[parts.count - 2], "otherPart": parts[parts.count - 1],
+      "kerasModelConfigLines": Generator.rawLiteralLines(spec.kerasModelConfig),
       "lossDescription": spec.fromLogits
         ? "\(spec.loss.rawValue) with from_logits=True (the output is the logits)"
         : spec.lossFromLogits
@@ -175,7 +177,7 @@ extension Generator {
       "metricsDescription": spec.metrics.isEmpty ? "none" : spec.metrics.map(\.rawValue).joined(separator: ", ")
         + (spec.metrics.contains(.accuracy) ? " (as \(spec.accuracyKind.kerasName))" : ""),
     ]
-    return context.merging(inspectionContext(plan, offsets: offsets)) { $1 }
+    return context.merging(inspectionContext(plan)) { $1 }
   }
 
   /// `GemmLayer(…)` literals of the Dense, Conv2D and recurrent layers, for the benchmark's per-part GFLOP/s.
@@ -209,7 +211,7 @@ extension Generator {
     }
   }
 
-  func layerContext(_ layer: LayerPlan, index: Int, offsets: [String: Int]) -> [String: Any] {
+  func layerContext(_ layer: LayerPlan, index: Int) -> [String: Any] {
     let spec = layer.spec
     var c: [String: Any] = [
       "index": index, "name": spec.name, "className": spec.className, "fn": layer.fn,
@@ -224,21 +226,23 @@ extension Generator {
       "weightList": spec.weights.isEmpty ? "—" : spec.weights.map { "\(spec.name)/\($0.name) \($0.shape)" }.joined(separator: ", "),
     ]
     if let backward = layer.backwardActivation { c["backwardActivation"] = backward.swiftLiteral }
+    let arguments = backwardArguments(layer)
+    c["readsInput"] = arguments.readsInput
+    c["writesInputGradient"] = arguments.writesInputGradient
     if let merge = spec.declaration.options.bidirectional {
-      addBidirectionalKeys(&c, layer, merge: merge, offsets: offsets)
+      addBidirectionalKeys(&c, layer, merge: merge)
       return c
     }
     switch spec.declaration.kind {
     case .dense(let units, let activation, let useBias, _, _):
-      let kernel = offsets["\(spec.name)/kernel"]!
       c["isDense"] = true
       c["units"] = units
       c["inputs"] = spec.inputShape[0]
       c["activation"] = activation.swiftLiteral
       c["activationName"] = activation.kerasName
-      c["kernelOffset"] = kernel
+      c["kernel"] = layer.weightView("kernel")
       c["gradientOf"] = layer.backwardActivation == nil ? "(x·kernel + bias)" : "its output"
-      addBias(&c, offset: useBias ? offsets["\(spec.name)/bias"] : nil)
+      addBias(&c, useBias ? layer.weightView("bias") : nil)
     case .dropout(let rate):
       c["isDropout"] = true
       c["rate"] = "\(Float(rate))"
@@ -252,12 +256,11 @@ extension Generator {
     case .reshape:
       c["isReshape"] = true
     case .conv2D(let filters, _, _, _, let activation, let useBias, _, _):
-      let kernel = offsets["\(spec.name)/kernel"]!
       c["isConv2D"] = true
       c["filters"] = filters
       c["activation"] = activation.swiftLiteral
       c["activationName"] = activation.kerasName
-      c["kernelOffset"] = kernel
+      c["kernel"] = layer.weightView("kernel")
       c["kernelShape"] = "\(spec.weights[0].shape)"
       c["chunk"] = layer.chunk
       c["method"] = convolutionMethod(spec.window!, filters: filters, layer)
@@ -276,7 +279,7 @@ extension Generator {
       }
       c["pixels"] = spec.window!.outputPixels
       c["gradientOf"] = layer.backwardActivation == nil ? "(conv + bias)" : "its output"
-      addBias(&c, offset: useBias ? offsets["\(spec.name)/bias"] : nil)
+      addBias(&c, useBias ? layer.weightView("bias") : nil)
     case .pooling2D where layer.fusedIntoPrevious:
       c["isFusedPooling2D"] = true
     case .pooling2D(let kind, _, _, _):
@@ -293,10 +296,10 @@ extension Generator {
       c["maskArgument"] = layer.stepMask.map { ", mask: \($0)" } ?? ""
     case .simpleRNN(let units, let returnSequences):
       c["isSimpleRNN"] = true
-      addRecurrentKeys(&c, layer, offsets: offsets, units: units, returnSequences: returnSequences)
+      addRecurrentKeys(&c, layer, units: units, returnSequences: returnSequences)
     case .gru(let units, let returnSequences):
       c["isGRU"] = true
-      addRecurrentKeys(&c, layer, offsets: offsets, units: units, returnSequences: returnSequences)
+      addRecurrentKeys(&c, layer, units: units, returnSequences: returnSequences)
       c["recurrentBuffer"] = layer.cellsBuffer!
       if let resetHidden = layer.resetHiddenBuffer {
         c["resetBefore"] = true
@@ -307,7 +310,7 @@ extension Generator {
       }
     case .lstm(let units, let returnSequences):
       c["isLSTM"] = true
-      addRecurrentKeys(&c, layer, offsets: offsets, units: units, returnSequences: returnSequences)
+      addRecurrentKeys(&c, layer, units: units, returnSequences: returnSequences)
       c["cellsBuffer"] = layer.cellsBuffer!
       c["cellGradientBuffer"] = layer.cellGradientBuffer!
     case .masking(let value):
@@ -321,7 +324,7 @@ extension Generator {
       c["inputDim"] = inputDim
       c["outputDim"] = outputDim
       c["steps"] = spec.inputShape[0]
-      c["tableOffset"] = offsets["\(spec.name)/embeddings"]!
+      c["table"] = layer.weightView("embeddings")
       if let mask = layer.stepMask { c["stepMask"] = mask }
     case .batchNormalization(let momentum, let epsilon, _, _):
       let channels = spec.outputShape.last!
@@ -333,15 +336,15 @@ extension Generator {
       c["epsilon"] = "\(Float(epsilon))"
       c["normalizedBuffer"] = layer.normalizedBuffer!
       c["inverseStdBuffer"] = layer.inverseStdBuffer!
-      func pointer(_ name: String, _ base: String) -> String {
-        offsets["\(spec.name)/\(name)"].map { "\(base) + \($0)" } ?? "nil"
+      func pointer(_ name: String, _ part: String) -> String {
+        spec.weights.contains { $0.name == name } ? "\(layer.weightView(name)).\(part)" : "nil"
       }
-      c["gammaPointer"] = pointer("gamma", "parameters")
-      c["betaPointer"] = pointer("beta", "parameters")
-      c["dGammaPointer"] = pointer("gamma", "gradients")
-      c["dBetaPointer"] = pointer("beta", "gradients")
-      c["movingMeanPointer"] = pointer("moving_mean", "parameters")
-      c["movingVariancePointer"] = pointer("moving_variance", "parameters")
+      c["gammaPointer"] = pointer("gamma", "values")
+      c["betaPointer"] = pointer("beta", "values")
+      c["dGammaPointer"] = pointer("gamma", "gradient")
+      c["dBetaPointer"] = pointer("beta", "gradient")
+      c["movingMeanPointer"] = pointer("moving_mean", "values")
+      c["movingVariancePointer"] = pointer("moving_variance", "values")
     }
     if let window = spec.window {
       c["window"] = windowLiteral(window)
@@ -354,14 +357,14 @@ extension Generator {
 
   /// The keys every recurrent layer's template uses: shapes, weight offsets, state buffers, and how the output
   /// relates to the hidden states (all of them, or the last step's).
-  private func addRecurrentKeys(_ c: inout [String: Any], _ layer: LayerPlan, offsets: [String: Int], units: Int, returnSequences: Bool) {
+  private func addRecurrentKeys(_ c: inout [String: Any], _ layer: LayerPlan, units: Int, returnSequences: Bool) {
     let spec = layer.spec
     c["units"] = units
     c["steps"] = spec.inputShape[0]
     c["features"] = spec.inputShape[1]
-    c["kernelOffset"] = offsets["\(spec.name)/kernel"]!
-    c["recurrentOffset"] = offsets["\(spec.name)/recurrent_kernel"]!
-    c["biasOffset"] = offsets["\(spec.name)/bias"]!
+    c["kernel"] = layer.weightView("kernel")
+    c["recurrentKernel"] = layer.weightView("recurrent_kernel")
+    c["bias"] = layer.weightView("bias")
     c["gatesBuffer"] = layer.gatesBuffer ?? ""
     c["hiddenBuffer"] = layer.hiddenBuffer!
     c["hiddenGradientBuffer"] = layer.hiddenGradientBuffer!
@@ -414,14 +417,16 @@ extension Generator {
 
   /// A Bidirectional layer's keys: each direction's own recurrent context (rendered by its template) and how
   /// their outputs merge.
-  private func addBidirectionalKeys(_ c: inout [String: Any], _ layer: LayerPlan, merge: MergeMode, offsets: [String: Int]) {
+  private func addBidirectionalKeys(_ c: inout [String: Any], _ layer: LayerPlan, merge: MergeMode) {
     let (forward, backward) = (layer.directions[0], layer.directions[1])
     let returnSequences = layer.spec.outputShape.count == 2
     c["isBidirectional"] = true
     c["innerClass"] = forward.spec.className
     c["mergeMode"] = merge.rawValue
-    c["forwardLayer"] = layerContext(forward, index: -1, offsets: offsets)
-    c["backwardLayer"] = layerContext(backward, index: -1, offsets: offsets)
+    c["forwardReadsInput"] = backwardArguments(forward).readsInput
+    c["backwardReadsInput"] = backwardArguments(backward).readsInput
+    c["forwardLayer"] = layerContext(forward, index: -1)
+    c["backwardLayer"] = layerContext(backward, index: -1)
     c["forwardFn"] = forward.fn
     c["backwardFn"] = backward.fn
     c["forwardOutput"] = forward.outputBuffer
@@ -437,6 +442,25 @@ extension Generator {
     if let mask = layer.stepMask {
       c["zeroMaskedSteps"] = mask
       c["outputWidth"] = layer.spec.outputShape.last!
+    }
+  }
+
+  /// What a layer's generated backward takes besides dy and n: its forward input x (not when it works from saved
+  /// buffers or in place), and room for ∂loss/∂x (not when the gradient stays in dy, as for Dropout, Activation and
+  /// Masking, or there is none: Embedding's integer input, the fused first Conv2D + MaxPooling2D).
+  func backwardArguments(_ layer: LayerPlan) -> (readsInput: Bool, writesInputGradient: Bool) {
+    if layer.spec.declaration.options.bidirectional != nil {
+      return (layer.directions.contains { backwardArguments($0).readsInput }, true)
+    }
+    switch layer.spec.declaration.kind {
+    case .dropout, .masking: return (false, false)
+    case .activation: return (layer.backwardActivation != nil, false)
+    case .embedding: return (true, false)
+    case .conv2D: return (true, layer.fusedPool == nil)
+    case .batchNormalization: return (false, true)
+    case .pooling2D(let kind, _, _, _), .globalPooling2D(let kind): return (kind == .max, true)
+    case .simpleRNN, .gru, .lstm: return (layer.reversedBuffer == nil && layer.droppedBuffer == nil, true)
+    default: return (true, true)
     }
   }
 
@@ -466,17 +490,44 @@ extension Generator {
       + dilation + ")"
   }
 
-  /// The bias keys of a Dense or Conv2D context: its offset and pointers, or nil pointers without a bias.
-  private func addBias(_ c: inout [String: Any], offset: Int?) {
-    guard let offset else {
+  /// The bias keys of a Dense or Conv2D context: its view and pointers, or nil pointers without a bias.
+  private func addBias(_ c: inout [String: Any], _ view: String?) {
+    guard let view else {
       c["biasPointer"] = "nil"
       c["biasGradientPointer"] = "nil"
       return
     }
     c["useBias"] = true
-    c["biasOffset"] = offset
-    c["biasPointer"] = "parameters + \(offset)"
-    c["biasGradientPointer"] = "gradients + \(offset)"
+    c["bias"] = view
+    c["biasPointer"] = "\(view).values"
+    c["biasGradientPointer"] = "\(view).gradient"
+  }
+
+  /// A long string (the Keras model config, 3–12 KB of JSON on one line) as the lines of a Swift multi-line raw
+  /// literal: broken after a ", " outside JSON strings that ends an object or array once a line has 60 characters, or
+  /// after any such ", " at 110; every line but the last ends in `\#` (a line continuation), so the literal's value is
+  /// exactly `text`.
+  static func rawLiteralLines(_ text: String) -> [String] {
+    var lines: [String] = []
+    var line = "", inString = false, escaped = false
+    var last: (Character, Character) = (" ", " ")
+    for c in text {
+      line.append(c)
+      if inString {
+        if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+      } else if c == "\"" {
+        inString = true
+      } else if c == " " && last.1 == "," {
+        let closes = last.0 == "}" || last.0 == "]"
+        if (closes && line.count >= 60) || line.count >= 110 {
+          lines.append(line + "\\#")
+          line = ""
+        }
+      }
+      last = (last.1, c)
+    }
+    lines.append(line)
+    return lines
   }
 
   /// Aligned rows: "#  layer  class  output  weights  params".

@@ -8,7 +8,7 @@
 extension Generator {
   /// The template keys of the inspection passes (`inspectable` false for models without a 2-D convolution over an
   /// image input, or with layers whose inference backward differs from training's: BatchNormalization, recurrent).
-  func inspectionContext(_ plan: ModelPlan, offsets: [String: Int]) -> [String: Any] {
+  func inspectionContext(_ plan: ModelPlan) -> [String: Any] {
     let spec = plan.spec
     let hasConvolution = plan.layers.contains {
       if case .conv2D = $0.spec.declaration.kind { return !$0.spec.declaration.oneDimensional }
@@ -43,7 +43,7 @@ extension Generator {
         if layer.backwardActivation == nil && activation != .linear {  // the output layer: its activation is fused into the loss
           lines.append("PrecastKernels.activationBackward(\(dy), output: \(layer.outputBuffer), preactivation: \(layer.zBuffer), rows: n, cols: \(units), \(activation.swiftLiteral))")
         }
-        lines.append("\(layer.fn)Backward(\(dy), \(input), count: n, dx: \(dx))")
+        lines.append(backwardCall(layer, dy: dy, input: input, dx: dx))
       case .activation(let activation):
         flips = false
         if activation != .linear {
@@ -62,14 +62,14 @@ extension Generator {
         }
         if firstTrainable {
           // Training never computes this layer's input gradient, so its generated backward has no room for it.
-          let kernel = offsets["\(layer.spec.name)/kernel"]!
-          let bias = useBias ? "gradients + \(offsets["\(layer.spec.name)/bias"]!)" : "nil"
+          let kernel = layer.weightView("kernel")
+          let bias = useBias ? "\(layer.weightView("bias")).gradient" : "nil"
           columns = max(columns, window.outputPixels * window.patchSize)
           lines.append("PrecastKernels.conv2DBackward(")
-          lines.append("  \(dy), input: \(input), count: n, Self.\(layer.fn)Window, filters: \(filters), kernel: parameters + \(kernel),")
-          lines.append("  dKernel: gradients + \(kernel), dBias: \(bias), dx: \(dx), columns: columns, chunk: 1)")
+          lines.append("  \(dy), input: \(input), count: n, Self.\(layer.fn)Window, filters: \(filters), kernel: \(kernel).values,")
+          lines.append("  dKernel: \(kernel).gradient, dBias: \(bias), dx: \(dx), columns: columns, chunk: 1)")
         } else {
-          lines.append("\(layer.fn)Backward(\(dy), \(input), count: n, dx: \(dx))")
+          lines.append(backwardCall(layer, dy: dy, input: input, dx: dx))
         }
         if layer.fusedPool != nil {
           fusedWidth = layer.spec.outputShape.reduce(1, *)
@@ -84,7 +84,7 @@ extension Generator {
           lines.append("PrecastKernels.averagePool2DBackward(\(dy), count: n, Self.\(windowName), dx: \(dx))")
         }
       case .globalPooling2D:
-        lines.append("\(layer.fn)Backward(\(dy), \(input), count: n, dx: \(dx))")
+        lines.append(backwardCall(layer, dy: dy, input: input, dx: dx))
       default:
         flips = false  // Dropout (the identity in inference), Flatten, Reshape
       }
@@ -96,10 +96,10 @@ extension Generator {
     for (i, layer) in plan.layers.enumerated() {
       switch layer.spec.declaration.kind {
       case .conv2D(let filters, _, _, _, let activation, _, _, _) where layer.fusedPool != nil:
-        let bias = layer.spec.weights.count > 1 ? "parameters + \(offsets["\(layer.spec.name)/bias"]!)" : "nil"
+        let bias = layer.spec.weights.count > 1 ? "\(layer.weightView("bias")).values" : "nil"
         forward.append(["index": i, "lines": [
           "PrecastKernels.conv2DForward(",
-          "  x, count: n, Self.\(layer.fn)Window, filters: \(filters), kernel: parameters + \(offsets["\(layer.spec.name)/kernel"]!), bias: \(bias),",
+          "  x, count: n, Self.\(layer.fn)Window, filters: \(filters), kernel: \(layer.weightView("kernel")).values, bias: \(bias),",
           "  \(activation.swiftLiteral), columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)",
           "PrecastKernels.maxPool2DForward(convOutput, count: n, Self.\(layer.fn)PoolWindow, output: \(layer.outputBuffer))",
         ]])
@@ -125,5 +125,12 @@ extension Generator {
   private func inspectInput(_ plan: ModelPlan, _ i: Int) -> String {
     if plan.layers[i].fusedIntoPrevious { return "convOutput" }
     return plan.layers[i].inferInput
+  }
+
+  /// A call of `layer`'s generated backward with the arguments it takes (`backwardArguments`).
+  private func backwardCall(_ layer: LayerPlan, dy: String, input: String, dx: String) -> String {
+    let arguments = backwardArguments(layer)
+    return "\(layer.fn)Backward(\(dy)" + (arguments.readsInput ? ", \(input)" : "") + ", count: n"
+      + (arguments.writesInputGradient ? ", dx: \(dx))" : ")")
   }
 }

@@ -11,6 +11,17 @@ struct BufferPlan {
   var bytes: Int? = nil
 }
 
+/// One weight's place in `parameters` (and `gradients`) and the view the generated model names it by.
+struct WeightViewPlan {
+  /// The view, e.g. `dense1Kernel` (a Bidirectional direction's: `bidirectionalForwardLayerKernel`).
+  var view: String
+  /// The Keras layer and the weight as Keras names it (e.g. `forward_lstm/lstm_cell/kernel`).
+  var layer: String
+  var weight: WeightSpec
+  /// Offset in floats.
+  var offset: Int
+}
+
 /// A buffer of fixed size (not per sample), allocated once beside the arena.
 struct FixedBufferPlan {
   var name: String
@@ -71,6 +82,9 @@ struct LayerPlan {
   var stepMask: String?
   var unreversedMask: String?
 
+  /// The generated model's view of this layer's weight `name`: `kernel` of dense_1 → `dense1Kernel`.
+  func weightView(_ name: String) -> String { fn + typeName(name) }
+
   /// Floats per sample of the gradient arriving at this layer's output.
   var outputGradientWidth: Int { fusedPool.map { $0.outputPixels * $0.channels } ?? spec.outputShape.reduce(1, *) }
 }
@@ -88,6 +102,23 @@ struct ModelPlan {
   var fixedTotal = 0
   /// The step mask of `Embedding(maskZero: true)` when a later layer uses it, or of `Masking`.
   var modelStepMask: String?
+
+  /// Every weight in `parameters` order (layer by layer, each in Keras's order) with its offset and view.
+  var weightViews: [WeightViewPlan] {
+    var views: [WeightViewPlan] = []
+    var offset = 0
+    for layer in layers {
+      // A Bidirectional layer's weights are its directions' (forward's, then backward's), as Keras lists them.
+      let owners = layer.directions.isEmpty ? [layer] : layer.directions
+      let names = owners.flatMap { owner in owner.spec.weights.map { owner.weightView($0.name) } }
+      precondition(names.count == layer.spec.weights.count, "\(layer.spec.name): a view per weight")
+      for (name, weight) in zip(names, layer.spec.weights) {
+        views.append(WeightViewPlan(view: name, layer: layer.spec.name, weight: weight, offset: offset))
+        offset += weight.count
+      }
+    }
+    return views
+  }
 
   /// Floats of im2col patch matrix per Conv2D GEMM, at most (a chunk holds at least one image).
   static let columnBudget = 1 << 20
@@ -114,12 +145,13 @@ struct ModelPlan {
     return name
   }
 
-  /// Shared scratch: the im2col patch matrix of the largest Conv2D chunk, and BatchNormalization's per-channel sums.
+  /// Shared scratch: the im2col patch matrix of the largest Conv2D chunk (one float for kernels that take none but
+  /// have the parameter), and BatchNormalization's per-channel sums.
   private mutating func planScratch() {
     var columns = -1, statistics = 0
     for (i, layer) in layers.enumerated() {
       switch layer.spec.declaration.kind {
-      case .conv2D(let filters, _, _, _, _, _, _, _):
+      case .conv2D(let filters, _, _, _, _, _, _, _) where layer.fusedPool == nil:  // the fused kernels need no scratch
         let window = layer.spec.window!
         // The direct kernels need no patch matrix; their backward runs only where no input gradient is due.
         let direct = window.supportsDirectConvolution(filters: filters) && !spec.layers[..<i].contains { $0.trainableCount > 0 }
@@ -424,25 +456,20 @@ struct ModelPlan {
     backward = steps.map { ($0.layer, names[$0.gradient], $0.inputGradient.map { names[$0] }) }
   }
 
-  /// The loss call on training (or inference) buffers; writes its gradient into `gradientA`.
-  /// With `row` (a Swift expression), the call covers that one row of the batch: every buffer offset to it.
-  func lossCall(training: Bool, row: String? = nil) -> String {
+  /// The loss call on training (or inference) buffers; writes its gradient into `gradientA`. In training it passes
+  /// the model's `sampleWeights` (nil: unweighted).
+  func lossCall(training: Bool) -> String {
     let last = layers[layers.count - 1]
-    var out = training ? trainOutput : inferenceOutput
-    var logits: String
+    let out = training ? trainOutput : inferenceOutput
+    let logits: String
     if case .activation = last.spec.declaration.kind {
       logits = training ? last.trainInput : last.inferInput
     } else {
       logits = last.zBuffer
     }
     let cols = spec.outputSize
-    var targets = "targets", gradient = "gradientA", rows = "n"
-    if let row {
-      let targetWidth = spec.loss == .sparseCategoricalCrossentropy ? 1 : cols
-      (out, logits, gradient, rows) = ("\(out) + \(row) * \(cols)", "\(logits) + \(row) * \(cols)", "gradientA + \(row) * \(cols)", "1")
-      targets = "targets + \(row) * \(targetWidth)"
-    }
-    let tail = "rows: \(rows), cols: \(cols), grad: \(gradient))"
+    let targets = "targets"
+    let tail = "rows: n, cols: \(cols), grad: gradientA" + (training ? ", weights: sampleWeights)" : ")")
     if spec.fromLogits {  // a linear output: the loss applies the sigmoid/softmax itself
       switch spec.loss {
       case .binaryCrossentropy: return "binaryCrossentropyFromLogits(logits: \(logits), targets: \(targets), \(tail)"

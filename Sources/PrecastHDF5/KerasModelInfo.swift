@@ -28,8 +28,8 @@ public struct LayerInfo: Sendable, Equatable {
   /// The output shape per sample (for `summary`; empty when unknown, as for layers read from a file).
   public var outputShape: [Int]
 
-  /// Creates a layer description.
-  public init(name: String, className: String, weights: [WeightInfo], outputShape: [Int] = []) {
+  /// Creates a layer description (a generated model leaves `weights` empty: `ModelInfo` fills them from its slots).
+  public init(name: String, className: String, weights: [WeightInfo] = [], outputShape: [Int] = []) {
     self.name = name
     self.className = className
     self.weights = weights

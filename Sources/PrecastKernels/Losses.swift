@@ -3,6 +3,8 @@ import Glibc
 
 // Conventions: `rows` samples of `cols` outputs, row-major. Each function returns the mean loss of the
 // batch (Keras's "sum_over_batch_size" reduction) and writes ∂(mean loss)/∂(its input) into `grad`.
+// With `weights` (Keras's sample_weight / class_weight, one per row) the loss is Σ wᵢ·lᵢ / rows and row i's gradient
+// is scaled by wᵢ (`weightedRows`: each row computed alone).
 // Crossentropy after a sigmoid/softmax output is computed from the logits, as Keras does
 // (see shared/notes/keras-training.md): no clipping, log-sum-exp for stability.
 
@@ -12,8 +14,14 @@ import Glibc
 /// Sigmoid + binary crossentropy from logits z: mean of max(z,0) − z·t + log(1 + e^−|z|); dz = (σ(z) − t)/(rows·cols).
 public func sigmoidBinaryCrossentropy(
   logits z: UnsafePointer<Float>, probabilities p: UnsafePointer<Float>, targets t: UnsafePointer<Float>,
-  rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+  rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
+  if let w {
+    return weightedRows(w, rows: rows, width: cols, grad: dz) { r in
+      sigmoidBinaryCrossentropy(logits: z + r * cols, probabilities: p + r * cols, targets: t + r * cols,
+        rows: 1, cols: cols, grad: dz + r * cols)
+    }
+  }
   let count = rows * cols
   let scale = 1 / Float(count)
   var sum = 0.0
@@ -28,34 +36,40 @@ public func sigmoidBinaryCrossentropy(
 /// Keras's `from_logits=True` binary crossentropy of a linear output: σ(z) goes into `grad` first, which the fused
 /// kernel then overwrites element by element with the gradient.
 public func binaryCrossentropyFromLogits(
-  logits z: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+  logits z: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
   activate(z, rows: rows, cols: cols, .sigmoid, output: dz)
-  return sigmoidBinaryCrossentropy(logits: z, probabilities: dz, targets: t, rows: rows, cols: cols, grad: dz)
+  return sigmoidBinaryCrossentropy(logits: z, probabilities: dz, targets: t, rows: rows, cols: cols, grad: dz, weights: w)
 }
 
 /// Keras's `from_logits=True` categorical crossentropy (softmax into `grad` first, as above).
 public func categoricalCrossentropyFromLogits(
-  logits z: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+  logits z: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
   activate(z, rows: rows, cols: cols, .softmax, output: dz)
-  return softmaxCategoricalCrossentropy(logits: z, probabilities: dz, targets: t, rows: rows, cols: cols, grad: dz)
+  return softmaxCategoricalCrossentropy(logits: z, probabilities: dz, targets: t, rows: rows, cols: cols, grad: dz, weights: w)
 }
 
 /// Keras's `from_logits=True` sparse categorical crossentropy (softmax into `grad` first, as above).
 public func sparseCategoricalCrossentropyFromLogits(
-  logits z: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+  logits z: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
   activate(z, rows: rows, cols: cols, .softmax, output: dz)
-  return softmaxSparseCategoricalCrossentropy(logits: z, probabilities: dz, labels: labels, rows: rows, cols: cols, grad: dz)
+  return softmaxSparseCategoricalCrossentropy(logits: z, probabilities: dz, labels: labels, rows: rows, cols: cols, grad: dz, weights: w)
 }
 
 /// Softmax + categorical crossentropy from logits, one-hot (or soft) targets [rows, cols]:
 /// mean over rows of Σ_c t_c·(logΣe^z − z_c); dz = (p·Σt − t)/rows.
 public func softmaxCategoricalCrossentropy(
   logits z: UnsafePointer<Float>, probabilities p: UnsafePointer<Float>, targets t: UnsafePointer<Float>,
-  rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+  rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
+  if let w {
+    return weightedRows(w, rows: rows, width: cols, grad: dz) { r in
+      softmaxCategoricalCrossentropy(logits: z + r * cols, probabilities: p + r * cols, targets: t + r * cols,
+        rows: 1, cols: cols, grad: dz + r * cols)
+    }
+  }
   let scale = 1 / Float(rows)
   var sum = 0.0
   for r in 0..<rows {
@@ -74,8 +88,14 @@ public func softmaxCategoricalCrossentropy(
 /// Softmax + sparse categorical crossentropy: integer labels [rows] (stored as floats).
 public func softmaxSparseCategoricalCrossentropy(
   logits z: UnsafePointer<Float>, probabilities p: UnsafePointer<Float>, labels: UnsafePointer<Float>,
-  rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>
+  rows: Int, cols: Int, grad dz: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
+  if let w {
+    return weightedRows(w, rows: rows, width: cols, grad: dz) { r in
+      softmaxSparseCategoricalCrossentropy(logits: z + r * cols, probabilities: p + r * cols, labels: labels + r,
+        rows: 1, cols: cols, grad: dz + r * cols)
+    }
+  }
   let scale = 1 / Float(rows)
   var sum = 0.0
   for r in 0..<rows {
@@ -86,6 +106,21 @@ public func softmaxSparseCategoricalCrossentropy(
     gr[label] -= scale
   }
   return sum / Double(rows)
+}
+
+/// Keras's sample weights on a batch-mean loss: Σ wᵢ·lᵢ / rows, where `row(i)` computes row i's loss alone (and its
+/// gradient into row i of `grad`, `width` floats), which is then scaled by wᵢ/rows.
+@inline(__always)
+func weightedRows(
+  _ w: UnsafePointer<Float>, rows: Int, width: Int, grad: UnsafeMutablePointer<Float>, _ row: (Int) -> Double
+) -> Double {
+  var total = 0.0
+  for r in 0..<rows {
+    let scale = w[r] / Float(rows)
+    total += Double(scale) * row(r)
+    for c in 0..<width { grad[r * width + c] *= scale }
+  }
+  return total
 }
 
 @inline(__always)
@@ -102,8 +137,14 @@ func logSumExp(_ z: UnsafePointer<Float>, cols: Int) -> Float {
 /// Binary crossentropy of probabilities p: mean of −(t·log p + (1−t)·log(1−p)), p clipped to [ε, 1−ε].
 public func binaryCrossentropy(
   probabilities p: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int,
-  grad dp: UnsafeMutablePointer<Float>
+  grad dp: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
+  if let w {
+    return weightedRows(w, rows: rows, width: cols, grad: dp) { r in
+      binaryCrossentropy(probabilities: p + r * cols, targets: t + r * cols,
+        rows: 1, cols: cols, grad: dp + r * cols)
+    }
+  }
   let count = rows * cols
   let scale = 1 / Float(count)
   var sum = 0.0
@@ -120,8 +161,14 @@ public func binaryCrossentropy(
 /// loss = −Σ t·log q. Gradient: g_c = −t_c/q_c (0 where clipped), ∂L/∂p_j = (g_j − Σ_c g_c·q_c)/Σp.
 public func categoricalCrossentropy(
   probabilities p: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int,
-  grad dp: UnsafeMutablePointer<Float>
+  grad dp: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
+  if let w {
+    return weightedRows(w, rows: rows, width: cols, grad: dp) { r in
+      categoricalCrossentropy(probabilities: p + r * cols, targets: t + r * cols,
+        rows: 1, cols: cols, grad: dp + r * cols)
+    }
+  }
   let scale = 1 / Float(rows)
   var sum = 0.0
   for r in 0..<rows {
@@ -145,8 +192,14 @@ public func categoricalCrossentropy(
 /// Sparse categorical crossentropy of probabilities: as `categoricalCrossentropy` with one-hot labels.
 public func sparseCategoricalCrossentropy(
   probabilities p: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, cols: Int,
-  grad dp: UnsafeMutablePointer<Float>
+  grad dp: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
+  if let w {
+    return weightedRows(w, rows: rows, width: cols, grad: dp) { r in
+      sparseCategoricalCrossentropy(probabilities: p + r * cols, labels: labels + r,
+        rows: 1, cols: cols, grad: dp + r * cols)
+    }
+  }
   var onehot = [Float](repeating: 0, count: cols)
   var sum = 0.0
   for r in 0..<rows {
@@ -167,8 +220,14 @@ public func sparseCategoricalCrossentropy(
 /// Mean squared error: mean of (y − t)²; dy = 2(y − t)/(rows·cols).
 public func meanSquaredError(
   predictions y: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int,
-  grad dy: UnsafeMutablePointer<Float>
+  grad dy: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
+  if let w {
+    return weightedRows(w, rows: rows, width: cols, grad: dy) { r in
+      meanSquaredError(predictions: y + r * cols, targets: t + r * cols,
+        rows: 1, cols: cols, grad: dy + r * cols)
+    }
+  }
   let count = rows * cols
   let scale = 2 / Float(count)
   var sum = 0.0
@@ -183,8 +242,14 @@ public func meanSquaredError(
 /// Mean absolute error: mean of |y − t|; dy = sign(y − t)/(rows·cols), 0 where y == t.
 public func meanAbsoluteError(
   predictions y: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int,
-  grad dy: UnsafeMutablePointer<Float>
+  grad dy: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
+  if let w {
+    return weightedRows(w, rows: rows, width: cols, grad: dy) { r in
+      meanAbsoluteError(predictions: y + r * cols, targets: t + r * cols,
+        rows: 1, cols: cols, grad: dy + r * cols)
+    }
+  }
   let count = rows * cols
   let scale = 1 / Float(count)
   var sum = 0.0
@@ -204,8 +269,14 @@ public func meanAbsoluteError(
 /// normalised rows). Formulas: Docs/keras-formulas.md §2.
 public func elementwiseLoss(
   _ loss: Loss, predictions p: UnsafePointer<Float>, targets t: UnsafePointer<Float>, rows: Int, cols: Int,
-  grad dp: UnsafeMutablePointer<Float>
+  grad dp: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>? = nil
 ) -> Double {
+  if let w {
+    return weightedRows(w, rows: rows, width: cols, grad: dp) { r in
+      elementwiseLoss(loss, predictions: p + r * cols, targets: t + r * cols,
+        rows: 1, cols: cols, grad: dp + r * cols)
+    }
+  }
   let count = rows * cols, eps = Double(kerasEpsilon)
   let perElement = 1 / Double(count), perRow = 1 / Double(max(rows, 1))
   var sum = 0.0

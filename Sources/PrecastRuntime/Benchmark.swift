@@ -61,8 +61,9 @@ public struct GemmLayer: Sendable {
   }
 }
 
-/// Per-layer wall time of training steps: the generated `trainStep` calls `lap(i)` after each layer's
-/// forward and backward call when a probe is attached (`--benchmark`); otherwise it costs one nil check.
+/// Per-layer wall time of training steps: the generated `trainStep` calls `lap(Part.dense1)` after each layer's
+/// forward and backward call when a probe is attached (`--benchmark`); otherwise it costs one nil check. A model's
+/// `Part` enumeration names its buckets: one per layer in model order, then the loss, then the rest.
 public final class StepProbe {
   /// Seconds per layer index; index `layers.count` collects the loss, `layers.count + 1` the rest.
   public private(set) var seconds: [Double]
@@ -79,6 +80,10 @@ public final class StepProbe {
     seconds[bucket] += t - last
     last = t
   }
+
+  /// Adds the time since the previous lap to the bucket `part` names (a model's `Part`: its raw value is the index).
+  @inlinable
+  public func lap<Part: RawRepresentable>(_ part: Part) where Part.RawValue == Int { lap(part.rawValue) }
 
   public func reset() { seconds = Array(repeating: 0, count: seconds.count) }
 }

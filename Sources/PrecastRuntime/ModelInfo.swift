@@ -57,7 +57,8 @@ public struct ModelInfo: Sendable {
   /// One sample's input shape, e.g. [8] or [28, 28].
   public var inputShape: [Int]
   public var outputSize: Int
-  /// The Keras layer table (every layer, weightless ones included), used to read and write weight files.
+  /// The Keras layer table (every layer, weightless ones included), used to read and write weight files; each
+  /// layer's `weights` are its slots' names and shapes.
   public var layers: [LayerInfo]
   /// Weights in layer order, then Keras's weight order.
   public var weights: [WeightSlot]
@@ -86,7 +87,14 @@ public struct ModelInfo: Sendable {
     self.name = name
     self.inputShape = inputShape
     self.outputSize = outputSize
-    self.layers = layers
+    // The slots are the one description of the weights: a layer's table entry takes its names and shapes from them.
+    self.layers = layers.map { layer in
+      var layer = layer
+      if layer.weights.isEmpty {
+        layer.weights = weights.filter { $0.layer == layer.name }.map { WeightInfo(name: $0.name, shape: $0.shape) }
+      }
+      return layer
+    }
     self.weights = weights
     self.parameterCount = parameterCount
     self.loss = loss

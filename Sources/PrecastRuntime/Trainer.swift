@@ -119,7 +119,7 @@ public final class Trainer<Model: CompiledModel> {
     var lastGoodEpoch = 0
     model.sampleWeights = train.sampleWeights == nil ? nil : UnsafePointer(batchWeights)
     defer { model.sampleWeights = nil }
-    var history = options.initialEpoch > 0 ? previousHistoryRows(options) : []
+    let history = options.initialEpoch > 0 ? previousHistoryRows(options) : []
     let showBar = options.verbose == 1 && stdoutIsTerminal
 
     var callbacks = CallbackState(initialLearningRate: Double(optimizer.learningRate))

@@ -20,7 +20,7 @@
 //
 // Memory: parameters 203 floats (812 B), gradients the same, optimizer slots 1.6 KiB;
 // activations and their gradients 66 floats per sample (33.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckActivationLayers(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 6] row-major → [n, 3];
@@ -34,14 +34,14 @@ public final class CheckActivationLayers: CompiledModel {
     inputShape: [6],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [8]),
-      LayerInfo(name: "leaky_re_lu", className: "LeakyReLU", weights: [], outputShape: [8]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [8, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [8]),
-      LayerInfo(name: "elu", className: "ELU", weights: [], outputShape: [8]),
-      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [8, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "re_lu", className: "ReLU", weights: [], outputShape: [6]),
-      LayerInfo(name: "dense_3", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
-      LayerInfo(name: "softmax", className: "Softmax", weights: [], outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [8]),
+      LayerInfo(name: "leaky_re_lu", className: "LeakyReLU", outputShape: [8]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [8]),
+      LayerInfo(name: "elu", className: "ELU", outputShape: [8]),
+      LayerInfo(name: "dense_2", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "re_lu", className: "ReLU", outputShape: [6]),
+      LayerInfo(name: "dense_3", className: "Dense", outputShape: [3]),
+      LayerInfo(name: "softmax", className: "Softmax", outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [6, 8], offset: 0, initializer: .glorotUniform, fanIn: 6, fanOut: 8),
@@ -59,7 +59,53 @@ public final class CheckActivationLayers: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-activation-layers", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 6], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 8, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "LeakyReLU", "config": {"name": "leaky_re_lu", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "negative_slope": 0.10000000149011612}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 8, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 8]}}, {"module": "keras.layers", "class_name": "ELU", "config": {"name": "elu", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "alpha": 0.5}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 8]}}, {"module": "keras.layers", "class_name": "ReLU", "config": {"name": "re_lu", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "max_value": null, "negative_slope": 0.0, "threshold": 0.0}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 3, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Softmax", "config": {"name": "softmax", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1}, "registered_name": null}], "build_input_shape": [null, 6]}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-activation-layers", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      6], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 8, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "LeakyReLU", "config": {"name": "leaky_re_lu", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "negative_slope": 0.10000000149011612}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 8, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 8]}}, \#
+      {"module": "keras.layers", "class_name": "ELU", "config": {"name": "elu", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "alpha": 0.5}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 8]}}, \#
+      {"module": "keras.layers", "class_name": "ReLU", "config": {"name": "re_lu", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "max_value": null, "negative_slope": 0.0, "threshold": 0.0}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_3", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 3, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Softmax", "config": {"name": "softmax", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "axis": -1}, "registered_name": null}], \#
+      "build_input_shape": [null, 6]}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 6, outputs: 8, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 8, outputs: 8, chunk: 0, inputGradient: true),
@@ -69,14 +115,33 @@ public final class CheckActivationLayers: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [203]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 66].
+  private let memory: ModelMemory
+  /// All parameters, [203]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [203], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 66].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [6, 8]: parameters[0..<48]
+  private let denseKernel: WeightView
+  /// dense/bias [8]: parameters[48..<56]
+  private let denseBias: WeightView
+  /// dense_1/kernel [8, 8]: parameters[56..<120]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [8]: parameters[120..<128]
+  private let dense1Bias: WeightView
+  /// dense_2/kernel [8, 6]: parameters[128..<176]
+  private let dense2Kernel: WeightView
+  /// dense_2/bias [6]: parameters[176..<182]
+  private let dense2Bias: WeightView
+  /// dense_3/kernel [6, 3]: parameters[182..<200]
+  private let dense3Kernel: WeightView
+  /// dense_3/bias [3]: parameters[200..<203]
+  private let dense3Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after linear
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 8]
@@ -110,35 +175,37 @@ public final class CheckActivationLayers: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(203)
-    gradients = allocateZeroed(203)
-    arena = allocateZeroed(maxBatch * 66)
-    denseOutput = arena + maxBatch * 0
-    leakyReLuOutput = arena + maxBatch * 8
-    dense1Output = arena + maxBatch * 16
-    eluOutput = arena + maxBatch * 24
-    dense2Output = arena + maxBatch * 32
-    reLuOutput = arena + maxBatch * 38
-    dense3Output = arena + maxBatch * 44
-    softmaxOutput = arena + maxBatch * 47
-    gradientA = arena + maxBatch * 50
-    gradientB = arena + maxBatch * 58
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 203, floatsPerSample: 66, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 48)
+    denseBias = memory.weight(at: 48, count: 8)
+    dense1Kernel = memory.weight(at: 56, count: 64)
+    dense1Bias = memory.weight(at: 120, count: 8)
+    dense2Kernel = memory.weight(at: 128, count: 48)
+    dense2Bias = memory.weight(at: 176, count: 6)
+    dense3Kernel = memory.weight(at: 182, count: 18)
+    dense3Bias = memory.weight(at: 200, count: 3)
+    denseOutput = memory.batch(at: 0, width: 8)
+    leakyReLuOutput = memory.batch(at: 8, width: 8)
+    dense1Output = memory.batch(at: 16, width: 8)
+    eluOutput = memory.batch(at: 24, width: 8)
+    dense2Output = memory.batch(at: 32, width: 6)
+    reLuOutput = memory.batch(at: 38, width: 6)
+    dense3Output = memory.batch(at: 44, width: 3)
+    softmaxOutput = memory.batch(at: 47, width: 3)
+    gradientA = memory.batch(at: 50, width: 8)
+    gradientB = memory.batch(at: 58, width: 8)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - dense: Dense(8, linear)  [B, 6] → [B, 8]
 
-  /// denseOutput [n, 8] = linear(x·kernel + bias); x [n, 6], kernel [6, 8] at 0, bias [8] at 48.
+  /// denseOutput [n, 8] = linear(x·kernel + bias); x [n, 6], kernel [6, 8] (denseKernel), bias [8] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 8, kernel: parameters + 0, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 48, rows: n, cols: 8, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 8, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 8, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 8] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 6];
@@ -146,8 +213,8 @@ public final class CheckActivationLayers: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 8, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 48, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 8, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - leaky_re_lu: Activation(leaky_relu)  [B, 8] → [B, 8]
@@ -160,17 +227,17 @@ public final class CheckActivationLayers: CompiledModel {
 
   /// Backward of leaky_re_lu: dy [n, 8] ← dy ⊙ leaky_relu′ (in place).
   @inline(never)
-  func leakyReLuBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func leakyReLuBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.activationBackward(dy, output: leakyReLuOutput, preactivation: x, rows: n, cols: 8, .leakyRelu(alpha: 0.1))
   }
 
   // MARK: - dense_1: Dense(8, linear)  [B, 8] → [B, 8]
 
-  /// dense1Output [n, 8] = linear(x·kernel + bias); x [n, 8], kernel [8, 8] at 56, bias [8] at 120.
+  /// dense1Output [n, 8] = linear(x·kernel + bias); x [n, 8], kernel [8, 8] (dense1Kernel), bias [8] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 8, outputs: 8, kernel: parameters + 56, output: dense1Output)
-    PrecastKernels.biasActivate(dense1Output, bias: parameters + 120, rows: n, cols: 8, .linear, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 8, outputs: 8, kernel: dense1Kernel.values, output: dense1Output)
+    PrecastKernels.biasActivate(dense1Output, bias: dense1Bias.values, rows: n, cols: 8, .linear, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 8] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 8];
@@ -178,8 +245,8 @@ public final class CheckActivationLayers: CompiledModel {
   @inline(never)
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 8, outputs: 8, kernel: parameters + 56,
-      dKernel: gradients + 56, dBias: gradients + 120, dx: dx)
+      dy, input: x, count: n, inputs: 8, outputs: 8, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - elu: Activation(elu)  [B, 8] → [B, 8]
@@ -192,17 +259,17 @@ public final class CheckActivationLayers: CompiledModel {
 
   /// Backward of elu: dy [n, 8] ← dy ⊙ elu′ (in place).
   @inline(never)
-  func eluBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func eluBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.activationBackward(dy, output: eluOutput, preactivation: x, rows: n, cols: 8, .elu(alpha: 0.5))
   }
 
   // MARK: - dense_2: Dense(6, linear)  [B, 8] → [B, 6]
 
-  /// dense2Output [n, 6] = linear(x·kernel + bias); x [n, 8], kernel [8, 6] at 128, bias [6] at 176.
+  /// dense2Output [n, 6] = linear(x·kernel + bias); x [n, 8], kernel [8, 6] (dense2Kernel), bias [6] (dense2Bias).
   @inline(never)
   func dense2Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 8, outputs: 6, kernel: parameters + 128, output: dense2Output)
-    PrecastKernels.biasActivate(dense2Output, bias: parameters + 176, rows: n, cols: 6, .linear, output: dense2Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 8, outputs: 6, kernel: dense2Kernel.values, output: dense2Output)
+    PrecastKernels.biasActivate(dense2Output, bias: dense2Bias.values, rows: n, cols: 6, .linear, output: dense2Output)
   }
 
   /// Backward of dense_2: dy [n, 6] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 8];
@@ -210,8 +277,8 @@ public final class CheckActivationLayers: CompiledModel {
   @inline(never)
   func dense2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 8, outputs: 6, kernel: parameters + 128,
-      dKernel: gradients + 128, dBias: gradients + 176, dx: dx)
+      dy, input: x, count: n, inputs: 8, outputs: 6, kernel: dense2Kernel.values,
+      dKernel: dense2Kernel.gradient, dBias: dense2Bias.gradient, dx: dx)
   }
 
   // MARK: - re_lu: Activation(relu)  [B, 6] → [B, 6]
@@ -224,17 +291,17 @@ public final class CheckActivationLayers: CompiledModel {
 
   /// Backward of re_lu: dy [n, 6] ← dy ⊙ relu′ (in place).
   @inline(never)
-  func reLuBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func reLuBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.activationBackward(dy, output: reLuOutput, preactivation: x, rows: n, cols: 6, .relu)
   }
 
   // MARK: - dense_3: Dense(3, linear)  [B, 6] → [B, 3]
 
-  /// dense3Output [n, 3] = linear(x·kernel + bias); x [n, 6], kernel [6, 3] at 182, bias [3] at 200.
+  /// dense3Output [n, 3] = linear(x·kernel + bias); x [n, 6], kernel [6, 3] (dense3Kernel), bias [3] (dense3Bias).
   @inline(never)
   func dense3Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 3, kernel: parameters + 182, output: dense3Output)
-    PrecastKernels.biasActivate(dense3Output, bias: parameters + 200, rows: n, cols: 3, .linear, output: dense3Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 3, kernel: dense3Kernel.values, output: dense3Output)
+    PrecastKernels.biasActivate(dense3Output, bias: dense3Bias.values, rows: n, cols: 3, .linear, output: dense3Output)
   }
 
   /// Backward of dense_3: dy [n, 3] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 6];
@@ -242,8 +309,8 @@ public final class CheckActivationLayers: CompiledModel {
   @inline(never)
   func dense3Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 3, kernel: parameters + 182,
-      dKernel: gradients + 182, dBias: gradients + 200, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 3, kernel: dense3Kernel.values,
+      dKernel: dense3Kernel.gradient, dBias: dense3Bias.gradient, dx: dx)
   }
 
   // MARK: - softmax: Activation(softmax)  [B, 3] → [B, 3]
@@ -256,10 +323,16 @@ public final class CheckActivationLayers: CompiledModel {
 
   /// Backward of softmax: dy [n, 3] ← dy ⊙ softmax′ (in place).
   @inline(never)
-  func softmaxBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func softmaxBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
+    _ = (dy, n)  // its derivative is fused into the loss: dy is already ∂loss/∂(its input)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case dense, leakyReLu, dense1, elu, dense2, reLu, dense3, softmax, loss, rest
+  }
 
   /// Inference: x [n, 6] → [n, 3]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -275,57 +348,46 @@ public final class CheckActivationLayers: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 203)
-    probe?.lap(9)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     leakyReLuForward(denseOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.leakyReLu)
     dense1Forward(leakyReLuOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense1)
     eluForward(dense1Output, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.elu)
     dense2Forward(eluOutput, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.dense2)
     reLuForward(dense2Output, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.reLu)
     dense3Forward(reLuOutput, count: n)
-    probe?.lap(6)
+    probe?.lap(Part.dense3)
     softmaxForward(dense3Output, count: n)
-    probe?.lap(7)
+    probe?.lap(Part.softmax)
     output = UnsafePointer(softmaxOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: dense3Output, probabilities: softmaxOutput, targets: targets, rows: n, cols: 3, grad: gradientA)
-    probe?.lap(8)
+    let loss = softmaxCategoricalCrossentropy(logits: dense3Output, probabilities: softmaxOutput, targets: targets, rows: n, cols: 3, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense3Backward(gradientA, reLuOutput, count: n, dx: gradientB)
-    probe?.lap(6)
-    reLuBackward(gradientB, dense2Output, count: n, dx: gradientB)
-    probe?.lap(5)
+    probe?.lap(Part.dense3)
+    reLuBackward(gradientB, dense2Output, count: n)
+    probe?.lap(Part.reLu)
     dense2Backward(gradientB, eluOutput, count: n, dx: gradientA)
-    probe?.lap(4)
-    eluBackward(gradientA, dense1Output, count: n, dx: gradientA)
-    probe?.lap(3)
+    probe?.lap(Part.dense2)
+    eluBackward(gradientA, dense1Output, count: n)
+    probe?.lap(Part.elu)
     dense1Backward(gradientA, leakyReLuOutput, count: n, dx: gradientB)
-    probe?.lap(2)
-    leakyReLuBackward(gradientB, denseOutput, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
+    leakyReLuBackward(gradientB, denseOutput, count: n)
+    probe?.lap(Part.leakyReLu)
     denseBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: dense3Output + row * 3, probabilities: softmaxOutput + row * 3, targets: targets + row * 3, rows: 1, cols: 3, grad: gradientA + row * 3)
-      for c in 0..<3 { gradientA[row * 3 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -23,7 +23,7 @@
 //
 // Memory: parameters 428 floats (1.7 KiB), gradients the same, optimizer slots 0 B;
 // activations and their gradients 80 floats per sample (40.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckActivations(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 5] row-major → [n, 2];
@@ -37,17 +37,17 @@ public final class CheckActivations: CompiledModel {
     inputShape: [5],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "dense_3", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "dense_4", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "dense_5", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "dense_6", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "dense_7", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "dense_8", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "dense_9", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "dense_10", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "dense_2", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "dense_3", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "dense_4", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "dense_5", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "dense_6", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "dense_7", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "dense_8", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "dense_9", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "dense_10", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [5, 6], offset: 0, initializer: .glorotUniform, fanIn: 5, fanOut: 6),
@@ -79,7 +79,90 @@ public final class CheckActivations: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .sgd(learningRate: 0.01, momentum: 0.0, nesterov: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-activations", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_4", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_5", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "leaky_relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_6", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "elu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_7", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "selu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_8", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "silu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_9", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "hard_sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_10", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}], "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-activations", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_3", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_4", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_5", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "leaky_relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_6", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "elu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_7", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "selu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_8", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "silu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_9", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "hard_sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_10", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}], \#
+      "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 5, outputs: 6, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 6, outputs: 6, chunk: 0, inputGradient: true),
@@ -96,14 +179,61 @@ public final class CheckActivations: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [428]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 80].
+  private let memory: ModelMemory
+  /// All parameters, [428]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [428], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 80].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [5, 6]: parameters[0..<30]
+  private let denseKernel: WeightView
+  /// dense/bias [6]: parameters[30..<36]
+  private let denseBias: WeightView
+  /// dense_1/kernel [6, 6]: parameters[36..<72]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [6]: parameters[72..<78]
+  private let dense1Bias: WeightView
+  /// dense_2/kernel [6, 6]: parameters[78..<114]
+  private let dense2Kernel: WeightView
+  /// dense_2/bias [6]: parameters[114..<120]
+  private let dense2Bias: WeightView
+  /// dense_3/kernel [6, 6]: parameters[120..<156]
+  private let dense3Kernel: WeightView
+  /// dense_3/bias [6]: parameters[156..<162]
+  private let dense3Bias: WeightView
+  /// dense_4/kernel [6, 6]: parameters[162..<198]
+  private let dense4Kernel: WeightView
+  /// dense_4/bias [6]: parameters[198..<204]
+  private let dense4Bias: WeightView
+  /// dense_5/kernel [6, 6]: parameters[204..<240]
+  private let dense5Kernel: WeightView
+  /// dense_5/bias [6]: parameters[240..<246]
+  private let dense5Bias: WeightView
+  /// dense_6/kernel [6, 6]: parameters[246..<282]
+  private let dense6Kernel: WeightView
+  /// dense_6/bias [6]: parameters[282..<288]
+  private let dense6Bias: WeightView
+  /// dense_7/kernel [6, 6]: parameters[288..<324]
+  private let dense7Kernel: WeightView
+  /// dense_7/bias [6]: parameters[324..<330]
+  private let dense7Bias: WeightView
+  /// dense_8/kernel [6, 6]: parameters[330..<366]
+  private let dense8Kernel: WeightView
+  /// dense_8/bias [6]: parameters[366..<372]
+  private let dense8Bias: WeightView
+  /// dense_9/kernel [6, 6]: parameters[372..<408]
+  private let dense9Kernel: WeightView
+  /// dense_9/bias [6]: parameters[408..<414]
+  private let dense9Bias: WeightView
+  /// dense_10/kernel [6, 2]: parameters[414..<426]
+  private let dense10Kernel: WeightView
+  /// dense_10/bias [2]: parameters[426..<428]
+  private let dense10Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after linear
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 6]
@@ -145,39 +275,55 @@ public final class CheckActivations: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(428)
-    gradients = allocateZeroed(428)
-    arena = allocateZeroed(maxBatch * 80)
-    denseOutput = arena + maxBatch * 0
-    dense1Output = arena + maxBatch * 6
-    dense2Output = arena + maxBatch * 12
-    dense3Output = arena + maxBatch * 18
-    dense4Output = arena + maxBatch * 24
-    dense5Output = arena + maxBatch * 30
-    dense6Output = arena + maxBatch * 36
-    dense7Output = arena + maxBatch * 42
-    dense8Output = arena + maxBatch * 48
-    dense8Logits = arena + maxBatch * 54
-    dense9Output = arena + maxBatch * 60
-    dense10Output = arena + maxBatch * 66
-    gradientA = arena + maxBatch * 68
-    gradientB = arena + maxBatch * 74
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 428, floatsPerSample: 80, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 30)
+    denseBias = memory.weight(at: 30, count: 6)
+    dense1Kernel = memory.weight(at: 36, count: 36)
+    dense1Bias = memory.weight(at: 72, count: 6)
+    dense2Kernel = memory.weight(at: 78, count: 36)
+    dense2Bias = memory.weight(at: 114, count: 6)
+    dense3Kernel = memory.weight(at: 120, count: 36)
+    dense3Bias = memory.weight(at: 156, count: 6)
+    dense4Kernel = memory.weight(at: 162, count: 36)
+    dense4Bias = memory.weight(at: 198, count: 6)
+    dense5Kernel = memory.weight(at: 204, count: 36)
+    dense5Bias = memory.weight(at: 240, count: 6)
+    dense6Kernel = memory.weight(at: 246, count: 36)
+    dense6Bias = memory.weight(at: 282, count: 6)
+    dense7Kernel = memory.weight(at: 288, count: 36)
+    dense7Bias = memory.weight(at: 324, count: 6)
+    dense8Kernel = memory.weight(at: 330, count: 36)
+    dense8Bias = memory.weight(at: 366, count: 6)
+    dense9Kernel = memory.weight(at: 372, count: 36)
+    dense9Bias = memory.weight(at: 408, count: 6)
+    dense10Kernel = memory.weight(at: 414, count: 12)
+    dense10Bias = memory.weight(at: 426, count: 2)
+    denseOutput = memory.batch(at: 0, width: 6)
+    dense1Output = memory.batch(at: 6, width: 6)
+    dense2Output = memory.batch(at: 12, width: 6)
+    dense3Output = memory.batch(at: 18, width: 6)
+    dense4Output = memory.batch(at: 24, width: 6)
+    dense5Output = memory.batch(at: 30, width: 6)
+    dense6Output = memory.batch(at: 36, width: 6)
+    dense7Output = memory.batch(at: 42, width: 6)
+    dense8Output = memory.batch(at: 48, width: 6)
+    dense8Logits = memory.batch(at: 54, width: 6)
+    dense9Output = memory.batch(at: 60, width: 6)
+    dense10Output = memory.batch(at: 66, width: 2)
+    gradientA = memory.batch(at: 68, width: 6)
+    gradientB = memory.batch(at: 74, width: 6)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - dense: Dense(6, linear)  [B, 5] → [B, 6]
 
-  /// denseOutput [n, 6] = linear(x·kernel + bias); x [n, 5], kernel [5, 6] at 0, bias [6] at 30.
+  /// denseOutput [n, 6] = linear(x·kernel + bias); x [n, 5], kernel [5, 6] (denseKernel), bias [6] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 6, kernel: parameters + 0, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 30, rows: n, cols: 6, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 6, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 6, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 6] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 5];
@@ -185,17 +331,17 @@ public final class CheckActivations: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 5, outputs: 6, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 30, dx: dx)
+      dy, input: x, count: n, inputs: 5, outputs: 6, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dense_1: Dense(6, relu)  [B, 6] → [B, 6]
 
-  /// dense1Output [n, 6] = relu(x·kernel + bias); x [n, 6], kernel [6, 6] at 36, bias [6] at 72.
+  /// dense1Output [n, 6] = relu(x·kernel + bias); x [n, 6], kernel [6, 6] (dense1Kernel), bias [6] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: parameters + 36, output: dense1Output)
-    PrecastKernels.biasActivate(dense1Output, bias: parameters + 72, rows: n, cols: 6, .relu, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: dense1Kernel.values, output: dense1Output)
+    PrecastKernels.biasActivate(dense1Output, bias: dense1Bias.values, rows: n, cols: 6, .relu, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 6] (∂loss/∂its output, overwritten) → dx [n, 6];
@@ -204,17 +350,17 @@ public final class CheckActivations: CompiledModel {
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense1Output, preactivation: dense1Output, rows: n, cols: 6, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: parameters + 36,
-      dKernel: gradients + 36, dBias: gradients + 72, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_2: Dense(6, sigmoid)  [B, 6] → [B, 6]
 
-  /// dense2Output [n, 6] = sigmoid(x·kernel + bias); x [n, 6], kernel [6, 6] at 78, bias [6] at 114.
+  /// dense2Output [n, 6] = sigmoid(x·kernel + bias); x [n, 6], kernel [6, 6] (dense2Kernel), bias [6] (dense2Bias).
   @inline(never)
   func dense2Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: parameters + 78, output: dense2Output)
-    PrecastKernels.biasActivate(dense2Output, bias: parameters + 114, rows: n, cols: 6, .sigmoid, output: dense2Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: dense2Kernel.values, output: dense2Output)
+    PrecastKernels.biasActivate(dense2Output, bias: dense2Bias.values, rows: n, cols: 6, .sigmoid, output: dense2Output)
   }
 
   /// Backward of dense_2: dy [n, 6] (∂loss/∂its output, overwritten) → dx [n, 6];
@@ -223,17 +369,17 @@ public final class CheckActivations: CompiledModel {
   func dense2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense2Output, preactivation: dense2Output, rows: n, cols: 6, .sigmoid)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: parameters + 78,
-      dKernel: gradients + 78, dBias: gradients + 114, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: dense2Kernel.values,
+      dKernel: dense2Kernel.gradient, dBias: dense2Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_3: Dense(6, tanh)  [B, 6] → [B, 6]
 
-  /// dense3Output [n, 6] = tanh(x·kernel + bias); x [n, 6], kernel [6, 6] at 120, bias [6] at 156.
+  /// dense3Output [n, 6] = tanh(x·kernel + bias); x [n, 6], kernel [6, 6] (dense3Kernel), bias [6] (dense3Bias).
   @inline(never)
   func dense3Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: parameters + 120, output: dense3Output)
-    PrecastKernels.biasActivate(dense3Output, bias: parameters + 156, rows: n, cols: 6, .tanh, output: dense3Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: dense3Kernel.values, output: dense3Output)
+    PrecastKernels.biasActivate(dense3Output, bias: dense3Bias.values, rows: n, cols: 6, .tanh, output: dense3Output)
   }
 
   /// Backward of dense_3: dy [n, 6] (∂loss/∂its output, overwritten) → dx [n, 6];
@@ -242,17 +388,17 @@ public final class CheckActivations: CompiledModel {
   func dense3Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense3Output, preactivation: dense3Output, rows: n, cols: 6, .tanh)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: parameters + 120,
-      dKernel: gradients + 120, dBias: gradients + 156, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: dense3Kernel.values,
+      dKernel: dense3Kernel.gradient, dBias: dense3Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_4: Dense(6, softmax)  [B, 6] → [B, 6]
 
-  /// dense4Output [n, 6] = softmax(x·kernel + bias); x [n, 6], kernel [6, 6] at 162, bias [6] at 198.
+  /// dense4Output [n, 6] = softmax(x·kernel + bias); x [n, 6], kernel [6, 6] (dense4Kernel), bias [6] (dense4Bias).
   @inline(never)
   func dense4Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: parameters + 162, output: dense4Output)
-    PrecastKernels.biasActivate(dense4Output, bias: parameters + 198, rows: n, cols: 6, .softmax, output: dense4Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: dense4Kernel.values, output: dense4Output)
+    PrecastKernels.biasActivate(dense4Output, bias: dense4Bias.values, rows: n, cols: 6, .softmax, output: dense4Output)
   }
 
   /// Backward of dense_4: dy [n, 6] (∂loss/∂its output, overwritten) → dx [n, 6];
@@ -261,17 +407,17 @@ public final class CheckActivations: CompiledModel {
   func dense4Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense4Output, preactivation: dense4Output, rows: n, cols: 6, .softmax)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: parameters + 162,
-      dKernel: gradients + 162, dBias: gradients + 198, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: dense4Kernel.values,
+      dKernel: dense4Kernel.gradient, dBias: dense4Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_5: Dense(6, leaky_relu)  [B, 6] → [B, 6]
 
-  /// dense5Output [n, 6] = leaky_relu(x·kernel + bias); x [n, 6], kernel [6, 6] at 204, bias [6] at 240.
+  /// dense5Output [n, 6] = leaky_relu(x·kernel + bias); x [n, 6], kernel [6, 6] (dense5Kernel), bias [6] (dense5Bias).
   @inline(never)
   func dense5Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: parameters + 204, output: dense5Output)
-    PrecastKernels.biasActivate(dense5Output, bias: parameters + 240, rows: n, cols: 6, .leakyRelu(alpha: 0.2), output: dense5Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: dense5Kernel.values, output: dense5Output)
+    PrecastKernels.biasActivate(dense5Output, bias: dense5Bias.values, rows: n, cols: 6, .leakyRelu(alpha: 0.2), output: dense5Output)
   }
 
   /// Backward of dense_5: dy [n, 6] (∂loss/∂its output, overwritten) → dx [n, 6];
@@ -280,17 +426,17 @@ public final class CheckActivations: CompiledModel {
   func dense5Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense5Output, preactivation: dense5Output, rows: n, cols: 6, .leakyRelu(alpha: 0.2))
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: parameters + 204,
-      dKernel: gradients + 204, dBias: gradients + 240, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: dense5Kernel.values,
+      dKernel: dense5Kernel.gradient, dBias: dense5Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_6: Dense(6, elu)  [B, 6] → [B, 6]
 
-  /// dense6Output [n, 6] = elu(x·kernel + bias); x [n, 6], kernel [6, 6] at 246, bias [6] at 282.
+  /// dense6Output [n, 6] = elu(x·kernel + bias); x [n, 6], kernel [6, 6] (dense6Kernel), bias [6] (dense6Bias).
   @inline(never)
   func dense6Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: parameters + 246, output: dense6Output)
-    PrecastKernels.biasActivate(dense6Output, bias: parameters + 282, rows: n, cols: 6, .elu(alpha: 1.0), output: dense6Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: dense6Kernel.values, output: dense6Output)
+    PrecastKernels.biasActivate(dense6Output, bias: dense6Bias.values, rows: n, cols: 6, .elu(alpha: 1.0), output: dense6Output)
   }
 
   /// Backward of dense_6: dy [n, 6] (∂loss/∂its output, overwritten) → dx [n, 6];
@@ -299,17 +445,17 @@ public final class CheckActivations: CompiledModel {
   func dense6Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense6Output, preactivation: dense6Output, rows: n, cols: 6, .elu(alpha: 1.0))
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: parameters + 246,
-      dKernel: gradients + 246, dBias: gradients + 282, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: dense6Kernel.values,
+      dKernel: dense6Kernel.gradient, dBias: dense6Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_7: Dense(6, selu)  [B, 6] → [B, 6]
 
-  /// dense7Output [n, 6] = selu(x·kernel + bias); x [n, 6], kernel [6, 6] at 288, bias [6] at 324.
+  /// dense7Output [n, 6] = selu(x·kernel + bias); x [n, 6], kernel [6, 6] (dense7Kernel), bias [6] (dense7Bias).
   @inline(never)
   func dense7Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: parameters + 288, output: dense7Output)
-    PrecastKernels.biasActivate(dense7Output, bias: parameters + 324, rows: n, cols: 6, .selu, output: dense7Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: dense7Kernel.values, output: dense7Output)
+    PrecastKernels.biasActivate(dense7Output, bias: dense7Bias.values, rows: n, cols: 6, .selu, output: dense7Output)
   }
 
   /// Backward of dense_7: dy [n, 6] (∂loss/∂its output, overwritten) → dx [n, 6];
@@ -318,17 +464,17 @@ public final class CheckActivations: CompiledModel {
   func dense7Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense7Output, preactivation: dense7Output, rows: n, cols: 6, .selu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: parameters + 288,
-      dKernel: gradients + 288, dBias: gradients + 324, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: dense7Kernel.values,
+      dKernel: dense7Kernel.gradient, dBias: dense7Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_8: Dense(6, silu)  [B, 6] → [B, 6]
 
-  /// dense8Output [n, 6] = silu(x·kernel + bias); x [n, 6], kernel [6, 6] at 330, bias [6] at 366.
+  /// dense8Output [n, 6] = silu(x·kernel + bias); x [n, 6], kernel [6, 6] (dense8Kernel), bias [6] (dense8Bias).
   @inline(never)
   func dense8Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: parameters + 330, output: dense8Logits)
-    PrecastKernels.biasActivate(dense8Logits, bias: parameters + 366, rows: n, cols: 6, .swish, output: dense8Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: dense8Kernel.values, output: dense8Logits)
+    PrecastKernels.biasActivate(dense8Logits, bias: dense8Bias.values, rows: n, cols: 6, .swish, output: dense8Output)
   }
 
   /// Backward of dense_8: dy [n, 6] (∂loss/∂its output, overwritten) → dx [n, 6];
@@ -337,17 +483,17 @@ public final class CheckActivations: CompiledModel {
   func dense8Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense8Output, preactivation: dense8Logits, rows: n, cols: 6, .swish)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: parameters + 330,
-      dKernel: gradients + 330, dBias: gradients + 366, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: dense8Kernel.values,
+      dKernel: dense8Kernel.gradient, dBias: dense8Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_9: Dense(6, hard_sigmoid)  [B, 6] → [B, 6]
 
-  /// dense9Output [n, 6] = hard_sigmoid(x·kernel + bias); x [n, 6], kernel [6, 6] at 372, bias [6] at 408.
+  /// dense9Output [n, 6] = hard_sigmoid(x·kernel + bias); x [n, 6], kernel [6, 6] (dense9Kernel), bias [6] (dense9Bias).
   @inline(never)
   func dense9Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: parameters + 372, output: dense9Output)
-    PrecastKernels.biasActivate(dense9Output, bias: parameters + 408, rows: n, cols: 6, .hardSigmoid, output: dense9Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 6, kernel: dense9Kernel.values, output: dense9Output)
+    PrecastKernels.biasActivate(dense9Output, bias: dense9Bias.values, rows: n, cols: 6, .hardSigmoid, output: dense9Output)
   }
 
   /// Backward of dense_9: dy [n, 6] (∂loss/∂its output, overwritten) → dx [n, 6];
@@ -356,17 +502,17 @@ public final class CheckActivations: CompiledModel {
   func dense9Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense9Output, preactivation: dense9Output, rows: n, cols: 6, .hardSigmoid)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: parameters + 372,
-      dKernel: gradients + 372, dBias: gradients + 408, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 6, kernel: dense9Kernel.values,
+      dKernel: dense9Kernel.gradient, dBias: dense9Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_10: Dense(2, linear)  [B, 6] → [B, 2]
 
-  /// dense10Output [n, 2] = linear(x·kernel + bias); x [n, 6], kernel [6, 2] at 414, bias [2] at 426.
+  /// dense10Output [n, 2] = linear(x·kernel + bias); x [n, 6], kernel [6, 2] (dense10Kernel), bias [2] (dense10Bias).
   @inline(never)
   func dense10Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 2, kernel: parameters + 414, output: dense10Output)
-    PrecastKernels.biasActivate(dense10Output, bias: parameters + 426, rows: n, cols: 2, .linear, output: dense10Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 2, kernel: dense10Kernel.values, output: dense10Output)
+    PrecastKernels.biasActivate(dense10Output, bias: dense10Bias.values, rows: n, cols: 2, .linear, output: dense10Output)
   }
 
   /// Backward of dense_10: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 6];
@@ -374,11 +520,16 @@ public final class CheckActivations: CompiledModel {
   @inline(never)
   func dense10Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 2, kernel: parameters + 414,
-      dKernel: gradients + 414, dBias: gradients + 426, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 2, kernel: dense10Kernel.values,
+      dKernel: dense10Kernel.gradient, dBias: dense10Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case dense, dense1, dense2, dense3, dense4, dense5, dense6, dense7, dense8, dense9, dense10, loss, rest
+  }
 
   /// Inference: x [n, 5] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -397,71 +548,60 @@ public final class CheckActivations: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 428)
-    probe?.lap(12)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     dense1Forward(denseOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     dense2Forward(dense1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense2)
     dense3Forward(dense2Output, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.dense3)
     dense4Forward(dense3Output, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.dense4)
     dense5Forward(dense4Output, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.dense5)
     dense6Forward(dense5Output, count: n)
-    probe?.lap(6)
+    probe?.lap(Part.dense6)
     dense7Forward(dense6Output, count: n)
-    probe?.lap(7)
+    probe?.lap(Part.dense7)
     dense8Forward(dense7Output, count: n)
-    probe?.lap(8)
+    probe?.lap(Part.dense8)
     dense9Forward(dense8Output, count: n)
-    probe?.lap(9)
+    probe?.lap(Part.dense9)
     dense10Forward(dense9Output, count: n)
-    probe?.lap(10)
+    probe?.lap(Part.dense10)
     output = UnsafePointer(dense10Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: dense10Output, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(11)
+    let loss = meanSquaredError(predictions: dense10Output, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense10Backward(gradientA, dense9Output, count: n, dx: gradientB)
-    probe?.lap(10)
+    probe?.lap(Part.dense10)
     dense9Backward(gradientB, dense8Output, count: n, dx: gradientA)
-    probe?.lap(9)
+    probe?.lap(Part.dense9)
     dense8Backward(gradientA, dense7Output, count: n, dx: gradientB)
-    probe?.lap(8)
+    probe?.lap(Part.dense8)
     dense7Backward(gradientB, dense6Output, count: n, dx: gradientA)
-    probe?.lap(7)
+    probe?.lap(Part.dense7)
     dense6Backward(gradientA, dense5Output, count: n, dx: gradientB)
-    probe?.lap(6)
+    probe?.lap(Part.dense6)
     dense5Backward(gradientB, dense4Output, count: n, dx: gradientA)
-    probe?.lap(5)
+    probe?.lap(Part.dense5)
     dense4Backward(gradientA, dense3Output, count: n, dx: gradientB)
-    probe?.lap(4)
+    probe?.lap(Part.dense4)
     dense3Backward(gradientB, dense2Output, count: n, dx: gradientA)
-    probe?.lap(3)
+    probe?.lap(Part.dense3)
     dense2Backward(gradientA, dense1Output, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense2)
     dense1Backward(gradientB, denseOutput, count: n, dx: gradientA)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     denseBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: dense10Output + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -18,7 +18,7 @@
 // Memory: parameters 1795 floats (7.0 KiB), gradients the same, optimizer slots 14.0 KiB;
 // activations and their gradients 329 floats per sample (164.5 KiB at batch 128);
 // fixed scratch 192 floats (768 B).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckBatchnorm(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 20] row-major → [n, 3];
@@ -32,10 +32,10 @@ public final class CheckBatchnorm: CompiledModel {
     inputShape: [20],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [20, 64]), WeightInfo(name: "bias", shape: [64])], outputShape: [64]),
-      LayerInfo(name: "batch_normalization", className: "BatchNormalization", weights: [WeightInfo(name: "gamma", shape: [64]), WeightInfo(name: "beta", shape: [64]), WeightInfo(name: "moving_mean", shape: [64]), WeightInfo(name: "moving_variance", shape: [64])], outputShape: [64]),
-      LayerInfo(name: "activation", className: "Activation", weights: [], outputShape: [64]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [64, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [64]),
+      LayerInfo(name: "batch_normalization", className: "BatchNormalization", outputShape: [64]),
+      LayerInfo(name: "activation", className: "Activation", outputShape: [64]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [20, 64], offset: 0, initializer: .glorotUniform, fanIn: 20, fanOut: 64),
@@ -53,7 +53,39 @@ public final class CheckBatchnorm: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-batchnorm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 20], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 64, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 20]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, 64]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "relu"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 64]}}], "build_input_shape": [null, 20]}, "registered_name": null, "build_config": {"input_shape": [null, 20]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-batchnorm", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      20], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 64, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 20]}}, \#
+      {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", \#
+      "class_name": "Zeros", "config": {}, "registered_name": null}, \#
+      "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, \#
+      "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", \#
+      "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, \#
+      "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      64]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "activation": "relu"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 64]}}], \#
+      "build_input_shape": [null, 20]}, "registered_name": null, "build_config": {"input_shape": [null, 20]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 20, outputs: 64, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 64, outputs: 3, chunk: 0, inputGradient: true),
@@ -61,16 +93,33 @@ public final class CheckBatchnorm: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [1795]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 329] and fixed scratch [192].
+  private let memory: ModelMemory
+  /// All parameters, [1795]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [1795], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 329].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [192].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [20, 64]: parameters[0..<1280]
+  private let denseKernel: WeightView
+  /// dense/bias [64]: parameters[1280..<1344]
+  private let denseBias: WeightView
+  /// batch_normalization/gamma [64]: parameters[1344..<1408]
+  private let batchNormalizationGamma: WeightView
+  /// batch_normalization/beta [64]: parameters[1408..<1472]
+  private let batchNormalizationBeta: WeightView
+  /// batch_normalization/moving_mean [64]: parameters[1472..<1536]
+  private let batchNormalizationMovingMean: WeightView
+  /// batch_normalization/moving_variance [64]: parameters[1536..<1600]
+  private let batchNormalizationMovingVariance: WeightView
+  /// dense_1/kernel [64, 3]: parameters[1600..<1792]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [3]: parameters[1792..<1795]
+  private let dense1Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after linear
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 64]
@@ -104,37 +153,37 @@ public final class CheckBatchnorm: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(1795)
-    gradients = allocateZeroed(1795)
-    arena = allocateZeroed(maxBatch * 329)
-    denseOutput = arena + maxBatch * 0
-    batchNormalizationOutput = arena + maxBatch * 64
-    batchNormalizationNormalized = arena + maxBatch * 128
-    activationOutput = arena + maxBatch * 192
-    dense1Output = arena + maxBatch * 256
-    dense1Logits = arena + maxBatch * 259
-    gradientA = arena + maxBatch * 262
-    gradientB = arena + maxBatch * 265
-    scratch = .allocate(capacity: 192)
-    batchNormalizationInverseStd = scratch + 0
-    statistics = scratch + 64
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
+    memory = ModelMemory(parameters: 1795, floatsPerSample: 329, fixed: 192, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 1280)
+    denseBias = memory.weight(at: 1280, count: 64)
+    batchNormalizationGamma = memory.weight(at: 1344, count: 64)
+    batchNormalizationBeta = memory.weight(at: 1408, count: 64)
+    batchNormalizationMovingMean = memory.weight(at: 1472, count: 64)
+    batchNormalizationMovingVariance = memory.weight(at: 1536, count: 64)
+    dense1Kernel = memory.weight(at: 1600, count: 192)
+    dense1Bias = memory.weight(at: 1792, count: 3)
+    denseOutput = memory.batch(at: 0, width: 64)
+    batchNormalizationOutput = memory.batch(at: 64, width: 64)
+    batchNormalizationNormalized = memory.batch(at: 128, width: 64)
+    activationOutput = memory.batch(at: 192, width: 64)
+    dense1Output = memory.batch(at: 256, width: 3)
+    dense1Logits = memory.batch(at: 259, width: 3)
+    gradientA = memory.batch(at: 262, width: 3)
+    gradientB = memory.batch(at: 265, width: 64)
+    batchNormalizationInverseStd = memory.fixed(at: 0, count: 64)
+    statistics = memory.fixed(at: 64, count: 128)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - dense: Dense(64, linear)  [B, 20] → [B, 64]
 
-  /// denseOutput [n, 64] = linear(x·kernel + bias); x [n, 20], kernel [20, 64] at 0, bias [64] at 1280.
+  /// denseOutput [n, 64] = linear(x·kernel + bias); x [n, 20], kernel [20, 64] (denseKernel), bias [64] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 20, outputs: 64, kernel: parameters + 0, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 1280, rows: n, cols: 64, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 20, outputs: 64, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 64, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 64] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 20];
@@ -142,19 +191,19 @@ public final class CheckBatchnorm: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 20, outputs: 64, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 1280, dx: dx)
+      dy, input: x, count: n, inputs: 20, outputs: 64, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - batch_normalization: BatchNormalization(momentum 0.99, epsilon 0.001)  [B, 64] → [B, 64]
 
   /// Inference: batchNormalizationOutput [n, 64] = gamma·(x − moving_mean)/√(moving_variance + 0.001) + beta,
-  /// per channel (64); gamma parameters + 1344, beta parameters + 1408, moving_mean parameters + 1472, moving_variance parameters + 1536.
+  /// per channel (64); gamma batchNormalizationGamma.values, beta batchNormalizationBeta.values, moving_mean batchNormalizationMovingMean.values, moving_variance batchNormalizationMovingVariance.values.
   @inline(never)
   func batchNormalizationForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.batchNormInferenceForward(
-      x, rows: n * 1, channels: 64, gamma: parameters + 1344, beta: parameters + 1408,
-      movingMean: parameters + 1472, movingVariance: parameters + 1536, epsilon: 0.001,
+      x, rows: n * 1, channels: 64, gamma: batchNormalizationGamma.values, beta: batchNormalizationBeta.values,
+      movingMean: batchNormalizationMovingMean.values, movingVariance: batchNormalizationMovingVariance.values, epsilon: 0.001,
       output: batchNormalizationOutput, scratch: statistics)
   }
 
@@ -165,25 +214,25 @@ public final class CheckBatchnorm: CompiledModel {
   func batchNormalizationTrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
     if frozenLayers.contains("batch_normalization") { return batchNormalizationForward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
-      x, rows: n * 1, channels: 64, gamma: parameters + 1344, beta: parameters + 1408,
-      movingMean: parameters + 1472, movingVariance: parameters + 1536, momentum: 0.99, epsilon: 0.001,
+      x, rows: n * 1, channels: 64, gamma: batchNormalizationGamma.values, beta: batchNormalizationBeta.values,
+      movingMean: batchNormalizationMovingMean.values, movingVariance: batchNormalizationMovingVariance.values, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd, output: batchNormalizationOutput, scratch: statistics)
   }
 
   /// Backward of batch_normalization (training mode; frozen: of the inference transform): dy [n, 64] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
-  func batchNormalizationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func batchNormalizationBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     if frozenLayers.contains("batch_normalization") {
       if let dx {
         PrecastKernels.batchNormInferenceBackward(
-          dy, rows: n * 1, channels: 64, gamma: parameters + 1344, movingVariance: parameters + 1536,
+          dy, rows: n * 1, channels: 64, gamma: batchNormalizationGamma.values, movingVariance: batchNormalizationMovingVariance.values,
           epsilon: 0.001, dx: dx)
       }
       return
     }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 1, channels: 64, normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd,
-      gamma: parameters + 1344, dGamma: gradients + 1344, dBeta: gradients + 1408, dx: dx, scratch: statistics)
+      gamma: batchNormalizationGamma.values, dGamma: batchNormalizationGamma.gradient, dBeta: batchNormalizationBeta.gradient, dx: dx, scratch: statistics)
   }
 
   // MARK: - activation: Activation(relu)  [B, 64] → [B, 64]
@@ -196,17 +245,17 @@ public final class CheckBatchnorm: CompiledModel {
 
   /// Backward of activation: dy [n, 64] ← dy ⊙ relu′ (in place).
   @inline(never)
-  func activationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func activationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.activationBackward(dy, output: activationOutput, preactivation: x, rows: n, cols: 64, .relu)
   }
 
   // MARK: - dense_1: Dense(3, softmax)  [B, 64] → [B, 3]
 
-  /// dense1Output [n, 3] = softmax(x·kernel + bias); x [n, 64], kernel [64, 3] at 1600, bias [3] at 1792.
+  /// dense1Output [n, 3] = softmax(x·kernel + bias); x [n, 64], kernel [64, 3] (dense1Kernel), bias [3] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 64, outputs: 3, kernel: parameters + 1600, output: dense1Logits)
-    PrecastKernels.biasActivate(dense1Logits, bias: parameters + 1792, rows: n, cols: 3, .softmax, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 64, outputs: 3, kernel: dense1Kernel.values, output: dense1Logits)
+    PrecastKernels.biasActivate(dense1Logits, bias: dense1Bias.values, rows: n, cols: 3, .softmax, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 3] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 64];
@@ -214,11 +263,16 @@ public final class CheckBatchnorm: CompiledModel {
   @inline(never)
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 64, outputs: 3, kernel: parameters + 1600,
-      dKernel: gradients + 1600, dBias: gradients + 1792, dx: dx)
+      dy, input: x, count: n, inputs: 64, outputs: 3, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case dense, batchNormalization, activation, dense1, loss, rest
+  }
 
   /// Inference: x [n, 20] → [n, 3]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -230,43 +284,32 @@ public final class CheckBatchnorm: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 1795)
-    probe?.lap(5)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     batchNormalizationTrainingForward(denseOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.batchNormalization)
     activationForward(batchNormalizationOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.activation)
     dense1Forward(activationOutput, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.dense1)
     output = UnsafePointer(dense1Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 3, grad: gradientA)
-    probe?.lap(4)
+    let loss = softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 3, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense1Backward(gradientA, activationOutput, count: n, dx: gradientB)
-    probe?.lap(3)
-    activationBackward(gradientB, batchNormalizationOutput, count: n, dx: gradientB)
-    probe?.lap(2)
-    batchNormalizationBackward(gradientB, denseOutput, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
+    activationBackward(gradientB, batchNormalizationOutput, count: n)
+    probe?.lap(Part.activation)
+    batchNormalizationBackward(gradientB, count: n, dx: gradientB)
+    probe?.lap(Part.batchNormalization)
     denseBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: dense1Logits + row * 3, probabilities: dense1Output + row * 3, targets: targets + row * 3, rows: 1, cols: 3, grad: gradientA + row * 3)
-      for c in 0..<3 { gradientA[row * 3 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

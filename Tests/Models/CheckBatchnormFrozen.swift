@@ -18,7 +18,7 @@
 // Memory: parameters 73 floats (292 B), gradients the same, optimizer slots 584 B;
 // activations and their gradients 34 floats per sample (17.0 KiB at batch 128);
 // fixed scratch 15 floats (60 B).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckBatchnormFrozen(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 6] row-major → [n, 3];
@@ -32,10 +32,10 @@ public final class CheckBatchnormFrozen: CompiledModel {
     inputShape: [6],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 5]), WeightInfo(name: "bias", shape: [5])], outputShape: [5]),
-      LayerInfo(name: "batch_normalization", className: "BatchNormalization", weights: [WeightInfo(name: "gamma", shape: [5]), WeightInfo(name: "beta", shape: [5]), WeightInfo(name: "moving_mean", shape: [5]), WeightInfo(name: "moving_variance", shape: [5])], outputShape: [5]),
-      LayerInfo(name: "activation", className: "Activation", weights: [], outputShape: [5]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [5]),
+      LayerInfo(name: "batch_normalization", className: "BatchNormalization", outputShape: [5]),
+      LayerInfo(name: "activation", className: "Activation", outputShape: [5]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [6, 5], offset: 0, initializer: .glorotUniform, fanIn: 6, fanOut: 5),
@@ -53,7 +53,39 @@ public final class CheckBatchnormFrozen: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-batchnorm-frozen", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 6], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 5, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization", "trainable": false, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "tanh"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}], "build_input_shape": [null, 6]}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-batchnorm-frozen", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      6], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 5, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization", "trainable": false, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", \#
+      "class_name": "Zeros", "config": {}, "registered_name": null}, \#
+      "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, \#
+      "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", \#
+      "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, \#
+      "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      5]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "activation": "tanh"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5]}}], \#
+      "build_input_shape": [null, 6]}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 6, outputs: 5, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 5, outputs: 3, chunk: 0, inputGradient: true),
@@ -61,16 +93,33 @@ public final class CheckBatchnormFrozen: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [73]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 34] and fixed scratch [15].
+  private let memory: ModelMemory
+  /// All parameters, [73]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [73], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 34].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [15].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [6, 5]: parameters[0..<30]
+  private let denseKernel: WeightView
+  /// dense/bias [5]: parameters[30..<35]
+  private let denseBias: WeightView
+  /// batch_normalization/gamma [5]: parameters[35..<40]
+  private let batchNormalizationGamma: WeightView
+  /// batch_normalization/beta [5]: parameters[40..<45]
+  private let batchNormalizationBeta: WeightView
+  /// batch_normalization/moving_mean [5]: parameters[45..<50]
+  private let batchNormalizationMovingMean: WeightView
+  /// batch_normalization/moving_variance [5]: parameters[50..<55]
+  private let batchNormalizationMovingVariance: WeightView
+  /// dense_1/kernel [5, 3]: parameters[55..<70]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [3]: parameters[70..<73]
+  private let dense1Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after linear
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 5]
@@ -104,37 +153,37 @@ public final class CheckBatchnormFrozen: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(73)
-    gradients = allocateZeroed(73)
-    arena = allocateZeroed(maxBatch * 34)
-    denseOutput = arena + maxBatch * 0
-    batchNormalizationOutput = arena + maxBatch * 5
-    batchNormalizationNormalized = arena + maxBatch * 10
-    activationOutput = arena + maxBatch * 15
-    dense1Output = arena + maxBatch * 20
-    dense1Logits = arena + maxBatch * 23
-    gradientA = arena + maxBatch * 26
-    gradientB = arena + maxBatch * 29
-    scratch = .allocate(capacity: 15)
-    batchNormalizationInverseStd = scratch + 0
-    statistics = scratch + 5
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
+    memory = ModelMemory(parameters: 73, floatsPerSample: 34, fixed: 15, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 30)
+    denseBias = memory.weight(at: 30, count: 5)
+    batchNormalizationGamma = memory.weight(at: 35, count: 5)
+    batchNormalizationBeta = memory.weight(at: 40, count: 5)
+    batchNormalizationMovingMean = memory.weight(at: 45, count: 5)
+    batchNormalizationMovingVariance = memory.weight(at: 50, count: 5)
+    dense1Kernel = memory.weight(at: 55, count: 15)
+    dense1Bias = memory.weight(at: 70, count: 3)
+    denseOutput = memory.batch(at: 0, width: 5)
+    batchNormalizationOutput = memory.batch(at: 5, width: 5)
+    batchNormalizationNormalized = memory.batch(at: 10, width: 5)
+    activationOutput = memory.batch(at: 15, width: 5)
+    dense1Output = memory.batch(at: 20, width: 3)
+    dense1Logits = memory.batch(at: 23, width: 3)
+    gradientA = memory.batch(at: 26, width: 3)
+    gradientB = memory.batch(at: 29, width: 5)
+    batchNormalizationInverseStd = memory.fixed(at: 0, count: 5)
+    statistics = memory.fixed(at: 5, count: 10)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - dense: Dense(5, linear)  [B, 6] → [B, 5]
 
-  /// denseOutput [n, 5] = linear(x·kernel + bias); x [n, 6], kernel [6, 5] at 0, bias [5] at 30.
+  /// denseOutput [n, 5] = linear(x·kernel + bias); x [n, 6], kernel [6, 5] (denseKernel), bias [5] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 5, kernel: parameters + 0, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 30, rows: n, cols: 5, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 5, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 5, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 5] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 6];
@@ -142,19 +191,19 @@ public final class CheckBatchnormFrozen: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 5, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 30, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 5, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - batch_normalization: BatchNormalization(momentum 0.99, epsilon 0.001)  [B, 5] → [B, 5]
 
   /// Inference: batchNormalizationOutput [n, 5] = gamma·(x − moving_mean)/√(moving_variance + 0.001) + beta,
-  /// per channel (5); gamma parameters + 35, beta parameters + 40, moving_mean parameters + 45, moving_variance parameters + 50.
+  /// per channel (5); gamma batchNormalizationGamma.values, beta batchNormalizationBeta.values, moving_mean batchNormalizationMovingMean.values, moving_variance batchNormalizationMovingVariance.values.
   @inline(never)
   func batchNormalizationForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.batchNormInferenceForward(
-      x, rows: n * 1, channels: 5, gamma: parameters + 35, beta: parameters + 40,
-      movingMean: parameters + 45, movingVariance: parameters + 50, epsilon: 0.001,
+      x, rows: n * 1, channels: 5, gamma: batchNormalizationGamma.values, beta: batchNormalizationBeta.values,
+      movingMean: batchNormalizationMovingMean.values, movingVariance: batchNormalizationMovingVariance.values, epsilon: 0.001,
       output: batchNormalizationOutput, scratch: statistics)
   }
 
@@ -165,25 +214,25 @@ public final class CheckBatchnormFrozen: CompiledModel {
   func batchNormalizationTrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
     if true || frozenLayers.contains("batch_normalization") { return batchNormalizationForward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
-      x, rows: n * 1, channels: 5, gamma: parameters + 35, beta: parameters + 40,
-      movingMean: parameters + 45, movingVariance: parameters + 50, momentum: 0.99, epsilon: 0.001,
+      x, rows: n * 1, channels: 5, gamma: batchNormalizationGamma.values, beta: batchNormalizationBeta.values,
+      movingMean: batchNormalizationMovingMean.values, movingVariance: batchNormalizationMovingVariance.values, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd, output: batchNormalizationOutput, scratch: statistics)
   }
 
   /// Backward of batch_normalization (training mode; frozen: of the inference transform): dy [n, 5] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
-  func batchNormalizationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func batchNormalizationBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     if true || frozenLayers.contains("batch_normalization") {
       if let dx {
         PrecastKernels.batchNormInferenceBackward(
-          dy, rows: n * 1, channels: 5, gamma: parameters + 35, movingVariance: parameters + 50,
+          dy, rows: n * 1, channels: 5, gamma: batchNormalizationGamma.values, movingVariance: batchNormalizationMovingVariance.values,
           epsilon: 0.001, dx: dx)
       }
       return
     }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 1, channels: 5, normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd,
-      gamma: parameters + 35, dGamma: gradients + 35, dBeta: gradients + 40, dx: dx, scratch: statistics)
+      gamma: batchNormalizationGamma.values, dGamma: batchNormalizationGamma.gradient, dBeta: batchNormalizationBeta.gradient, dx: dx, scratch: statistics)
   }
 
   // MARK: - activation: Activation(tanh)  [B, 5] → [B, 5]
@@ -196,17 +245,17 @@ public final class CheckBatchnormFrozen: CompiledModel {
 
   /// Backward of activation: dy [n, 5] ← dy ⊙ tanh′ (in place).
   @inline(never)
-  func activationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func activationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.activationBackward(dy, output: activationOutput, preactivation: x, rows: n, cols: 5, .tanh)
   }
 
   // MARK: - dense_1: Dense(3, softmax)  [B, 5] → [B, 3]
 
-  /// dense1Output [n, 3] = softmax(x·kernel + bias); x [n, 5], kernel [5, 3] at 55, bias [3] at 70.
+  /// dense1Output [n, 3] = softmax(x·kernel + bias); x [n, 5], kernel [5, 3] (dense1Kernel), bias [3] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 3, kernel: parameters + 55, output: dense1Logits)
-    PrecastKernels.biasActivate(dense1Logits, bias: parameters + 70, rows: n, cols: 3, .softmax, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 3, kernel: dense1Kernel.values, output: dense1Logits)
+    PrecastKernels.biasActivate(dense1Logits, bias: dense1Bias.values, rows: n, cols: 3, .softmax, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 3] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 5];
@@ -214,11 +263,16 @@ public final class CheckBatchnormFrozen: CompiledModel {
   @inline(never)
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 5, outputs: 3, kernel: parameters + 55,
-      dKernel: gradients + 55, dBias: gradients + 70, dx: dx)
+      dy, input: x, count: n, inputs: 5, outputs: 3, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case dense, batchNormalization, activation, dense1, loss, rest
+  }
 
   /// Inference: x [n, 6] → [n, 3]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -230,43 +284,32 @@ public final class CheckBatchnormFrozen: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 73)
-    probe?.lap(5)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     batchNormalizationTrainingForward(denseOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.batchNormalization)
     activationForward(batchNormalizationOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.activation)
     dense1Forward(activationOutput, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.dense1)
     output = UnsafePointer(dense1Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 3, grad: gradientA)
-    probe?.lap(4)
+    let loss = softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 3, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense1Backward(gradientA, activationOutput, count: n, dx: gradientB)
-    probe?.lap(3)
-    activationBackward(gradientB, batchNormalizationOutput, count: n, dx: gradientB)
-    probe?.lap(2)
-    batchNormalizationBackward(gradientB, denseOutput, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
+    activationBackward(gradientB, batchNormalizationOutput, count: n)
+    probe?.lap(Part.activation)
+    batchNormalizationBackward(gradientB, count: n, dx: gradientB)
+    probe?.lap(Part.batchNormalization)
     denseBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: dense1Logits + row * 3, probabilities: dense1Output + row * 3, targets: targets + row * 3, rows: 1, cols: 3, grad: gradientA + row * 3)
-      for c in 0..<3 { gradientA[row * 3 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

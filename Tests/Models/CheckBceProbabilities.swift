@@ -15,7 +15,7 @@
 //
 // Memory: parameters 29 floats (116 B), gradients the same, optimizer slots 116 B;
 // activations and their gradients 12 floats per sample (6.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckBceProbabilities(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 5] row-major → [n, 1];
@@ -29,9 +29,9 @@ public final class CheckBceProbabilities: CompiledModel {
     inputShape: [5],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [4]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [4, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [1]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [4]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [1]),
+      LayerInfo(name: "dropout", className: "Dropout", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [5, 4], offset: 0, initializer: .glorotUniform, fanIn: 5, fanOut: 4),
@@ -45,7 +45,31 @@ public final class CheckBceProbabilities: CompiledModel {
     accuracyKind: .binary,
     optimizer: .rmsprop(learningRate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-07, centered: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-bce-probabilities", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 4, "activation": "leaky_relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 4]}}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.0, "seed": null, "noise_shape": null}, "registered_name": null}], "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-bce-probabilities", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 4, "activation": "leaky_relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 4]}}, \#
+      {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.0, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}], "build_input_shape": [null, 5]}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 5, outputs: 4, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 4, outputs: 1, chunk: 0, inputGradient: true),
@@ -53,14 +77,25 @@ public final class CheckBceProbabilities: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [29]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 12].
+  private let memory: ModelMemory
+  /// All parameters, [29]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [29], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 12].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [5, 4]: parameters[0..<20]
+  private let denseKernel: WeightView
+  /// dense/bias [4]: parameters[20..<24]
+  private let denseBias: WeightView
+  /// dense_1/kernel [4, 1]: parameters[24..<28]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [1]: parameters[28..<29]
+  private let dense1Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after leaky_relu
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 4]
@@ -86,31 +121,29 @@ public final class CheckBceProbabilities: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(29)
-    gradients = allocateZeroed(29)
-    arena = allocateZeroed(maxBatch * 12)
-    denseOutput = arena + maxBatch * 0
-    dense1Output = arena + maxBatch * 4
-    dropoutOutput = arena + maxBatch * 5
-    dropoutMask = arena + maxBatch * 6
-    gradientA = arena + maxBatch * 7
-    gradientB = arena + maxBatch * 8
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 29, floatsPerSample: 12, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 20)
+    denseBias = memory.weight(at: 20, count: 4)
+    dense1Kernel = memory.weight(at: 24, count: 4)
+    dense1Bias = memory.weight(at: 28, count: 1)
+    denseOutput = memory.batch(at: 0, width: 4)
+    dense1Output = memory.batch(at: 4, width: 1)
+    dropoutOutput = memory.batch(at: 5, width: 1)
+    dropoutMask = memory.batch(at: 6, width: 1)
+    gradientA = memory.batch(at: 7, width: 1)
+    gradientB = memory.batch(at: 8, width: 4)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - dense: Dense(4, leaky_relu)  [B, 5] → [B, 4]
 
-  /// denseOutput [n, 4] = leaky_relu(x·kernel + bias); x [n, 5], kernel [5, 4] at 0, bias [4] at 20.
+  /// denseOutput [n, 4] = leaky_relu(x·kernel + bias); x [n, 5], kernel [5, 4] (denseKernel), bias [4] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 4, kernel: parameters + 0, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 20, rows: n, cols: 4, .leakyRelu(alpha: 0.2), output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 4, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 4, .leakyRelu(alpha: 0.2), output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 4] (∂loss/∂its output, overwritten) → dx [n, 5];
@@ -119,17 +152,17 @@ public final class CheckBceProbabilities: CompiledModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 4, .leakyRelu(alpha: 0.2))
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 5, outputs: 4, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 20, dx: dx)
+      dy, input: x, count: n, inputs: 5, outputs: 4, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dense_1: Dense(1, sigmoid)  [B, 4] → [B, 1]
 
-  /// dense1Output [n, 1] = sigmoid(x·kernel + bias); x [n, 4], kernel [4, 1] at 24, bias [1] at 28.
+  /// dense1Output [n, 1] = sigmoid(x·kernel + bias); x [n, 4], kernel [4, 1] (dense1Kernel), bias [1] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 4, outputs: 1, kernel: parameters + 24, output: dense1Output)
-    PrecastKernels.biasActivate(dense1Output, bias: parameters + 28, rows: n, cols: 1, .sigmoid, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 4, outputs: 1, kernel: dense1Kernel.values, output: dense1Output)
+    PrecastKernels.biasActivate(dense1Output, bias: dense1Bias.values, rows: n, cols: 1, .sigmoid, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 1] (∂loss/∂its output, overwritten) → dx [n, 4];
@@ -138,8 +171,8 @@ public final class CheckBceProbabilities: CompiledModel {
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense1Output, preactivation: dense1Output, rows: n, cols: 1, .sigmoid)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 4, outputs: 1, kernel: parameters + 24,
-      dKernel: gradients + 24, dBias: gradients + 28, dx: dx)
+      dy, input: x, count: n, inputs: 4, outputs: 1, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - dropout: Dropout(0.0)  [B, 1] → [B, 1]
@@ -152,11 +185,16 @@ public final class CheckBceProbabilities: CompiledModel {
 
   /// Backward of dropout: dy [n, 1] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 1, mask: dropoutMask)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case dense, dense1, dropout, loss, rest
+  }
 
   /// Inference: x [n, 5] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -166,39 +204,28 @@ public final class CheckBceProbabilities: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 29)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     dense1Forward(denseOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     dropoutForward(dense1Output, count: n, rng: &rng)
-    probe?.lap(2)
+    probe?.lap(Part.dropout)
     output = UnsafePointer(dropoutOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? binaryCrossentropy(probabilities: dropoutOutput, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(3)
-    dropoutBackward(gradientA, count: n, dx: gradientA)
-    probe?.lap(2)
+    let loss = binaryCrossentropy(probabilities: dropoutOutput, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
+    dropoutBackward(gradientA, count: n)
+    probe?.lap(Part.dropout)
     dense1Backward(gradientA, denseOutput, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     denseBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * binaryCrossentropy(probabilities: dropoutOutput + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -16,7 +16,7 @@
 //
 // Memory: parameters 519 floats (2.0 KiB), gradients the same, optimizer slots 4.1 KiB;
 // activations and their gradients 805 floats per sample (402.5 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckBidirectional(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 5] row-major → [n, 2];
@@ -30,10 +30,10 @@ public final class CheckBidirectional: CompiledModel {
     inputShape: [5],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [7, 3])], outputShape: [5, 3]),
-      LayerInfo(name: "bidirectional", className: "Bidirectional", weights: [WeightInfo(name: "forward_lstm/lstm_cell/kernel", shape: [3, 16]), WeightInfo(name: "forward_lstm/lstm_cell/recurrent_kernel", shape: [4, 16]), WeightInfo(name: "forward_lstm/lstm_cell/bias", shape: [16]), WeightInfo(name: "backward_lstm/lstm_cell/kernel", shape: [3, 16]), WeightInfo(name: "backward_lstm/lstm_cell/recurrent_kernel", shape: [4, 16]), WeightInfo(name: "backward_lstm/lstm_cell/bias", shape: [16])], outputShape: [5, 8]),
-      LayerInfo(name: "bidirectional_1", className: "Bidirectional", weights: [WeightInfo(name: "forward_gru/gru_cell/kernel", shape: [8, 9]), WeightInfo(name: "forward_gru/gru_cell/recurrent_kernel", shape: [3, 9]), WeightInfo(name: "forward_gru/gru_cell/bias", shape: [2, 9]), WeightInfo(name: "backward_gru/gru_cell/kernel", shape: [8, 9]), WeightInfo(name: "backward_gru/gru_cell/recurrent_kernel", shape: [3, 9]), WeightInfo(name: "backward_gru/gru_cell/bias", shape: [2, 9])], outputShape: [3]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [5, 3]),
+      LayerInfo(name: "bidirectional", className: "Bidirectional", outputShape: [5, 8]),
+      LayerInfo(name: "bidirectional_1", className: "Bidirectional", outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [7, 3], offset: 0, initializer: .uniform, fanIn: 7, fanOut: 3),
@@ -58,21 +58,127 @@ public final class CheckBidirectional: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-bidirectional", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}, {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "merge_mode": "concat", "layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "forward_lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, "backward_layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "backward_lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "merge_mode": "sum", "layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "forward_gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 8]}}, "backward_layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "backward_gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 8]}}}, "registered_name": null, "build_config": {"input_shape": [null, 5, 8]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}], "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-bidirectional", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}, \#
+      {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "merge_mode": "concat", "layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "forward_lstm", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, \#
+      "backward_layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "backward_lstm", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, \#
+      {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "merge_mode": "sum", "layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "forward_gru", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 8]}}, \#
+      "backward_layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "backward_gru", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 8]}}}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 8]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3]}}], \#
+      "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 3, outputs: 2, chunk: 0, inputGradient: true),
     ]
   )
 
   public let maxBatch: Int
-  /// All parameters, [519]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 805].
+  private let memory: ModelMemory
+  /// All parameters, [519]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [519], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 805].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [7, 3]: parameters[0..<21]
+  private let embeddingEmbeddings: WeightView
+  /// bidirectional/forward_lstm/lstm_cell/kernel [3, 16]: parameters[21..<69]
+  private let bidirectionalForwardLayerKernel: WeightView
+  /// bidirectional/forward_lstm/lstm_cell/recurrent_kernel [4, 16]: parameters[69..<133]
+  private let bidirectionalForwardLayerRecurrentKernel: WeightView
+  /// bidirectional/forward_lstm/lstm_cell/bias [16]: parameters[133..<149]
+  private let bidirectionalForwardLayerBias: WeightView
+  /// bidirectional/backward_lstm/lstm_cell/kernel [3, 16]: parameters[149..<197]
+  private let bidirectionalBackwardLayerKernel: WeightView
+  /// bidirectional/backward_lstm/lstm_cell/recurrent_kernel [4, 16]: parameters[197..<261]
+  private let bidirectionalBackwardLayerRecurrentKernel: WeightView
+  /// bidirectional/backward_lstm/lstm_cell/bias [16]: parameters[261..<277]
+  private let bidirectionalBackwardLayerBias: WeightView
+  /// bidirectional_1/forward_gru/gru_cell/kernel [8, 9]: parameters[277..<349]
+  private let bidirectional1ForwardLayerKernel: WeightView
+  /// bidirectional_1/forward_gru/gru_cell/recurrent_kernel [3, 9]: parameters[349..<376]
+  private let bidirectional1ForwardLayerRecurrentKernel: WeightView
+  /// bidirectional_1/forward_gru/gru_cell/bias [2, 9]: parameters[376..<394]
+  private let bidirectional1ForwardLayerBias: WeightView
+  /// bidirectional_1/backward_gru/gru_cell/kernel [8, 9]: parameters[394..<466]
+  private let bidirectional1BackwardLayerKernel: WeightView
+  /// bidirectional_1/backward_gru/gru_cell/recurrent_kernel [3, 9]: parameters[466..<493]
+  private let bidirectional1BackwardLayerRecurrentKernel: WeightView
+  /// bidirectional_1/backward_gru/gru_cell/bias [2, 9]: parameters[493..<511]
+  private let bidirectional1BackwardLayerBias: WeightView
+  /// dense/kernel [3, 2]: parameters[511..<517]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[517..<519]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 15]
@@ -154,78 +260,87 @@ public final class CheckBidirectional: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(519)
-    gradients = allocateZeroed(519)
-    arena = allocateZeroed(maxBatch * 805)
-    embeddingOutput = arena + maxBatch * 0
-    bidirectionalForwardLayerGates = arena + maxBatch * 15
-    bidirectionalForwardLayerCells = arena + maxBatch * 95
-    bidirectionalForwardLayerCellGradient = arena + maxBatch * 115
-    bidirectionalForwardLayerHidden = arena + maxBatch * 119
-    bidirectionalForwardLayerHiddenGradient = arena + maxBatch * 139
-    bidirectionalBackwardLayerReversed = arena + maxBatch * 159
-    bidirectionalBackwardLayerGates = arena + maxBatch * 174
-    bidirectionalBackwardLayerCells = arena + maxBatch * 254
-    bidirectionalBackwardLayerCellGradient = arena + maxBatch * 274
-    bidirectionalBackwardLayerHidden = arena + maxBatch * 278
-    bidirectionalBackwardLayerHiddenGradient = arena + maxBatch * 298
-    bidirectionalOutput = arena + maxBatch * 318
-    bidirectionalForwardGradient = arena + maxBatch * 358
-    bidirectionalBackwardGradient = arena + maxBatch * 378
-    bidirectionalInputGradient = arena + maxBatch * 398
-    bidirectional1ForwardLayerGates = arena + maxBatch * 413
-    bidirectional1ForwardLayerRecurrent = arena + maxBatch * 458
-    bidirectional1ForwardLayerHidden = arena + maxBatch * 503
-    bidirectional1ForwardLayerHiddenGradient = arena + maxBatch * 518
-    bidirectional1ForwardLayerOutput = arena + maxBatch * 533
-    bidirectional1BackwardLayerReversed = arena + maxBatch * 536
-    bidirectional1BackwardLayerGates = arena + maxBatch * 576
-    bidirectional1BackwardLayerRecurrent = arena + maxBatch * 621
-    bidirectional1BackwardLayerHidden = arena + maxBatch * 666
-    bidirectional1BackwardLayerHiddenGradient = arena + maxBatch * 681
-    bidirectional1BackwardLayerOutput = arena + maxBatch * 696
-    bidirectional1Output = arena + maxBatch * 699
-    bidirectional1ForwardGradient = arena + maxBatch * 702
-    bidirectional1BackwardGradient = arena + maxBatch * 705
-    bidirectional1InputGradient = arena + maxBatch * 708
-    denseOutput = arena + maxBatch * 748
-    gradientA = arena + maxBatch * 750
-    gradientB = arena + maxBatch * 790
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 519, floatsPerSample: 805, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 21)
+    bidirectionalForwardLayerKernel = memory.weight(at: 21, count: 48)
+    bidirectionalForwardLayerRecurrentKernel = memory.weight(at: 69, count: 64)
+    bidirectionalForwardLayerBias = memory.weight(at: 133, count: 16)
+    bidirectionalBackwardLayerKernel = memory.weight(at: 149, count: 48)
+    bidirectionalBackwardLayerRecurrentKernel = memory.weight(at: 197, count: 64)
+    bidirectionalBackwardLayerBias = memory.weight(at: 261, count: 16)
+    bidirectional1ForwardLayerKernel = memory.weight(at: 277, count: 72)
+    bidirectional1ForwardLayerRecurrentKernel = memory.weight(at: 349, count: 27)
+    bidirectional1ForwardLayerBias = memory.weight(at: 376, count: 18)
+    bidirectional1BackwardLayerKernel = memory.weight(at: 394, count: 72)
+    bidirectional1BackwardLayerRecurrentKernel = memory.weight(at: 466, count: 27)
+    bidirectional1BackwardLayerBias = memory.weight(at: 493, count: 18)
+    denseKernel = memory.weight(at: 511, count: 6)
+    denseBias = memory.weight(at: 517, count: 2)
+    embeddingOutput = memory.batch(at: 0, width: 15)
+    bidirectionalForwardLayerGates = memory.batch(at: 15, width: 80)
+    bidirectionalForwardLayerCells = memory.batch(at: 95, width: 20)
+    bidirectionalForwardLayerCellGradient = memory.batch(at: 115, width: 4)
+    bidirectionalForwardLayerHidden = memory.batch(at: 119, width: 20)
+    bidirectionalForwardLayerHiddenGradient = memory.batch(at: 139, width: 20)
+    bidirectionalBackwardLayerReversed = memory.batch(at: 159, width: 15)
+    bidirectionalBackwardLayerGates = memory.batch(at: 174, width: 80)
+    bidirectionalBackwardLayerCells = memory.batch(at: 254, width: 20)
+    bidirectionalBackwardLayerCellGradient = memory.batch(at: 274, width: 4)
+    bidirectionalBackwardLayerHidden = memory.batch(at: 278, width: 20)
+    bidirectionalBackwardLayerHiddenGradient = memory.batch(at: 298, width: 20)
+    bidirectionalOutput = memory.batch(at: 318, width: 40)
+    bidirectionalForwardGradient = memory.batch(at: 358, width: 20)
+    bidirectionalBackwardGradient = memory.batch(at: 378, width: 20)
+    bidirectionalInputGradient = memory.batch(at: 398, width: 15)
+    bidirectional1ForwardLayerGates = memory.batch(at: 413, width: 45)
+    bidirectional1ForwardLayerRecurrent = memory.batch(at: 458, width: 45)
+    bidirectional1ForwardLayerHidden = memory.batch(at: 503, width: 15)
+    bidirectional1ForwardLayerHiddenGradient = memory.batch(at: 518, width: 15)
+    bidirectional1ForwardLayerOutput = memory.batch(at: 533, width: 3)
+    bidirectional1BackwardLayerReversed = memory.batch(at: 536, width: 40)
+    bidirectional1BackwardLayerGates = memory.batch(at: 576, width: 45)
+    bidirectional1BackwardLayerRecurrent = memory.batch(at: 621, width: 45)
+    bidirectional1BackwardLayerHidden = memory.batch(at: 666, width: 15)
+    bidirectional1BackwardLayerHiddenGradient = memory.batch(at: 681, width: 15)
+    bidirectional1BackwardLayerOutput = memory.batch(at: 696, width: 3)
+    bidirectional1Output = memory.batch(at: 699, width: 3)
+    bidirectional1ForwardGradient = memory.batch(at: 702, width: 3)
+    bidirectional1BackwardGradient = memory.batch(at: 705, width: 3)
+    bidirectional1InputGradient = memory.batch(at: 708, width: 40)
+    denseOutput = memory.batch(at: 748, width: 2)
+    gradientA = memory.batch(at: 750, width: 40)
+    gradientB = memory.batch(at: 790, width: 15)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(7, 3)  [B, 5] → [B, 5, 3]
 
   /// embeddingOutput [n, 5, 3] = embeddings[x]; x [n, 5] integer indices (as floats),
-  /// embeddings [7, 3] at 0.
+  /// embeddings [7, 3] (embeddingEmbeddings).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 5, inputDim: 7, outputDim: 3, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 5, inputDim: 7, outputDim: 3, table: embeddingEmbeddings.values, output: embeddingOutput)
   }
 
   /// Backward of embedding: dy [n, 5, 3] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 5, inputDim: 7, outputDim: 3, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 5, inputDim: 7, outputDim: 3, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - bidirectional: Bidirectional(LSTM(4, return sequences), concat)  [B, 5, 3] → [B, 5, 8]
 
-  /// bidirectionalForwardLayerHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] at 21,
-  /// recurrent kernel [4, 4×4] at 69, bias at 133; gates in bidirectionalForwardLayerGates, states in bidirectionalForwardLayerCells and bidirectionalForwardLayerHidden.
+  /// bidirectionalForwardLayerHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] (bidirectionalForwardLayerKernel),
+  /// recurrent kernel [4, 4×4] (bidirectionalForwardLayerRecurrentKernel), bias (bidirectionalForwardLayerBias); gates in bidirectionalForwardLayerGates, states in bidirectionalForwardLayerCells and bidirectionalForwardLayerHidden.
   @inline(never)
   func bidirectionalForwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 5, inputs: 3, units: 4, kernel: parameters + 21,
-      recurrentKernel: parameters + 69, bias: parameters + 133,
+      x, count: n, steps: 5, inputs: 3, units: 4, kernel: bidirectionalForwardLayerKernel.values,
+      recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values, bias: bidirectionalForwardLayerBias.values,
       gates: bidirectionalForwardLayerGates, cells: bidirectionalForwardLayerCells, hidden: bidirectionalForwardLayerHidden)
   }
 
@@ -236,33 +351,33 @@ public final class CheckBidirectional: CompiledModel {
     bidirectionalForwardLayerHiddenGradient.update(from: dy, count: n * 20)
     PrecastKernels.lstmBackward(
       bidirectionalForwardLayerHiddenGradient, input: x, count: n, steps: 5, inputs: 3, units: 4,
-      kernel: parameters + 21, recurrentKernel: parameters + 69,
+      kernel: bidirectionalForwardLayerKernel.values, recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values,
       gates: bidirectionalForwardLayerGates, cells: bidirectionalForwardLayerCells, hidden: bidirectionalForwardLayerHidden,
-      dKernel: gradients + 21, dRecurrentKernel: gradients + 69, dBias: gradients + 133,
+      dKernel: bidirectionalForwardLayerKernel.gradient, dRecurrentKernel: bidirectionalForwardLayerRecurrentKernel.gradient, dBias: bidirectionalForwardLayerBias.gradient,
       dx: dx, cellGradient: bidirectionalForwardLayerCellGradient)
   }
 
-  /// bidirectionalBackwardLayerHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] at 149,
-  /// recurrent kernel [4, 4×4] at 197, bias at 261; gates in bidirectionalBackwardLayerGates, states in bidirectionalBackwardLayerCells and bidirectionalBackwardLayerHidden.
+  /// bidirectionalBackwardLayerHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] (bidirectionalBackwardLayerKernel),
+  /// recurrent kernel [4, 4×4] (bidirectionalBackwardLayerRecurrentKernel), bias (bidirectionalBackwardLayerBias); gates in bidirectionalBackwardLayerGates, states in bidirectionalBackwardLayerCells and bidirectionalBackwardLayerHidden.
   @inline(never)
   func bidirectionalBackwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 5, width: 3, output: bidirectionalBackwardLayerReversed)  // go_backwards
     PrecastKernels.lstmForward(
-      bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 3, units: 4, kernel: parameters + 149,
-      recurrentKernel: parameters + 197, bias: parameters + 261,
+      bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 3, units: 4, kernel: bidirectionalBackwardLayerKernel.values,
+      recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values, bias: bidirectionalBackwardLayerBias.values,
       gates: bidirectionalBackwardLayerGates, cells: bidirectionalBackwardLayerCells, hidden: bidirectionalBackwardLayerHidden)
   }
 
   /// Backward of bidirectional/backward_lstm/lstm_cell through time: dy [n, 5, 4] → dx [n, 5, 3];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     bidirectionalBackwardLayerHiddenGradient.update(from: dy, count: n * 20)
     PrecastKernels.lstmBackward(
       bidirectionalBackwardLayerHiddenGradient, input: bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 3, units: 4,
-      kernel: parameters + 149, recurrentKernel: parameters + 197,
+      kernel: bidirectionalBackwardLayerKernel.values, recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values,
       gates: bidirectionalBackwardLayerGates, cells: bidirectionalBackwardLayerCells, hidden: bidirectionalBackwardLayerHidden,
-      dKernel: gradients + 149, dRecurrentKernel: gradients + 197, dBias: gradients + 261,
+      dKernel: bidirectionalBackwardLayerKernel.gradient, dRecurrentKernel: bidirectionalBackwardLayerRecurrentKernel.gradient, dBias: bidirectionalBackwardLayerBias.gradient,
       dx: dx, cellGradient: bidirectionalBackwardLayerCellGradient)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 5, width: 3, output: dx) }
   }
@@ -292,19 +407,19 @@ public final class CheckBidirectional: CompiledModel {
       .concat, dy, forward: bidirectionalForwardLayerHidden, backward: bidirectionalBackwardLayerHidden, count: n, steps: 5, units: 4,
       reversed: true, forwardGradient: bidirectionalForwardGradient, backwardGradient: bidirectionalBackwardGradient)
     bidirectionalForwardLayerBackward(bidirectionalForwardGradient, x, count: n, dx: dx)
-    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, x, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
+    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
     if let dx { PrecastKernels.addInPlace(dx, bidirectionalInputGradient, count: n * 15) }
   }
 
   // MARK: - bidirectional_1: Bidirectional(GRU(3), sum)  [B, 5, 8] → [B, 3]
 
   /// bidirectional1ForwardLayerOutput [n, 3] = GRU(x [n, 5, 8]), the last hidden state (reset_after);
-  /// kernel [8, 3×3] at 277, recurrent kernel [3, 3×3] at 349, bias at 376.
+  /// kernel [8, 3×3] (bidirectional1ForwardLayerKernel), recurrent kernel [3, 3×3] (bidirectional1ForwardLayerRecurrentKernel), bias (bidirectional1ForwardLayerBias).
   @inline(never)
   func bidirectional1ForwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruForward(
-      x, count: n, steps: 5, inputs: 8, units: 3, kernel: parameters + 277,
-      recurrentKernel: parameters + 349, bias: parameters + 376,
+      x, count: n, steps: 5, inputs: 8, units: 3, kernel: bidirectional1ForwardLayerKernel.values,
+      recurrentKernel: bidirectional1ForwardLayerRecurrentKernel.values, bias: bidirectional1ForwardLayerBias.values,
       gates: bidirectional1ForwardLayerGates, recurrent: bidirectional1ForwardLayerRecurrent, hidden: bidirectional1ForwardLayerHidden)
     for s in 0..<n { (bidirectional1ForwardLayerOutput + s * 3).update(from: bidirectional1ForwardLayerHidden + s * 15 + 12, count: 3) }
   }
@@ -317,19 +432,19 @@ public final class CheckBidirectional: CompiledModel {
     for s in 0..<n { (bidirectional1ForwardLayerHiddenGradient + s * 15 + 12).update(from: dy + s * 3, count: 3) }
     PrecastKernels.gruBackward(
       bidirectional1ForwardLayerHiddenGradient, input: x, count: n, steps: 5, inputs: 8, units: 3,
-      kernel: parameters + 277, recurrentKernel: parameters + 349,
+      kernel: bidirectional1ForwardLayerKernel.values, recurrentKernel: bidirectional1ForwardLayerRecurrentKernel.values,
       gates: bidirectional1ForwardLayerGates, recurrent: bidirectional1ForwardLayerRecurrent, hidden: bidirectional1ForwardLayerHidden,
-      dKernel: gradients + 277, dRecurrentKernel: gradients + 349, dBias: gradients + 376, dx: dx)
+      dKernel: bidirectional1ForwardLayerKernel.gradient, dRecurrentKernel: bidirectional1ForwardLayerRecurrentKernel.gradient, dBias: bidirectional1ForwardLayerBias.gradient, dx: dx)
   }
 
   /// bidirectional1BackwardLayerOutput [n, 3] = GRU(x [n, 5, 8]), the last hidden state (reset_after);
-  /// kernel [8, 3×3] at 394, recurrent kernel [3, 3×3] at 466, bias at 493.
+  /// kernel [8, 3×3] (bidirectional1BackwardLayerKernel), recurrent kernel [3, 3×3] (bidirectional1BackwardLayerRecurrentKernel), bias (bidirectional1BackwardLayerBias).
   @inline(never)
   func bidirectional1BackwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 5, width: 8, output: bidirectional1BackwardLayerReversed)  // go_backwards
     PrecastKernels.gruForward(
-      bidirectional1BackwardLayerReversed, count: n, steps: 5, inputs: 8, units: 3, kernel: parameters + 394,
-      recurrentKernel: parameters + 466, bias: parameters + 493,
+      bidirectional1BackwardLayerReversed, count: n, steps: 5, inputs: 8, units: 3, kernel: bidirectional1BackwardLayerKernel.values,
+      recurrentKernel: bidirectional1BackwardLayerRecurrentKernel.values, bias: bidirectional1BackwardLayerBias.values,
       gates: bidirectional1BackwardLayerGates, recurrent: bidirectional1BackwardLayerRecurrent, hidden: bidirectional1BackwardLayerHidden)
     for s in 0..<n { (bidirectional1BackwardLayerOutput + s * 3).update(from: bidirectional1BackwardLayerHidden + s * 15 + 12, count: 3) }
   }
@@ -337,14 +452,14 @@ public final class CheckBidirectional: CompiledModel {
   /// Backward of bidirectional_1/backward_gru/gru_cell through time: dy [n, 3] → dx [n, 5, 8];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func bidirectional1BackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func bidirectional1BackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     bidirectional1BackwardLayerHiddenGradient.update(repeating: 0, count: n * 15)
     for s in 0..<n { (bidirectional1BackwardLayerHiddenGradient + s * 15 + 12).update(from: dy + s * 3, count: 3) }
     PrecastKernels.gruBackward(
       bidirectional1BackwardLayerHiddenGradient, input: bidirectional1BackwardLayerReversed, count: n, steps: 5, inputs: 8, units: 3,
-      kernel: parameters + 394, recurrentKernel: parameters + 466,
+      kernel: bidirectional1BackwardLayerKernel.values, recurrentKernel: bidirectional1BackwardLayerRecurrentKernel.values,
       gates: bidirectional1BackwardLayerGates, recurrent: bidirectional1BackwardLayerRecurrent, hidden: bidirectional1BackwardLayerHidden,
-      dKernel: gradients + 394, dRecurrentKernel: gradients + 466, dBias: gradients + 493, dx: dx)
+      dKernel: bidirectional1BackwardLayerKernel.gradient, dRecurrentKernel: bidirectional1BackwardLayerRecurrentKernel.gradient, dBias: bidirectional1BackwardLayerBias.gradient, dx: dx)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 5, width: 8, output: dx) }
   }
 
@@ -373,17 +488,17 @@ public final class CheckBidirectional: CompiledModel {
       .sum, dy, forward: bidirectional1ForwardLayerOutput, backward: bidirectional1BackwardLayerOutput, count: n, steps: 1, units: 3,
       reversed: false, forwardGradient: bidirectional1ForwardGradient, backwardGradient: bidirectional1BackwardGradient)
     bidirectional1ForwardLayerBackward(bidirectional1ForwardGradient, x, count: n, dx: dx)
-    bidirectional1BackwardLayerBackward(bidirectional1BackwardGradient, x, count: n, dx: dx == nil ? nil : bidirectional1InputGradient)
+    bidirectional1BackwardLayerBackward(bidirectional1BackwardGradient, count: n, dx: dx == nil ? nil : bidirectional1InputGradient)
     if let dx { PrecastKernels.addInPlace(dx, bidirectional1InputGradient, count: n * 40) }
   }
 
   // MARK: - dense: Dense(2, linear)  [B, 3] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] at 511, bias [2] at 517.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: parameters + 511, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 517, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 3];
@@ -391,11 +506,16 @@ public final class CheckBidirectional: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: parameters + 511,
-      dKernel: gradients + 511, dBias: gradients + 517, dx: dx)
+      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, bidirectional, bidirectional1, dense, loss, rest
+  }
 
   /// Inference: x [n, 5] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -407,43 +527,32 @@ public final class CheckBidirectional: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 519)
-    probe?.lap(5)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     bidirectionalForward(embeddingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.bidirectional)
     bidirectional1Forward(bidirectionalOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.bidirectional1)
     denseForward(bidirectional1Output, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(4)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, bidirectional1Output, count: n, dx: gradientB)
-    probe?.lap(3)
+    probe?.lap(Part.dense)
     bidirectional1Backward(gradientB, bidirectionalOutput, count: n, dx: gradientA)
-    probe?.lap(2)
+    probe?.lap(Part.bidirectional1)
     bidirectionalBackward(gradientA, embeddingOutput, count: n, dx: gradientB)
-    probe?.lap(1)
-    embeddingBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.bidirectional)
+    embeddingBackward(gradientB, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

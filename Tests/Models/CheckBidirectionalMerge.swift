@@ -15,7 +15,7 @@
 //
 // Memory: parameters 120 floats (480 B), gradients the same, optimizer slots 960 B;
 // activations and their gradients 378 floats per sample (189.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckBidirectionalMerge(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 15] row-major → [n, 2];
@@ -29,9 +29,9 @@ public final class CheckBidirectionalMerge: CompiledModel {
     inputShape: [5, 3],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "bidirectional", className: "Bidirectional", weights: [WeightInfo(name: "forward_simple_rnn/simple_rnn_cell/kernel", shape: [3, 3]), WeightInfo(name: "forward_simple_rnn/simple_rnn_cell/recurrent_kernel", shape: [3, 3]), WeightInfo(name: "forward_simple_rnn/simple_rnn_cell/bias", shape: [3]), WeightInfo(name: "backward_simple_rnn/simple_rnn_cell/kernel", shape: [3, 3]), WeightInfo(name: "backward_simple_rnn/simple_rnn_cell/recurrent_kernel", shape: [3, 3]), WeightInfo(name: "backward_simple_rnn/simple_rnn_cell/bias", shape: [3])], outputShape: [5, 3]),
-      LayerInfo(name: "bidirectional_1", className: "Bidirectional", weights: [WeightInfo(name: "forward_gru/gru_cell/kernel", shape: [3, 6]), WeightInfo(name: "forward_gru/gru_cell/recurrent_kernel", shape: [2, 6]), WeightInfo(name: "forward_gru/gru_cell/bias", shape: [6]), WeightInfo(name: "backward_gru/gru_cell/kernel", shape: [3, 6]), WeightInfo(name: "backward_gru/gru_cell/recurrent_kernel", shape: [2, 6]), WeightInfo(name: "backward_gru/gru_cell/bias", shape: [6])], outputShape: [2]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [2, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "bidirectional", className: "Bidirectional", outputShape: [5, 3]),
+      LayerInfo(name: "bidirectional_1", className: "Bidirectional", outputShape: [2]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "bidirectional", name: "forward_simple_rnn/simple_rnn_cell/kernel", shape: [3, 3], offset: 0, initializer: .glorotUniform, fanIn: 3, fanOut: 3),
@@ -55,21 +55,116 @@ public final class CheckBidirectionalMerge: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-bidirectional-merge", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "merge_mode": "mul", "layer": {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "forward_simple_rnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, "backward_layer": {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "backward_simple_rnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "merge_mode": "ave", "layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "forward_gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": false, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, "backward_layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "backward_gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": false, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 2]}}], "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-bidirectional-merge", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "merge_mode": "mul", "layer": {"module": "keras.layers", "class_name": "SimpleRNN", \#
+      "config": {"name": "forward_simple_rnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", \#
+      "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, \#
+      "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "use_bias": true, \#
+      "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      5, 3]}}, "backward_layer": {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "backward_simple_rnn", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, \#
+      "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      5, 3]}}}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, \#
+      {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "merge_mode": "ave", "layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "forward_gru", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": false, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, \#
+      "backward_layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "backward_gru", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": false, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 2]}}], \#
+      "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 2, outputs: 2, chunk: 0, inputGradient: true),
     ]
   )
 
   public let maxBatch: Int
-  /// All parameters, [120]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 378].
+  private let memory: ModelMemory
+  /// All parameters, [120]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [120], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 378].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// bidirectional/forward_simple_rnn/simple_rnn_cell/kernel [3, 3]: parameters[0..<9]
+  private let bidirectionalForwardLayerKernel: WeightView
+  /// bidirectional/forward_simple_rnn/simple_rnn_cell/recurrent_kernel [3, 3]: parameters[9..<18]
+  private let bidirectionalForwardLayerRecurrentKernel: WeightView
+  /// bidirectional/forward_simple_rnn/simple_rnn_cell/bias [3]: parameters[18..<21]
+  private let bidirectionalForwardLayerBias: WeightView
+  /// bidirectional/backward_simple_rnn/simple_rnn_cell/kernel [3, 3]: parameters[21..<30]
+  private let bidirectionalBackwardLayerKernel: WeightView
+  /// bidirectional/backward_simple_rnn/simple_rnn_cell/recurrent_kernel [3, 3]: parameters[30..<39]
+  private let bidirectionalBackwardLayerRecurrentKernel: WeightView
+  /// bidirectional/backward_simple_rnn/simple_rnn_cell/bias [3]: parameters[39..<42]
+  private let bidirectionalBackwardLayerBias: WeightView
+  /// bidirectional_1/forward_gru/gru_cell/kernel [3, 6]: parameters[42..<60]
+  private let bidirectional1ForwardLayerKernel: WeightView
+  /// bidirectional_1/forward_gru/gru_cell/recurrent_kernel [2, 6]: parameters[60..<72]
+  private let bidirectional1ForwardLayerRecurrentKernel: WeightView
+  /// bidirectional_1/forward_gru/gru_cell/bias [6]: parameters[72..<78]
+  private let bidirectional1ForwardLayerBias: WeightView
+  /// bidirectional_1/backward_gru/gru_cell/kernel [3, 6]: parameters[78..<96]
+  private let bidirectional1BackwardLayerKernel: WeightView
+  /// bidirectional_1/backward_gru/gru_cell/recurrent_kernel [2, 6]: parameters[96..<108]
+  private let bidirectional1BackwardLayerRecurrentKernel: WeightView
+  /// bidirectional_1/backward_gru/gru_cell/bias [6]: parameters[108..<114]
+  private let bidirectional1BackwardLayerBias: WeightView
+  /// dense/kernel [2, 2]: parameters[114..<118]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[118..<120]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// bidirectional/forward_simple_rnn/simple_rnn_cell hidden states [steps, u]
   private let bidirectionalForwardLayerHidden: UnsafeMutablePointer<Float>  // [B, 15]
@@ -145,58 +240,66 @@ public final class CheckBidirectionalMerge: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(120)
-    gradients = allocateZeroed(120)
-    arena = allocateZeroed(maxBatch * 378)
-    bidirectionalForwardLayerHidden = arena + maxBatch * 0
-    bidirectionalForwardLayerHiddenGradient = arena + maxBatch * 15
-    bidirectionalBackwardLayerReversed = arena + maxBatch * 30
-    bidirectionalBackwardLayerHidden = arena + maxBatch * 45
-    bidirectionalBackwardLayerHiddenGradient = arena + maxBatch * 60
-    bidirectionalOutput = arena + maxBatch * 75
-    bidirectionalForwardGradient = arena + maxBatch * 90
-    bidirectionalBackwardGradient = arena + maxBatch * 105
-    bidirectionalInputGradient = arena + maxBatch * 120
-    bidirectional1ForwardLayerGates = arena + maxBatch * 135
-    bidirectional1ForwardLayerRecurrent = arena + maxBatch * 165
-    bidirectional1ForwardLayerResetHidden = arena + maxBatch * 195
-    bidirectional1ForwardLayerResetGradient = arena + maxBatch * 205
-    bidirectional1ForwardLayerHidden = arena + maxBatch * 207
-    bidirectional1ForwardLayerHiddenGradient = arena + maxBatch * 217
-    bidirectional1ForwardLayerOutput = arena + maxBatch * 227
-    bidirectional1BackwardLayerReversed = arena + maxBatch * 229
-    bidirectional1BackwardLayerGates = arena + maxBatch * 244
-    bidirectional1BackwardLayerRecurrent = arena + maxBatch * 274
-    bidirectional1BackwardLayerResetHidden = arena + maxBatch * 304
-    bidirectional1BackwardLayerResetGradient = arena + maxBatch * 314
-    bidirectional1BackwardLayerHidden = arena + maxBatch * 316
-    bidirectional1BackwardLayerHiddenGradient = arena + maxBatch * 326
-    bidirectional1BackwardLayerOutput = arena + maxBatch * 336
-    bidirectional1Output = arena + maxBatch * 338
-    bidirectional1ForwardGradient = arena + maxBatch * 340
-    bidirectional1BackwardGradient = arena + maxBatch * 342
-    bidirectional1InputGradient = arena + maxBatch * 344
-    denseOutput = arena + maxBatch * 359
-    gradientA = arena + maxBatch * 361
-    gradientB = arena + maxBatch * 376
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 120, floatsPerSample: 378, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    bidirectionalForwardLayerKernel = memory.weight(at: 0, count: 9)
+    bidirectionalForwardLayerRecurrentKernel = memory.weight(at: 9, count: 9)
+    bidirectionalForwardLayerBias = memory.weight(at: 18, count: 3)
+    bidirectionalBackwardLayerKernel = memory.weight(at: 21, count: 9)
+    bidirectionalBackwardLayerRecurrentKernel = memory.weight(at: 30, count: 9)
+    bidirectionalBackwardLayerBias = memory.weight(at: 39, count: 3)
+    bidirectional1ForwardLayerKernel = memory.weight(at: 42, count: 18)
+    bidirectional1ForwardLayerRecurrentKernel = memory.weight(at: 60, count: 12)
+    bidirectional1ForwardLayerBias = memory.weight(at: 72, count: 6)
+    bidirectional1BackwardLayerKernel = memory.weight(at: 78, count: 18)
+    bidirectional1BackwardLayerRecurrentKernel = memory.weight(at: 96, count: 12)
+    bidirectional1BackwardLayerBias = memory.weight(at: 108, count: 6)
+    denseKernel = memory.weight(at: 114, count: 4)
+    denseBias = memory.weight(at: 118, count: 2)
+    bidirectionalForwardLayerHidden = memory.batch(at: 0, width: 15)
+    bidirectionalForwardLayerHiddenGradient = memory.batch(at: 15, width: 15)
+    bidirectionalBackwardLayerReversed = memory.batch(at: 30, width: 15)
+    bidirectionalBackwardLayerHidden = memory.batch(at: 45, width: 15)
+    bidirectionalBackwardLayerHiddenGradient = memory.batch(at: 60, width: 15)
+    bidirectionalOutput = memory.batch(at: 75, width: 15)
+    bidirectionalForwardGradient = memory.batch(at: 90, width: 15)
+    bidirectionalBackwardGradient = memory.batch(at: 105, width: 15)
+    bidirectionalInputGradient = memory.batch(at: 120, width: 15)
+    bidirectional1ForwardLayerGates = memory.batch(at: 135, width: 30)
+    bidirectional1ForwardLayerRecurrent = memory.batch(at: 165, width: 30)
+    bidirectional1ForwardLayerResetHidden = memory.batch(at: 195, width: 10)
+    bidirectional1ForwardLayerResetGradient = memory.batch(at: 205, width: 2)
+    bidirectional1ForwardLayerHidden = memory.batch(at: 207, width: 10)
+    bidirectional1ForwardLayerHiddenGradient = memory.batch(at: 217, width: 10)
+    bidirectional1ForwardLayerOutput = memory.batch(at: 227, width: 2)
+    bidirectional1BackwardLayerReversed = memory.batch(at: 229, width: 15)
+    bidirectional1BackwardLayerGates = memory.batch(at: 244, width: 30)
+    bidirectional1BackwardLayerRecurrent = memory.batch(at: 274, width: 30)
+    bidirectional1BackwardLayerResetHidden = memory.batch(at: 304, width: 10)
+    bidirectional1BackwardLayerResetGradient = memory.batch(at: 314, width: 2)
+    bidirectional1BackwardLayerHidden = memory.batch(at: 316, width: 10)
+    bidirectional1BackwardLayerHiddenGradient = memory.batch(at: 326, width: 10)
+    bidirectional1BackwardLayerOutput = memory.batch(at: 336, width: 2)
+    bidirectional1Output = memory.batch(at: 338, width: 2)
+    bidirectional1ForwardGradient = memory.batch(at: 340, width: 2)
+    bidirectional1BackwardGradient = memory.batch(at: 342, width: 2)
+    bidirectional1InputGradient = memory.batch(at: 344, width: 15)
+    denseOutput = memory.batch(at: 359, width: 2)
+    gradientA = memory.batch(at: 361, width: 15)
+    gradientB = memory.batch(at: 376, width: 2)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - bidirectional: Bidirectional(SimpleRNN(3, return sequences), mul)  [B, 5, 3] → [B, 5, 3]
 
   /// bidirectionalForwardLayerHidden [n, 5, 3] = SimpleRNN(x [n, 5, 3]); kernel [3, 3]
-  /// at 0, recurrent kernel [3, 3] at 9, bias [3] at 18.
+  /// (bidirectionalForwardLayerKernel), recurrent kernel [3, 3] (bidirectionalForwardLayerRecurrentKernel), bias [3] (bidirectionalForwardLayerBias).
   @inline(never)
   func bidirectionalForwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.simpleRNNForward(
-      x, count: n, steps: 5, inputs: 3, units: 3, kernel: parameters + 0,
-      recurrentKernel: parameters + 9, bias: parameters + 18, hidden: bidirectionalForwardLayerHidden)
+      x, count: n, steps: 5, inputs: 3, units: 3, kernel: bidirectionalForwardLayerKernel.values,
+      recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values, bias: bidirectionalForwardLayerBias.values, hidden: bidirectionalForwardLayerHidden)
   }
 
   /// Backward of bidirectional/forward_simple_rnn/simple_rnn_cell through time: dy [n, 5, 3] → dx [n, 5, 3];
@@ -206,29 +309,29 @@ public final class CheckBidirectionalMerge: CompiledModel {
     bidirectionalForwardLayerHiddenGradient.update(from: dy, count: n * 15)
     PrecastKernels.simpleRNNBackward(
       bidirectionalForwardLayerHiddenGradient, input: x, count: n, steps: 5, inputs: 3, units: 3,
-      kernel: parameters + 0, recurrentKernel: parameters + 9, hidden: bidirectionalForwardLayerHidden,
-      dKernel: gradients + 0, dRecurrentKernel: gradients + 9, dBias: gradients + 18, dx: dx)
+      kernel: bidirectionalForwardLayerKernel.values, recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values, hidden: bidirectionalForwardLayerHidden,
+      dKernel: bidirectionalForwardLayerKernel.gradient, dRecurrentKernel: bidirectionalForwardLayerRecurrentKernel.gradient, dBias: bidirectionalForwardLayerBias.gradient, dx: dx)
   }
 
   /// bidirectionalBackwardLayerHidden [n, 5, 3] = SimpleRNN(x [n, 5, 3]); kernel [3, 3]
-  /// at 21, recurrent kernel [3, 3] at 30, bias [3] at 39.
+  /// (bidirectionalBackwardLayerKernel), recurrent kernel [3, 3] (bidirectionalBackwardLayerRecurrentKernel), bias [3] (bidirectionalBackwardLayerBias).
   @inline(never)
   func bidirectionalBackwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 5, width: 3, output: bidirectionalBackwardLayerReversed)  // go_backwards
     PrecastKernels.simpleRNNForward(
-      bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 3, units: 3, kernel: parameters + 21,
-      recurrentKernel: parameters + 30, bias: parameters + 39, hidden: bidirectionalBackwardLayerHidden)
+      bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 3, units: 3, kernel: bidirectionalBackwardLayerKernel.values,
+      recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values, bias: bidirectionalBackwardLayerBias.values, hidden: bidirectionalBackwardLayerHidden)
   }
 
   /// Backward of bidirectional/backward_simple_rnn/simple_rnn_cell through time: dy [n, 5, 3] → dx [n, 5, 3];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     bidirectionalBackwardLayerHiddenGradient.update(from: dy, count: n * 15)
     PrecastKernels.simpleRNNBackward(
       bidirectionalBackwardLayerHiddenGradient, input: bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 3, units: 3,
-      kernel: parameters + 21, recurrentKernel: parameters + 30, hidden: bidirectionalBackwardLayerHidden,
-      dKernel: gradients + 21, dRecurrentKernel: gradients + 30, dBias: gradients + 39, dx: dx)
+      kernel: bidirectionalBackwardLayerKernel.values, recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values, hidden: bidirectionalBackwardLayerHidden,
+      dKernel: bidirectionalBackwardLayerKernel.gradient, dRecurrentKernel: bidirectionalBackwardLayerRecurrentKernel.gradient, dBias: bidirectionalBackwardLayerBias.gradient, dx: dx)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 5, width: 3, output: dx) }
   }
 
@@ -257,19 +360,19 @@ public final class CheckBidirectionalMerge: CompiledModel {
       .mul, dy, forward: bidirectionalForwardLayerHidden, backward: bidirectionalBackwardLayerHidden, count: n, steps: 5, units: 3,
       reversed: true, forwardGradient: bidirectionalForwardGradient, backwardGradient: bidirectionalBackwardGradient)
     bidirectionalForwardLayerBackward(bidirectionalForwardGradient, x, count: n, dx: dx)
-    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, x, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
+    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
     if let dx { PrecastKernels.addInPlace(dx, bidirectionalInputGradient, count: n * 15) }
   }
 
   // MARK: - bidirectional_1: Bidirectional(GRU(2, reset_after=False), ave)  [B, 5, 3] → [B, 2]
 
   /// bidirectional1ForwardLayerOutput [n, 2] = GRU(x [n, 5, 3]), the last hidden state (reset_after=False);
-  /// kernel [3, 2×3] at 42, recurrent kernel [2, 2×3] at 60, bias at 72.
+  /// kernel [3, 2×3] (bidirectional1ForwardLayerKernel), recurrent kernel [2, 2×3] (bidirectional1ForwardLayerRecurrentKernel), bias (bidirectional1ForwardLayerBias).
   @inline(never)
   func bidirectional1ForwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruResetBeforeForward(
-      x, count: n, steps: 5, inputs: 3, units: 2, kernel: parameters + 42,
-      recurrentKernel: parameters + 60, bias: parameters + 72,
+      x, count: n, steps: 5, inputs: 3, units: 2, kernel: bidirectional1ForwardLayerKernel.values,
+      recurrentKernel: bidirectional1ForwardLayerRecurrentKernel.values, bias: bidirectional1ForwardLayerBias.values,
       gates: bidirectional1ForwardLayerGates, recurrent: bidirectional1ForwardLayerRecurrent, resetHidden: bidirectional1ForwardLayerResetHidden, hidden: bidirectional1ForwardLayerHidden)
     for s in 0..<n { (bidirectional1ForwardLayerOutput + s * 2).update(from: bidirectional1ForwardLayerHidden + s * 10 + 8, count: 2) }
   }
@@ -282,20 +385,20 @@ public final class CheckBidirectionalMerge: CompiledModel {
     for s in 0..<n { (bidirectional1ForwardLayerHiddenGradient + s * 10 + 8).update(from: dy + s * 2, count: 2) }
     PrecastKernels.gruResetBeforeBackward(
       bidirectional1ForwardLayerHiddenGradient, input: x, count: n, steps: 5, inputs: 3, units: 2,
-      kernel: parameters + 42, recurrentKernel: parameters + 60,
+      kernel: bidirectional1ForwardLayerKernel.values, recurrentKernel: bidirectional1ForwardLayerRecurrentKernel.values,
       gates: bidirectional1ForwardLayerGates, resetHidden: bidirectional1ForwardLayerResetHidden, hidden: bidirectional1ForwardLayerHidden,
-      dKernel: gradients + 42, dRecurrentKernel: gradients + 60, dBias: gradients + 72, dx: dx,
+      dKernel: bidirectional1ForwardLayerKernel.gradient, dRecurrentKernel: bidirectional1ForwardLayerRecurrentKernel.gradient, dBias: bidirectional1ForwardLayerBias.gradient, dx: dx,
       resetGradient: bidirectional1ForwardLayerResetGradient)
   }
 
   /// bidirectional1BackwardLayerOutput [n, 2] = GRU(x [n, 5, 3]), the last hidden state (reset_after=False);
-  /// kernel [3, 2×3] at 78, recurrent kernel [2, 2×3] at 96, bias at 108.
+  /// kernel [3, 2×3] (bidirectional1BackwardLayerKernel), recurrent kernel [2, 2×3] (bidirectional1BackwardLayerRecurrentKernel), bias (bidirectional1BackwardLayerBias).
   @inline(never)
   func bidirectional1BackwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 5, width: 3, output: bidirectional1BackwardLayerReversed)  // go_backwards
     PrecastKernels.gruResetBeforeForward(
-      bidirectional1BackwardLayerReversed, count: n, steps: 5, inputs: 3, units: 2, kernel: parameters + 78,
-      recurrentKernel: parameters + 96, bias: parameters + 108,
+      bidirectional1BackwardLayerReversed, count: n, steps: 5, inputs: 3, units: 2, kernel: bidirectional1BackwardLayerKernel.values,
+      recurrentKernel: bidirectional1BackwardLayerRecurrentKernel.values, bias: bidirectional1BackwardLayerBias.values,
       gates: bidirectional1BackwardLayerGates, recurrent: bidirectional1BackwardLayerRecurrent, resetHidden: bidirectional1BackwardLayerResetHidden, hidden: bidirectional1BackwardLayerHidden)
     for s in 0..<n { (bidirectional1BackwardLayerOutput + s * 2).update(from: bidirectional1BackwardLayerHidden + s * 10 + 8, count: 2) }
   }
@@ -303,14 +406,14 @@ public final class CheckBidirectionalMerge: CompiledModel {
   /// Backward of bidirectional_1/backward_gru/gru_cell through time: dy [n, 2] → dx [n, 5, 3];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func bidirectional1BackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func bidirectional1BackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     bidirectional1BackwardLayerHiddenGradient.update(repeating: 0, count: n * 10)
     for s in 0..<n { (bidirectional1BackwardLayerHiddenGradient + s * 10 + 8).update(from: dy + s * 2, count: 2) }
     PrecastKernels.gruResetBeforeBackward(
       bidirectional1BackwardLayerHiddenGradient, input: bidirectional1BackwardLayerReversed, count: n, steps: 5, inputs: 3, units: 2,
-      kernel: parameters + 78, recurrentKernel: parameters + 96,
+      kernel: bidirectional1BackwardLayerKernel.values, recurrentKernel: bidirectional1BackwardLayerRecurrentKernel.values,
       gates: bidirectional1BackwardLayerGates, resetHidden: bidirectional1BackwardLayerResetHidden, hidden: bidirectional1BackwardLayerHidden,
-      dKernel: gradients + 78, dRecurrentKernel: gradients + 96, dBias: gradients + 108, dx: dx,
+      dKernel: bidirectional1BackwardLayerKernel.gradient, dRecurrentKernel: bidirectional1BackwardLayerRecurrentKernel.gradient, dBias: bidirectional1BackwardLayerBias.gradient, dx: dx,
       resetGradient: bidirectional1BackwardLayerResetGradient)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 5, width: 3, output: dx) }
   }
@@ -340,17 +443,17 @@ public final class CheckBidirectionalMerge: CompiledModel {
       .ave, dy, forward: bidirectional1ForwardLayerOutput, backward: bidirectional1BackwardLayerOutput, count: n, steps: 1, units: 2,
       reversed: false, forwardGradient: bidirectional1ForwardGradient, backwardGradient: bidirectional1BackwardGradient)
     bidirectional1ForwardLayerBackward(bidirectional1ForwardGradient, x, count: n, dx: dx)
-    bidirectional1BackwardLayerBackward(bidirectional1BackwardGradient, x, count: n, dx: dx == nil ? nil : bidirectional1InputGradient)
+    bidirectional1BackwardLayerBackward(bidirectional1BackwardGradient, count: n, dx: dx == nil ? nil : bidirectional1InputGradient)
     if let dx { PrecastKernels.addInPlace(dx, bidirectional1InputGradient, count: n * 15) }
   }
 
   // MARK: - dense: Dense(2, linear)  [B, 2] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 2], kernel [2, 2] at 114, bias [2] at 118.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 2], kernel [2, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 2, outputs: 2, kernel: parameters + 114, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 118, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 2, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 2];
@@ -358,11 +461,16 @@ public final class CheckBidirectionalMerge: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 2, outputs: 2, kernel: parameters + 114,
-      dKernel: gradients + 114, dBias: gradients + 118, dx: dx)
+      dy, input: x, count: n, inputs: 2, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case bidirectional, bidirectional1, dense, loss, rest
+  }
 
   /// Inference: x [n, 15] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -373,39 +481,28 @@ public final class CheckBidirectionalMerge: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 120)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     bidirectionalForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.bidirectional)
     bidirectional1Forward(bidirectionalOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.bidirectional1)
     denseForward(bidirectional1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(3)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, bidirectional1Output, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     bidirectional1Backward(gradientB, bidirectionalOutput, count: n, dx: gradientA)
-    probe?.lap(1)
+    probe?.lap(Part.bidirectional1)
     bidirectionalBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.bidirectional)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

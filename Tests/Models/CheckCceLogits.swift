@@ -16,7 +16,7 @@
 //
 // Memory: parameters 59 floats (236 B), gradients the same, optimizer slots 472 B;
 // activations and their gradients 32 floats per sample (16.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckCceLogits(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 6] row-major → [n, 4];
@@ -30,10 +30,10 @@ public final class CheckCceLogits: CompiledModel {
     inputShape: [2, 3],
     outputSize: 4,
     layers: [
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [6]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 5]), WeightInfo(name: "bias", shape: [5])], outputShape: [5]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [5]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [4]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [6]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [5]),
+      LayerInfo(name: "dropout", className: "Dropout", outputShape: [5]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [4]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [6, 5], offset: 0, initializer: .glorotUniform, fanIn: 6, fanOut: 5),
@@ -47,7 +47,33 @@ public final class CheckCceLogits: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-cce-logits", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 2, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 5, "activation": "elu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.3, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 4, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}], "build_input_shape": [null, 2, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 2, 3]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-cce-logits", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      2, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 5, "activation": "elu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.3, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 4, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5]}}], \#
+      "build_input_shape": [null, 2, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 2, 3]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 6, outputs: 5, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 5, outputs: 4, chunk: 0, inputGradient: true),
@@ -55,14 +81,25 @@ public final class CheckCceLogits: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [59]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 32].
+  private let memory: ModelMemory
+  /// All parameters, [59]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [59], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 32].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [6, 5]: parameters[0..<30]
+  private let denseKernel: WeightView
+  /// dense/bias [5]: parameters[30..<35]
+  private let denseBias: WeightView
+  /// dense_1/kernel [5, 4]: parameters[35..<55]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [4]: parameters[55..<59]
+  private let dense1Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after elu
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 5]
@@ -90,23 +127,21 @@ public final class CheckCceLogits: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(59)
-    gradients = allocateZeroed(59)
-    arena = allocateZeroed(maxBatch * 32)
-    denseOutput = arena + maxBatch * 0
-    dropoutOutput = arena + maxBatch * 5
-    dropoutMask = arena + maxBatch * 10
-    dense1Output = arena + maxBatch * 15
-    dense1Logits = arena + maxBatch * 19
-    gradientA = arena + maxBatch * 23
-    gradientB = arena + maxBatch * 27
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 59, floatsPerSample: 32, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 30)
+    denseBias = memory.weight(at: 30, count: 5)
+    dense1Kernel = memory.weight(at: 35, count: 20)
+    dense1Bias = memory.weight(at: 55, count: 4)
+    denseOutput = memory.batch(at: 0, width: 5)
+    dropoutOutput = memory.batch(at: 5, width: 5)
+    dropoutMask = memory.batch(at: 10, width: 5)
+    dense1Output = memory.batch(at: 15, width: 4)
+    dense1Logits = memory.batch(at: 19, width: 4)
+    gradientA = memory.batch(at: 23, width: 4)
+    gradientB = memory.batch(at: 27, width: 5)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - flatten: Flatten()  [B, 2, 3] → [B, 6]
@@ -115,11 +150,11 @@ public final class CheckCceLogits: CompiledModel {
 
   // MARK: - dense: Dense(5, elu)  [B, 6] → [B, 5]
 
-  /// denseOutput [n, 5] = elu(x·kernel + bias); x [n, 6], kernel [6, 5] at 0, bias [5] at 30.
+  /// denseOutput [n, 5] = elu(x·kernel + bias); x [n, 6], kernel [6, 5] (denseKernel), bias [5] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 5, kernel: parameters + 0, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 30, rows: n, cols: 5, .elu(alpha: 1.0), output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 5, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 5, .elu(alpha: 1.0), output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 5] (∂loss/∂its output, overwritten) → dx [n, 6];
@@ -128,8 +163,8 @@ public final class CheckCceLogits: CompiledModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 5, .elu(alpha: 1.0))
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 5, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 30, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 5, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dropout: Dropout(0.3)  [B, 5] → [B, 5]
@@ -142,17 +177,17 @@ public final class CheckCceLogits: CompiledModel {
 
   /// Backward of dropout: dy [n, 5] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 5, mask: dropoutMask)
   }
 
   // MARK: - dense_1: Dense(4, softmax)  [B, 5] → [B, 4]
 
-  /// dense1Output [n, 4] = softmax(x·kernel + bias); x [n, 5], kernel [5, 4] at 35, bias [4] at 55.
+  /// dense1Output [n, 4] = softmax(x·kernel + bias); x [n, 5], kernel [5, 4] (dense1Kernel), bias [4] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 4, kernel: parameters + 35, output: dense1Logits)
-    PrecastKernels.biasActivate(dense1Logits, bias: parameters + 55, rows: n, cols: 4, .softmax, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 4, kernel: dense1Kernel.values, output: dense1Logits)
+    PrecastKernels.biasActivate(dense1Logits, bias: dense1Bias.values, rows: n, cols: 4, .softmax, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 4] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 5];
@@ -160,11 +195,16 @@ public final class CheckCceLogits: CompiledModel {
   @inline(never)
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 5, outputs: 4, kernel: parameters + 35,
-      dKernel: gradients + 35, dBias: gradients + 55, dx: dx)
+      dy, input: x, count: n, inputs: 5, outputs: 4, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case flatten, dense, dropout, dense1, loss, rest
+  }
 
   /// Inference: x [n, 6] → [n, 4]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -174,39 +214,28 @@ public final class CheckCceLogits: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 59)
-    probe?.lap(5)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.dense)
     dropoutForward(denseOutput, count: n, rng: &rng)
-    probe?.lap(2)
+    probe?.lap(Part.dropout)
     dense1Forward(dropoutOutput, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.dense1)
     output = UnsafePointer(dense1Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 4, grad: gradientA)
-    probe?.lap(4)
+    let loss = softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 4, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense1Backward(gradientA, dropoutOutput, count: n, dx: gradientB)
-    probe?.lap(3)
-    dropoutBackward(gradientB, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense1)
+    dropoutBackward(gradientB, count: n)
+    probe?.lap(Part.dropout)
     denseBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(1)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: dense1Logits + row * 4, probabilities: dense1Output + row * 4, targets: targets + row * 4, rows: 1, cols: 4, grad: gradientA + row * 4)
-      for c in 0..<4 { gradientA[row * 4 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

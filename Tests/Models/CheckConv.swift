@@ -19,7 +19,7 @@
 // Memory: parameters 200 floats (800 B), gradients the same, optimizer slots 1.6 KiB;
 // activations and their gradients 384 floats per sample (192.0 KiB at batch 128);
 // fixed scratch 193536 floats (756.0 KiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckConv(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 84] row-major → [n, 3];
@@ -33,12 +33,12 @@ public final class CheckConv: InspectableModel {
     inputShape: [7, 6, 2],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 2, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [7, 6, 3]),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 2, 3, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [3, 3, 4]),
-      LayerInfo(name: "conv2d_2", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [1, 1, 4, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [3, 3, 2]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [3, 3, 2]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [18]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [18, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [7, 6, 3]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", outputShape: [3, 3, 4]),
+      LayerInfo(name: "conv2d_2", className: "Conv2D", outputShape: [3, 3, 2]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", outputShape: [3, 3, 2]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [18]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 2, 3], offset: 0, initializer: .glorotUniform, fanIn: 18, fanOut: 27),
@@ -56,7 +56,50 @@ public final class CheckConv: InspectableModel {
     accuracyKind: .sparseCategorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 7, 6, 2], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 3, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 2]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 4, "kernel_size": [3, 2], "strides": [2, 2], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "elu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 3]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 2, "kernel_size": [1, 1], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "silu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3, 3, 4]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "same", "strides": [1, 1], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 18]}}], "build_input_shape": [null, 7, 6, 2]}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 2]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      7, 6, 2], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 3, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      7, 6, 2]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 4, "kernel_size": [3, 2], \#
+      "strides": [2, 2], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "elu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      7, 6, 3]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 2, "kernel_size": [1, 1], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "silu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      3, 3, 4]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "same", "strides": [1, 1], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", \#
+      "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 18]}}], \#
+      "build_input_shape": [null, 7, 6, 2]}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 2]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 42, inputs: 18, outputs: 3, chunk: 256, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 9, inputs: 18, outputs: 4, chunk: 256, inputGradient: true),
@@ -66,16 +109,33 @@ public final class CheckConv: InspectableModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [200]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 384] and fixed scratch [193536].
+  private let memory: ModelMemory
+  /// All parameters, [200]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [200], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 384].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [193536].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [3, 3, 2, 3]: parameters[0..<54]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [3]: parameters[54..<57]
+  private let conv2dBias: WeightView
+  /// conv2d_1/kernel [3, 2, 3, 4]: parameters[57..<129]
+  private let conv2d1Kernel: WeightView
+  /// conv2d_1/bias [4]: parameters[129..<133]
+  private let conv2d1Bias: WeightView
+  /// conv2d_2/kernel [1, 1, 4, 2]: parameters[133..<141]
+  private let conv2d2Kernel: WeightView
+  /// conv2d_2/bias [2]: parameters[141..<143]
+  private let conv2d2Bias: WeightView
+  /// dense/kernel [18, 3]: parameters[143..<197]
+  private let denseKernel: WeightView
+  /// dense/bias [3]: parameters[197..<200]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// conv2d output, after tanh
   private let conv2dOutput: UnsafeMutablePointer<Float>  // [B, 126]
@@ -109,28 +169,31 @@ public final class CheckConv: InspectableModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(200)
-    gradients = allocateZeroed(200)
-    arena = allocateZeroed(maxBatch * 384)
-    conv2dOutput = arena + maxBatch * 0
-    conv2d1Output = arena + maxBatch * 126
-    conv2d2Output = arena + maxBatch * 162
-    conv2d2Logits = arena + maxBatch * 180
-    maxPooling2dOutput = arena + maxBatch * 198
-    denseOutput = arena + maxBatch * 216
-    denseLogits = arena + maxBatch * 219
-    gradientA = arena + maxBatch * 222
-    gradientB = arena + maxBatch * 348
-    scratch = .allocate(capacity: 193536)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
+    memory = ModelMemory(parameters: 200, floatsPerSample: 384, fixed: 193536, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 54)
+    conv2dBias = memory.weight(at: 54, count: 3)
+    conv2d1Kernel = memory.weight(at: 57, count: 72)
+    conv2d1Bias = memory.weight(at: 129, count: 4)
+    conv2d2Kernel = memory.weight(at: 133, count: 8)
+    conv2d2Bias = memory.weight(at: 141, count: 2)
+    denseKernel = memory.weight(at: 143, count: 54)
+    denseBias = memory.weight(at: 197, count: 3)
+    conv2dOutput = memory.batch(at: 0, width: 126)
+    conv2d1Output = memory.batch(at: 126, width: 36)
+    conv2d2Output = memory.batch(at: 162, width: 18)
+    conv2d2Logits = memory.batch(at: 180, width: 18)
+    maxPooling2dOutput = memory.batch(at: 198, width: 18)
+    denseOutput = memory.batch(at: 216, width: 3)
+    denseLogits = memory.batch(at: 219, width: 3)
+    gradientA = memory.batch(at: 222, width: 126)
+    gradientB = memory.batch(at: 348, width: 36)
+    columns = memory.fixed(at: 0, count: 193536)
+    output = UnsafePointer(memory.arena)
   }
 
   deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
     if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
@@ -140,11 +203,11 @@ public final class CheckConv: InspectableModel {
   static let conv2dWindow = Window2D(inputHeight: 7, inputWidth: 6, channels: 2, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 7, outputWidth: 6)
 
   /// conv2dOutput [n, 7, 6, 3] = tanh(conv(x, kernel) + bias); x [n, 7, 6, 2],
-  /// kernel [3, 3, 2, 3] at 0, bias [3] at 54; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [3, 3, 2, 3] (conv2dKernel), bias [3] (conv2dBias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 3, kernel: parameters + 0, bias: parameters + 54, .tanh,
+      x, count: n, Self.conv2dWindow, filters: 3, kernel: conv2dKernel.values, bias: conv2dBias.values, .tanh,
       columns: columns, chunk: 256, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
@@ -154,8 +217,8 @@ public final class CheckConv: InspectableModel {
   func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 42, cols: 3, .tanh)
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2dWindow, filters: 3, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 54, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv2dWindow, filters: 3, kernel: conv2dKernel.values,
+      dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - conv2d_1: Conv2D(4, 3×2, strides 2×2, valid, elu)  [B, 7, 6, 3] → [B, 3, 3, 4]
@@ -164,11 +227,11 @@ public final class CheckConv: InspectableModel {
   static let conv2d1Window = Window2D(inputHeight: 7, inputWidth: 6, channels: 3, kernelHeight: 3, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 3, outputWidth: 3)
 
   /// conv2d1Output [n, 3, 3, 4] = elu(conv(x, kernel) + bias); x [n, 7, 6, 3],
-  /// kernel [3, 2, 3, 4] at 57, bias [4] at 129; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [3, 2, 3, 4] (conv2d1Kernel), bias [4] (conv2d1Bias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d1Window, filters: 4, kernel: parameters + 57, bias: parameters + 129, .elu(alpha: 1.0),
+      x, count: n, Self.conv2d1Window, filters: 4, kernel: conv2d1Kernel.values, bias: conv2d1Bias.values, .elu(alpha: 1.0),
       columns: columns, chunk: 256, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
@@ -178,8 +241,8 @@ public final class CheckConv: InspectableModel {
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2d1Output, preactivation: conv2d1Output, rows: n * 9, cols: 4, .elu(alpha: 1.0))
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 4, kernel: parameters + 57,
-      dKernel: gradients + 57, dBias: gradients + 129, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 4, kernel: conv2d1Kernel.values,
+      dKernel: conv2d1Kernel.gradient, dBias: conv2d1Bias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - conv2d_2: Conv2D(2, 1×1, strides 1×1, valid, silu)  [B, 3, 3, 4] → [B, 3, 3, 2]
@@ -188,11 +251,11 @@ public final class CheckConv: InspectableModel {
   static let conv2d2Window = Window2D(inputHeight: 3, inputWidth: 3, channels: 4, kernelHeight: 1, kernelWidth: 1, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 3, outputWidth: 3)
 
   /// conv2d2Output [n, 3, 3, 2] = silu(conv(x, kernel) + bias); x [n, 3, 3, 4],
-  /// kernel [1, 1, 4, 2] at 133, bias [2] at 141; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [1, 1, 4, 2] (conv2d2Kernel), bias [2] (conv2d2Bias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d2Window, filters: 2, kernel: parameters + 133, bias: parameters + 141, .swish,
+      x, count: n, Self.conv2d2Window, filters: 2, kernel: conv2d2Kernel.values, bias: conv2d2Bias.values, .swish,
       columns: columns, chunk: 256, preactivation: conv2d2Logits, output: conv2d2Output)
   }
 
@@ -202,8 +265,8 @@ public final class CheckConv: InspectableModel {
   func conv2d2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2d2Output, preactivation: conv2d2Logits, rows: n * 9, cols: 2, .swish)
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2d2Window, filters: 2, kernel: parameters + 133,
-      dKernel: gradients + 133, dBias: gradients + 141, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv2d2Window, filters: 2, kernel: conv2d2Kernel.values,
+      dKernel: conv2d2Kernel.gradient, dBias: conv2d2Bias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 1×1, same)  [B, 3, 3, 2] → [B, 3, 3, 2]
@@ -230,11 +293,11 @@ public final class CheckConv: InspectableModel {
 
   // MARK: - dense: Dense(3, softmax)  [B, 18] → [B, 3]
 
-  /// denseOutput [n, 3] = softmax(x·kernel + bias); x [n, 18], kernel [18, 3] at 143, bias [3] at 197.
+  /// denseOutput [n, 3] = softmax(x·kernel + bias); x [n, 18], kernel [18, 3] (denseKernel), bias [3] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 18, outputs: 3, kernel: parameters + 143, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 197, rows: n, cols: 3, .softmax, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 18, outputs: 3, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 3, .softmax, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 3] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 18];
@@ -242,11 +305,16 @@ public final class CheckConv: InspectableModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 18, outputs: 3, kernel: parameters + 143,
-      dKernel: gradients + 143, dBias: gradients + 197, dx: dx)
+      dy, input: x, count: n, inputs: 18, outputs: 3, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv2d, conv2d1, conv2d2, maxPooling2d, flatten, dense, loss, rest
+  }
 
   /// Inference: x [n, 84] → [n, 3]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -259,47 +327,36 @@ public final class CheckConv: InspectableModel {
     return output
   }
 
-  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 200)
-    probe?.lap(7)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     conv2d1Forward(conv2dOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.conv2d1)
     conv2d2Forward(conv2d1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.conv2d2)
     maxPooling2dForward(conv2d2Output, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.maxPooling2d)
     denseForward(maxPooling2dOutput, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxSparseCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, labels: targets, rows: n, cols: 3, grad: gradientA)
-    probe?.lap(6)
+    let loss = softmaxSparseCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, labels: targets, rows: n, cols: 3, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, maxPooling2dOutput, count: n, dx: gradientB)
-    probe?.lap(5)
+    probe?.lap(Part.dense)
     maxPooling2dBackward(gradientB, conv2d2Output, count: n, dx: gradientA)
-    probe?.lap(3)
+    probe?.lap(Part.maxPooling2d)
     conv2d2Backward(gradientA, conv2d1Output, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.conv2d2)
     conv2d1Backward(gradientB, conv2dOutput, count: n, dx: gradientA)
-    probe?.lap(1)
+    probe?.lap(Part.conv2d1)
     conv2dBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxSparseCategoricalCrossentropy(logits: denseLogits + row * 3, probabilities: denseOutput + row * 3, labels: targets + row * 1, rows: 1, cols: 3, grad: gradientA + row * 3)
-      for c in 0..<3 { gradientA[row * 3 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).
@@ -387,8 +444,8 @@ public final class CheckConv: InspectableModel {
     if top >= 0 && bottom < 0 {
       PrecastKernels.activationBackward(a, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 42, cols: 3, .tanh)
       PrecastKernels.conv2DBackward(
-        a, input: x, count: n, Self.conv2dWindow, filters: 3, kernel: parameters + 0,
-        dKernel: gradients + 0, dBias: gradients + 54, dx: b, columns: columns, chunk: 1)
+        a, input: x, count: n, Self.conv2dWindow, filters: 3, kernel: conv2dKernel.values,
+        dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: b, columns: columns, chunk: 1)
     }
     let slot = bottom < 0 ? 1 : Self.inspectSlots[bottom]
     return UnsafePointer(slot == 0 ? a : b)

@@ -18,7 +18,7 @@
 // Memory: parameters 18625 floats (72.8 KiB), gradients the same, optimizer slots 145.5 KiB;
 // activations and their gradients 5314 floats per sample (2.6 MiB at batch 128);
 // fixed scratch 942080 floats (3.6 MiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckConv1d(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 50] row-major → [n, 1];
@@ -32,11 +32,11 @@ public final class CheckConv1d: CompiledModel {
     inputShape: [50],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [1000, 16])], outputShape: [50, 16]),
-      LayerInfo(name: "conv1d", className: "Conv1D", weights: [WeightInfo(name: "kernel", shape: [5, 16, 32]), WeightInfo(name: "bias", shape: [32])], outputShape: [46, 32]),
-      LayerInfo(name: "max_pooling1d", className: "MaxPooling1D", weights: [], outputShape: [23, 32]),
-      LayerInfo(name: "global_max_pooling1d", className: "GlobalMaxPooling1D", weights: [], outputShape: [32]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [32, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [50, 16]),
+      LayerInfo(name: "conv1d", className: "Conv1D", outputShape: [46, 32]),
+      LayerInfo(name: "max_pooling1d", className: "MaxPooling1D", outputShape: [23, 32]),
+      LayerInfo(name: "global_max_pooling1d", className: "GlobalMaxPooling1D", outputShape: [32]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [1000, 16], offset: 0, initializer: .uniform, fanIn: 1000, fanOut: 16),
@@ -51,7 +51,40 @@ public final class CheckConv1d: CompiledModel {
     accuracyKind: .binary,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 50], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 1000, "output_dim": 16, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 50]}}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [5], "strides": [1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 50, 16]}}, {"module": "keras.layers", "class_name": "MaxPooling1D", "config": {"name": "max_pooling1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2], "padding": "valid", "strides": [2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "GlobalMaxPooling1D", "config": {"name": "global_max_pooling1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last", "keepdims": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32]}}], "build_input_shape": [null, 50]}, "registered_name": null, "build_config": {"input_shape": [null, 50]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv1d", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      50], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 1000, "output_dim": 16, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 50]}}, \#
+      {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 32, "kernel_size": [5], \#
+      "strides": [1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      50, 16]}}, {"module": "keras.layers", "class_name": "MaxPooling1D", "config": {"name": "max_pooling1d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2], "padding": "valid", "strides": [2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "GlobalMaxPooling1D", \#
+      "config": {"name": "global_max_pooling1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", \#
+      "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last", "keepdims": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 32]}}], \#
+      "build_input_shape": [null, 50]}, "registered_name": null, "build_config": {"input_shape": [null, 50]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv1d", isConvolution: true, rowsPerSample: 46, inputs: 80, outputs: 32, chunk: 256, inputGradient: true),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 32, outputs: 1, chunk: 0, inputGradient: true),
@@ -59,16 +92,27 @@ public final class CheckConv1d: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [18625]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 5314] and fixed scratch [942080].
+  private let memory: ModelMemory
+  /// All parameters, [18625]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [18625], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 5314].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [942080].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [1000, 16]: parameters[0..<16000]
+  private let embeddingEmbeddings: WeightView
+  /// conv1d/kernel [5, 16, 32]: parameters[16000..<18560]
+  private let conv1dKernel: WeightView
+  /// conv1d/bias [32]: parameters[18560..<18592]
+  private let conv1dBias: WeightView
+  /// dense/kernel [32, 1]: parameters[18592..<18624]
+  private let denseKernel: WeightView
+  /// dense/bias [1]: parameters[18624..<18625]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 800]
@@ -100,44 +144,41 @@ public final class CheckConv1d: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(18625)
-    gradients = allocateZeroed(18625)
-    arena = allocateZeroed(maxBatch * 5314)
-    embeddingOutput = arena + maxBatch * 0
-    conv1dOutput = arena + maxBatch * 800
-    maxPooling1dOutput = arena + maxBatch * 2272
-    globalMaxPooling1dOutput = arena + maxBatch * 3008
-    denseOutput = arena + maxBatch * 3040
-    denseLogits = arena + maxBatch * 3041
-    gradientA = arena + maxBatch * 3042
-    gradientB = arena + maxBatch * 3842
-    scratch = .allocate(capacity: 942080)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
+    memory = ModelMemory(parameters: 18625, floatsPerSample: 5314, fixed: 942080, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 16000)
+    conv1dKernel = memory.weight(at: 16000, count: 2560)
+    conv1dBias = memory.weight(at: 18560, count: 32)
+    denseKernel = memory.weight(at: 18592, count: 32)
+    denseBias = memory.weight(at: 18624, count: 1)
+    embeddingOutput = memory.batch(at: 0, width: 800)
+    conv1dOutput = memory.batch(at: 800, width: 1472)
+    maxPooling1dOutput = memory.batch(at: 2272, width: 736)
+    globalMaxPooling1dOutput = memory.batch(at: 3008, width: 32)
+    denseOutput = memory.batch(at: 3040, width: 1)
+    denseLogits = memory.batch(at: 3041, width: 1)
+    gradientA = memory.batch(at: 3042, width: 800)
+    gradientB = memory.batch(at: 3842, width: 1472)
+    columns = memory.fixed(at: 0, count: 942080)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(1000, 16)  [B, 50] → [B, 50, 16]
 
   /// embeddingOutput [n, 50, 16] = embeddings[x]; x [n, 50] integer indices (as floats),
-  /// embeddings [1000, 16] at 0.
+  /// embeddings [1000, 16] (embeddingEmbeddings).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 50, inputDim: 1000, outputDim: 16, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 50, inputDim: 1000, outputDim: 16, table: embeddingEmbeddings.values, output: embeddingOutput)
   }
 
   /// Backward of embedding: dy [n, 50, 16] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 50, inputDim: 1000, outputDim: 16, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 50, inputDim: 1000, outputDim: 16, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - conv1d: Conv1D(32, 5, strides 1, valid, relu)  [B, 50, 16] → [B, 46, 32]
@@ -146,11 +187,11 @@ public final class CheckConv1d: CompiledModel {
   static let conv1dWindow = Window2D(inputHeight: 1, inputWidth: 50, channels: 16, kernelHeight: 1, kernelWidth: 5, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 1, outputWidth: 46)
 
   /// conv1dOutput [n, 46, 32] = relu(conv(x, kernel) + bias); x [n, 50, 16],
-  /// kernel [5, 16, 32] at 16000, bias [32] at 18560; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [5, 16, 32] (conv1dKernel), bias [32] (conv1dBias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv1dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv1dWindow, filters: 32, kernel: parameters + 16000, bias: parameters + 18560, .relu,
+      x, count: n, Self.conv1dWindow, filters: 32, kernel: conv1dKernel.values, bias: conv1dBias.values, .relu,
       columns: columns, chunk: 256, preactivation: conv1dOutput, output: conv1dOutput)
   }
 
@@ -159,8 +200,8 @@ public final class CheckConv1d: CompiledModel {
   @inline(never)
   func conv1dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv1dWindow, filters: 32, kernel: parameters + 16000,
-      dKernel: gradients + 16000, dBias: gradients + 18560, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv1dWindow, filters: 32, kernel: conv1dKernel.values,
+      dKernel: conv1dKernel.gradient, dBias: conv1dBias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - max_pooling1d: MaxPooling1D(2, strides 2, valid)  [B, 46, 32] → [B, 23, 32]
@@ -199,11 +240,11 @@ public final class CheckConv1d: CompiledModel {
 
   // MARK: - dense: Dense(1, sigmoid)  [B, 32] → [B, 1]
 
-  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 32], kernel [32, 1] at 18592, bias [1] at 18624.
+  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 32], kernel [32, 1] (denseKernel), bias [1] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: parameters + 18592, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 18624, rows: n, cols: 1, .sigmoid, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 1, .sigmoid, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 32];
@@ -211,11 +252,16 @@ public final class CheckConv1d: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: parameters + 18592,
-      dKernel: gradients + 18592, dBias: gradients + 18624, dx: dx)
+      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, conv1d, maxPooling1d, globalMaxPooling1d, dense, loss, rest
+  }
 
   /// Inference: x [n, 50] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -228,47 +274,36 @@ public final class CheckConv1d: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 18625)
-    probe?.lap(6)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     conv1dForward(embeddingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.conv1d)
     maxPooling1dForward(conv1dOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.maxPooling1d)
     globalMaxPooling1dForward(maxPooling1dOutput, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.globalMaxPooling1d)
     denseForward(globalMaxPooling1dOutput, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(5)
+    let loss = sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, globalMaxPooling1dOutput, count: n, dx: gradientB)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     globalMaxPooling1dBackward(gradientB, maxPooling1dOutput, count: n, dx: gradientA)
-    probe?.lap(3)
+    probe?.lap(Part.globalMaxPooling1d)
     maxPooling1dBackward(gradientA, conv1dOutput, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.maxPooling1d)
     conv1dBackward(gradientB, embeddingOutput, count: n, dx: gradientA)
-    probe?.lap(1)
-    embeddingBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv1d)
+    embeddingBackward(gradientA, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sigmoidBinaryCrossentropy(logits: denseLogits + row * 1, probabilities: denseOutput + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -18,7 +18,7 @@
 // Memory: parameters 101 floats (404 B), gradients the same, optimizer slots 808 B;
 // activations and their gradients 156 floats per sample (78.0 KiB at batch 128);
 // fixed scratch 18432 floats (72.0 KiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckConv1dDilation(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 20] row-major → [n, 2];
@@ -32,11 +32,11 @@ public final class CheckConv1dDilation: CompiledModel {
     inputShape: [10, 2],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "conv1d", className: "Conv1D", weights: [WeightInfo(name: "kernel", shape: [3, 2, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [10, 3]),
-      LayerInfo(name: "conv1d_1", className: "Conv1D", weights: [WeightInfo(name: "kernel", shape: [2, 3, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [10, 4]),
-      LayerInfo(name: "conv1d_2", className: "Conv1D", weights: [WeightInfo(name: "kernel", shape: [3, 4, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [6, 2]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [12]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [12, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "conv1d", className: "Conv1D", outputShape: [10, 3]),
+      LayerInfo(name: "conv1d_1", className: "Conv1D", outputShape: [10, 4]),
+      LayerInfo(name: "conv1d_2", className: "Conv1D", outputShape: [6, 2]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [12]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "conv1d", name: "kernel", shape: [3, 2, 3], offset: 0, initializer: .glorotUniform, fanIn: 6, fanOut: 9),
@@ -54,7 +54,49 @@ public final class CheckConv1dDilation: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv1d-dilation", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 10, 2], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 3, "kernel_size": [3], "strides": [1], "padding": "causal", "data_format": "channels_last", "dilation_rate": [2], "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 10, 2]}}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 4, "kernel_size": [2], "strides": [1], "padding": "same", "data_format": "channels_last", "dilation_rate": [3], "groups": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 10, 3]}}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 2, "kernel_size": [3], "strides": [1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [2], "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 10, 4]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 12]}}], "build_input_shape": [null, 10, 2]}, "registered_name": null, "build_config": {"input_shape": [null, 10, 2]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv1d-dilation", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      10, 2], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 3, "kernel_size": [3], \#
+      "strides": [1], "padding": "causal", "data_format": "channels_last", "dilation_rate": [2], \#
+      "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      10, 2]}}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 4, "kernel_size": [2], \#
+      "strides": [1], "padding": "same", "data_format": "channels_last", "dilation_rate": [3], \#
+      "groups": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      10, 3]}}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d_2", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 2, "kernel_size": [3], \#
+      "strides": [1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [2], \#
+      "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      10, 4]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 12]}}], \#
+      "build_input_shape": [null, 10, 2]}, "registered_name": null, "build_config": {"input_shape": [null, 10, 2]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv1d", isConvolution: true, rowsPerSample: 10, inputs: 6, outputs: 3, chunk: 256, inputGradient: false),
       GemmLayer(name: "conv1d_1", isConvolution: true, rowsPerSample: 10, inputs: 6, outputs: 4, chunk: 256, inputGradient: true),
@@ -64,16 +106,33 @@ public final class CheckConv1dDilation: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [101]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 156] and fixed scratch [18432].
+  private let memory: ModelMemory
+  /// All parameters, [101]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [101], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 156].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [18432].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv1d/kernel [3, 2, 3]: parameters[0..<18]
+  private let conv1dKernel: WeightView
+  /// conv1d/bias [3]: parameters[18..<21]
+  private let conv1dBias: WeightView
+  /// conv1d_1/kernel [2, 3, 4]: parameters[21..<45]
+  private let conv1d1Kernel: WeightView
+  /// conv1d_1/bias [4]: parameters[45..<49]
+  private let conv1d1Bias: WeightView
+  /// conv1d_2/kernel [3, 4, 2]: parameters[49..<73]
+  private let conv1d2Kernel: WeightView
+  /// conv1d_2/bias [2]: parameters[73..<75]
+  private let conv1d2Bias: WeightView
+  /// dense/kernel [12, 2]: parameters[75..<99]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[99..<101]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// conv1d output, after tanh
   private let conv1dOutput: UnsafeMutablePointer<Float>  // [B, 30]
@@ -103,26 +162,26 @@ public final class CheckConv1dDilation: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(101)
-    gradients = allocateZeroed(101)
-    arena = allocateZeroed(maxBatch * 156)
-    conv1dOutput = arena + maxBatch * 0
-    conv1d1Output = arena + maxBatch * 30
-    conv1d2Output = arena + maxBatch * 70
-    denseOutput = arena + maxBatch * 82
-    denseLogits = arena + maxBatch * 84
-    gradientA = arena + maxBatch * 86
-    gradientB = arena + maxBatch * 126
-    scratch = .allocate(capacity: 18432)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
+    memory = ModelMemory(parameters: 101, floatsPerSample: 156, fixed: 18432, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv1dKernel = memory.weight(at: 0, count: 18)
+    conv1dBias = memory.weight(at: 18, count: 3)
+    conv1d1Kernel = memory.weight(at: 21, count: 24)
+    conv1d1Bias = memory.weight(at: 45, count: 4)
+    conv1d2Kernel = memory.weight(at: 49, count: 24)
+    conv1d2Bias = memory.weight(at: 73, count: 2)
+    denseKernel = memory.weight(at: 75, count: 24)
+    denseBias = memory.weight(at: 99, count: 2)
+    conv1dOutput = memory.batch(at: 0, width: 30)
+    conv1d1Output = memory.batch(at: 30, width: 40)
+    conv1d2Output = memory.batch(at: 70, width: 12)
+    denseOutput = memory.batch(at: 82, width: 2)
+    denseLogits = memory.batch(at: 84, width: 2)
+    gradientA = memory.batch(at: 86, width: 40)
+    gradientB = memory.batch(at: 126, width: 30)
+    columns = memory.fixed(at: 0, count: 18432)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - conv1d: Conv1D(3, 3, strides 1, causal, dilation 2, tanh)  [B, 10, 2] → [B, 10, 3]
@@ -131,11 +190,11 @@ public final class CheckConv1dDilation: CompiledModel {
   static let conv1dWindow = Window2D(inputHeight: 1, inputWidth: 10, channels: 2, kernelHeight: 1, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 4, outputHeight: 1, outputWidth: 10, dilationY: 1, dilationX: 2)
 
   /// conv1dOutput [n, 10, 3] = tanh(conv(x, kernel) + bias); x [n, 10, 2],
-  /// kernel [3, 2, 3] at 0, bias [3] at 18; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [3, 2, 3] (conv1dKernel), bias [3] (conv1dBias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv1dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv1dWindow, filters: 3, kernel: parameters + 0, bias: parameters + 18, .tanh,
+      x, count: n, Self.conv1dWindow, filters: 3, kernel: conv1dKernel.values, bias: conv1dBias.values, .tanh,
       columns: columns, chunk: 256, preactivation: conv1dOutput, output: conv1dOutput)
   }
 
@@ -145,8 +204,8 @@ public final class CheckConv1dDilation: CompiledModel {
   func conv1dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv1dOutput, preactivation: conv1dOutput, rows: n * 10, cols: 3, .tanh)
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv1dWindow, filters: 3, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 18, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv1dWindow, filters: 3, kernel: conv1dKernel.values,
+      dKernel: conv1dKernel.gradient, dBias: conv1dBias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - conv1d_1: Conv1D(4, 2, strides 1, same, dilation 3, sigmoid)  [B, 10, 3] → [B, 10, 4]
@@ -155,11 +214,11 @@ public final class CheckConv1dDilation: CompiledModel {
   static let conv1d1Window = Window2D(inputHeight: 1, inputWidth: 10, channels: 3, kernelHeight: 1, kernelWidth: 2, strideY: 1, strideX: 1, padTop: 0, padLeft: 1, outputHeight: 1, outputWidth: 10, dilationY: 1, dilationX: 3)
 
   /// conv1d1Output [n, 10, 4] = sigmoid(conv(x, kernel) + bias); x [n, 10, 3],
-  /// kernel [2, 3, 4] at 21, bias [4] at 45; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [2, 3, 4] (conv1d1Kernel), bias [4] (conv1d1Bias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv1d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv1d1Window, filters: 4, kernel: parameters + 21, bias: parameters + 45, .sigmoid,
+      x, count: n, Self.conv1d1Window, filters: 4, kernel: conv1d1Kernel.values, bias: conv1d1Bias.values, .sigmoid,
       columns: columns, chunk: 256, preactivation: conv1d1Output, output: conv1d1Output)
   }
 
@@ -169,8 +228,8 @@ public final class CheckConv1dDilation: CompiledModel {
   func conv1d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv1d1Output, preactivation: conv1d1Output, rows: n * 10, cols: 4, .sigmoid)
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv1d1Window, filters: 4, kernel: parameters + 21,
-      dKernel: gradients + 21, dBias: gradients + 45, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv1d1Window, filters: 4, kernel: conv1d1Kernel.values,
+      dKernel: conv1d1Kernel.gradient, dBias: conv1d1Bias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - conv1d_2: Conv1D(2, 3, strides 1, valid, dilation 2, linear)  [B, 10, 4] → [B, 6, 2]
@@ -179,11 +238,11 @@ public final class CheckConv1dDilation: CompiledModel {
   static let conv1d2Window = Window2D(inputHeight: 1, inputWidth: 10, channels: 4, kernelHeight: 1, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 1, outputWidth: 6, dilationY: 1, dilationX: 2)
 
   /// conv1d2Output [n, 6, 2] = linear(conv(x, kernel) + bias); x [n, 10, 4],
-  /// kernel [3, 4, 2] at 49, bias [2] at 73; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [3, 4, 2] (conv1d2Kernel), bias [2] (conv1d2Bias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv1d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv1d2Window, filters: 2, kernel: parameters + 49, bias: parameters + 73, .linear,
+      x, count: n, Self.conv1d2Window, filters: 2, kernel: conv1d2Kernel.values, bias: conv1d2Bias.values, .linear,
       columns: columns, chunk: 256, preactivation: conv1d2Output, output: conv1d2Output)
   }
 
@@ -192,8 +251,8 @@ public final class CheckConv1dDilation: CompiledModel {
   @inline(never)
   func conv1d2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv1d2Window, filters: 2, kernel: parameters + 49,
-      dKernel: gradients + 49, dBias: gradients + 73, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv1d2Window, filters: 2, kernel: conv1d2Kernel.values,
+      dKernel: conv1d2Kernel.gradient, dBias: conv1d2Bias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - flatten: Flatten()  [B, 6, 2] → [B, 12]
@@ -202,11 +261,11 @@ public final class CheckConv1dDilation: CompiledModel {
 
   // MARK: - dense: Dense(2, softmax)  [B, 12] → [B, 2]
 
-  /// denseOutput [n, 2] = softmax(x·kernel + bias); x [n, 12], kernel [12, 2] at 75, bias [2] at 99.
+  /// denseOutput [n, 2] = softmax(x·kernel + bias); x [n, 12], kernel [12, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 12, outputs: 2, kernel: parameters + 75, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 99, rows: n, cols: 2, .softmax, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 12, outputs: 2, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 2, .softmax, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 12];
@@ -214,11 +273,16 @@ public final class CheckConv1dDilation: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 12, outputs: 2, kernel: parameters + 75,
-      dKernel: gradients + 75, dBias: gradients + 99, dx: dx)
+      dy, input: x, count: n, inputs: 12, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv1d, conv1d1, conv1d2, flatten, dense, loss, rest
+  }
 
   /// Inference: x [n, 20] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -230,43 +294,32 @@ public final class CheckConv1dDilation: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 101)
-    probe?.lap(6)
+    probe?.lap(Part.rest)
     conv1dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv1d)
     conv1d1Forward(conv1dOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.conv1d1)
     conv1d2Forward(conv1d1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.conv1d2)
     denseForward(conv1d2Output, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(5)
+    let loss = softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, conv1d2Output, count: n, dx: gradientB)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     conv1d2Backward(gradientB, conv1d1Output, count: n, dx: gradientA)
-    probe?.lap(2)
+    probe?.lap(Part.conv1d2)
     conv1d1Backward(gradientA, conv1dOutput, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.conv1d1)
     conv1dBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv1d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: denseLogits + row * 2, probabilities: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

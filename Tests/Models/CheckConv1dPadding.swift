@@ -19,7 +19,7 @@
 // Memory: parameters 118 floats (472 B), gradients the same, optimizer slots 944 B;
 // activations and their gradients 180 floats per sample (90.0 KiB at batch 128);
 // fixed scratch 20736 floats (81.0 KiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckConv1dPadding(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 9] row-major → [n, 2];
@@ -33,12 +33,12 @@ public final class CheckConv1dPadding: CompiledModel {
     inputShape: [9],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [7, 3])], outputShape: [9, 3]),
-      LayerInfo(name: "conv1d", className: "Conv1D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [9, 4]),
-      LayerInfo(name: "conv1d_1", className: "Conv1D", weights: [WeightInfo(name: "kernel", shape: [2, 4, 5]), WeightInfo(name: "bias", shape: [5])], outputShape: [5, 5]),
-      LayerInfo(name: "average_pooling1d", className: "AveragePooling1D", weights: [], outputShape: [4, 5]),
-      LayerInfo(name: "global_average_pooling1d", className: "GlobalAveragePooling1D", weights: [], outputShape: [5]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [9, 3]),
+      LayerInfo(name: "conv1d", className: "Conv1D", outputShape: [9, 4]),
+      LayerInfo(name: "conv1d_1", className: "Conv1D", outputShape: [5, 5]),
+      LayerInfo(name: "average_pooling1d", className: "AveragePooling1D", outputShape: [4, 5]),
+      LayerInfo(name: "global_average_pooling1d", className: "GlobalAveragePooling1D", outputShape: [5]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [7, 3], offset: 0, initializer: .uniform, fanIn: 7, fanOut: 3),
@@ -55,7 +55,49 @@ public final class CheckConv1dPadding: CompiledModel {
     accuracyKind: .sparseCategorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv1d-padding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 9], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 9]}}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 4, "kernel_size": [3], "strides": [1], "padding": "causal", "data_format": "channels_last", "dilation_rate": [1], "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 9, 3]}}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 5, "kernel_size": [2], "strides": [2], "padding": "same", "data_format": "channels_last", "dilation_rate": [1], "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 9, 4]}}, {"module": "keras.layers", "class_name": "AveragePooling1D", "config": {"name": "average_pooling1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2], "padding": "valid", "strides": [1], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "GlobalAveragePooling1D", "config": {"name": "global_average_pooling1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last", "keepdims": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}], "build_input_shape": [null, 9]}, "registered_name": null, "build_config": {"input_shape": [null, 9]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv1d-padding", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      9], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 9]}}, \#
+      {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 4, "kernel_size": [3], \#
+      "strides": [1], "padding": "causal", "data_format": "channels_last", "dilation_rate": [1], \#
+      "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      9, 3]}}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 5, "kernel_size": [2], \#
+      "strides": [2], "padding": "same", "data_format": "channels_last", "dilation_rate": [1], \#
+      "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      9, 4]}}, {"module": "keras.layers", "class_name": "AveragePooling1D", "config": {"name": "average_pooling1d", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2], "padding": "valid", "strides": [1], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "GlobalAveragePooling1D", \#
+      "config": {"name": "global_average_pooling1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", \#
+      "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last", "keepdims": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5]}}], \#
+      "build_input_shape": [null, 9]}, "registered_name": null, "build_config": {"input_shape": [null, 9]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv1d", isConvolution: true, rowsPerSample: 9, inputs: 9, outputs: 4, chunk: 256, inputGradient: true),
       GemmLayer(name: "conv1d_1", isConvolution: true, rowsPerSample: 5, inputs: 8, outputs: 5, chunk: 256, inputGradient: true),
@@ -64,16 +106,31 @@ public final class CheckConv1dPadding: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [118]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 180] and fixed scratch [20736].
+  private let memory: ModelMemory
+  /// All parameters, [118]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [118], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 180].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [20736].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [7, 3]: parameters[0..<21]
+  private let embeddingEmbeddings: WeightView
+  /// conv1d/kernel [3, 3, 4]: parameters[21..<57]
+  private let conv1dKernel: WeightView
+  /// conv1d/bias [4]: parameters[57..<61]
+  private let conv1dBias: WeightView
+  /// conv1d_1/kernel [2, 4, 5]: parameters[61..<101]
+  private let conv1d1Kernel: WeightView
+  /// conv1d_1/bias [5]: parameters[101..<106]
+  private let conv1d1Bias: WeightView
+  /// dense/kernel [5, 2]: parameters[106..<116]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[116..<118]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 27]
@@ -107,45 +164,44 @@ public final class CheckConv1dPadding: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(118)
-    gradients = allocateZeroed(118)
-    arena = allocateZeroed(maxBatch * 180)
-    embeddingOutput = arena + maxBatch * 0
-    conv1dOutput = arena + maxBatch * 27
-    conv1d1Output = arena + maxBatch * 63
-    averagePooling1dOutput = arena + maxBatch * 88
-    globalAveragePooling1dOutput = arena + maxBatch * 108
-    denseOutput = arena + maxBatch * 113
-    denseLogits = arena + maxBatch * 115
-    gradientA = arena + maxBatch * 117
-    gradientB = arena + maxBatch * 153
-    scratch = .allocate(capacity: 20736)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
+    memory = ModelMemory(parameters: 118, floatsPerSample: 180, fixed: 20736, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 21)
+    conv1dKernel = memory.weight(at: 21, count: 36)
+    conv1dBias = memory.weight(at: 57, count: 4)
+    conv1d1Kernel = memory.weight(at: 61, count: 40)
+    conv1d1Bias = memory.weight(at: 101, count: 5)
+    denseKernel = memory.weight(at: 106, count: 10)
+    denseBias = memory.weight(at: 116, count: 2)
+    embeddingOutput = memory.batch(at: 0, width: 27)
+    conv1dOutput = memory.batch(at: 27, width: 36)
+    conv1d1Output = memory.batch(at: 63, width: 25)
+    averagePooling1dOutput = memory.batch(at: 88, width: 20)
+    globalAveragePooling1dOutput = memory.batch(at: 108, width: 5)
+    denseOutput = memory.batch(at: 113, width: 2)
+    denseLogits = memory.batch(at: 115, width: 2)
+    gradientA = memory.batch(at: 117, width: 36)
+    gradientB = memory.batch(at: 153, width: 27)
+    columns = memory.fixed(at: 0, count: 20736)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(7, 3)  [B, 9] → [B, 9, 3]
 
   /// embeddingOutput [n, 9, 3] = embeddings[x]; x [n, 9] integer indices (as floats),
-  /// embeddings [7, 3] at 0.
+  /// embeddings [7, 3] (embeddingEmbeddings).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 9, inputDim: 7, outputDim: 3, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 9, inputDim: 7, outputDim: 3, table: embeddingEmbeddings.values, output: embeddingOutput)
   }
 
   /// Backward of embedding: dy [n, 9, 3] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 9, inputDim: 7, outputDim: 3, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 9, inputDim: 7, outputDim: 3, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - conv1d: Conv1D(4, 3, strides 1, causal, tanh)  [B, 9, 3] → [B, 9, 4]
@@ -154,11 +210,11 @@ public final class CheckConv1dPadding: CompiledModel {
   static let conv1dWindow = Window2D(inputHeight: 1, inputWidth: 9, channels: 3, kernelHeight: 1, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 2, outputHeight: 1, outputWidth: 9)
 
   /// conv1dOutput [n, 9, 4] = tanh(conv(x, kernel) + bias); x [n, 9, 3],
-  /// kernel [3, 3, 4] at 21, bias [4] at 57; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [3, 3, 4] (conv1dKernel), bias [4] (conv1dBias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv1dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv1dWindow, filters: 4, kernel: parameters + 21, bias: parameters + 57, .tanh,
+      x, count: n, Self.conv1dWindow, filters: 4, kernel: conv1dKernel.values, bias: conv1dBias.values, .tanh,
       columns: columns, chunk: 256, preactivation: conv1dOutput, output: conv1dOutput)
   }
 
@@ -168,8 +224,8 @@ public final class CheckConv1dPadding: CompiledModel {
   func conv1dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv1dOutput, preactivation: conv1dOutput, rows: n * 9, cols: 4, .tanh)
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv1dWindow, filters: 4, kernel: parameters + 21,
-      dKernel: gradients + 21, dBias: gradients + 57, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv1dWindow, filters: 4, kernel: conv1dKernel.values,
+      dKernel: conv1dKernel.gradient, dBias: conv1dBias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - conv1d_1: Conv1D(5, 2, strides 2, same, linear)  [B, 9, 4] → [B, 5, 5]
@@ -178,11 +234,11 @@ public final class CheckConv1dPadding: CompiledModel {
   static let conv1d1Window = Window2D(inputHeight: 1, inputWidth: 9, channels: 4, kernelHeight: 1, kernelWidth: 2, strideY: 1, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 1, outputWidth: 5)
 
   /// conv1d1Output [n, 5, 5] = linear(conv(x, kernel) + bias); x [n, 9, 4],
-  /// kernel [2, 4, 5] at 61, bias [5] at 101; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [2, 4, 5] (conv1d1Kernel), bias [5] (conv1d1Bias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv1d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv1d1Window, filters: 5, kernel: parameters + 61, bias: parameters + 101, .linear,
+      x, count: n, Self.conv1d1Window, filters: 5, kernel: conv1d1Kernel.values, bias: conv1d1Bias.values, .linear,
       columns: columns, chunk: 256, preactivation: conv1d1Output, output: conv1d1Output)
   }
 
@@ -191,8 +247,8 @@ public final class CheckConv1dPadding: CompiledModel {
   @inline(never)
   func conv1d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv1d1Window, filters: 5, kernel: parameters + 61,
-      dKernel: gradients + 61, dBias: gradients + 101, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv1d1Window, filters: 5, kernel: conv1d1Kernel.values,
+      dKernel: conv1d1Kernel.gradient, dBias: conv1d1Bias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - average_pooling1d: AveragePooling1D(2, strides 1, valid)  [B, 5, 5] → [B, 4, 5]
@@ -208,7 +264,7 @@ public final class CheckConv1dPadding: CompiledModel {
 
   /// Backward of average_pooling1d: dy [n, 4, 5] → dx [n, 5, 5].
   @inline(never)
-  func averagePooling1dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func averagePooling1dBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     guard let dx else { return }
     PrecastKernels.averagePool2DBackward(dy, count: n, Self.averagePooling1dWindow, dx: dx)
   }
@@ -223,18 +279,18 @@ public final class CheckConv1dPadding: CompiledModel {
 
   /// Backward of global_average_pooling1d: dy [n, 5] → dx [n, 4, 5].
   @inline(never)
-  func globalAveragePooling1dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func globalAveragePooling1dBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     guard let dx else { return }
     PrecastKernels.globalAveragePoolBackward(dy, count: n, pixels: 4, channels: 5, dx: dx)
   }
 
   // MARK: - dense: Dense(2, softmax)  [B, 5] → [B, 2]
 
-  /// denseOutput [n, 2] = softmax(x·kernel + bias); x [n, 5], kernel [5, 2] at 106, bias [2] at 116.
+  /// denseOutput [n, 2] = softmax(x·kernel + bias); x [n, 5], kernel [5, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 2, kernel: parameters + 106, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 116, rows: n, cols: 2, .softmax, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 2, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 2, .softmax, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 5];
@@ -242,11 +298,16 @@ public final class CheckConv1dPadding: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 5, outputs: 2, kernel: parameters + 106,
-      dKernel: gradients + 106, dBias: gradients + 116, dx: dx)
+      dy, input: x, count: n, inputs: 5, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, conv1d, conv1d1, averagePooling1d, globalAveragePooling1d, dense, loss, rest
+  }
 
   /// Inference: x [n, 9] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -260,51 +321,40 @@ public final class CheckConv1dPadding: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 118)
-    probe?.lap(7)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     conv1dForward(embeddingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.conv1d)
     conv1d1Forward(conv1dOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.conv1d1)
     averagePooling1dForward(conv1d1Output, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.averagePooling1d)
     globalAveragePooling1dForward(averagePooling1dOutput, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.globalAveragePooling1d)
     denseForward(globalAveragePooling1dOutput, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxSparseCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, labels: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(6)
+    let loss = softmaxSparseCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, labels: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, globalAveragePooling1dOutput, count: n, dx: gradientB)
-    probe?.lap(5)
-    globalAveragePooling1dBackward(gradientB, averagePooling1dOutput, count: n, dx: gradientA)
-    probe?.lap(4)
-    averagePooling1dBackward(gradientA, conv1d1Output, count: n, dx: gradientB)
-    probe?.lap(3)
+    probe?.lap(Part.dense)
+    globalAveragePooling1dBackward(gradientB, count: n, dx: gradientA)
+    probe?.lap(Part.globalAveragePooling1d)
+    averagePooling1dBackward(gradientA, count: n, dx: gradientB)
+    probe?.lap(Part.averagePooling1d)
     conv1d1Backward(gradientB, conv1dOutput, count: n, dx: gradientA)
-    probe?.lap(2)
+    probe?.lap(Part.conv1d1)
     conv1dBackward(gradientA, embeddingOutput, count: n, dx: gradientB)
-    probe?.lap(1)
-    embeddingBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv1d)
+    embeddingBackward(gradientB, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxSparseCategoricalCrossentropy(logits: denseLogits + row * 2, probabilities: denseOutput + row * 2, labels: targets + row * 1, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -18,7 +18,7 @@
 // Memory: parameters 185 floats (740 B), gradients the same, optimizer slots 1.4 KiB;
 // activations and their gradients 178 floats per sample (89.0 KiB at batch 128);
 // fixed scratch 16384 floats (64.0 KiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckConv2dDilation(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 72] row-major → [n, 2];
@@ -32,11 +32,11 @@ public final class CheckConv2dDilation: InspectableModel {
     inputShape: [6, 6, 2],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [2, 2, 2, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [6, 6, 8]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [3, 3, 8]),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [2, 2, 8, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [2, 1, 3]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [6]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [6, 6, 8]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", outputShape: [3, 3, 8]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", outputShape: [2, 1, 3]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [6]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [2, 2, 2, 8], offset: 0, initializer: .glorotUniform, fanIn: 8, fanOut: 32),
@@ -52,7 +52,42 @@ public final class CheckConv2dDilation: InspectableModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv2d-dilation", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 6, 6, 2], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 8, "kernel_size": [2, 2], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [2, 2], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 6, 2]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 3, "kernel_size": [2, 2], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 2], "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3, 3, 8]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}], "build_input_shape": [null, 6, 6, 2]}, "registered_name": null, "build_config": {"input_shape": [null, 6, 6, 2]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv2d-dilation", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      6, 6, 2], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 8, "kernel_size": [2, 2], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [2, 2], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      6, 6, 2]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", \#
+      "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 3, "kernel_size": [2, 2], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 2], \#
+      "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      3, 3, 8]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}], \#
+      "build_input_shape": [null, 6, 6, 2]}, "registered_name": null, "build_config": {"input_shape": [null, 6, 6, 2]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 36, inputs: 8, outputs: 8, chunk: 0, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 2, inputs: 32, outputs: 3, chunk: 256, inputGradient: true),
@@ -61,16 +96,29 @@ public final class CheckConv2dDilation: InspectableModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [185]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 178] and fixed scratch [16384].
+  private let memory: ModelMemory
+  /// All parameters, [185]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [185], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 178].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [16384].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [2, 2, 2, 8]: parameters[0..<64]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [8]: parameters[64..<72]
+  private let conv2dBias: WeightView
+  /// conv2d_1/kernel [2, 2, 8, 3]: parameters[72..<168]
+  private let conv2d1Kernel: WeightView
+  /// conv2d_1/bias [3]: parameters[168..<171]
+  private let conv2d1Bias: WeightView
+  /// dense/kernel [6, 2]: parameters[171..<183]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[183..<185]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// max_pooling2d output (conv2d, relu and the pooling in one pass)
   private let maxPooling2dOutput: UnsafeMutablePointer<Float>  // [B, 72]
@@ -100,26 +148,27 @@ public final class CheckConv2dDilation: InspectableModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(185)
-    gradients = allocateZeroed(185)
-    arena = allocateZeroed(maxBatch * 178)
-    maxPooling2dOutput = arena + maxBatch * 0
-    conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 72).bindMemory(to: UInt8.self, capacity: maxBatch * 72)
-    conv2d1Output = arena + maxBatch * 90
-    denseOutput = arena + maxBatch * 96
-    denseLogits = arena + maxBatch * 98
-    gradientA = arena + maxBatch * 100
-    gradientB = arena + maxBatch * 172
-    scratch = .allocate(capacity: 16384)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
+    memory = ModelMemory(parameters: 185, floatsPerSample: 178, fixed: 16384, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 64)
+    conv2dBias = memory.weight(at: 64, count: 8)
+    conv2d1Kernel = memory.weight(at: 72, count: 96)
+    conv2d1Bias = memory.weight(at: 168, count: 3)
+    denseKernel = memory.weight(at: 171, count: 12)
+    denseBias = memory.weight(at: 183, count: 2)
+    maxPooling2dOutput = memory.batch(at: 0, width: 72)
+    conv2dArgmax = memory.batchBytes(at: 72, count: 72)
+    conv2d1Output = memory.batch(at: 90, width: 6)
+    denseOutput = memory.batch(at: 96, width: 2)
+    denseLogits = memory.batch(at: 98, width: 2)
+    gradientA = memory.batch(at: 100, width: 72)
+    gradientB = memory.batch(at: 172, width: 6)
+    columns = memory.fixed(at: 0, count: 16384)
+    output = UnsafePointer(memory.arena)
   }
 
   deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
     if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
@@ -132,22 +181,22 @@ public final class CheckConv2dDilation: InspectableModel {
   static let conv2dPoolWindow = Window2D(inputHeight: 6, inputWidth: 6, channels: 8, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 3, outputWidth: 3)
 
   /// maxPooling2dOutput [n, 3, 3, 8] = maxpool(relu(conv(x, kernel) + bias)), the next layer's output,
-  /// and conv2dArgmax its winning pixels; x [n, 6, 6, 2], kernel [2, 2, 2, 8] at 0,
-  /// bias [8] at 64. Direct kernel; the [n, 6, 6, 8] convolution output is never stored.
+  /// and conv2dArgmax its winning pixels; x [n, 6, 6, 2], kernel [2, 2, 2, 8] (conv2dKernel),
+  /// bias [8] (conv2dBias). Direct kernel; the [n, 6, 6, 8] convolution output is never stored.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolForward(
-      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 8, kernel: parameters + 0,
-      bias: parameters + 64, output: maxPooling2dOutput, argmax: conv2dArgmax)
+      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 8, kernel: conv2dKernel.values,
+      bias: conv2dBias.values, output: maxPooling2dOutput, argmax: conv2dArgmax)
   }
 
   /// Backward of conv2d, ReLU and the pooling: dy [n, 3, 3, 8] (∂loss/∂pooled output);
   /// accumulates ∂kernel and ∂bias into `gradients`. The first layer: no input gradient.
   @inline(never)
-  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolBackward(
       dy, input: x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 8, output: maxPooling2dOutput,
-      argmax: conv2dArgmax, dKernel: gradients + 0, dBias: gradients + 64)
+      argmax: conv2dArgmax, dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 2×2, valid)  [B, 6, 6, 8] → [B, 3, 3, 8]
@@ -160,11 +209,11 @@ public final class CheckConv2dDilation: InspectableModel {
   static let conv2d1Window = Window2D(inputHeight: 3, inputWidth: 3, channels: 8, kernelHeight: 2, kernelWidth: 2, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 2, outputWidth: 1, dilationY: 1, dilationX: 2)
 
   /// conv2d1Output [n, 2, 1, 3] = tanh(conv(x, kernel) + bias); x [n, 3, 3, 8],
-  /// kernel [2, 2, 8, 3] at 72, bias [3] at 168; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [2, 2, 8, 3] (conv2d1Kernel), bias [3] (conv2d1Bias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d1Window, filters: 3, kernel: parameters + 72, bias: parameters + 168, .tanh,
+      x, count: n, Self.conv2d1Window, filters: 3, kernel: conv2d1Kernel.values, bias: conv2d1Bias.values, .tanh,
       columns: columns, chunk: 256, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
@@ -174,8 +223,8 @@ public final class CheckConv2dDilation: InspectableModel {
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2d1Output, preactivation: conv2d1Output, rows: n * 2, cols: 3, .tanh)
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 3, kernel: parameters + 72,
-      dKernel: gradients + 72, dBias: gradients + 168, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 3, kernel: conv2d1Kernel.values,
+      dKernel: conv2d1Kernel.gradient, dBias: conv2d1Bias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - flatten: Flatten()  [B, 2, 1, 3] → [B, 6]
@@ -184,11 +233,11 @@ public final class CheckConv2dDilation: InspectableModel {
 
   // MARK: - dense: Dense(2, softmax)  [B, 6] → [B, 2]
 
-  /// denseOutput [n, 2] = softmax(x·kernel + bias); x [n, 6], kernel [6, 2] at 171, bias [2] at 183.
+  /// denseOutput [n, 2] = softmax(x·kernel + bias); x [n, 6], kernel [6, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 2, kernel: parameters + 171, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 183, rows: n, cols: 2, .softmax, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 2, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 2, .softmax, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 6];
@@ -196,11 +245,16 @@ public final class CheckConv2dDilation: InspectableModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 2, kernel: parameters + 171,
-      dKernel: gradients + 171, dBias: gradients + 183, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv2d, maxPooling2d, conv2d1, flatten, dense, loss, rest
+  }
 
   /// Inference: x [n, 72] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -211,39 +265,28 @@ public final class CheckConv2dDilation: InspectableModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 185)
-    probe?.lap(6)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     conv2d1Forward(maxPooling2dOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.conv2d1)
     denseForward(conv2d1Output, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(5)
+    let loss = softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, conv2d1Output, count: n, dx: gradientB)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     conv2d1Backward(gradientB, maxPooling2dOutput, count: n, dx: gradientA)
-    probe?.lap(2)
-    conv2dBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d1)
+    conv2dBackward(gradientA, x, count: n)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: denseLogits + row * 2, probabilities: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).
@@ -274,7 +317,7 @@ public final class CheckConv2dDilation: InspectableModel {
     _ = (convOutput, columns)
     if last >= 0 {
       PrecastKernels.conv2DForward(
-        x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0, bias: parameters + 64,
+        x, count: n, Self.conv2dWindow, filters: 8, kernel: conv2dKernel.values, bias: conv2dBias.values,
         .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
       PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
     }
@@ -324,8 +367,8 @@ public final class CheckConv2dDilation: InspectableModel {
     if top >= 0 && bottom < 0 {
       PrecastKernels.activationBackward(b, output: convOutput, preactivation: convOutput, rows: n * 36, cols: 8, .relu)
       PrecastKernels.conv2DBackward(
-        b, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0,
-        dKernel: gradients + 0, dBias: gradients + 64, dx: a, columns: columns, chunk: 1)
+        b, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: conv2dKernel.values,
+        dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: a, columns: columns, chunk: 1)
     }
     let slot = bottom < 0 ? 0 : Self.inspectSlots[bottom]
     return UnsafePointer(slot == 0 ? a : b)

@@ -20,7 +20,7 @@
 // Memory: parameters 74 floats (296 B), gradients the same, optimizer slots 296 B;
 // activations and their gradients 430 floats per sample (215.0 KiB at batch 128);
 // fixed scratch 92169 floats (360.0 KiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckConvBatchnorm(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 40] row-major → [n, 2];
@@ -34,12 +34,12 @@ public final class CheckConvBatchnorm: CompiledModel {
     inputShape: [5, 4, 2],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 2, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [5, 4, 3]),
-      LayerInfo(name: "batch_normalization", className: "BatchNormalization", weights: [WeightInfo(name: "beta", shape: [3]), WeightInfo(name: "moving_mean", shape: [3]), WeightInfo(name: "moving_variance", shape: [3])], outputShape: [5, 4, 3]),
-      LayerInfo(name: "activation", className: "Activation", weights: [], outputShape: [5, 4, 3]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [5, 4, 3]),
-      LayerInfo(name: "global_average_pooling2d", className: "GlobalAveragePooling2D", weights: [], outputShape: [3]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [5, 4, 3]),
+      LayerInfo(name: "batch_normalization", className: "BatchNormalization", outputShape: [5, 4, 3]),
+      LayerInfo(name: "activation", className: "Activation", outputShape: [5, 4, 3]),
+      LayerInfo(name: "dropout", className: "Dropout", outputShape: [5, 4, 3]),
+      LayerInfo(name: "global_average_pooling2d", className: "GlobalAveragePooling2D", outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 2, 3], offset: 0, initializer: .glorotUniform, fanIn: 18, fanOut: 27),
@@ -56,7 +56,47 @@ public final class CheckConvBatchnorm: CompiledModel {
     accuracyKind: .binary,
     optimizer: .rmsprop(learningRate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-07, centered: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv-batchnorm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5, 4, 2], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 3, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4, 2]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": false, "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4, 3]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "tanh"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.2, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "GlobalAveragePooling2D", "config": {"name": "global_average_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last", "keepdims": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}], "build_input_shape": [null, 5, 4, 2]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4, 2]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv-batchnorm", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5, 4, 2], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 3, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      5, 4, 2]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": false, "beta_initializer": {"module": "keras.initializers", \#
+      "class_name": "Zeros", "config": {}, "registered_name": null}, \#
+      "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, \#
+      "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", \#
+      "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, \#
+      "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      5, 4, 3]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "activation": "tanh"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.2, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "GlobalAveragePooling2D", "config": {"name": "global_average_pooling2d", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last", "keepdims": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3]}}], \#
+      "build_input_shape": [null, 5, 4, 2]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4, 2]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 20, inputs: 18, outputs: 3, chunk: 256, inputGradient: false),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 3, outputs: 2, chunk: 0, inputGradient: true),
@@ -64,16 +104,31 @@ public final class CheckConvBatchnorm: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [74]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 430] and fixed scratch [92169].
+  private let memory: ModelMemory
+  /// All parameters, [74]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [74], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 430].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [92169].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [3, 3, 2, 3]: parameters[0..<54]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [3]: parameters[54..<57]
+  private let conv2dBias: WeightView
+  /// batch_normalization/beta [3]: parameters[57..<60]
+  private let batchNormalizationBeta: WeightView
+  /// batch_normalization/moving_mean [3]: parameters[60..<63]
+  private let batchNormalizationMovingMean: WeightView
+  /// batch_normalization/moving_variance [3]: parameters[63..<66]
+  private let batchNormalizationMovingVariance: WeightView
+  /// dense/kernel [3, 2]: parameters[66..<72]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[72..<74]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// conv2d output, after linear
   private let conv2dOutput: UnsafeMutablePointer<Float>  // [B, 60]
@@ -115,32 +170,31 @@ public final class CheckConvBatchnorm: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(74)
-    gradients = allocateZeroed(74)
-    arena = allocateZeroed(maxBatch * 430)
-    conv2dOutput = arena + maxBatch * 0
-    batchNormalizationOutput = arena + maxBatch * 60
-    batchNormalizationNormalized = arena + maxBatch * 120
-    activationOutput = arena + maxBatch * 180
-    dropoutOutput = arena + maxBatch * 240
-    dropoutMask = arena + maxBatch * 300
-    globalAveragePooling2dOutput = arena + maxBatch * 360
-    denseOutput = arena + maxBatch * 363
-    denseLogits = arena + maxBatch * 365
-    gradientA = arena + maxBatch * 367
-    gradientB = arena + maxBatch * 427
-    scratch = .allocate(capacity: 92169)
-    batchNormalizationInverseStd = scratch + 0
-    columns = scratch + 3
-    statistics = scratch + 92163
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
+    memory = ModelMemory(parameters: 74, floatsPerSample: 430, fixed: 92169, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 54)
+    conv2dBias = memory.weight(at: 54, count: 3)
+    batchNormalizationBeta = memory.weight(at: 57, count: 3)
+    batchNormalizationMovingMean = memory.weight(at: 60, count: 3)
+    batchNormalizationMovingVariance = memory.weight(at: 63, count: 3)
+    denseKernel = memory.weight(at: 66, count: 6)
+    denseBias = memory.weight(at: 72, count: 2)
+    conv2dOutput = memory.batch(at: 0, width: 60)
+    batchNormalizationOutput = memory.batch(at: 60, width: 60)
+    batchNormalizationNormalized = memory.batch(at: 120, width: 60)
+    activationOutput = memory.batch(at: 180, width: 60)
+    dropoutOutput = memory.batch(at: 240, width: 60)
+    dropoutMask = memory.batch(at: 300, width: 60)
+    globalAveragePooling2dOutput = memory.batch(at: 360, width: 3)
+    denseOutput = memory.batch(at: 363, width: 2)
+    denseLogits = memory.batch(at: 365, width: 2)
+    gradientA = memory.batch(at: 367, width: 60)
+    gradientB = memory.batch(at: 427, width: 3)
+    batchNormalizationInverseStd = memory.fixed(at: 0, count: 3)
+    columns = memory.fixed(at: 3, count: 92160)
+    statistics = memory.fixed(at: 92163, count: 6)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - conv2d: Conv2D(3, 3×3, strides 1×1, same, linear)  [B, 5, 4, 2] → [B, 5, 4, 3]
@@ -149,11 +203,11 @@ public final class CheckConvBatchnorm: CompiledModel {
   static let conv2dWindow = Window2D(inputHeight: 5, inputWidth: 4, channels: 2, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 5, outputWidth: 4)
 
   /// conv2dOutput [n, 5, 4, 3] = linear(conv(x, kernel) + bias); x [n, 5, 4, 2],
-  /// kernel [3, 3, 2, 3] at 0, bias [3] at 54; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [3, 3, 2, 3] (conv2dKernel), bias [3] (conv2dBias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 3, kernel: parameters + 0, bias: parameters + 54, .linear,
+      x, count: n, Self.conv2dWindow, filters: 3, kernel: conv2dKernel.values, bias: conv2dBias.values, .linear,
       columns: columns, chunk: 256, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
@@ -162,19 +216,19 @@ public final class CheckConvBatchnorm: CompiledModel {
   @inline(never)
   func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2dWindow, filters: 3, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 54, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv2dWindow, filters: 3, kernel: conv2dKernel.values,
+      dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - batch_normalization: BatchNormalization(momentum 0.99, epsilon 0.001, no gamma)  [B, 5, 4, 3] → [B, 5, 4, 3]
 
   /// Inference: batchNormalizationOutput [n, 5, 4, 3] = gamma·(x − moving_mean)/√(moving_variance + 0.001) + beta,
-  /// per channel (3); gamma nil, beta parameters + 57, moving_mean parameters + 60, moving_variance parameters + 63.
+  /// per channel (3); gamma nil, beta batchNormalizationBeta.values, moving_mean batchNormalizationMovingMean.values, moving_variance batchNormalizationMovingVariance.values.
   @inline(never)
   func batchNormalizationForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.batchNormInferenceForward(
-      x, rows: n * 20, channels: 3, gamma: nil, beta: parameters + 57,
-      movingMean: parameters + 60, movingVariance: parameters + 63, epsilon: 0.001,
+      x, rows: n * 20, channels: 3, gamma: nil, beta: batchNormalizationBeta.values,
+      movingMean: batchNormalizationMovingMean.values, movingVariance: batchNormalizationMovingVariance.values, epsilon: 0.001,
       output: batchNormalizationOutput, scratch: statistics)
   }
 
@@ -185,25 +239,25 @@ public final class CheckConvBatchnorm: CompiledModel {
   func batchNormalizationTrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
     if frozenLayers.contains("batch_normalization") { return batchNormalizationForward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
-      x, rows: n * 20, channels: 3, gamma: nil, beta: parameters + 57,
-      movingMean: parameters + 60, movingVariance: parameters + 63, momentum: 0.99, epsilon: 0.001,
+      x, rows: n * 20, channels: 3, gamma: nil, beta: batchNormalizationBeta.values,
+      movingMean: batchNormalizationMovingMean.values, movingVariance: batchNormalizationMovingVariance.values, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd, output: batchNormalizationOutput, scratch: statistics)
   }
 
   /// Backward of batch_normalization (training mode; frozen: of the inference transform): dy [n, 5, 4, 3] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
-  func batchNormalizationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func batchNormalizationBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     if frozenLayers.contains("batch_normalization") {
       if let dx {
         PrecastKernels.batchNormInferenceBackward(
-          dy, rows: n * 20, channels: 3, gamma: nil, movingVariance: parameters + 63,
+          dy, rows: n * 20, channels: 3, gamma: nil, movingVariance: batchNormalizationMovingVariance.values,
           epsilon: 0.001, dx: dx)
       }
       return
     }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 20, channels: 3, normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd,
-      gamma: nil, dGamma: nil, dBeta: gradients + 57, dx: dx, scratch: statistics)
+      gamma: nil, dGamma: nil, dBeta: batchNormalizationBeta.gradient, dx: dx, scratch: statistics)
   }
 
   // MARK: - activation: Activation(tanh)  [B, 5, 4, 3] → [B, 5, 4, 3]
@@ -216,7 +270,7 @@ public final class CheckConvBatchnorm: CompiledModel {
 
   /// Backward of activation: dy [n, 60] ← dy ⊙ tanh′ (in place).
   @inline(never)
-  func activationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func activationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.activationBackward(dy, output: activationOutput, preactivation: x, rows: n, cols: 60, .tanh)
   }
 
@@ -230,7 +284,7 @@ public final class CheckConvBatchnorm: CompiledModel {
 
   /// Backward of dropout: dy [n, 60] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 60, mask: dropoutMask)
   }
 
@@ -244,18 +298,18 @@ public final class CheckConvBatchnorm: CompiledModel {
 
   /// Backward of global_average_pooling2d: dy [n, 3] → dx [n, 5, 4, 3].
   @inline(never)
-  func globalAveragePooling2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func globalAveragePooling2dBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     guard let dx else { return }
     PrecastKernels.globalAveragePoolBackward(dy, count: n, pixels: 20, channels: 3, dx: dx)
   }
 
   // MARK: - dense: Dense(2, sigmoid)  [B, 3] → [B, 2]
 
-  /// denseOutput [n, 2] = sigmoid(x·kernel + bias); x [n, 3], kernel [3, 2] at 66, bias [2] at 72.
+  /// denseOutput [n, 2] = sigmoid(x·kernel + bias); x [n, 3], kernel [3, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: parameters + 66, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 72, rows: n, cols: 2, .sigmoid, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 2, .sigmoid, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 3];
@@ -263,11 +317,16 @@ public final class CheckConvBatchnorm: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: parameters + 66,
-      dKernel: gradients + 66, dBias: gradients + 72, dx: dx)
+      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv2d, batchNormalization, activation, dropout, globalAveragePooling2d, dense, loss, rest
+  }
 
   /// Inference: x [n, 40] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -280,51 +339,40 @@ public final class CheckConvBatchnorm: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 74)
-    probe?.lap(7)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     batchNormalizationTrainingForward(conv2dOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.batchNormalization)
     activationForward(batchNormalizationOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.activation)
     dropoutForward(activationOutput, count: n, rng: &rng)
-    probe?.lap(3)
+    probe?.lap(Part.dropout)
     globalAveragePooling2dForward(dropoutOutput, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.globalAveragePooling2d)
     denseForward(globalAveragePooling2dOutput, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(6)
+    let loss = sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, globalAveragePooling2dOutput, count: n, dx: gradientB)
-    probe?.lap(5)
-    globalAveragePooling2dBackward(gradientB, dropoutOutput, count: n, dx: gradientA)
-    probe?.lap(4)
-    dropoutBackward(gradientA, count: n, dx: gradientA)
-    probe?.lap(3)
-    activationBackward(gradientA, batchNormalizationOutput, count: n, dx: gradientA)
-    probe?.lap(2)
-    batchNormalizationBackward(gradientA, conv2dOutput, count: n, dx: gradientA)
-    probe?.lap(1)
+    probe?.lap(Part.dense)
+    globalAveragePooling2dBackward(gradientB, count: n, dx: gradientA)
+    probe?.lap(Part.globalAveragePooling2d)
+    dropoutBackward(gradientA, count: n)
+    probe?.lap(Part.dropout)
+    activationBackward(gradientA, batchNormalizationOutput, count: n)
+    probe?.lap(Part.activation)
+    batchNormalizationBackward(gradientA, count: n, dx: gradientA)
+    probe?.lap(Part.batchNormalization)
     conv2dBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sigmoidBinaryCrossentropy(logits: denseLogits + row * 2, probabilities: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

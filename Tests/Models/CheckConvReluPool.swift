@@ -19,7 +19,7 @@
 // Memory: parameters 731 floats (2.9 KiB), gradients the same, optimizer slots 5.7 KiB;
 // activations and their gradients 312 floats per sample (156.0 KiB at batch 128);
 // fixed scratch 32768 floats (128.0 KiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckConvReluPool(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 98] row-major → [n, 3];
@@ -33,12 +33,12 @@ public final class CheckConvReluPool: InspectableModel {
     inputShape: [7, 7, 2],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 2, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [7, 7, 8]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [3, 3, 8]),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [2, 2, 8, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [2, 2, 16]),
-      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", weights: [], outputShape: [1, 1, 16]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [16]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [16, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [7, 7, 8]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", outputShape: [3, 3, 8]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", outputShape: [2, 2, 16]),
+      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", outputShape: [1, 1, 16]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [16]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 2, 8], offset: 0, initializer: .glorotUniform, fanIn: 18, fanOut: 72),
@@ -54,7 +54,45 @@ public final class CheckConvReluPool: InspectableModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv-relu-pool", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 7, 7, 2], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 8, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 7, 7, 2]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 16, "kernel_size": [2, 2], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3, 3, 8]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 16]}}], "build_input_shape": [null, 7, 7, 2]}, "registered_name": null, "build_config": {"input_shape": [null, 7, 7, 2]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv-relu-pool", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      7, 7, 2], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 8, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      7, 7, 2]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", \#
+      "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 16, "kernel_size": [2, 2], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      3, 3, 8]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", \#
+      "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 16]}}], \#
+      "build_input_shape": [null, 7, 7, 2]}, "registered_name": null, "build_config": {"input_shape": [null, 7, 7, 2]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 49, inputs: 18, outputs: 8, chunk: 0, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 4, inputs: 32, outputs: 16, chunk: 256, inputGradient: true),
@@ -63,16 +101,29 @@ public final class CheckConvReluPool: InspectableModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [731]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 312] and fixed scratch [32768].
+  private let memory: ModelMemory
+  /// All parameters, [731]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [731], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 312].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [32768].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [3, 3, 2, 8]: parameters[0..<144]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [8]: parameters[144..<152]
+  private let conv2dBias: WeightView
+  /// conv2d_1/kernel [2, 2, 8, 16]: parameters[152..<664]
+  private let conv2d1Kernel: WeightView
+  /// conv2d_1/bias [16]: parameters[664..<680]
+  private let conv2d1Bias: WeightView
+  /// dense/kernel [16, 3]: parameters[680..<728]
+  private let denseKernel: WeightView
+  /// dense/bias [3]: parameters[728..<731]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// max_pooling2d output (conv2d, relu and the pooling in one pass)
   private let maxPooling2dOutput: UnsafeMutablePointer<Float>  // [B, 72]
@@ -104,27 +155,28 @@ public final class CheckConvReluPool: InspectableModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(731)
-    gradients = allocateZeroed(731)
-    arena = allocateZeroed(maxBatch * 312)
-    maxPooling2dOutput = arena + maxBatch * 0
-    conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 72).bindMemory(to: UInt8.self, capacity: maxBatch * 72)
-    conv2d1Output = arena + maxBatch * 90
-    maxPooling2d1Output = arena + maxBatch * 154
-    denseOutput = arena + maxBatch * 170
-    denseLogits = arena + maxBatch * 173
-    gradientA = arena + maxBatch * 176
-    gradientB = arena + maxBatch * 240
-    scratch = .allocate(capacity: 32768)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
+    memory = ModelMemory(parameters: 731, floatsPerSample: 312, fixed: 32768, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 144)
+    conv2dBias = memory.weight(at: 144, count: 8)
+    conv2d1Kernel = memory.weight(at: 152, count: 512)
+    conv2d1Bias = memory.weight(at: 664, count: 16)
+    denseKernel = memory.weight(at: 680, count: 48)
+    denseBias = memory.weight(at: 728, count: 3)
+    maxPooling2dOutput = memory.batch(at: 0, width: 72)
+    conv2dArgmax = memory.batchBytes(at: 72, count: 72)
+    conv2d1Output = memory.batch(at: 90, width: 64)
+    maxPooling2d1Output = memory.batch(at: 154, width: 16)
+    denseOutput = memory.batch(at: 170, width: 3)
+    denseLogits = memory.batch(at: 173, width: 3)
+    gradientA = memory.batch(at: 176, width: 64)
+    gradientB = memory.batch(at: 240, width: 72)
+    columns = memory.fixed(at: 0, count: 32768)
+    output = UnsafePointer(memory.arena)
   }
 
   deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
     if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
@@ -137,22 +189,22 @@ public final class CheckConvReluPool: InspectableModel {
   static let conv2dPoolWindow = Window2D(inputHeight: 7, inputWidth: 7, channels: 8, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 3, outputWidth: 3)
 
   /// maxPooling2dOutput [n, 3, 3, 8] = maxpool(relu(conv(x, kernel) + bias)), the next layer's output,
-  /// and conv2dArgmax its winning pixels; x [n, 7, 7, 2], kernel [3, 3, 2, 8] at 0,
-  /// bias [8] at 144. Direct kernel; the [n, 7, 7, 8] convolution output is never stored.
+  /// and conv2dArgmax its winning pixels; x [n, 7, 7, 2], kernel [3, 3, 2, 8] (conv2dKernel),
+  /// bias [8] (conv2dBias). Direct kernel; the [n, 7, 7, 8] convolution output is never stored.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolForward(
-      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 8, kernel: parameters + 0,
-      bias: parameters + 144, output: maxPooling2dOutput, argmax: conv2dArgmax)
+      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 8, kernel: conv2dKernel.values,
+      bias: conv2dBias.values, output: maxPooling2dOutput, argmax: conv2dArgmax)
   }
 
   /// Backward of conv2d, ReLU and the pooling: dy [n, 3, 3, 8] (∂loss/∂pooled output);
   /// accumulates ∂kernel and ∂bias into `gradients`. The first layer: no input gradient.
   @inline(never)
-  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolBackward(
       dy, input: x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 8, output: maxPooling2dOutput,
-      argmax: conv2dArgmax, dKernel: gradients + 0, dBias: gradients + 144)
+      argmax: conv2dArgmax, dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 2×2, valid)  [B, 7, 7, 8] → [B, 3, 3, 8]
@@ -165,11 +217,11 @@ public final class CheckConvReluPool: InspectableModel {
   static let conv2d1Window = Window2D(inputHeight: 3, inputWidth: 3, channels: 8, kernelHeight: 2, kernelWidth: 2, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 2, outputWidth: 2)
 
   /// conv2d1Output [n, 2, 2, 16] = relu(conv(x, kernel) + bias); x [n, 3, 3, 8],
-  /// kernel [2, 2, 8, 16] at 152, bias [16] at 664; direct kernel (patch of 32 ≤ 32: too short for a GEMM), bias and activation fused.
+  /// kernel [2, 2, 8, 16] (conv2d1Kernel), bias [16] (conv2d1Bias); direct kernel (patch of 32 ≤ 32: too short for a GEMM), bias and activation fused.
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d1Window, filters: 16, kernel: parameters + 152, bias: parameters + 664, .relu,
+      x, count: n, Self.conv2d1Window, filters: 16, kernel: conv2d1Kernel.values, bias: conv2d1Bias.values, .relu,
       columns: columns, chunk: 256, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
@@ -178,8 +230,8 @@ public final class CheckConvReluPool: InspectableModel {
   @inline(never)
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 16, kernel: parameters + 152,
-      dKernel: gradients + 152, dBias: gradients + 664, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 16, kernel: conv2d1Kernel.values,
+      dKernel: conv2d1Kernel.gradient, dBias: conv2d1Bias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - max_pooling2d_1: MaxPooling2D(2×2, strides 2×2, valid)  [B, 2, 2, 16] → [B, 1, 1, 16]
@@ -207,11 +259,11 @@ public final class CheckConvReluPool: InspectableModel {
 
   // MARK: - dense: Dense(3, softmax)  [B, 16] → [B, 3]
 
-  /// denseOutput [n, 3] = softmax(x·kernel + bias); x [n, 16], kernel [16, 3] at 680, bias [3] at 728.
+  /// denseOutput [n, 3] = softmax(x·kernel + bias); x [n, 16], kernel [16, 3] (denseKernel), bias [3] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 16, outputs: 3, kernel: parameters + 680, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 728, rows: n, cols: 3, .softmax, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 16, outputs: 3, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 3, .softmax, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 3] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 16];
@@ -219,11 +271,16 @@ public final class CheckConvReluPool: InspectableModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 16, outputs: 3, kernel: parameters + 680,
-      dKernel: gradients + 680, dBias: gradients + 728, dx: dx)
+      dy, input: x, count: n, inputs: 16, outputs: 3, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv2d, maxPooling2d, conv2d1, maxPooling2d1, flatten, dense, loss, rest
+  }
 
   /// Inference: x [n, 98] → [n, 3]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -235,43 +292,32 @@ public final class CheckConvReluPool: InspectableModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 731)
-    probe?.lap(7)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     conv2d1Forward(maxPooling2dOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.conv2d1)
     maxPooling2d1Forward(conv2d1Output, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.maxPooling2d1)
     denseForward(maxPooling2d1Output, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 3, grad: gradientA)
-    probe?.lap(6)
+    let loss = softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 3, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, maxPooling2d1Output, count: n, dx: gradientB)
-    probe?.lap(5)
+    probe?.lap(Part.dense)
     maxPooling2d1Backward(gradientB, conv2d1Output, count: n, dx: gradientA)
-    probe?.lap(3)
+    probe?.lap(Part.maxPooling2d1)
     conv2d1Backward(gradientA, maxPooling2dOutput, count: n, dx: gradientB)
-    probe?.lap(2)
-    conv2dBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d1)
+    conv2dBackward(gradientB, x, count: n)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: denseLogits + row * 3, probabilities: denseOutput + row * 3, targets: targets + row * 3, rows: 1, cols: 3, grad: gradientA + row * 3)
-      for c in 0..<3 { gradientA[row * 3 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).
@@ -302,7 +348,7 @@ public final class CheckConvReluPool: InspectableModel {
     _ = (convOutput, columns)
     if last >= 0 {
       PrecastKernels.conv2DForward(
-        x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0, bias: parameters + 144,
+        x, count: n, Self.conv2dWindow, filters: 8, kernel: conv2dKernel.values, bias: conv2dBias.values,
         .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
       PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
     }
@@ -360,8 +406,8 @@ public final class CheckConvReluPool: InspectableModel {
     if top >= 0 && bottom < 0 {
       PrecastKernels.activationBackward(a, output: convOutput, preactivation: convOutput, rows: n * 49, cols: 8, .relu)
       PrecastKernels.conv2DBackward(
-        a, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0,
-        dKernel: gradients + 0, dBias: gradients + 144, dx: b, columns: columns, chunk: 1)
+        a, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: conv2dKernel.values,
+        dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: b, columns: columns, chunk: 1)
     }
     let slot = bottom < 0 ? 1 : Self.inspectSlots[bottom]
     return UnsafePointer(slot == 0 ? a : b)

@@ -19,7 +19,7 @@
 // Memory: parameters 3011 floats (11.8 KiB), gradients the same, optimizer slots 23.5 KiB;
 // activations and their gradients 1414 floats per sample (707.0 KiB at batch 128);
 // fixed scratch 601344 floats (2.3 MiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckConvWinograd(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 336] row-major → [n, 3];
@@ -33,12 +33,12 @@ public final class CheckConvWinograd: InspectableModel {
     inputShape: [7, 6, 8],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 8, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [7, 6, 8]),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 8, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [5, 4, 16]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [2, 2, 16]),
-      LayerInfo(name: "conv2d_2", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 16, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [2, 2, 8]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [32]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [32, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [7, 6, 8]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", outputShape: [5, 4, 16]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", outputShape: [2, 2, 16]),
+      LayerInfo(name: "conv2d_2", className: "Conv2D", outputShape: [2, 2, 8]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [32]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 8, 8], offset: 0, initializer: .glorotUniform, fanIn: 72, fanOut: 72),
@@ -56,7 +56,50 @@ public final class CheckConvWinograd: InspectableModel {
     accuracyKind: .sparseCategorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv-winograd", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 7, 6, 8], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 8, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 8]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 16, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 8]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 8, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 2, 2, 16]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32]}}], "build_input_shape": [null, 7, 6, 8]}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 8]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-conv-winograd", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      7, 6, 8], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 8, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      7, 6, 8]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 16, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      7, 6, 8]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", \#
+      "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 8, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      2, 2, 16]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 32]}}], \#
+      "build_input_shape": [null, 7, 6, 8]}, "registered_name": null, "build_config": {"input_shape": [null, 7, 6, 8]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 42, inputs: 72, outputs: 8, chunk: 64, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 20, inputs: 72, outputs: 16, chunk: 64, inputGradient: true),
@@ -66,16 +109,33 @@ public final class CheckConvWinograd: InspectableModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [3011]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 1414] and fixed scratch [601344].
+  private let memory: ModelMemory
+  /// All parameters, [3011]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [3011], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 1414].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [601344].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [3, 3, 8, 8]: parameters[0..<576]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [8]: parameters[576..<584]
+  private let conv2dBias: WeightView
+  /// conv2d_1/kernel [3, 3, 8, 16]: parameters[584..<1736]
+  private let conv2d1Kernel: WeightView
+  /// conv2d_1/bias [16]: parameters[1736..<1752]
+  private let conv2d1Bias: WeightView
+  /// conv2d_2/kernel [3, 3, 16, 8]: parameters[1752..<2904]
+  private let conv2d2Kernel: WeightView
+  /// conv2d_2/bias [8]: parameters[2904..<2912]
+  private let conv2d2Bias: WeightView
+  /// dense/kernel [32, 3]: parameters[2912..<3008]
+  private let denseKernel: WeightView
+  /// dense/bias [3]: parameters[3008..<3011]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// conv2d output, after relu
   private let conv2dOutput: UnsafeMutablePointer<Float>  // [B, 336]
@@ -107,27 +167,30 @@ public final class CheckConvWinograd: InspectableModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(3011)
-    gradients = allocateZeroed(3011)
-    arena = allocateZeroed(maxBatch * 1414)
-    conv2dOutput = arena + maxBatch * 0
-    conv2d1Output = arena + maxBatch * 336
-    maxPooling2dOutput = arena + maxBatch * 656
-    conv2d2Output = arena + maxBatch * 720
-    denseOutput = arena + maxBatch * 752
-    denseLogits = arena + maxBatch * 755
-    gradientA = arena + maxBatch * 758
-    gradientB = arena + maxBatch * 1094
-    scratch = .allocate(capacity: 601344)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
+    memory = ModelMemory(parameters: 3011, floatsPerSample: 1414, fixed: 601344, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 576)
+    conv2dBias = memory.weight(at: 576, count: 8)
+    conv2d1Kernel = memory.weight(at: 584, count: 1152)
+    conv2d1Bias = memory.weight(at: 1736, count: 16)
+    conv2d2Kernel = memory.weight(at: 1752, count: 1152)
+    conv2d2Bias = memory.weight(at: 2904, count: 8)
+    denseKernel = memory.weight(at: 2912, count: 96)
+    denseBias = memory.weight(at: 3008, count: 3)
+    conv2dOutput = memory.batch(at: 0, width: 336)
+    conv2d1Output = memory.batch(at: 336, width: 320)
+    maxPooling2dOutput = memory.batch(at: 656, width: 64)
+    conv2d2Output = memory.batch(at: 720, width: 32)
+    denseOutput = memory.batch(at: 752, width: 3)
+    denseLogits = memory.batch(at: 755, width: 3)
+    gradientA = memory.batch(at: 758, width: 336)
+    gradientB = memory.batch(at: 1094, width: 320)
+    columns = memory.fixed(at: 0, count: 601344)
+    output = UnsafePointer(memory.arena)
   }
 
   deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
     if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
@@ -137,11 +200,11 @@ public final class CheckConvWinograd: InspectableModel {
   static let conv2dWindow = Window2D(inputHeight: 7, inputWidth: 6, channels: 8, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 7, outputWidth: 6)
 
   /// conv2dOutput [n, 7, 6, 8] = relu(conv(x, kernel) + bias); x [n, 7, 6, 8],
-  /// kernel [3, 3, 8, 8] at 0, bias [8] at 576; Winograd F(4×4, 3×3) (3×3, stride 1: 2.62× fewer multiplications than im2col on this 7×6 output, F(2×2, 3×3) 1.97×), 36 GEMMs per 64 image(s).
+  /// kernel [3, 3, 8, 8] (conv2dKernel), bias [8] (conv2dBias); Winograd F(4×4, 3×3) (3×3, stride 1: 2.62× fewer multiplications than im2col on this 7×6 output, F(2×2, 3×3) 1.97×), 36 GEMMs per 64 image(s).
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2dWindow, filters: 8, tile: 4, kernel: parameters + 0, bias: parameters + 576,
+      x, count: n, Self.conv2dWindow, filters: 8, tile: 4, kernel: conv2dKernel.values, bias: conv2dBias.values,
       .relu, scratch: columns, scratchCount: 601344, imagesPerGemm: 64, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
@@ -151,8 +214,8 @@ public final class CheckConvWinograd: InspectableModel {
   func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 42, cols: 8, .relu)
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2dWindow, filters: 8, tile: 4, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 576, dx: dx, scratch: columns, scratchCount: 601344, imagesPerGemm: 64)
+      dy, input: x, count: n, Self.conv2dWindow, filters: 8, tile: 4, kernel: conv2dKernel.values,
+      dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: dx, scratch: columns, scratchCount: 601344, imagesPerGemm: 64)
   }
 
   // MARK: - conv2d_1: Conv2D(16, 3×3, strides 1×1, valid, tanh)  [B, 7, 6, 8] → [B, 5, 4, 16]
@@ -161,11 +224,11 @@ public final class CheckConvWinograd: InspectableModel {
   static let conv2d1Window = Window2D(inputHeight: 7, inputWidth: 6, channels: 8, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 5, outputWidth: 4)
 
   /// conv2d1Output [n, 5, 4, 16] = tanh(conv(x, kernel) + bias); x [n, 7, 6, 8],
-  /// kernel [3, 3, 8, 16] at 584, bias [16] at 1736; Winograd F(4×4, 3×3) (3×3, stride 1: 2.50× fewer multiplications than im2col on this 5×4 output, F(2×2, 3×3) 1.88×), 36 GEMMs per 64 image(s).
+  /// kernel [3, 3, 8, 16] (conv2d1Kernel), bias [16] (conv2d1Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 2.50× fewer multiplications than im2col on this 5×4 output, F(2×2, 3×3) 1.88×), 36 GEMMs per 64 image(s).
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d1Window, filters: 16, tile: 4, kernel: parameters + 584, bias: parameters + 1736,
+      x, count: n, Self.conv2d1Window, filters: 16, tile: 4, kernel: conv2d1Kernel.values, bias: conv2d1Bias.values,
       .tanh, scratch: columns, scratchCount: 601344, imagesPerGemm: 64, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
@@ -175,8 +238,8 @@ public final class CheckConvWinograd: InspectableModel {
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2d1Output, preactivation: conv2d1Output, rows: n * 20, cols: 16, .tanh)
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 16, tile: 4, kernel: parameters + 584,
-      dKernel: gradients + 584, dBias: gradients + 1736, dx: dx, scratch: columns, scratchCount: 601344, imagesPerGemm: 64)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 16, tile: 4, kernel: conv2d1Kernel.values,
+      dKernel: conv2d1Kernel.gradient, dBias: conv2d1Bias.gradient, dx: dx, scratch: columns, scratchCount: 601344, imagesPerGemm: 64)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 2×2, valid)  [B, 5, 4, 16] → [B, 2, 2, 16]
@@ -203,11 +266,11 @@ public final class CheckConvWinograd: InspectableModel {
   static let conv2d2Window = Window2D(inputHeight: 2, inputWidth: 2, channels: 16, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 2, outputWidth: 2)
 
   /// conv2d2Output [n, 2, 2, 8] = tanh(conv(x, kernel) + bias); x [n, 2, 2, 16],
-  /// kernel [3, 3, 16, 8] at 1752, bias [8] at 2904; Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col on this 2×2 output, F(4×4, 3×3) 1.00×), 16 GEMMs per 64 image(s).
+  /// kernel [3, 3, 16, 8] (conv2d2Kernel), bias [8] (conv2d2Bias); Winograd F(2×2, 3×3) (3×3, stride 1: 2.25× fewer multiplications than im2col on this 2×2 output, F(4×4, 3×3) 1.00×), 16 GEMMs per 64 image(s).
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d2Window, filters: 8, tile: 2, kernel: parameters + 1752, bias: parameters + 2904,
+      x, count: n, Self.conv2d2Window, filters: 8, tile: 2, kernel: conv2d2Kernel.values, bias: conv2d2Bias.values,
       .tanh, scratch: columns, scratchCount: 601344, imagesPerGemm: 64, preactivation: conv2d2Output, output: conv2d2Output)
   }
 
@@ -217,8 +280,8 @@ public final class CheckConvWinograd: InspectableModel {
   func conv2d2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2d2Output, preactivation: conv2d2Output, rows: n * 4, cols: 8, .tanh)
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d2Window, filters: 8, tile: 2, kernel: parameters + 1752,
-      dKernel: gradients + 1752, dBias: gradients + 2904, dx: dx, scratch: columns, scratchCount: 601344, imagesPerGemm: 64)
+      dy, input: x, count: n, Self.conv2d2Window, filters: 8, tile: 2, kernel: conv2d2Kernel.values,
+      dKernel: conv2d2Kernel.gradient, dBias: conv2d2Bias.gradient, dx: dx, scratch: columns, scratchCount: 601344, imagesPerGemm: 64)
   }
 
   // MARK: - flatten: Flatten()  [B, 2, 2, 8] → [B, 32]
@@ -227,11 +290,11 @@ public final class CheckConvWinograd: InspectableModel {
 
   // MARK: - dense: Dense(3, softmax)  [B, 32] → [B, 3]
 
-  /// denseOutput [n, 3] = softmax(x·kernel + bias); x [n, 32], kernel [32, 3] at 2912, bias [3] at 3008.
+  /// denseOutput [n, 3] = softmax(x·kernel + bias); x [n, 32], kernel [32, 3] (denseKernel), bias [3] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 3, kernel: parameters + 2912, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 3008, rows: n, cols: 3, .softmax, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 3, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 3, .softmax, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 3] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 32];
@@ -239,11 +302,16 @@ public final class CheckConvWinograd: InspectableModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 32, outputs: 3, kernel: parameters + 2912,
-      dKernel: gradients + 2912, dBias: gradients + 3008, dx: dx)
+      dy, input: x, count: n, inputs: 32, outputs: 3, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv2d, conv2d1, maxPooling2d, conv2d2, flatten, dense, loss, rest
+  }
 
   /// Inference: x [n, 336] → [n, 3]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -256,47 +324,36 @@ public final class CheckConvWinograd: InspectableModel {
     return output
   }
 
-  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 3011)
-    probe?.lap(7)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     conv2d1Forward(conv2dOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.conv2d1)
     maxPooling2dForward(conv2d1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.maxPooling2d)
     conv2d2Forward(maxPooling2dOutput, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.conv2d2)
     denseForward(conv2d2Output, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxSparseCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, labels: targets, rows: n, cols: 3, grad: gradientA)
-    probe?.lap(6)
+    let loss = softmaxSparseCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, labels: targets, rows: n, cols: 3, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, conv2d2Output, count: n, dx: gradientB)
-    probe?.lap(5)
+    probe?.lap(Part.dense)
     conv2d2Backward(gradientB, maxPooling2dOutput, count: n, dx: gradientA)
-    probe?.lap(3)
+    probe?.lap(Part.conv2d2)
     maxPooling2dBackward(gradientA, conv2d1Output, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.maxPooling2d)
     conv2d1Backward(gradientB, conv2dOutput, count: n, dx: gradientA)
-    probe?.lap(1)
+    probe?.lap(Part.conv2d1)
     conv2dBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxSparseCategoricalCrossentropy(logits: denseLogits + row * 3, probabilities: denseOutput + row * 3, labels: targets + row * 1, rows: 1, cols: 3, grad: gradientA + row * 3)
-      for c in 0..<3 { gradientA[row * 3 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).
@@ -384,8 +441,8 @@ public final class CheckConvWinograd: InspectableModel {
     if top >= 0 && bottom < 0 {
       PrecastKernels.activationBackward(a, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 42, cols: 8, .relu)
       PrecastKernels.conv2DBackward(
-        a, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0,
-        dKernel: gradients + 0, dBias: gradients + 576, dx: b, columns: columns, chunk: 1)
+        a, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: conv2dKernel.values,
+        dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: b, columns: columns, chunk: 1)
     }
     let slot = bottom < 0 ? 1 : Self.inspectSlots[bottom]
     return UnsafePointer(slot == 0 ? a : b)

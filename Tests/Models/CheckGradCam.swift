@@ -20,7 +20,7 @@
 // Memory: parameters 907 floats (3.5 KiB), gradients the same, optimizer slots 7.1 KiB;
 // activations and their gradients 1006 floats per sample (503.0 KiB at batch 128);
 // fixed scratch 158976 floats (621.0 KiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckGradCam(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 588] row-major → [n, 3];
@@ -34,13 +34,13 @@ public final class CheckGradCam: InspectableModel {
     inputShape: [14, 14, 3],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 3, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [12, 12, 8]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [6, 6, 8]),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 8, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [4, 4, 8]),
-      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", weights: [], outputShape: [2, 2, 8]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [32]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [32]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [32, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [12, 12, 8]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", outputShape: [6, 6, 8]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", outputShape: [4, 4, 8]),
+      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", outputShape: [2, 2, 8]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [32]),
+      LayerInfo(name: "dropout", className: "Dropout", outputShape: [32]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 3, 8], offset: 0, initializer: .glorotUniform, fanIn: 27, fanOut: 72),
@@ -56,7 +56,49 @@ public final class CheckGradCam: InspectableModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-grad-cam", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 14, 14, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 8, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 3]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 8, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 6, 8]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.5, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32]}}], "build_input_shape": [null, 14, 14, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 3]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-grad-cam", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      14, 14, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 8, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      14, 14, 3]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", \#
+      "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 8, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      6, 6, 8]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", \#
+      "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.5, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 32]}}], \#
+      "build_input_shape": [null, 14, 14, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, \#
+      3]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 144, inputs: 27, outputs: 8, chunk: 0, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 16, inputs: 72, outputs: 8, chunk: 64, inputGradient: true),
@@ -65,16 +107,29 @@ public final class CheckGradCam: InspectableModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [907]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 1006] and fixed scratch [158976].
+  private let memory: ModelMemory
+  /// All parameters, [907]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [907], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 1006].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [158976].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [3, 3, 3, 8]: parameters[0..<216]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [8]: parameters[216..<224]
+  private let conv2dBias: WeightView
+  /// conv2d_1/kernel [3, 3, 8, 8]: parameters[224..<800]
+  private let conv2d1Kernel: WeightView
+  /// conv2d_1/bias [8]: parameters[800..<808]
+  private let conv2d1Bias: WeightView
+  /// dense/kernel [32, 3]: parameters[808..<904]
+  private let denseKernel: WeightView
+  /// dense/bias [3]: parameters[904..<907]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// max_pooling2d output (conv2d, relu and the pooling in one pass)
   private let maxPooling2dOutput: UnsafeMutablePointer<Float>  // [B, 288]
@@ -110,29 +165,30 @@ public final class CheckGradCam: InspectableModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(907)
-    gradients = allocateZeroed(907)
-    arena = allocateZeroed(maxBatch * 1006)
-    maxPooling2dOutput = arena + maxBatch * 0
-    conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 288).bindMemory(to: UInt8.self, capacity: maxBatch * 288)
-    conv2d1Output = arena + maxBatch * 360
-    maxPooling2d1Output = arena + maxBatch * 488
-    dropoutOutput = arena + maxBatch * 520
-    dropoutMask = arena + maxBatch * 552
-    denseOutput = arena + maxBatch * 584
-    denseLogits = arena + maxBatch * 587
-    gradientA = arena + maxBatch * 590
-    gradientB = arena + maxBatch * 718
-    scratch = .allocate(capacity: 158976)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
+    memory = ModelMemory(parameters: 907, floatsPerSample: 1006, fixed: 158976, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 216)
+    conv2dBias = memory.weight(at: 216, count: 8)
+    conv2d1Kernel = memory.weight(at: 224, count: 576)
+    conv2d1Bias = memory.weight(at: 800, count: 8)
+    denseKernel = memory.weight(at: 808, count: 96)
+    denseBias = memory.weight(at: 904, count: 3)
+    maxPooling2dOutput = memory.batch(at: 0, width: 288)
+    conv2dArgmax = memory.batchBytes(at: 288, count: 288)
+    conv2d1Output = memory.batch(at: 360, width: 128)
+    maxPooling2d1Output = memory.batch(at: 488, width: 32)
+    dropoutOutput = memory.batch(at: 520, width: 32)
+    dropoutMask = memory.batch(at: 552, width: 32)
+    denseOutput = memory.batch(at: 584, width: 3)
+    denseLogits = memory.batch(at: 587, width: 3)
+    gradientA = memory.batch(at: 590, width: 128)
+    gradientB = memory.batch(at: 718, width: 288)
+    columns = memory.fixed(at: 0, count: 158976)
+    output = UnsafePointer(memory.arena)
   }
 
   deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
     if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
@@ -145,22 +201,22 @@ public final class CheckGradCam: InspectableModel {
   static let conv2dPoolWindow = Window2D(inputHeight: 12, inputWidth: 12, channels: 8, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 6, outputWidth: 6)
 
   /// maxPooling2dOutput [n, 6, 6, 8] = maxpool(relu(conv(x, kernel) + bias)), the next layer's output,
-  /// and conv2dArgmax its winning pixels; x [n, 14, 14, 3], kernel [3, 3, 3, 8] at 0,
-  /// bias [8] at 216. Direct kernel; the [n, 12, 12, 8] convolution output is never stored.
+  /// and conv2dArgmax its winning pixels; x [n, 14, 14, 3], kernel [3, 3, 3, 8] (conv2dKernel),
+  /// bias [8] (conv2dBias). Direct kernel; the [n, 12, 12, 8] convolution output is never stored.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolForward(
-      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 8, kernel: parameters + 0,
-      bias: parameters + 216, output: maxPooling2dOutput, argmax: conv2dArgmax)
+      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 8, kernel: conv2dKernel.values,
+      bias: conv2dBias.values, output: maxPooling2dOutput, argmax: conv2dArgmax)
   }
 
   /// Backward of conv2d, ReLU and the pooling: dy [n, 6, 6, 8] (∂loss/∂pooled output);
   /// accumulates ∂kernel and ∂bias into `gradients`. The first layer: no input gradient.
   @inline(never)
-  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolBackward(
       dy, input: x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 8, output: maxPooling2dOutput,
-      argmax: conv2dArgmax, dKernel: gradients + 0, dBias: gradients + 216)
+      argmax: conv2dArgmax, dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 2×2, valid)  [B, 12, 12, 8] → [B, 6, 6, 8]
@@ -173,11 +229,11 @@ public final class CheckGradCam: InspectableModel {
   static let conv2d1Window = Window2D(inputHeight: 6, inputWidth: 6, channels: 8, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 4, outputWidth: 4)
 
   /// conv2d1Output [n, 4, 4, 8] = relu(conv(x, kernel) + bias); x [n, 6, 6, 8],
-  /// kernel [3, 3, 8, 8] at 224, bias [8] at 800; Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 4×4 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 64 image(s).
+  /// kernel [3, 3, 8, 8] (conv2d1Kernel), bias [8] (conv2d1Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 4×4 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 64 image(s).
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d1Window, filters: 8, tile: 4, kernel: parameters + 224, bias: parameters + 800,
+      x, count: n, Self.conv2d1Window, filters: 8, tile: 4, kernel: conv2d1Kernel.values, bias: conv2d1Bias.values,
       .relu, scratch: columns, scratchCount: 158976, imagesPerGemm: 64, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
@@ -186,8 +242,8 @@ public final class CheckGradCam: InspectableModel {
   @inline(never)
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 8, tile: 4, kernel: parameters + 224,
-      dKernel: gradients + 224, dBias: gradients + 800, dx: dx, scratch: columns, scratchCount: 158976, imagesPerGemm: 64)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 8, tile: 4, kernel: conv2d1Kernel.values,
+      dKernel: conv2d1Kernel.gradient, dBias: conv2d1Bias.gradient, dx: dx, scratch: columns, scratchCount: 158976, imagesPerGemm: 64)
   }
 
   // MARK: - max_pooling2d_1: MaxPooling2D(2×2, strides 2×2, valid)  [B, 4, 4, 8] → [B, 2, 2, 8]
@@ -223,17 +279,17 @@ public final class CheckGradCam: InspectableModel {
 
   /// Backward of dropout: dy [n, 32] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 32, mask: dropoutMask)
   }
 
   // MARK: - dense: Dense(3, softmax)  [B, 32] → [B, 3]
 
-  /// denseOutput [n, 3] = softmax(x·kernel + bias); x [n, 32], kernel [32, 3] at 808, bias [3] at 904.
+  /// denseOutput [n, 3] = softmax(x·kernel + bias); x [n, 32], kernel [32, 3] (denseKernel), bias [3] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 3, kernel: parameters + 808, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 904, rows: n, cols: 3, .softmax, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 3, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 3, .softmax, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 3] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 32];
@@ -241,11 +297,16 @@ public final class CheckGradCam: InspectableModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 32, outputs: 3, kernel: parameters + 808,
-      dKernel: gradients + 808, dBias: gradients + 904, dx: dx)
+      dy, input: x, count: n, inputs: 32, outputs: 3, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv2d, maxPooling2d, conv2d1, maxPooling2d1, flatten, dropout, dense, loss, rest
+  }
 
   /// Inference: x [n, 588] → [n, 3]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -257,47 +318,36 @@ public final class CheckGradCam: InspectableModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 907)
-    probe?.lap(8)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     conv2d1Forward(maxPooling2dOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.conv2d1)
     maxPooling2d1Forward(conv2d1Output, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.maxPooling2d1)
     dropoutForward(maxPooling2d1Output, count: n, rng: &rng)
-    probe?.lap(5)
+    probe?.lap(Part.dropout)
     denseForward(dropoutOutput, count: n)
-    probe?.lap(6)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 3, grad: gradientA)
-    probe?.lap(7)
+    let loss = softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 3, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, dropoutOutput, count: n, dx: gradientB)
-    probe?.lap(6)
-    dropoutBackward(gradientB, count: n, dx: gradientB)
-    probe?.lap(5)
+    probe?.lap(Part.dense)
+    dropoutBackward(gradientB, count: n)
+    probe?.lap(Part.dropout)
     maxPooling2d1Backward(gradientB, conv2d1Output, count: n, dx: gradientA)
-    probe?.lap(3)
+    probe?.lap(Part.maxPooling2d1)
     conv2d1Backward(gradientA, maxPooling2dOutput, count: n, dx: gradientB)
-    probe?.lap(2)
-    conv2dBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d1)
+    conv2dBackward(gradientB, x, count: n)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: denseLogits + row * 3, probabilities: denseOutput + row * 3, targets: targets + row * 3, rows: 1, cols: 3, grad: gradientA + row * 3)
-      for c in 0..<3 { gradientA[row * 3 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).
@@ -328,7 +378,7 @@ public final class CheckGradCam: InspectableModel {
     _ = (convOutput, columns)
     if last >= 0 {
       PrecastKernels.conv2DForward(
-        x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0, bias: parameters + 216,
+        x, count: n, Self.conv2dWindow, filters: 8, kernel: conv2dKernel.values, bias: conv2dBias.values,
         .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
       PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
     }
@@ -386,8 +436,8 @@ public final class CheckGradCam: InspectableModel {
     if top >= 0 && bottom < 0 {
       PrecastKernels.activationBackward(a, output: convOutput, preactivation: convOutput, rows: n * 144, cols: 8, .relu)
       PrecastKernels.conv2DBackward(
-        a, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: parameters + 0,
-        dKernel: gradients + 0, dBias: gradients + 216, dx: b, columns: columns, chunk: 1)
+        a, input: x, count: n, Self.conv2dWindow, filters: 8, kernel: conv2dKernel.values,
+        dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: b, columns: columns, chunk: 1)
     }
     let slot = bottom < 0 ? 1 : Self.inspectSlots[bottom]
     return UnsafePointer(slot == 0 ? a : b)

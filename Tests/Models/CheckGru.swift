@@ -14,7 +14,7 @@
 //
 // Memory: parameters 4641 floats (18.1 KiB), gradients the same, optimizer slots 36.3 KiB;
 // activations and their gradients 5186 floats per sample (2.5 MiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckGru(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 280] row-major → [n, 1];
@@ -28,8 +28,8 @@ public final class CheckGru: CompiledModel {
     inputShape: [20, 14],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "gru", className: "GRU", weights: [WeightInfo(name: "kernel", shape: [14, 96]), WeightInfo(name: "recurrent_kernel", shape: [32, 96]), WeightInfo(name: "bias", shape: [2, 96])], outputShape: [32]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [32, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "gru", className: "GRU", outputShape: [32]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "gru", name: "kernel", shape: [14, 96], offset: 0, initializer: .glorotUniform, fanIn: 14, fanOut: 96),
@@ -44,7 +44,32 @@ public final class CheckGru: CompiledModel {
     accuracyKind: .binary,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 20, 14], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 20, 14]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32]}}], "build_input_shape": [null, 20, 14]}, "registered_name": null, "build_config": {"input_shape": [null, 20, 14]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-gru", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      20, 14], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 20, 14]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 32]}}], \#
+      "build_input_shape": [null, 20, 14]}, "registered_name": null, "build_config": {"input_shape": [null, 20, 14]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "gru", isConvolution: false, rowsPerSample: 20, inputs: 14, outputs: 96, chunk: 0, inputGradient: false, recurrentUnits: 32),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 32, outputs: 1, chunk: 0, inputGradient: true),
@@ -52,14 +77,27 @@ public final class CheckGru: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [4641]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 5186].
+  private let memory: ModelMemory
+  /// All parameters, [4641]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [4641], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 5186].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// gru/kernel [14, 96]: parameters[0..<1344]
+  private let gruKernel: WeightView
+  /// gru/recurrent_kernel [32, 96]: parameters[1344..<4416]
+  private let gruRecurrentKernel: WeightView
+  /// gru/bias [2, 96]: parameters[4416..<4608]
+  private let gruBias: WeightView
+  /// dense/kernel [32, 1]: parameters[4608..<4640]
+  private let denseKernel: WeightView
+  /// dense/bias [1]: parameters[4640..<4641]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// gru activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)
   private let gruGates: UnsafeMutablePointer<Float>  // [B, 1920]
@@ -89,35 +127,34 @@ public final class CheckGru: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(4641)
-    gradients = allocateZeroed(4641)
-    arena = allocateZeroed(maxBatch * 5186)
-    gruGates = arena + maxBatch * 0
-    gruRecurrent = arena + maxBatch * 1920
-    gruHidden = arena + maxBatch * 3840
-    gruHiddenGradient = arena + maxBatch * 4480
-    gruOutput = arena + maxBatch * 5120
-    denseOutput = arena + maxBatch * 5152
-    gradientA = arena + maxBatch * 5153
-    gradientB = arena + maxBatch * 5154
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 4641, floatsPerSample: 5186, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    gruKernel = memory.weight(at: 0, count: 1344)
+    gruRecurrentKernel = memory.weight(at: 1344, count: 3072)
+    gruBias = memory.weight(at: 4416, count: 192)
+    denseKernel = memory.weight(at: 4608, count: 32)
+    denseBias = memory.weight(at: 4640, count: 1)
+    gruGates = memory.batch(at: 0, width: 1920)
+    gruRecurrent = memory.batch(at: 1920, width: 1920)
+    gruHidden = memory.batch(at: 3840, width: 640)
+    gruHiddenGradient = memory.batch(at: 4480, width: 640)
+    gruOutput = memory.batch(at: 5120, width: 32)
+    denseOutput = memory.batch(at: 5152, width: 1)
+    gradientA = memory.batch(at: 5153, width: 1)
+    gradientB = memory.batch(at: 5154, width: 32)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - gru: GRU(32)  [B, 20, 14] → [B, 32]
 
   /// gruOutput [n, 32] = GRU(x [n, 20, 14]), the last hidden state (reset_after);
-  /// kernel [14, 32×3] at 0, recurrent kernel [32, 32×3] at 1344, bias at 4416.
+  /// kernel [14, 32×3] (gruKernel), recurrent kernel [32, 32×3] (gruRecurrentKernel), bias (gruBias).
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruForward(
-      x, count: n, steps: 20, inputs: 14, units: 32, kernel: parameters + 0,
-      recurrentKernel: parameters + 1344, bias: parameters + 4416,
+      x, count: n, steps: 20, inputs: 14, units: 32, kernel: gruKernel.values,
+      recurrentKernel: gruRecurrentKernel.values, bias: gruBias.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden)
     for s in 0..<n { (gruOutput + s * 32).update(from: gruHidden + s * 640 + 608, count: 32) }
   }
@@ -130,18 +167,18 @@ public final class CheckGru: CompiledModel {
     for s in 0..<n { (gruHiddenGradient + s * 640 + 608).update(from: dy + s * 32, count: 32) }
     PrecastKernels.gruBackward(
       gruHiddenGradient, input: x, count: n, steps: 20, inputs: 14, units: 32,
-      kernel: parameters + 0, recurrentKernel: parameters + 1344,
+      kernel: gruKernel.values, recurrentKernel: gruRecurrentKernel.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden,
-      dKernel: gradients + 0, dRecurrentKernel: gradients + 1344, dBias: gradients + 4416, dx: dx)
+      dKernel: gruKernel.gradient, dRecurrentKernel: gruRecurrentKernel.gradient, dBias: gruBias.gradient, dx: dx)
   }
 
   // MARK: - dense: Dense(1, linear)  [B, 32] → [B, 1]
 
-  /// denseOutput [n, 1] = linear(x·kernel + bias); x [n, 32], kernel [32, 1] at 4608, bias [1] at 4640.
+  /// denseOutput [n, 1] = linear(x·kernel + bias); x [n, 32], kernel [32, 1] (denseKernel), bias [1] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: parameters + 4608, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 4640, rows: n, cols: 1, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 1, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 32];
@@ -149,11 +186,16 @@ public final class CheckGru: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: parameters + 4608,
-      dKernel: gradients + 4608, dBias: gradients + 4640, dx: dx)
+      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case gru, dense, loss, rest
+  }
 
   /// Inference: x [n, 280] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -163,35 +205,24 @@ public final class CheckGru: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 4641)
-    probe?.lap(3)
+    probe?.lap(Part.rest)
     gruForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.gru)
     denseForward(gruOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(2)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, gruOutput, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.dense)
     gruBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.gru)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -15,7 +15,7 @@
 //
 // Memory: parameters 197 floats (788 B), gradients the same, optimizer slots 1.5 KiB;
 // activations and their gradients 308 floats per sample (154.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckGruStack(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 15] row-major → [n, 2];
@@ -29,9 +29,9 @@ public final class CheckGruStack: CompiledModel {
     inputShape: [5, 3],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "gru", className: "GRU", weights: [WeightInfo(name: "kernel", shape: [3, 12]), WeightInfo(name: "recurrent_kernel", shape: [4, 12]), WeightInfo(name: "bias", shape: [2, 12])], outputShape: [5, 4]),
-      LayerInfo(name: "gru_1", className: "GRU", weights: [WeightInfo(name: "kernel", shape: [4, 9]), WeightInfo(name: "recurrent_kernel", shape: [3, 9]), WeightInfo(name: "bias", shape: [2, 9])], outputShape: [3]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "gru", className: "GRU", outputShape: [5, 4]),
+      LayerInfo(name: "gru_1", className: "GRU", outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "gru", name: "kernel", shape: [3, 12], offset: 0, initializer: .glorotUniform, fanIn: 3, fanOut: 12),
@@ -49,7 +49,44 @@ public final class CheckGruStack: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-gru-stack", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}], "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-gru-stack", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, \#
+      {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3]}}], \#
+      "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "gru", isConvolution: false, rowsPerSample: 5, inputs: 3, outputs: 12, chunk: 0, inputGradient: false, recurrentUnits: 4),
       GemmLayer(name: "gru_1", isConvolution: false, rowsPerSample: 5, inputs: 4, outputs: 9, chunk: 0, inputGradient: true, recurrentUnits: 3),
@@ -58,14 +95,33 @@ public final class CheckGruStack: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [197]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 308].
+  private let memory: ModelMemory
+  /// All parameters, [197]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [197], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 308].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// gru/kernel [3, 12]: parameters[0..<36]
+  private let gruKernel: WeightView
+  /// gru/recurrent_kernel [4, 12]: parameters[36..<84]
+  private let gruRecurrentKernel: WeightView
+  /// gru/bias [2, 12]: parameters[84..<108]
+  private let gruBias: WeightView
+  /// gru_1/kernel [4, 9]: parameters[108..<144]
+  private let gru1Kernel: WeightView
+  /// gru_1/recurrent_kernel [3, 9]: parameters[144..<171]
+  private let gru1RecurrentKernel: WeightView
+  /// gru_1/bias [2, 9]: parameters[171..<189]
+  private let gru1Bias: WeightView
+  /// dense/kernel [3, 2]: parameters[189..<195]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[195..<197]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// gru activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)
   private let gruGates: UnsafeMutablePointer<Float>  // [B, 60]
@@ -103,39 +159,41 @@ public final class CheckGruStack: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(197)
-    gradients = allocateZeroed(197)
-    arena = allocateZeroed(maxBatch * 308)
-    gruGates = arena + maxBatch * 0
-    gruRecurrent = arena + maxBatch * 60
-    gruHidden = arena + maxBatch * 120
-    gruHiddenGradient = arena + maxBatch * 140
-    gru1Gates = arena + maxBatch * 160
-    gru1Recurrent = arena + maxBatch * 205
-    gru1Hidden = arena + maxBatch * 250
-    gru1HiddenGradient = arena + maxBatch * 265
-    gru1Output = arena + maxBatch * 280
-    denseOutput = arena + maxBatch * 283
-    gradientA = arena + maxBatch * 285
-    gradientB = arena + maxBatch * 305
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 197, floatsPerSample: 308, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    gruKernel = memory.weight(at: 0, count: 36)
+    gruRecurrentKernel = memory.weight(at: 36, count: 48)
+    gruBias = memory.weight(at: 84, count: 24)
+    gru1Kernel = memory.weight(at: 108, count: 36)
+    gru1RecurrentKernel = memory.weight(at: 144, count: 27)
+    gru1Bias = memory.weight(at: 171, count: 18)
+    denseKernel = memory.weight(at: 189, count: 6)
+    denseBias = memory.weight(at: 195, count: 2)
+    gruGates = memory.batch(at: 0, width: 60)
+    gruRecurrent = memory.batch(at: 60, width: 60)
+    gruHidden = memory.batch(at: 120, width: 20)
+    gruHiddenGradient = memory.batch(at: 140, width: 20)
+    gru1Gates = memory.batch(at: 160, width: 45)
+    gru1Recurrent = memory.batch(at: 205, width: 45)
+    gru1Hidden = memory.batch(at: 250, width: 15)
+    gru1HiddenGradient = memory.batch(at: 265, width: 15)
+    gru1Output = memory.batch(at: 280, width: 3)
+    denseOutput = memory.batch(at: 283, width: 2)
+    gradientA = memory.batch(at: 285, width: 20)
+    gradientB = memory.batch(at: 305, width: 3)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - gru: GRU(4, return sequences)  [B, 5, 3] → [B, 5, 4]
 
   /// gruHidden [n, 5, 4] = GRU(x [n, 5, 3]) (reset_after);
-  /// kernel [3, 4×3] at 0, recurrent kernel [4, 4×3] at 36, bias at 84.
+  /// kernel [3, 4×3] (gruKernel), recurrent kernel [4, 4×3] (gruRecurrentKernel), bias (gruBias).
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruForward(
-      x, count: n, steps: 5, inputs: 3, units: 4, kernel: parameters + 0,
-      recurrentKernel: parameters + 36, bias: parameters + 84,
+      x, count: n, steps: 5, inputs: 3, units: 4, kernel: gruKernel.values,
+      recurrentKernel: gruRecurrentKernel.values, bias: gruBias.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden)
   }
 
@@ -146,20 +204,20 @@ public final class CheckGruStack: CompiledModel {
     gruHiddenGradient.update(from: dy, count: n * 20)
     PrecastKernels.gruBackward(
       gruHiddenGradient, input: x, count: n, steps: 5, inputs: 3, units: 4,
-      kernel: parameters + 0, recurrentKernel: parameters + 36,
+      kernel: gruKernel.values, recurrentKernel: gruRecurrentKernel.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden,
-      dKernel: gradients + 0, dRecurrentKernel: gradients + 36, dBias: gradients + 84, dx: dx)
+      dKernel: gruKernel.gradient, dRecurrentKernel: gruRecurrentKernel.gradient, dBias: gruBias.gradient, dx: dx)
   }
 
   // MARK: - gru_1: GRU(3)  [B, 5, 4] → [B, 3]
 
   /// gru1Output [n, 3] = GRU(x [n, 5, 4]), the last hidden state (reset_after);
-  /// kernel [4, 3×3] at 108, recurrent kernel [3, 3×3] at 144, bias at 171.
+  /// kernel [4, 3×3] (gru1Kernel), recurrent kernel [3, 3×3] (gru1RecurrentKernel), bias (gru1Bias).
   @inline(never)
   func gru1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruForward(
-      x, count: n, steps: 5, inputs: 4, units: 3, kernel: parameters + 108,
-      recurrentKernel: parameters + 144, bias: parameters + 171,
+      x, count: n, steps: 5, inputs: 4, units: 3, kernel: gru1Kernel.values,
+      recurrentKernel: gru1RecurrentKernel.values, bias: gru1Bias.values,
       gates: gru1Gates, recurrent: gru1Recurrent, hidden: gru1Hidden)
     for s in 0..<n { (gru1Output + s * 3).update(from: gru1Hidden + s * 15 + 12, count: 3) }
   }
@@ -172,18 +230,18 @@ public final class CheckGruStack: CompiledModel {
     for s in 0..<n { (gru1HiddenGradient + s * 15 + 12).update(from: dy + s * 3, count: 3) }
     PrecastKernels.gruBackward(
       gru1HiddenGradient, input: x, count: n, steps: 5, inputs: 4, units: 3,
-      kernel: parameters + 108, recurrentKernel: parameters + 144,
+      kernel: gru1Kernel.values, recurrentKernel: gru1RecurrentKernel.values,
       gates: gru1Gates, recurrent: gru1Recurrent, hidden: gru1Hidden,
-      dKernel: gradients + 108, dRecurrentKernel: gradients + 144, dBias: gradients + 171, dx: dx)
+      dKernel: gru1Kernel.gradient, dRecurrentKernel: gru1RecurrentKernel.gradient, dBias: gru1Bias.gradient, dx: dx)
   }
 
   // MARK: - dense: Dense(2, linear)  [B, 3] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] at 189, bias [2] at 195.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: parameters + 189, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 195, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 3];
@@ -191,11 +249,16 @@ public final class CheckGruStack: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: parameters + 189,
-      dKernel: gradients + 189, dBias: gradients + 195, dx: dx)
+      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case gru, gru1, dense, loss, rest
+  }
 
   /// Inference: x [n, 15] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -206,39 +269,28 @@ public final class CheckGruStack: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 197)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     gruForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.gru)
     gru1Forward(gruHidden, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.gru1)
     denseForward(gru1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(3)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, gru1Output, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     gru1Backward(gradientB, gruHidden, count: n, dx: gradientA)
-    probe?.lap(1)
+    probe?.lap(Part.gru1)
     gruBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.gru)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -15,7 +15,7 @@
 //
 // Memory: parameters 22305 floats (87.1 KiB), gradients the same, optimizer slots 174.3 KiB;
 // activations and their gradients 10338 floats per sample (5.0 MiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckLstm(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 40] row-major → [n, 1];
@@ -29,9 +29,9 @@ public final class CheckLstm: CompiledModel {
     inputShape: [40],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [1000, 16])], outputShape: [40, 16]),
-      LayerInfo(name: "lstm", className: "LSTM", weights: [WeightInfo(name: "kernel", shape: [16, 128]), WeightInfo(name: "recurrent_kernel", shape: [32, 128]), WeightInfo(name: "bias", shape: [128])], outputShape: [32]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [32, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [40, 16]),
+      LayerInfo(name: "lstm", className: "LSTM", outputShape: [32]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [1000, 16], offset: 0, initializer: .uniform, fanIn: 1000, fanOut: 16),
@@ -47,7 +47,38 @@ public final class CheckLstm: CompiledModel {
     accuracyKind: .binary,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 40], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 1000, "output_dim": 16, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 40]}}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 40, 16]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32]}}], "build_input_shape": [null, 40]}, "registered_name": null, "build_config": {"input_shape": [null, 40]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-lstm", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      40], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 1000, "output_dim": 16, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 40]}}, \#
+      {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 40, 16]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 32]}}], \#
+      "build_input_shape": [null, 40]}, "registered_name": null, "build_config": {"input_shape": [null, 40]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "lstm", isConvolution: false, rowsPerSample: 40, inputs: 16, outputs: 128, chunk: 0, inputGradient: true, recurrentUnits: 32),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 32, outputs: 1, chunk: 0, inputGradient: true),
@@ -55,14 +86,29 @@ public final class CheckLstm: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [22305]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 10338].
+  private let memory: ModelMemory
+  /// All parameters, [22305]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [22305], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 10338].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [1000, 16]: parameters[0..<16000]
+  private let embeddingEmbeddings: WeightView
+  /// lstm/kernel [16, 128]: parameters[16000..<18048]
+  private let lstmKernel: WeightView
+  /// lstm/recurrent_kernel [32, 128]: parameters[18048..<22144]
+  private let lstmRecurrentKernel: WeightView
+  /// lstm/bias [128]: parameters[22144..<22272]
+  private let lstmBias: WeightView
+  /// dense/kernel [32, 1]: parameters[22272..<22304]
+  private let denseKernel: WeightView
+  /// dense/bias [1]: parameters[22304..<22305]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 640]
@@ -98,55 +144,55 @@ public final class CheckLstm: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(22305)
-    gradients = allocateZeroed(22305)
-    arena = allocateZeroed(maxBatch * 10338)
-    embeddingOutput = arena + maxBatch * 0
-    lstmGates = arena + maxBatch * 640
-    lstmCells = arena + maxBatch * 5760
-    lstmCellGradient = arena + maxBatch * 7040
-    lstmHidden = arena + maxBatch * 7072
-    lstmHiddenGradient = arena + maxBatch * 8352
-    lstmOutput = arena + maxBatch * 9632
-    denseOutput = arena + maxBatch * 9664
-    denseLogits = arena + maxBatch * 9665
-    gradientA = arena + maxBatch * 9666
-    gradientB = arena + maxBatch * 10306
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 22305, floatsPerSample: 10338, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 16000)
+    lstmKernel = memory.weight(at: 16000, count: 2048)
+    lstmRecurrentKernel = memory.weight(at: 18048, count: 4096)
+    lstmBias = memory.weight(at: 22144, count: 128)
+    denseKernel = memory.weight(at: 22272, count: 32)
+    denseBias = memory.weight(at: 22304, count: 1)
+    embeddingOutput = memory.batch(at: 0, width: 640)
+    lstmGates = memory.batch(at: 640, width: 5120)
+    lstmCells = memory.batch(at: 5760, width: 1280)
+    lstmCellGradient = memory.batch(at: 7040, width: 32)
+    lstmHidden = memory.batch(at: 7072, width: 1280)
+    lstmHiddenGradient = memory.batch(at: 8352, width: 1280)
+    lstmOutput = memory.batch(at: 9632, width: 32)
+    denseOutput = memory.batch(at: 9664, width: 1)
+    denseLogits = memory.batch(at: 9665, width: 1)
+    gradientA = memory.batch(at: 9666, width: 640)
+    gradientB = memory.batch(at: 10306, width: 32)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(1000, 16)  [B, 40] → [B, 40, 16]
 
   /// embeddingOutput [n, 40, 16] = embeddings[x]; x [n, 40] integer indices (as floats),
-  /// embeddings [1000, 16] at 0.
+  /// embeddings [1000, 16] (embeddingEmbeddings).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 40, inputDim: 1000, outputDim: 16, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 40, inputDim: 1000, outputDim: 16, table: embeddingEmbeddings.values, output: embeddingOutput)
   }
 
   /// Backward of embedding: dy [n, 40, 16] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 40, inputDim: 1000, outputDim: 16, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 40, inputDim: 1000, outputDim: 16, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - lstm: LSTM(32)  [B, 40, 16] → [B, 32]
 
-  /// lstmOutput [n, 32] = LSTM(x [n, 40, 16]), the last hidden state; kernel [16, 32×4] at 16000,
-  /// recurrent kernel [32, 32×4] at 18048, bias at 22144; gates in lstmGates, states in lstmCells and lstmHidden.
+  /// lstmOutput [n, 32] = LSTM(x [n, 40, 16]), the last hidden state; kernel [16, 32×4] (lstmKernel),
+  /// recurrent kernel [32, 32×4] (lstmRecurrentKernel), bias (lstmBias); gates in lstmGates, states in lstmCells and lstmHidden.
   @inline(never)
   func lstmForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 40, inputs: 16, units: 32, kernel: parameters + 16000,
-      recurrentKernel: parameters + 18048, bias: parameters + 22144,
+      x, count: n, steps: 40, inputs: 16, units: 32, kernel: lstmKernel.values,
+      recurrentKernel: lstmRecurrentKernel.values, bias: lstmBias.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden)
     for s in 0..<n { (lstmOutput + s * 32).update(from: lstmHidden + s * 1280 + 1248, count: 32) }
   }
@@ -159,19 +205,19 @@ public final class CheckLstm: CompiledModel {
     for s in 0..<n { (lstmHiddenGradient + s * 1280 + 1248).update(from: dy + s * 32, count: 32) }
     PrecastKernels.lstmBackward(
       lstmHiddenGradient, input: x, count: n, steps: 40, inputs: 16, units: 32,
-      kernel: parameters + 16000, recurrentKernel: parameters + 18048,
+      kernel: lstmKernel.values, recurrentKernel: lstmRecurrentKernel.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden,
-      dKernel: gradients + 16000, dRecurrentKernel: gradients + 18048, dBias: gradients + 22144,
+      dKernel: lstmKernel.gradient, dRecurrentKernel: lstmRecurrentKernel.gradient, dBias: lstmBias.gradient,
       dx: dx, cellGradient: lstmCellGradient)
   }
 
   // MARK: - dense: Dense(1, sigmoid)  [B, 32] → [B, 1]
 
-  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 32], kernel [32, 1] at 22272, bias [1] at 22304.
+  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 32], kernel [32, 1] (denseKernel), bias [1] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: parameters + 22272, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 22304, rows: n, cols: 1, .sigmoid, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 1, .sigmoid, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 32];
@@ -179,11 +225,16 @@ public final class CheckLstm: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: parameters + 22272,
-      dKernel: gradients + 22272, dBias: gradients + 22304, dx: dx)
+      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, lstm, dense, loss, rest
+  }
 
   /// Inference: x [n, 40] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -194,39 +245,28 @@ public final class CheckLstm: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 22305)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     lstmForward(embeddingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.lstm)
     denseForward(lstmOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(3)
+    let loss = sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, lstmOutput, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     lstmBackward(gradientB, embeddingOutput, count: n, dx: gradientA)
-    probe?.lap(1)
-    embeddingBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.lstm)
+    embeddingBackward(gradientA, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sigmoidBinaryCrossentropy(logits: denseLogits + row * 1, probabilities: denseOutput + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -15,7 +15,7 @@
 //
 // Memory: parameters 232 floats (928 B), gradients the same, optimizer slots 1.8 KiB;
 // activations and their gradients 282 floats per sample (141.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckLstmStack(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 15] row-major → [n, 2];
@@ -29,9 +29,9 @@ public final class CheckLstmStack: CompiledModel {
     inputShape: [5, 3],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "lstm", className: "LSTM", weights: [WeightInfo(name: "kernel", shape: [3, 16]), WeightInfo(name: "recurrent_kernel", shape: [4, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [5, 4]),
-      LayerInfo(name: "lstm_1", className: "LSTM", weights: [WeightInfo(name: "kernel", shape: [4, 12]), WeightInfo(name: "recurrent_kernel", shape: [3, 12]), WeightInfo(name: "bias", shape: [12])], outputShape: [3]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "lstm", className: "LSTM", outputShape: [5, 4]),
+      LayerInfo(name: "lstm_1", className: "LSTM", outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "lstm", name: "kernel", shape: [3, 16], offset: 0, initializer: .glorotUniform, fanIn: 3, fanOut: 16),
@@ -49,7 +49,44 @@ public final class CheckLstmStack: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-lstm-stack", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}], "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-lstm-stack", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, \#
+      {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3]}}], \#
+      "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "lstm", isConvolution: false, rowsPerSample: 5, inputs: 3, outputs: 16, chunk: 0, inputGradient: false, recurrentUnits: 4),
       GemmLayer(name: "lstm_1", isConvolution: false, rowsPerSample: 5, inputs: 4, outputs: 12, chunk: 0, inputGradient: true, recurrentUnits: 3),
@@ -58,14 +95,33 @@ public final class CheckLstmStack: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [232]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 282].
+  private let memory: ModelMemory
+  /// All parameters, [232]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [232], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 282].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// lstm/kernel [3, 16]: parameters[0..<48]
+  private let lstmKernel: WeightView
+  /// lstm/recurrent_kernel [4, 16]: parameters[48..<112]
+  private let lstmRecurrentKernel: WeightView
+  /// lstm/bias [16]: parameters[112..<128]
+  private let lstmBias: WeightView
+  /// lstm_1/kernel [4, 12]: parameters[128..<176]
+  private let lstm1Kernel: WeightView
+  /// lstm_1/recurrent_kernel [3, 12]: parameters[176..<212]
+  private let lstm1RecurrentKernel: WeightView
+  /// lstm_1/bias [12]: parameters[212..<224]
+  private let lstm1Bias: WeightView
+  /// dense/kernel [3, 2]: parameters[224..<230]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[230..<232]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// lstm activated gates i, f, c, o per step [steps, 4u] (their gradients in backward)
   private let lstmGates: UnsafeMutablePointer<Float>  // [B, 80]
@@ -109,42 +165,44 @@ public final class CheckLstmStack: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(232)
-    gradients = allocateZeroed(232)
-    arena = allocateZeroed(maxBatch * 282)
-    lstmGates = arena + maxBatch * 0
-    lstmCells = arena + maxBatch * 80
-    lstmCellGradient = arena + maxBatch * 100
-    lstmHidden = arena + maxBatch * 104
-    lstmHiddenGradient = arena + maxBatch * 124
-    lstm1Gates = arena + maxBatch * 144
-    lstm1Cells = arena + maxBatch * 204
-    lstm1CellGradient = arena + maxBatch * 219
-    lstm1Hidden = arena + maxBatch * 222
-    lstm1HiddenGradient = arena + maxBatch * 237
-    lstm1Output = arena + maxBatch * 252
-    denseOutput = arena + maxBatch * 255
-    denseLogits = arena + maxBatch * 257
-    gradientA = arena + maxBatch * 259
-    gradientB = arena + maxBatch * 279
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 232, floatsPerSample: 282, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    lstmKernel = memory.weight(at: 0, count: 48)
+    lstmRecurrentKernel = memory.weight(at: 48, count: 64)
+    lstmBias = memory.weight(at: 112, count: 16)
+    lstm1Kernel = memory.weight(at: 128, count: 48)
+    lstm1RecurrentKernel = memory.weight(at: 176, count: 36)
+    lstm1Bias = memory.weight(at: 212, count: 12)
+    denseKernel = memory.weight(at: 224, count: 6)
+    denseBias = memory.weight(at: 230, count: 2)
+    lstmGates = memory.batch(at: 0, width: 80)
+    lstmCells = memory.batch(at: 80, width: 20)
+    lstmCellGradient = memory.batch(at: 100, width: 4)
+    lstmHidden = memory.batch(at: 104, width: 20)
+    lstmHiddenGradient = memory.batch(at: 124, width: 20)
+    lstm1Gates = memory.batch(at: 144, width: 60)
+    lstm1Cells = memory.batch(at: 204, width: 15)
+    lstm1CellGradient = memory.batch(at: 219, width: 3)
+    lstm1Hidden = memory.batch(at: 222, width: 15)
+    lstm1HiddenGradient = memory.batch(at: 237, width: 15)
+    lstm1Output = memory.batch(at: 252, width: 3)
+    denseOutput = memory.batch(at: 255, width: 2)
+    denseLogits = memory.batch(at: 257, width: 2)
+    gradientA = memory.batch(at: 259, width: 20)
+    gradientB = memory.batch(at: 279, width: 3)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - lstm: LSTM(4, return sequences)  [B, 5, 3] → [B, 5, 4]
 
-  /// lstmHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] at 0,
-  /// recurrent kernel [4, 4×4] at 48, bias at 112; gates in lstmGates, states in lstmCells and lstmHidden.
+  /// lstmHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] (lstmKernel),
+  /// recurrent kernel [4, 4×4] (lstmRecurrentKernel), bias (lstmBias); gates in lstmGates, states in lstmCells and lstmHidden.
   @inline(never)
   func lstmForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 5, inputs: 3, units: 4, kernel: parameters + 0,
-      recurrentKernel: parameters + 48, bias: parameters + 112,
+      x, count: n, steps: 5, inputs: 3, units: 4, kernel: lstmKernel.values,
+      recurrentKernel: lstmRecurrentKernel.values, bias: lstmBias.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden)
   }
 
@@ -155,21 +213,21 @@ public final class CheckLstmStack: CompiledModel {
     lstmHiddenGradient.update(from: dy, count: n * 20)
     PrecastKernels.lstmBackward(
       lstmHiddenGradient, input: x, count: n, steps: 5, inputs: 3, units: 4,
-      kernel: parameters + 0, recurrentKernel: parameters + 48,
+      kernel: lstmKernel.values, recurrentKernel: lstmRecurrentKernel.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden,
-      dKernel: gradients + 0, dRecurrentKernel: gradients + 48, dBias: gradients + 112,
+      dKernel: lstmKernel.gradient, dRecurrentKernel: lstmRecurrentKernel.gradient, dBias: lstmBias.gradient,
       dx: dx, cellGradient: lstmCellGradient)
   }
 
   // MARK: - lstm_1: LSTM(3)  [B, 5, 4] → [B, 3]
 
-  /// lstm1Output [n, 3] = LSTM(x [n, 5, 4]), the last hidden state; kernel [4, 3×4] at 128,
-  /// recurrent kernel [3, 3×4] at 176, bias at 212; gates in lstm1Gates, states in lstm1Cells and lstm1Hidden.
+  /// lstm1Output [n, 3] = LSTM(x [n, 5, 4]), the last hidden state; kernel [4, 3×4] (lstm1Kernel),
+  /// recurrent kernel [3, 3×4] (lstm1RecurrentKernel), bias (lstm1Bias); gates in lstm1Gates, states in lstm1Cells and lstm1Hidden.
   @inline(never)
   func lstm1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 5, inputs: 4, units: 3, kernel: parameters + 128,
-      recurrentKernel: parameters + 176, bias: parameters + 212,
+      x, count: n, steps: 5, inputs: 4, units: 3, kernel: lstm1Kernel.values,
+      recurrentKernel: lstm1RecurrentKernel.values, bias: lstm1Bias.values,
       gates: lstm1Gates, cells: lstm1Cells, hidden: lstm1Hidden)
     for s in 0..<n { (lstm1Output + s * 3).update(from: lstm1Hidden + s * 15 + 12, count: 3) }
   }
@@ -182,19 +240,19 @@ public final class CheckLstmStack: CompiledModel {
     for s in 0..<n { (lstm1HiddenGradient + s * 15 + 12).update(from: dy + s * 3, count: 3) }
     PrecastKernels.lstmBackward(
       lstm1HiddenGradient, input: x, count: n, steps: 5, inputs: 4, units: 3,
-      kernel: parameters + 128, recurrentKernel: parameters + 176,
+      kernel: lstm1Kernel.values, recurrentKernel: lstm1RecurrentKernel.values,
       gates: lstm1Gates, cells: lstm1Cells, hidden: lstm1Hidden,
-      dKernel: gradients + 128, dRecurrentKernel: gradients + 176, dBias: gradients + 212,
+      dKernel: lstm1Kernel.gradient, dRecurrentKernel: lstm1RecurrentKernel.gradient, dBias: lstm1Bias.gradient,
       dx: dx, cellGradient: lstm1CellGradient)
   }
 
   // MARK: - dense: Dense(2, softmax)  [B, 3] → [B, 2]
 
-  /// denseOutput [n, 2] = softmax(x·kernel + bias); x [n, 3], kernel [3, 2] at 224, bias [2] at 230.
+  /// denseOutput [n, 2] = softmax(x·kernel + bias); x [n, 3], kernel [3, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: parameters + 224, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 230, rows: n, cols: 2, .softmax, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 2, .softmax, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 3];
@@ -202,11 +260,16 @@ public final class CheckLstmStack: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: parameters + 224,
-      dKernel: gradients + 224, dBias: gradients + 230, dx: dx)
+      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case lstm, lstm1, dense, loss, rest
+  }
 
   /// Inference: x [n, 15] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -217,39 +280,28 @@ public final class CheckLstmStack: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 232)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     lstmForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.lstm)
     lstm1Forward(lstmHidden, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.lstm1)
     denseForward(lstm1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(3)
+    let loss = softmaxCategoricalCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, lstm1Output, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     lstm1Backward(gradientB, lstmHidden, count: n, dx: gradientA)
-    probe?.lap(1)
+    probe?.lap(Part.lstm1)
     lstmBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.lstm)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: denseLogits + row * 2, probabilities: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

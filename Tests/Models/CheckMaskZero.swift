@@ -17,7 +17,7 @@
 //
 // Memory: parameters 259 floats (1.0 KiB), gradients the same, optimizer slots 2.0 KiB;
 // activations and their gradients 453 floats per sample (226.5 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckMaskZero(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 6] row-major → [n, 2];
@@ -31,11 +31,11 @@ public final class CheckMaskZero: CompiledModel {
     inputShape: [6],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [7, 3])], outputShape: [6, 3]),
-      LayerInfo(name: "lstm", className: "LSTM", weights: [WeightInfo(name: "kernel", shape: [3, 16]), WeightInfo(name: "recurrent_kernel", shape: [4, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [6, 4]),
-      LayerInfo(name: "gru", className: "GRU", weights: [WeightInfo(name: "kernel", shape: [4, 9]), WeightInfo(name: "recurrent_kernel", shape: [3, 9]), WeightInfo(name: "bias", shape: [2, 9])], outputShape: [6, 3]),
-      LayerInfo(name: "simple_rnn", className: "SimpleRNN", weights: [WeightInfo(name: "kernel", shape: [3, 3]), WeightInfo(name: "recurrent_kernel", shape: [3, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [6, 3]),
+      LayerInfo(name: "lstm", className: "LSTM", outputShape: [6, 4]),
+      LayerInfo(name: "gru", className: "GRU", outputShape: [6, 3]),
+      LayerInfo(name: "simple_rnn", className: "SimpleRNN", outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [7, 3], offset: 0, initializer: .uniform, fanIn: 7, fanOut: 3),
@@ -57,7 +57,60 @@ public final class CheckMaskZero: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-mask-zero", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 6], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": true}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 4]}}, {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}], "build_input_shape": [null, 6]}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-mask-zero", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      6], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": true}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}, \#
+      {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6, 4]}}, \#
+      {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, \#
+      "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      6, 3]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3]}}], \#
+      "build_input_shape": [null, 6]}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "lstm", isConvolution: false, rowsPerSample: 6, inputs: 3, outputs: 16, chunk: 0, inputGradient: true, recurrentUnits: 4),
       GemmLayer(name: "gru", isConvolution: false, rowsPerSample: 6, inputs: 4, outputs: 9, chunk: 0, inputGradient: true, recurrentUnits: 3),
@@ -67,14 +120,41 @@ public final class CheckMaskZero: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [259]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 453].
+  private let memory: ModelMemory
+  /// All parameters, [259]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [259], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 453].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [7, 3]: parameters[0..<21]
+  private let embeddingEmbeddings: WeightView
+  /// lstm/kernel [3, 16]: parameters[21..<69]
+  private let lstmKernel: WeightView
+  /// lstm/recurrent_kernel [4, 16]: parameters[69..<133]
+  private let lstmRecurrentKernel: WeightView
+  /// lstm/bias [16]: parameters[133..<149]
+  private let lstmBias: WeightView
+  /// gru/kernel [4, 9]: parameters[149..<185]
+  private let gruKernel: WeightView
+  /// gru/recurrent_kernel [3, 9]: parameters[185..<212]
+  private let gruRecurrentKernel: WeightView
+  /// gru/bias [2, 9]: parameters[212..<230]
+  private let gruBias: WeightView
+  /// simple_rnn/kernel [3, 3]: parameters[230..<239]
+  private let simpleRnnKernel: WeightView
+  /// simple_rnn/recurrent_kernel [3, 3]: parameters[239..<248]
+  private let simpleRnnRecurrentKernel: WeightView
+  /// simple_rnn/bias [3]: parameters[248..<251]
+  private let simpleRnnBias: WeightView
+  /// dense/kernel [3, 2]: parameters[251..<257]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[257..<259]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 18]
@@ -126,64 +206,70 @@ public final class CheckMaskZero: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(259)
-    gradients = allocateZeroed(259)
-    arena = allocateZeroed(maxBatch * 453)
-    embeddingOutput = arena + maxBatch * 0
-    embeddingStepMask = arena + maxBatch * 18
-    lstmGates = arena + maxBatch * 24
-    lstmCells = arena + maxBatch * 120
-    lstmCellGradient = arena + maxBatch * 144
-    lstmHidden = arena + maxBatch * 148
-    lstmHiddenGradient = arena + maxBatch * 172
-    gruReversed = arena + maxBatch * 196
-    gruReversedMask = arena + maxBatch * 220
-    gruGates = arena + maxBatch * 226
-    gruRecurrent = arena + maxBatch * 280
-    gruHidden = arena + maxBatch * 334
-    gruHiddenGradient = arena + maxBatch * 352
-    simpleRnnHidden = arena + maxBatch * 370
-    simpleRnnHiddenGradient = arena + maxBatch * 388
-    simpleRnnOutput = arena + maxBatch * 406
-    denseOutput = arena + maxBatch * 409
-    gradientA = arena + maxBatch * 411
-    gradientB = arena + maxBatch * 429
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 259, floatsPerSample: 453, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 21)
+    lstmKernel = memory.weight(at: 21, count: 48)
+    lstmRecurrentKernel = memory.weight(at: 69, count: 64)
+    lstmBias = memory.weight(at: 133, count: 16)
+    gruKernel = memory.weight(at: 149, count: 36)
+    gruRecurrentKernel = memory.weight(at: 185, count: 27)
+    gruBias = memory.weight(at: 212, count: 18)
+    simpleRnnKernel = memory.weight(at: 230, count: 9)
+    simpleRnnRecurrentKernel = memory.weight(at: 239, count: 9)
+    simpleRnnBias = memory.weight(at: 248, count: 3)
+    denseKernel = memory.weight(at: 251, count: 6)
+    denseBias = memory.weight(at: 257, count: 2)
+    embeddingOutput = memory.batch(at: 0, width: 18)
+    embeddingStepMask = memory.batch(at: 18, width: 6)
+    lstmGates = memory.batch(at: 24, width: 96)
+    lstmCells = memory.batch(at: 120, width: 24)
+    lstmCellGradient = memory.batch(at: 144, width: 4)
+    lstmHidden = memory.batch(at: 148, width: 24)
+    lstmHiddenGradient = memory.batch(at: 172, width: 24)
+    gruReversed = memory.batch(at: 196, width: 24)
+    gruReversedMask = memory.batch(at: 220, width: 6)
+    gruGates = memory.batch(at: 226, width: 54)
+    gruRecurrent = memory.batch(at: 280, width: 54)
+    gruHidden = memory.batch(at: 334, width: 18)
+    gruHiddenGradient = memory.batch(at: 352, width: 18)
+    simpleRnnHidden = memory.batch(at: 370, width: 18)
+    simpleRnnHiddenGradient = memory.batch(at: 388, width: 18)
+    simpleRnnOutput = memory.batch(at: 406, width: 3)
+    denseOutput = memory.batch(at: 409, width: 2)
+    gradientA = memory.batch(at: 411, width: 18)
+    gradientB = memory.batch(at: 429, width: 24)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(7, 3, mask_zero=True)  [B, 6] → [B, 6, 3]
 
   /// embeddingOutput [n, 6, 3] = embeddings[x]; x [n, 6] integer indices (as floats),
-  /// embeddings [7, 3] at 0; embeddingStepMask [n, 6] = the steps whose index is not 0 (mask_zero).
+  /// embeddings [7, 3] (embeddingEmbeddings); embeddingStepMask [n, 6] = the steps whose index is not 0 (mask_zero).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 6, inputDim: 7, outputDim: 3, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 6, inputDim: 7, outputDim: 3, table: embeddingEmbeddings.values, output: embeddingOutput)
     PrecastKernels.sequenceMask(x, count: n, steps: 6, into: embeddingStepMask)  // mask_zero
   }
 
   /// Backward of embedding: dy [n, 6, 3] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 6, inputDim: 7, outputDim: 3, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 6, inputDim: 7, outputDim: 3, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - lstm: LSTM(4, return sequences)  [B, 6, 3] → [B, 6, 4]
 
-  /// lstmHidden [n, 6, 4] = LSTM(x [n, 6, 3]); kernel [3, 4×4] at 21,
-  /// recurrent kernel [4, 4×4] at 69, bias at 133; gates in lstmGates, states in lstmCells and lstmHidden.
+  /// lstmHidden [n, 6, 4] = LSTM(x [n, 6, 3]); kernel [3, 4×4] (lstmKernel),
+  /// recurrent kernel [4, 4×4] (lstmRecurrentKernel), bias (lstmBias); gates in lstmGates, states in lstmCells and lstmHidden.
   @inline(never)
   func lstmForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 6, inputs: 3, units: 4, kernel: parameters + 21,
-      recurrentKernel: parameters + 69, bias: parameters + 133,
+      x, count: n, steps: 6, inputs: 3, units: 4, kernel: lstmKernel.values,
+      recurrentKernel: lstmRecurrentKernel.values, bias: lstmBias.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden, mask: embeddingStepMask)
   }
 
@@ -194,48 +280,48 @@ public final class CheckMaskZero: CompiledModel {
     lstmHiddenGradient.update(from: dy, count: n * 24)
     PrecastKernels.lstmBackward(
       lstmHiddenGradient, input: x, count: n, steps: 6, inputs: 3, units: 4,
-      kernel: parameters + 21, recurrentKernel: parameters + 69,
+      kernel: lstmKernel.values, recurrentKernel: lstmRecurrentKernel.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden,
-      dKernel: gradients + 21, dRecurrentKernel: gradients + 69, dBias: gradients + 133,
+      dKernel: lstmKernel.gradient, dRecurrentKernel: lstmRecurrentKernel.gradient, dBias: lstmBias.gradient,
       dx: dx, cellGradient: lstmCellGradient, mask: embeddingStepMask)
   }
 
   // MARK: - gru: GRU(3, return sequences)  [B, 6, 4] → [B, 6, 3]
 
   /// gruHidden [n, 6, 3] = GRU(x [n, 6, 4]) (reset_after);
-  /// kernel [4, 3×3] at 149, recurrent kernel [3, 3×3] at 185, bias at 212.
+  /// kernel [4, 3×3] (gruKernel), recurrent kernel [3, 3×3] (gruRecurrentKernel), bias (gruBias).
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 6, width: 4, output: gruReversed)  // go_backwards
     PrecastKernels.reverseSteps(embeddingStepMask, count: n, steps: 6, width: 1, output: gruReversedMask)  // and the step mask
     PrecastKernels.gruForward(
-      gruReversed, count: n, steps: 6, inputs: 4, units: 3, kernel: parameters + 149,
-      recurrentKernel: parameters + 185, bias: parameters + 212,
+      gruReversed, count: n, steps: 6, inputs: 4, units: 3, kernel: gruKernel.values,
+      recurrentKernel: gruRecurrentKernel.values, bias: gruBias.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden, mask: gruReversedMask)
   }
 
   /// Backward of gru through time: dy [n, 6, 3] → dx [n, 6, 4];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func gruBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func gruBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     gruHiddenGradient.update(from: dy, count: n * 18)
     PrecastKernels.gruBackward(
       gruHiddenGradient, input: gruReversed, count: n, steps: 6, inputs: 4, units: 3,
-      kernel: parameters + 149, recurrentKernel: parameters + 185,
+      kernel: gruKernel.values, recurrentKernel: gruRecurrentKernel.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden,
-      dKernel: gradients + 149, dRecurrentKernel: gradients + 185, dBias: gradients + 212, dx: dx, mask: gruReversedMask)
+      dKernel: gruKernel.gradient, dRecurrentKernel: gruRecurrentKernel.gradient, dBias: gruBias.gradient, dx: dx, mask: gruReversedMask)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 6, width: 4, output: dx) }
   }
 
   // MARK: - simple_rnn: SimpleRNN(3)  [B, 6, 3] → [B, 3]
 
   /// simpleRnnOutput [n, 3] = SimpleRNN(x [n, 6, 3]), the last hidden state; kernel [3, 3]
-  /// at 230, recurrent kernel [3, 3] at 239, bias [3] at 248.
+  /// (simpleRnnKernel), recurrent kernel [3, 3] (simpleRnnRecurrentKernel), bias [3] (simpleRnnBias).
   @inline(never)
   func simpleRnnForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.simpleRNNForward(
-      x, count: n, steps: 6, inputs: 3, units: 3, kernel: parameters + 230,
-      recurrentKernel: parameters + 239, bias: parameters + 248, hidden: simpleRnnHidden, mask: embeddingStepMask)
+      x, count: n, steps: 6, inputs: 3, units: 3, kernel: simpleRnnKernel.values,
+      recurrentKernel: simpleRnnRecurrentKernel.values, bias: simpleRnnBias.values, hidden: simpleRnnHidden, mask: embeddingStepMask)
     for s in 0..<n { (simpleRnnOutput + s * 3).update(from: simpleRnnHidden + s * 18 + 15, count: 3) }
   }
 
@@ -247,17 +333,17 @@ public final class CheckMaskZero: CompiledModel {
     for s in 0..<n { (simpleRnnHiddenGradient + s * 18 + 15).update(from: dy + s * 3, count: 3) }
     PrecastKernels.simpleRNNBackward(
       simpleRnnHiddenGradient, input: x, count: n, steps: 6, inputs: 3, units: 3,
-      kernel: parameters + 230, recurrentKernel: parameters + 239, hidden: simpleRnnHidden,
-      dKernel: gradients + 230, dRecurrentKernel: gradients + 239, dBias: gradients + 248, dx: dx, mask: embeddingStepMask)
+      kernel: simpleRnnKernel.values, recurrentKernel: simpleRnnRecurrentKernel.values, hidden: simpleRnnHidden,
+      dKernel: simpleRnnKernel.gradient, dRecurrentKernel: simpleRnnRecurrentKernel.gradient, dBias: simpleRnnBias.gradient, dx: dx, mask: embeddingStepMask)
   }
 
   // MARK: - dense: Dense(2, linear)  [B, 3] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] at 251, bias [2] at 257.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: parameters + 251, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 257, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 3];
@@ -265,11 +351,16 @@ public final class CheckMaskZero: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: parameters + 251,
-      dKernel: gradients + 251, dBias: gradients + 257, dx: dx)
+      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, lstm, gru, simpleRnn, dense, loss, rest
+  }
 
   /// Inference: x [n, 6] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -282,47 +373,36 @@ public final class CheckMaskZero: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 259)
-    probe?.lap(6)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     lstmForward(embeddingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.lstm)
     gruForward(lstmHidden, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.gru)
     simpleRnnForward(gruHidden, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.simpleRnn)
     denseForward(simpleRnnOutput, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(5)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, simpleRnnOutput, count: n, dx: gradientB)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     simpleRnnBackward(gradientB, gruHidden, count: n, dx: gradientA)
-    probe?.lap(3)
-    gruBackward(gradientA, lstmHidden, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.simpleRnn)
+    gruBackward(gradientA, count: n, dx: gradientB)
+    probe?.lap(Part.gru)
     lstmBackward(gradientB, embeddingOutput, count: n, dx: gradientA)
-    probe?.lap(1)
-    embeddingBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.lstm)
+    embeddingBackward(gradientA, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -17,7 +17,7 @@
 //
 // Memory: parameters 323 floats (1.3 KiB), gradients the same, optimizer slots 2.5 KiB;
 // activations and their gradients 786 floats per sample (393.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckMaskZeroBidirectional(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 6] row-major → [n, 2];
@@ -31,11 +31,11 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
     inputShape: [6],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [7, 3])], outputShape: [6, 3]),
-      LayerInfo(name: "bidirectional", className: "Bidirectional", weights: [WeightInfo(name: "forward_lstm/lstm_cell/kernel", shape: [3, 12]), WeightInfo(name: "forward_lstm/lstm_cell/recurrent_kernel", shape: [3, 12]), WeightInfo(name: "forward_lstm/lstm_cell/bias", shape: [12]), WeightInfo(name: "backward_lstm/lstm_cell/kernel", shape: [3, 12]), WeightInfo(name: "backward_lstm/lstm_cell/recurrent_kernel", shape: [3, 12]), WeightInfo(name: "backward_lstm/lstm_cell/bias", shape: [12])], outputShape: [6, 6]),
-      LayerInfo(name: "bidirectional_1", className: "Bidirectional", weights: [WeightInfo(name: "forward_gru/gru_cell/kernel", shape: [6, 6]), WeightInfo(name: "forward_gru/gru_cell/recurrent_kernel", shape: [2, 6]), WeightInfo(name: "forward_gru/gru_cell/bias", shape: [6]), WeightInfo(name: "backward_gru/gru_cell/kernel", shape: [6, 6]), WeightInfo(name: "backward_gru/gru_cell/recurrent_kernel", shape: [2, 6]), WeightInfo(name: "backward_gru/gru_cell/bias", shape: [6])], outputShape: [6, 2]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [12]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [12, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [6, 3]),
+      LayerInfo(name: "bidirectional", className: "Bidirectional", outputShape: [6, 6]),
+      LayerInfo(name: "bidirectional_1", className: "Bidirectional", outputShape: [6, 2]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [12]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [7, 3], offset: 0, initializer: .uniform, fanIn: 7, fanOut: 3),
@@ -60,21 +60,130 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-mask-zero-bidirectional", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 6], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": true}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "merge_mode": "concat", "layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "forward_lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}, "backward_layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "backward_lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}}, "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}, {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "merge_mode": "sum", "layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "forward_gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": false, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 6]}}, "backward_layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "backward_gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": false, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 6]}}}, "registered_name": null, "build_config": {"input_shape": [null, 6, 6]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 12]}}], "build_input_shape": [null, 6]}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-mask-zero-bidirectional", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      6], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": true}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "merge_mode": "concat", "layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "forward_lstm", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}, \#
+      "backward_layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "backward_lstm", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}, \#
+      {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "merge_mode": "sum", "layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "forward_gru", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": false, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6, 6]}}, \#
+      "backward_layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "backward_gru", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": false, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6, 6]}}}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6, 6]}}, \#
+      {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 12]}}], \#
+      "build_input_shape": [null, 6]}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 12, outputs: 2, chunk: 0, inputGradient: true),
     ]
   )
 
   public let maxBatch: Int
-  /// All parameters, [323]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 786].
+  private let memory: ModelMemory
+  /// All parameters, [323]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [323], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 786].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [7, 3]: parameters[0..<21]
+  private let embeddingEmbeddings: WeightView
+  /// bidirectional/forward_lstm/lstm_cell/kernel [3, 12]: parameters[21..<57]
+  private let bidirectionalForwardLayerKernel: WeightView
+  /// bidirectional/forward_lstm/lstm_cell/recurrent_kernel [3, 12]: parameters[57..<93]
+  private let bidirectionalForwardLayerRecurrentKernel: WeightView
+  /// bidirectional/forward_lstm/lstm_cell/bias [12]: parameters[93..<105]
+  private let bidirectionalForwardLayerBias: WeightView
+  /// bidirectional/backward_lstm/lstm_cell/kernel [3, 12]: parameters[105..<141]
+  private let bidirectionalBackwardLayerKernel: WeightView
+  /// bidirectional/backward_lstm/lstm_cell/recurrent_kernel [3, 12]: parameters[141..<177]
+  private let bidirectionalBackwardLayerRecurrentKernel: WeightView
+  /// bidirectional/backward_lstm/lstm_cell/bias [12]: parameters[177..<189]
+  private let bidirectionalBackwardLayerBias: WeightView
+  /// bidirectional_1/forward_gru/gru_cell/kernel [6, 6]: parameters[189..<225]
+  private let bidirectional1ForwardLayerKernel: WeightView
+  /// bidirectional_1/forward_gru/gru_cell/recurrent_kernel [2, 6]: parameters[225..<237]
+  private let bidirectional1ForwardLayerRecurrentKernel: WeightView
+  /// bidirectional_1/forward_gru/gru_cell/bias [6]: parameters[237..<243]
+  private let bidirectional1ForwardLayerBias: WeightView
+  /// bidirectional_1/backward_gru/gru_cell/kernel [6, 6]: parameters[243..<279]
+  private let bidirectional1BackwardLayerKernel: WeightView
+  /// bidirectional_1/backward_gru/gru_cell/recurrent_kernel [2, 6]: parameters[279..<291]
+  private let bidirectional1BackwardLayerRecurrentKernel: WeightView
+  /// bidirectional_1/backward_gru/gru_cell/bias [6]: parameters[291..<297]
+  private let bidirectional1BackwardLayerBias: WeightView
+  /// dense/kernel [12, 2]: parameters[297..<321]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[321..<323]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 18]
@@ -166,84 +275,93 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(323)
-    gradients = allocateZeroed(323)
-    arena = allocateZeroed(maxBatch * 786)
-    embeddingOutput = arena + maxBatch * 0
-    embeddingStepMask = arena + maxBatch * 18
-    bidirectionalForwardLayerGates = arena + maxBatch * 24
-    bidirectionalForwardLayerCells = arena + maxBatch * 96
-    bidirectionalForwardLayerCellGradient = arena + maxBatch * 114
-    bidirectionalForwardLayerHidden = arena + maxBatch * 117
-    bidirectionalForwardLayerHiddenGradient = arena + maxBatch * 135
-    bidirectionalBackwardLayerReversed = arena + maxBatch * 153
-    bidirectionalBackwardLayerReversedMask = arena + maxBatch * 171
-    bidirectionalBackwardLayerGates = arena + maxBatch * 177
-    bidirectionalBackwardLayerCells = arena + maxBatch * 249
-    bidirectionalBackwardLayerCellGradient = arena + maxBatch * 267
-    bidirectionalBackwardLayerHidden = arena + maxBatch * 270
-    bidirectionalBackwardLayerHiddenGradient = arena + maxBatch * 288
-    bidirectionalOutput = arena + maxBatch * 306
-    bidirectionalForwardGradient = arena + maxBatch * 342
-    bidirectionalBackwardGradient = arena + maxBatch * 360
-    bidirectionalInputGradient = arena + maxBatch * 378
-    bidirectional1ForwardLayerGates = arena + maxBatch * 396
-    bidirectional1ForwardLayerRecurrent = arena + maxBatch * 432
-    bidirectional1ForwardLayerResetHidden = arena + maxBatch * 468
-    bidirectional1ForwardLayerResetGradient = arena + maxBatch * 480
-    bidirectional1ForwardLayerHidden = arena + maxBatch * 482
-    bidirectional1ForwardLayerHiddenGradient = arena + maxBatch * 494
-    bidirectional1BackwardLayerReversed = arena + maxBatch * 506
-    bidirectional1BackwardLayerReversedMask = arena + maxBatch * 542
-    bidirectional1BackwardLayerGates = arena + maxBatch * 548
-    bidirectional1BackwardLayerRecurrent = arena + maxBatch * 584
-    bidirectional1BackwardLayerResetHidden = arena + maxBatch * 620
-    bidirectional1BackwardLayerResetGradient = arena + maxBatch * 632
-    bidirectional1BackwardLayerHidden = arena + maxBatch * 634
-    bidirectional1BackwardLayerHiddenGradient = arena + maxBatch * 646
-    bidirectional1Output = arena + maxBatch * 658
-    bidirectional1ForwardGradient = arena + maxBatch * 670
-    bidirectional1BackwardGradient = arena + maxBatch * 682
-    bidirectional1InputGradient = arena + maxBatch * 694
-    denseOutput = arena + maxBatch * 730
-    gradientA = arena + maxBatch * 732
-    gradientB = arena + maxBatch * 768
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 323, floatsPerSample: 786, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 21)
+    bidirectionalForwardLayerKernel = memory.weight(at: 21, count: 36)
+    bidirectionalForwardLayerRecurrentKernel = memory.weight(at: 57, count: 36)
+    bidirectionalForwardLayerBias = memory.weight(at: 93, count: 12)
+    bidirectionalBackwardLayerKernel = memory.weight(at: 105, count: 36)
+    bidirectionalBackwardLayerRecurrentKernel = memory.weight(at: 141, count: 36)
+    bidirectionalBackwardLayerBias = memory.weight(at: 177, count: 12)
+    bidirectional1ForwardLayerKernel = memory.weight(at: 189, count: 36)
+    bidirectional1ForwardLayerRecurrentKernel = memory.weight(at: 225, count: 12)
+    bidirectional1ForwardLayerBias = memory.weight(at: 237, count: 6)
+    bidirectional1BackwardLayerKernel = memory.weight(at: 243, count: 36)
+    bidirectional1BackwardLayerRecurrentKernel = memory.weight(at: 279, count: 12)
+    bidirectional1BackwardLayerBias = memory.weight(at: 291, count: 6)
+    denseKernel = memory.weight(at: 297, count: 24)
+    denseBias = memory.weight(at: 321, count: 2)
+    embeddingOutput = memory.batch(at: 0, width: 18)
+    embeddingStepMask = memory.batch(at: 18, width: 6)
+    bidirectionalForwardLayerGates = memory.batch(at: 24, width: 72)
+    bidirectionalForwardLayerCells = memory.batch(at: 96, width: 18)
+    bidirectionalForwardLayerCellGradient = memory.batch(at: 114, width: 3)
+    bidirectionalForwardLayerHidden = memory.batch(at: 117, width: 18)
+    bidirectionalForwardLayerHiddenGradient = memory.batch(at: 135, width: 18)
+    bidirectionalBackwardLayerReversed = memory.batch(at: 153, width: 18)
+    bidirectionalBackwardLayerReversedMask = memory.batch(at: 171, width: 6)
+    bidirectionalBackwardLayerGates = memory.batch(at: 177, width: 72)
+    bidirectionalBackwardLayerCells = memory.batch(at: 249, width: 18)
+    bidirectionalBackwardLayerCellGradient = memory.batch(at: 267, width: 3)
+    bidirectionalBackwardLayerHidden = memory.batch(at: 270, width: 18)
+    bidirectionalBackwardLayerHiddenGradient = memory.batch(at: 288, width: 18)
+    bidirectionalOutput = memory.batch(at: 306, width: 36)
+    bidirectionalForwardGradient = memory.batch(at: 342, width: 18)
+    bidirectionalBackwardGradient = memory.batch(at: 360, width: 18)
+    bidirectionalInputGradient = memory.batch(at: 378, width: 18)
+    bidirectional1ForwardLayerGates = memory.batch(at: 396, width: 36)
+    bidirectional1ForwardLayerRecurrent = memory.batch(at: 432, width: 36)
+    bidirectional1ForwardLayerResetHidden = memory.batch(at: 468, width: 12)
+    bidirectional1ForwardLayerResetGradient = memory.batch(at: 480, width: 2)
+    bidirectional1ForwardLayerHidden = memory.batch(at: 482, width: 12)
+    bidirectional1ForwardLayerHiddenGradient = memory.batch(at: 494, width: 12)
+    bidirectional1BackwardLayerReversed = memory.batch(at: 506, width: 36)
+    bidirectional1BackwardLayerReversedMask = memory.batch(at: 542, width: 6)
+    bidirectional1BackwardLayerGates = memory.batch(at: 548, width: 36)
+    bidirectional1BackwardLayerRecurrent = memory.batch(at: 584, width: 36)
+    bidirectional1BackwardLayerResetHidden = memory.batch(at: 620, width: 12)
+    bidirectional1BackwardLayerResetGradient = memory.batch(at: 632, width: 2)
+    bidirectional1BackwardLayerHidden = memory.batch(at: 634, width: 12)
+    bidirectional1BackwardLayerHiddenGradient = memory.batch(at: 646, width: 12)
+    bidirectional1Output = memory.batch(at: 658, width: 12)
+    bidirectional1ForwardGradient = memory.batch(at: 670, width: 12)
+    bidirectional1BackwardGradient = memory.batch(at: 682, width: 12)
+    bidirectional1InputGradient = memory.batch(at: 694, width: 36)
+    denseOutput = memory.batch(at: 730, width: 2)
+    gradientA = memory.batch(at: 732, width: 36)
+    gradientB = memory.batch(at: 768, width: 18)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(7, 3, mask_zero=True)  [B, 6] → [B, 6, 3]
 
   /// embeddingOutput [n, 6, 3] = embeddings[x]; x [n, 6] integer indices (as floats),
-  /// embeddings [7, 3] at 0; embeddingStepMask [n, 6] = the steps whose index is not 0 (mask_zero).
+  /// embeddings [7, 3] (embeddingEmbeddings); embeddingStepMask [n, 6] = the steps whose index is not 0 (mask_zero).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 6, inputDim: 7, outputDim: 3, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 6, inputDim: 7, outputDim: 3, table: embeddingEmbeddings.values, output: embeddingOutput)
     PrecastKernels.sequenceMask(x, count: n, steps: 6, into: embeddingStepMask)  // mask_zero
   }
 
   /// Backward of embedding: dy [n, 6, 3] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 6, inputDim: 7, outputDim: 3, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 6, inputDim: 7, outputDim: 3, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - bidirectional: Bidirectional(LSTM(3, return sequences), concat)  [B, 6, 3] → [B, 6, 6]
 
-  /// bidirectionalForwardLayerHidden [n, 6, 3] = LSTM(x [n, 6, 3]); kernel [3, 3×4] at 21,
-  /// recurrent kernel [3, 3×4] at 57, bias at 93; gates in bidirectionalForwardLayerGates, states in bidirectionalForwardLayerCells and bidirectionalForwardLayerHidden.
+  /// bidirectionalForwardLayerHidden [n, 6, 3] = LSTM(x [n, 6, 3]); kernel [3, 3×4] (bidirectionalForwardLayerKernel),
+  /// recurrent kernel [3, 3×4] (bidirectionalForwardLayerRecurrentKernel), bias (bidirectionalForwardLayerBias); gates in bidirectionalForwardLayerGates, states in bidirectionalForwardLayerCells and bidirectionalForwardLayerHidden.
   @inline(never)
   func bidirectionalForwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 6, inputs: 3, units: 3, kernel: parameters + 21,
-      recurrentKernel: parameters + 57, bias: parameters + 93,
+      x, count: n, steps: 6, inputs: 3, units: 3, kernel: bidirectionalForwardLayerKernel.values,
+      recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values, bias: bidirectionalForwardLayerBias.values,
       gates: bidirectionalForwardLayerGates, cells: bidirectionalForwardLayerCells, hidden: bidirectionalForwardLayerHidden, mask: embeddingStepMask)
   }
 
@@ -254,34 +372,34 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
     bidirectionalForwardLayerHiddenGradient.update(from: dy, count: n * 18)
     PrecastKernels.lstmBackward(
       bidirectionalForwardLayerHiddenGradient, input: x, count: n, steps: 6, inputs: 3, units: 3,
-      kernel: parameters + 21, recurrentKernel: parameters + 57,
+      kernel: bidirectionalForwardLayerKernel.values, recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values,
       gates: bidirectionalForwardLayerGates, cells: bidirectionalForwardLayerCells, hidden: bidirectionalForwardLayerHidden,
-      dKernel: gradients + 21, dRecurrentKernel: gradients + 57, dBias: gradients + 93,
+      dKernel: bidirectionalForwardLayerKernel.gradient, dRecurrentKernel: bidirectionalForwardLayerRecurrentKernel.gradient, dBias: bidirectionalForwardLayerBias.gradient,
       dx: dx, cellGradient: bidirectionalForwardLayerCellGradient, mask: embeddingStepMask)
   }
 
-  /// bidirectionalBackwardLayerHidden [n, 6, 3] = LSTM(x [n, 6, 3]); kernel [3, 3×4] at 105,
-  /// recurrent kernel [3, 3×4] at 141, bias at 177; gates in bidirectionalBackwardLayerGates, states in bidirectionalBackwardLayerCells and bidirectionalBackwardLayerHidden.
+  /// bidirectionalBackwardLayerHidden [n, 6, 3] = LSTM(x [n, 6, 3]); kernel [3, 3×4] (bidirectionalBackwardLayerKernel),
+  /// recurrent kernel [3, 3×4] (bidirectionalBackwardLayerRecurrentKernel), bias (bidirectionalBackwardLayerBias); gates in bidirectionalBackwardLayerGates, states in bidirectionalBackwardLayerCells and bidirectionalBackwardLayerHidden.
   @inline(never)
   func bidirectionalBackwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 6, width: 3, output: bidirectionalBackwardLayerReversed)  // go_backwards
     PrecastKernels.reverseSteps(embeddingStepMask, count: n, steps: 6, width: 1, output: bidirectionalBackwardLayerReversedMask)  // and the step mask
     PrecastKernels.lstmForward(
-      bidirectionalBackwardLayerReversed, count: n, steps: 6, inputs: 3, units: 3, kernel: parameters + 105,
-      recurrentKernel: parameters + 141, bias: parameters + 177,
+      bidirectionalBackwardLayerReversed, count: n, steps: 6, inputs: 3, units: 3, kernel: bidirectionalBackwardLayerKernel.values,
+      recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values, bias: bidirectionalBackwardLayerBias.values,
       gates: bidirectionalBackwardLayerGates, cells: bidirectionalBackwardLayerCells, hidden: bidirectionalBackwardLayerHidden, mask: bidirectionalBackwardLayerReversedMask)
   }
 
   /// Backward of bidirectional/backward_lstm/lstm_cell through time: dy [n, 6, 3] → dx [n, 6, 3];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     bidirectionalBackwardLayerHiddenGradient.update(from: dy, count: n * 18)
     PrecastKernels.lstmBackward(
       bidirectionalBackwardLayerHiddenGradient, input: bidirectionalBackwardLayerReversed, count: n, steps: 6, inputs: 3, units: 3,
-      kernel: parameters + 105, recurrentKernel: parameters + 141,
+      kernel: bidirectionalBackwardLayerKernel.values, recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values,
       gates: bidirectionalBackwardLayerGates, cells: bidirectionalBackwardLayerCells, hidden: bidirectionalBackwardLayerHidden,
-      dKernel: gradients + 105, dRecurrentKernel: gradients + 141, dBias: gradients + 177,
+      dKernel: bidirectionalBackwardLayerKernel.gradient, dRecurrentKernel: bidirectionalBackwardLayerRecurrentKernel.gradient, dBias: bidirectionalBackwardLayerBias.gradient,
       dx: dx, cellGradient: bidirectionalBackwardLayerCellGradient, mask: bidirectionalBackwardLayerReversedMask)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 6, width: 3, output: dx) }
   }
@@ -314,19 +432,19 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
       .concat, dy, forward: bidirectionalForwardLayerHidden, backward: bidirectionalBackwardLayerHidden, count: n, steps: 6, units: 3,
       reversed: true, forwardGradient: bidirectionalForwardGradient, backwardGradient: bidirectionalBackwardGradient)
     bidirectionalForwardLayerBackward(bidirectionalForwardGradient, x, count: n, dx: dx)
-    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, x, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
+    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
     if let dx { PrecastKernels.addInPlace(dx, bidirectionalInputGradient, count: n * 18) }
   }
 
   // MARK: - bidirectional_1: Bidirectional(GRU(2, return sequences, reset_after=False), sum)  [B, 6, 6] → [B, 6, 2]
 
   /// bidirectional1ForwardLayerHidden [n, 6, 2] = GRU(x [n, 6, 6]) (reset_after=False);
-  /// kernel [6, 2×3] at 189, recurrent kernel [2, 2×3] at 225, bias at 237.
+  /// kernel [6, 2×3] (bidirectional1ForwardLayerKernel), recurrent kernel [2, 2×3] (bidirectional1ForwardLayerRecurrentKernel), bias (bidirectional1ForwardLayerBias).
   @inline(never)
   func bidirectional1ForwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruResetBeforeForward(
-      x, count: n, steps: 6, inputs: 6, units: 2, kernel: parameters + 189,
-      recurrentKernel: parameters + 225, bias: parameters + 237,
+      x, count: n, steps: 6, inputs: 6, units: 2, kernel: bidirectional1ForwardLayerKernel.values,
+      recurrentKernel: bidirectional1ForwardLayerRecurrentKernel.values, bias: bidirectional1ForwardLayerBias.values,
       gates: bidirectional1ForwardLayerGates, recurrent: bidirectional1ForwardLayerRecurrent, resetHidden: bidirectional1ForwardLayerResetHidden, hidden: bidirectional1ForwardLayerHidden, mask: embeddingStepMask)
   }
 
@@ -337,34 +455,34 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
     bidirectional1ForwardLayerHiddenGradient.update(from: dy, count: n * 12)
     PrecastKernels.gruResetBeforeBackward(
       bidirectional1ForwardLayerHiddenGradient, input: x, count: n, steps: 6, inputs: 6, units: 2,
-      kernel: parameters + 189, recurrentKernel: parameters + 225,
+      kernel: bidirectional1ForwardLayerKernel.values, recurrentKernel: bidirectional1ForwardLayerRecurrentKernel.values,
       gates: bidirectional1ForwardLayerGates, resetHidden: bidirectional1ForwardLayerResetHidden, hidden: bidirectional1ForwardLayerHidden,
-      dKernel: gradients + 189, dRecurrentKernel: gradients + 225, dBias: gradients + 237, dx: dx,
+      dKernel: bidirectional1ForwardLayerKernel.gradient, dRecurrentKernel: bidirectional1ForwardLayerRecurrentKernel.gradient, dBias: bidirectional1ForwardLayerBias.gradient, dx: dx,
       resetGradient: bidirectional1ForwardLayerResetGradient, mask: embeddingStepMask)
   }
 
   /// bidirectional1BackwardLayerHidden [n, 6, 2] = GRU(x [n, 6, 6]) (reset_after=False);
-  /// kernel [6, 2×3] at 243, recurrent kernel [2, 2×3] at 279, bias at 291.
+  /// kernel [6, 2×3] (bidirectional1BackwardLayerKernel), recurrent kernel [2, 2×3] (bidirectional1BackwardLayerRecurrentKernel), bias (bidirectional1BackwardLayerBias).
   @inline(never)
   func bidirectional1BackwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 6, width: 6, output: bidirectional1BackwardLayerReversed)  // go_backwards
     PrecastKernels.reverseSteps(embeddingStepMask, count: n, steps: 6, width: 1, output: bidirectional1BackwardLayerReversedMask)  // and the step mask
     PrecastKernels.gruResetBeforeForward(
-      bidirectional1BackwardLayerReversed, count: n, steps: 6, inputs: 6, units: 2, kernel: parameters + 243,
-      recurrentKernel: parameters + 279, bias: parameters + 291,
+      bidirectional1BackwardLayerReversed, count: n, steps: 6, inputs: 6, units: 2, kernel: bidirectional1BackwardLayerKernel.values,
+      recurrentKernel: bidirectional1BackwardLayerRecurrentKernel.values, bias: bidirectional1BackwardLayerBias.values,
       gates: bidirectional1BackwardLayerGates, recurrent: bidirectional1BackwardLayerRecurrent, resetHidden: bidirectional1BackwardLayerResetHidden, hidden: bidirectional1BackwardLayerHidden, mask: bidirectional1BackwardLayerReversedMask)
   }
 
   /// Backward of bidirectional_1/backward_gru/gru_cell through time: dy [n, 6, 2] → dx [n, 6, 6];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func bidirectional1BackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func bidirectional1BackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     bidirectional1BackwardLayerHiddenGradient.update(from: dy, count: n * 12)
     PrecastKernels.gruResetBeforeBackward(
       bidirectional1BackwardLayerHiddenGradient, input: bidirectional1BackwardLayerReversed, count: n, steps: 6, inputs: 6, units: 2,
-      kernel: parameters + 243, recurrentKernel: parameters + 279,
+      kernel: bidirectional1BackwardLayerKernel.values, recurrentKernel: bidirectional1BackwardLayerRecurrentKernel.values,
       gates: bidirectional1BackwardLayerGates, resetHidden: bidirectional1BackwardLayerResetHidden, hidden: bidirectional1BackwardLayerHidden,
-      dKernel: gradients + 243, dRecurrentKernel: gradients + 279, dBias: gradients + 291, dx: dx,
+      dKernel: bidirectional1BackwardLayerKernel.gradient, dRecurrentKernel: bidirectional1BackwardLayerRecurrentKernel.gradient, dBias: bidirectional1BackwardLayerBias.gradient, dx: dx,
       resetGradient: bidirectional1BackwardLayerResetGradient, mask: bidirectional1BackwardLayerReversedMask)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 6, width: 6, output: dx) }
   }
@@ -397,7 +515,7 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
       .sum, dy, forward: bidirectional1ForwardLayerHidden, backward: bidirectional1BackwardLayerHidden, count: n, steps: 6, units: 2,
       reversed: true, forwardGradient: bidirectional1ForwardGradient, backwardGradient: bidirectional1BackwardGradient)
     bidirectional1ForwardLayerBackward(bidirectional1ForwardGradient, x, count: n, dx: dx)
-    bidirectional1BackwardLayerBackward(bidirectional1BackwardGradient, x, count: n, dx: dx == nil ? nil : bidirectional1InputGradient)
+    bidirectional1BackwardLayerBackward(bidirectional1BackwardGradient, count: n, dx: dx == nil ? nil : bidirectional1InputGradient)
     if let dx { PrecastKernels.addInPlace(dx, bidirectional1InputGradient, count: n * 36) }
   }
 
@@ -407,11 +525,11 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
 
   // MARK: - dense: Dense(2, linear)  [B, 12] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 12], kernel [12, 2] at 297, bias [2] at 321.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 12], kernel [12, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 12, outputs: 2, kernel: parameters + 297, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 321, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 12, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 12];
@@ -419,11 +537,16 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 12, outputs: 2, kernel: parameters + 297,
-      dKernel: gradients + 297, dBias: gradients + 321, dx: dx)
+      dy, input: x, count: n, inputs: 12, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, bidirectional, bidirectional1, flatten, dense, loss, rest
+  }
 
   /// Inference: x [n, 6] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -435,43 +558,32 @@ public final class CheckMaskZeroBidirectional: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 323)
-    probe?.lap(6)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     bidirectionalForward(embeddingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.bidirectional)
     bidirectional1Forward(bidirectionalOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.bidirectional1)
     denseForward(bidirectional1Output, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(5)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, bidirectional1Output, count: n, dx: gradientB)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     bidirectional1Backward(gradientB, bidirectionalOutput, count: n, dx: gradientA)
-    probe?.lap(2)
+    probe?.lap(Part.bidirectional1)
     bidirectionalBackward(gradientA, embeddingOutput, count: n, dx: gradientB)
-    probe?.lap(1)
-    embeddingBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.bidirectional)
+    embeddingBackward(gradientB, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

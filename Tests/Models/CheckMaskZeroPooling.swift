@@ -15,7 +15,7 @@
 //
 // Memory: parameters 38 floats (152 B), gradients the same, optimizer slots 304 B;
 // activations and their gradients 64 floats per sample (32.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckMaskZeroPooling(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 6] row-major → [n, 2];
@@ -29,9 +29,9 @@ public final class CheckMaskZeroPooling: CompiledModel {
     inputShape: [6],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [7, 4])], outputShape: [6, 4]),
-      LayerInfo(name: "global_average_pooling1d", className: "GlobalAveragePooling1D", weights: [], outputShape: [4]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [4, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [6, 4]),
+      LayerInfo(name: "global_average_pooling1d", className: "GlobalAveragePooling1D", outputShape: [4]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [7, 4], offset: 0, initializer: .uniform, fanIn: 7, fanOut: 4),
@@ -44,21 +44,52 @@ public final class CheckMaskZeroPooling: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-mask-zero-pooling", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 6], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 7, "output_dim": 4, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": true}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, {"module": "keras.layers", "class_name": "GlobalAveragePooling1D", "config": {"name": "global_average_pooling1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last", "keepdims": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 4]}}], "build_input_shape": [null, 6]}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-mask-zero-pooling", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      6], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 7, "output_dim": 4, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": true}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}, \#
+      {"module": "keras.layers", "class_name": "GlobalAveragePooling1D", "config": {"name": "global_average_pooling1d", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last", "keepdims": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 4]}}], \#
+      "build_input_shape": [null, 6]}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 4, outputs: 2, chunk: 0, inputGradient: true),
     ]
   )
 
   public let maxBatch: Int
-  /// All parameters, [38]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 64].
+  private let memory: ModelMemory
+  /// All parameters, [38]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [38], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 64].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [7, 4]: parameters[0..<28]
+  private let embeddingEmbeddings: WeightView
+  /// dense/kernel [4, 2]: parameters[28..<36]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[36..<38]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 24]
@@ -84,40 +115,37 @@ public final class CheckMaskZeroPooling: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(38)
-    gradients = allocateZeroed(38)
-    arena = allocateZeroed(maxBatch * 64)
-    embeddingOutput = arena + maxBatch * 0
-    embeddingStepMask = arena + maxBatch * 24
-    globalAveragePooling1dOutput = arena + maxBatch * 30
-    denseOutput = arena + maxBatch * 34
-    gradientA = arena + maxBatch * 36
-    gradientB = arena + maxBatch * 60
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 38, floatsPerSample: 64, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 28)
+    denseKernel = memory.weight(at: 28, count: 8)
+    denseBias = memory.weight(at: 36, count: 2)
+    embeddingOutput = memory.batch(at: 0, width: 24)
+    embeddingStepMask = memory.batch(at: 24, width: 6)
+    globalAveragePooling1dOutput = memory.batch(at: 30, width: 4)
+    denseOutput = memory.batch(at: 34, width: 2)
+    gradientA = memory.batch(at: 36, width: 24)
+    gradientB = memory.batch(at: 60, width: 4)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(7, 4, mask_zero=True)  [B, 6] → [B, 6, 4]
 
   /// embeddingOutput [n, 6, 4] = embeddings[x]; x [n, 6] integer indices (as floats),
-  /// embeddings [7, 4] at 0; embeddingStepMask [n, 6] = the steps whose index is not 0 (mask_zero).
+  /// embeddings [7, 4] (embeddingEmbeddings); embeddingStepMask [n, 6] = the steps whose index is not 0 (mask_zero).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 6, inputDim: 7, outputDim: 4, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 6, inputDim: 7, outputDim: 4, table: embeddingEmbeddings.values, output: embeddingOutput)
     PrecastKernels.sequenceMask(x, count: n, steps: 6, into: embeddingStepMask)  // mask_zero
   }
 
   /// Backward of embedding: dy [n, 6, 4] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 6, inputDim: 7, outputDim: 4, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 6, inputDim: 7, outputDim: 4, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - global_average_pooling1d: GlobalAveragePooling1D()  [B, 6, 4] → [B, 4]
@@ -130,18 +158,18 @@ public final class CheckMaskZeroPooling: CompiledModel {
 
   /// Backward of global_average_pooling1d: dy [n, 4] → dx [n, 6, 4].
   @inline(never)
-  func globalAveragePooling1dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func globalAveragePooling1dBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     guard let dx else { return }
     PrecastKernels.globalAveragePoolBackward(dy, count: n, pixels: 6, channels: 4, dx: dx, mask: embeddingStepMask)
   }
 
   // MARK: - dense: Dense(2, linear)  [B, 4] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 4], kernel [4, 2] at 28, bias [2] at 36.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 4], kernel [4, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 4, outputs: 2, kernel: parameters + 28, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 36, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 4, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 4];
@@ -149,11 +177,16 @@ public final class CheckMaskZeroPooling: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 4, outputs: 2, kernel: parameters + 28,
-      dKernel: gradients + 28, dBias: gradients + 36, dx: dx)
+      dy, input: x, count: n, inputs: 4, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, globalAveragePooling1d, dense, loss, rest
+  }
 
   /// Inference: x [n, 6] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -164,39 +197,28 @@ public final class CheckMaskZeroPooling: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 38)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     globalAveragePooling1dForward(embeddingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.globalAveragePooling1d)
     denseForward(globalAveragePooling1dOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(3)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, globalAveragePooling1dOutput, count: n, dx: gradientB)
-    probe?.lap(2)
-    globalAveragePooling1dBackward(gradientB, embeddingOutput, count: n, dx: gradientA)
-    probe?.lap(1)
-    embeddingBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
+    globalAveragePooling1dBackward(gradientB, count: n, dx: gradientA)
+    probe?.lap(Part.globalAveragePooling1d)
+    embeddingBackward(gradientA, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

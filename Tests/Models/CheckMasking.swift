@@ -17,7 +17,7 @@
 //
 // Memory: parameters 217 floats (868 B), gradients the same, optimizer slots 1.7 KiB;
 // activations and their gradients 417 floats per sample (208.5 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckMasking(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 18] row-major → [n, 2];
@@ -31,11 +31,11 @@ public final class CheckMasking: CompiledModel {
     inputShape: [6, 3],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "masking", className: "Masking", weights: [], outputShape: [6, 3]),
-      LayerInfo(name: "lstm", className: "LSTM", weights: [WeightInfo(name: "kernel", shape: [3, 16]), WeightInfo(name: "recurrent_kernel", shape: [4, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [6, 4]),
-      LayerInfo(name: "gru", className: "GRU", weights: [WeightInfo(name: "kernel", shape: [4, 9]), WeightInfo(name: "recurrent_kernel", shape: [3, 9]), WeightInfo(name: "bias", shape: [2, 9])], outputShape: [6, 3]),
-      LayerInfo(name: "global_average_pooling1d", className: "GlobalAveragePooling1D", weights: [], outputShape: [3]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "masking", className: "Masking", outputShape: [6, 3]),
+      LayerInfo(name: "lstm", className: "LSTM", outputShape: [6, 4]),
+      LayerInfo(name: "gru", className: "GRU", outputShape: [6, 3]),
+      LayerInfo(name: "global_average_pooling1d", className: "GlobalAveragePooling1D", outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "lstm", name: "kernel", shape: [3, 16], offset: 0, initializer: .glorotUniform, fanIn: 3, fanOut: 16),
@@ -53,7 +53,50 @@ public final class CheckMasking: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-masking", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 6, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Masking", "config": {"name": "masking", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "mask_value": -1.0}, "registered_name": null}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 4]}}, {"module": "keras.layers", "class_name": "GlobalAveragePooling1D", "config": {"name": "global_average_pooling1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last", "keepdims": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}], "build_input_shape": [null, 6, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-masking", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      6, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Masking", "config": {"name": "masking", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "mask_value": -1.0}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}, \#
+      {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6, 4]}}, \#
+      {"module": "keras.layers", "class_name": "GlobalAveragePooling1D", "config": {"name": "global_average_pooling1d", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last", "keepdims": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3]}}], \#
+      "build_input_shape": [null, 6, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 6, 3]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "lstm", isConvolution: false, rowsPerSample: 6, inputs: 3, outputs: 16, chunk: 0, inputGradient: false, recurrentUnits: 4),
       GemmLayer(name: "gru", isConvolution: false, rowsPerSample: 6, inputs: 4, outputs: 9, chunk: 0, inputGradient: true, recurrentUnits: 3),
@@ -62,14 +105,33 @@ public final class CheckMasking: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [217]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 417].
+  private let memory: ModelMemory
+  /// All parameters, [217]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [217], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 417].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// lstm/kernel [3, 16]: parameters[0..<48]
+  private let lstmKernel: WeightView
+  /// lstm/recurrent_kernel [4, 16]: parameters[48..<112]
+  private let lstmRecurrentKernel: WeightView
+  /// lstm/bias [16]: parameters[112..<128]
+  private let lstmBias: WeightView
+  /// gru/kernel [4, 9]: parameters[128..<164]
+  private let gruKernel: WeightView
+  /// gru/recurrent_kernel [3, 9]: parameters[164..<191]
+  private let gruRecurrentKernel: WeightView
+  /// gru/bias [2, 9]: parameters[191..<209]
+  private let gruBias: WeightView
+  /// dense/kernel [3, 2]: parameters[209..<215]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[215..<217]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// masking output: x with the masked steps zeroed
   private let maskingOutput: UnsafeMutablePointer<Float>  // [B, 18]
@@ -117,33 +179,35 @@ public final class CheckMasking: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(217)
-    gradients = allocateZeroed(217)
-    arena = allocateZeroed(maxBatch * 417)
-    maskingOutput = arena + maxBatch * 0
-    maskingStepMask = arena + maxBatch * 18
-    lstmGates = arena + maxBatch * 24
-    lstmCells = arena + maxBatch * 120
-    lstmCellGradient = arena + maxBatch * 144
-    lstmHidden = arena + maxBatch * 148
-    lstmHiddenGradient = arena + maxBatch * 172
-    gruReversed = arena + maxBatch * 196
-    gruReversedMask = arena + maxBatch * 220
-    gruGates = arena + maxBatch * 226
-    gruRecurrent = arena + maxBatch * 280
-    gruHidden = arena + maxBatch * 334
-    gruHiddenGradient = arena + maxBatch * 352
-    globalAveragePooling1dOutput = arena + maxBatch * 370
-    denseOutput = arena + maxBatch * 373
-    gradientA = arena + maxBatch * 375
-    gradientB = arena + maxBatch * 393
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 217, floatsPerSample: 417, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    lstmKernel = memory.weight(at: 0, count: 48)
+    lstmRecurrentKernel = memory.weight(at: 48, count: 64)
+    lstmBias = memory.weight(at: 112, count: 16)
+    gruKernel = memory.weight(at: 128, count: 36)
+    gruRecurrentKernel = memory.weight(at: 164, count: 27)
+    gruBias = memory.weight(at: 191, count: 18)
+    denseKernel = memory.weight(at: 209, count: 6)
+    denseBias = memory.weight(at: 215, count: 2)
+    maskingOutput = memory.batch(at: 0, width: 18)
+    maskingStepMask = memory.batch(at: 18, width: 6)
+    lstmGates = memory.batch(at: 24, width: 96)
+    lstmCells = memory.batch(at: 120, width: 24)
+    lstmCellGradient = memory.batch(at: 144, width: 4)
+    lstmHidden = memory.batch(at: 148, width: 24)
+    lstmHiddenGradient = memory.batch(at: 172, width: 24)
+    gruReversed = memory.batch(at: 196, width: 24)
+    gruReversedMask = memory.batch(at: 220, width: 6)
+    gruGates = memory.batch(at: 226, width: 54)
+    gruRecurrent = memory.batch(at: 280, width: 54)
+    gruHidden = memory.batch(at: 334, width: 18)
+    gruHiddenGradient = memory.batch(at: 352, width: 18)
+    globalAveragePooling1dOutput = memory.batch(at: 370, width: 3)
+    denseOutput = memory.batch(at: 373, width: 2)
+    gradientA = memory.batch(at: 375, width: 18)
+    gradientB = memory.batch(at: 393, width: 24)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - masking: Masking(mask_value=-1.0)  [B, 6, 3] → [B, 6, 3]
@@ -158,19 +222,19 @@ public final class CheckMasking: CompiledModel {
 
   /// Backward of masking: dy [n, 6, 3] ← 0 at the masked steps (in place).
   @inline(never)
-  func maskingBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func maskingBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.zeroMaskedSteps(dy, count: n, steps: 6, width: 3, mask: maskingStepMask)
   }
 
   // MARK: - lstm: LSTM(4, return sequences)  [B, 6, 3] → [B, 6, 4]
 
-  /// lstmHidden [n, 6, 4] = LSTM(x [n, 6, 3]); kernel [3, 4×4] at 0,
-  /// recurrent kernel [4, 4×4] at 48, bias at 112; gates in lstmGates, states in lstmCells and lstmHidden.
+  /// lstmHidden [n, 6, 4] = LSTM(x [n, 6, 3]); kernel [3, 4×4] (lstmKernel),
+  /// recurrent kernel [4, 4×4] (lstmRecurrentKernel), bias (lstmBias); gates in lstmGates, states in lstmCells and lstmHidden.
   @inline(never)
   func lstmForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 6, inputs: 3, units: 4, kernel: parameters + 0,
-      recurrentKernel: parameters + 48, bias: parameters + 112,
+      x, count: n, steps: 6, inputs: 3, units: 4, kernel: lstmKernel.values,
+      recurrentKernel: lstmRecurrentKernel.values, bias: lstmBias.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden, mask: maskingStepMask)
   }
 
@@ -181,36 +245,36 @@ public final class CheckMasking: CompiledModel {
     lstmHiddenGradient.update(from: dy, count: n * 24)
     PrecastKernels.lstmBackward(
       lstmHiddenGradient, input: x, count: n, steps: 6, inputs: 3, units: 4,
-      kernel: parameters + 0, recurrentKernel: parameters + 48,
+      kernel: lstmKernel.values, recurrentKernel: lstmRecurrentKernel.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden,
-      dKernel: gradients + 0, dRecurrentKernel: gradients + 48, dBias: gradients + 112,
+      dKernel: lstmKernel.gradient, dRecurrentKernel: lstmRecurrentKernel.gradient, dBias: lstmBias.gradient,
       dx: dx, cellGradient: lstmCellGradient, mask: maskingStepMask)
   }
 
   // MARK: - gru: GRU(3, return sequences)  [B, 6, 4] → [B, 6, 3]
 
   /// gruHidden [n, 6, 3] = GRU(x [n, 6, 4]) (reset_after);
-  /// kernel [4, 3×3] at 128, recurrent kernel [3, 3×3] at 164, bias at 191.
+  /// kernel [4, 3×3] (gruKernel), recurrent kernel [3, 3×3] (gruRecurrentKernel), bias (gruBias).
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 6, width: 4, output: gruReversed)  // go_backwards
     PrecastKernels.reverseSteps(maskingStepMask, count: n, steps: 6, width: 1, output: gruReversedMask)  // and the step mask
     PrecastKernels.gruForward(
-      gruReversed, count: n, steps: 6, inputs: 4, units: 3, kernel: parameters + 128,
-      recurrentKernel: parameters + 164, bias: parameters + 191,
+      gruReversed, count: n, steps: 6, inputs: 4, units: 3, kernel: gruKernel.values,
+      recurrentKernel: gruRecurrentKernel.values, bias: gruBias.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden, mask: gruReversedMask)
   }
 
   /// Backward of gru through time: dy [n, 6, 3] → dx [n, 6, 4];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func gruBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func gruBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     gruHiddenGradient.update(from: dy, count: n * 18)
     PrecastKernels.gruBackward(
       gruHiddenGradient, input: gruReversed, count: n, steps: 6, inputs: 4, units: 3,
-      kernel: parameters + 128, recurrentKernel: parameters + 164,
+      kernel: gruKernel.values, recurrentKernel: gruRecurrentKernel.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden,
-      dKernel: gradients + 128, dRecurrentKernel: gradients + 164, dBias: gradients + 191, dx: dx, mask: gruReversedMask)
+      dKernel: gruKernel.gradient, dRecurrentKernel: gruRecurrentKernel.gradient, dBias: gruBias.gradient, dx: dx, mask: gruReversedMask)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 6, width: 4, output: dx) }
   }
 
@@ -224,18 +288,18 @@ public final class CheckMasking: CompiledModel {
 
   /// Backward of global_average_pooling1d: dy [n, 3] → dx [n, 6, 3].
   @inline(never)
-  func globalAveragePooling1dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func globalAveragePooling1dBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     guard let dx else { return }
     PrecastKernels.globalAveragePoolBackward(dy, count: n, pixels: 6, channels: 3, dx: dx, mask: maskingStepMask)
   }
 
   // MARK: - dense: Dense(2, linear)  [B, 3] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] at 209, bias [2] at 215.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: parameters + 209, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 215, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 3];
@@ -243,11 +307,16 @@ public final class CheckMasking: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: parameters + 209,
-      dKernel: gradients + 209, dBias: gradients + 215, dx: dx)
+      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case masking, lstm, gru, globalAveragePooling1d, dense, loss, rest
+  }
 
   /// Inference: x [n, 18] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -260,45 +329,34 @@ public final class CheckMasking: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 217)
-    probe?.lap(6)
+    probe?.lap(Part.rest)
     maskingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.masking)
     lstmForward(maskingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.lstm)
     gruForward(lstmHidden, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.gru)
     globalAveragePooling1dForward(gruHidden, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.globalAveragePooling1d)
     denseForward(globalAveragePooling1dOutput, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(5)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, globalAveragePooling1dOutput, count: n, dx: gradientB)
-    probe?.lap(4)
-    globalAveragePooling1dBackward(gradientB, gruHidden, count: n, dx: gradientA)
-    probe?.lap(3)
-    gruBackward(gradientA, lstmHidden, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
+    globalAveragePooling1dBackward(gradientB, count: n, dx: gradientA)
+    probe?.lap(Part.globalAveragePooling1d)
+    gruBackward(gradientA, count: n, dx: gradientB)
+    probe?.lap(Part.gru)
     lstmBackward(gradientB, maskingOutput, count: n, dx: nil)
-    probe?.lap(1)
+    probe?.lap(Part.lstm)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -20,7 +20,7 @@
 // Memory: parameters 96 floats (384 B), gradients the same, optimizer slots 0 B;
 // activations and their gradients 133 floats per sample (66.5 KiB at batch 128);
 // fixed scratch 20736 floats (81.0 KiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckPooling(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 36] row-major → [n, 2];
@@ -34,13 +34,13 @@ public final class CheckPooling: CompiledModel {
     inputShape: [36],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "reshape", className: "Reshape", weights: [], outputShape: [6, 6, 1]),
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 1, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [3, 3, 4]),
-      LayerInfo(name: "average_pooling2d", className: "AveragePooling2D", weights: [], outputShape: [2, 2, 4]),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [2, 2, 4, 3])], outputShape: [2, 2, 3]),
-      LayerInfo(name: "average_pooling2d_1", className: "AveragePooling2D", weights: [], outputShape: [2, 2, 3]),
-      LayerInfo(name: "global_max_pooling2d", className: "GlobalMaxPooling2D", weights: [], outputShape: [3]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "reshape", className: "Reshape", outputShape: [6, 6, 1]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [3, 3, 4]),
+      LayerInfo(name: "average_pooling2d", className: "AveragePooling2D", outputShape: [2, 2, 4]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", outputShape: [2, 2, 3]),
+      LayerInfo(name: "average_pooling2d_1", className: "AveragePooling2D", outputShape: [2, 2, 3]),
+      LayerInfo(name: "global_max_pooling2d", className: "GlobalMaxPooling2D", outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 1, 4], offset: 0, initializer: .glorotUniform, fanIn: 9, fanOut: 36),
@@ -55,7 +55,50 @@ public final class CheckPooling: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .sgd(learningRate: 0.01, momentum: 0.0, nesterov: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-pooling", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 36], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Reshape", "config": {"name": "reshape", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "target_shape": [6, 6, -1]}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 4, "kernel_size": [3, 3], "strides": [2, 2], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 6, 1]}}, {"module": "keras.layers", "class_name": "AveragePooling2D", "config": {"name": "average_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [1, 1], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 3, "kernel_size": [2, 2], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": false, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 2, 2, 4]}}, {"module": "keras.layers", "class_name": "AveragePooling2D", "config": {"name": "average_pooling2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "same", "strides": [1, 1], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "GlobalMaxPooling2D", "config": {"name": "global_max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last", "keepdims": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}], "build_input_shape": [null, 36]}, "registered_name": null, "build_config": {"input_shape": [null, 36]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-pooling", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      36], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Reshape", "config": {"name": "reshape", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "target_shape": [6, 6, -1]}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 4, "kernel_size": [3, 3], \#
+      "strides": [2, 2], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      6, 6, 1]}}, {"module": "keras.layers", "class_name": "AveragePooling2D", "config": {"name": "average_pooling2d", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [1, 1], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", \#
+      "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 3, "kernel_size": [2, 2], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "linear", "use_bias": false, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      2, 2, 4]}}, {"module": "keras.layers", "class_name": "AveragePooling2D", "config": {"name": "average_pooling2d_1", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "same", "strides": [1, 1], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "GlobalMaxPooling2D", \#
+      "config": {"name": "global_max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", \#
+      "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last", "keepdims": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3]}}], \#
+      "build_input_shape": [null, 36]}, "registered_name": null, "build_config": {"input_shape": [null, 36]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 9, inputs: 9, outputs: 4, chunk: 256, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 4, inputs: 16, outputs: 3, chunk: 256, inputGradient: true),
@@ -64,16 +107,27 @@ public final class CheckPooling: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [96]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 133] and fixed scratch [20736].
+  private let memory: ModelMemory
+  /// All parameters, [96]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [96], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 133].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [20736].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [3, 3, 1, 4]: parameters[0..<36]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [4]: parameters[36..<40]
+  private let conv2dBias: WeightView
+  /// conv2d_1/kernel [2, 2, 4, 3]: parameters[40..<88]
+  private let conv2d1Kernel: WeightView
+  /// dense/kernel [3, 2]: parameters[88..<94]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[94..<96]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// conv2d output, after sigmoid
   private let conv2dOutput: UnsafeMutablePointer<Float>  // [B, 36]
@@ -105,27 +159,24 @@ public final class CheckPooling: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(96)
-    gradients = allocateZeroed(96)
-    arena = allocateZeroed(maxBatch * 133)
-    conv2dOutput = arena + maxBatch * 0
-    averagePooling2dOutput = arena + maxBatch * 36
-    conv2d1Output = arena + maxBatch * 52
-    averagePooling2d1Output = arena + maxBatch * 64
-    globalMaxPooling2dOutput = arena + maxBatch * 76
-    denseOutput = arena + maxBatch * 79
-    gradientA = arena + maxBatch * 81
-    gradientB = arena + maxBatch * 97
-    scratch = .allocate(capacity: 20736)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
+    memory = ModelMemory(parameters: 96, floatsPerSample: 133, fixed: 20736, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 36)
+    conv2dBias = memory.weight(at: 36, count: 4)
+    conv2d1Kernel = memory.weight(at: 40, count: 48)
+    denseKernel = memory.weight(at: 88, count: 6)
+    denseBias = memory.weight(at: 94, count: 2)
+    conv2dOutput = memory.batch(at: 0, width: 36)
+    averagePooling2dOutput = memory.batch(at: 36, width: 16)
+    conv2d1Output = memory.batch(at: 52, width: 12)
+    averagePooling2d1Output = memory.batch(at: 64, width: 12)
+    globalMaxPooling2dOutput = memory.batch(at: 76, width: 3)
+    denseOutput = memory.batch(at: 79, width: 2)
+    gradientA = memory.batch(at: 81, width: 16)
+    gradientB = memory.batch(at: 97, width: 36)
+    columns = memory.fixed(at: 0, count: 20736)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - reshape: Reshape([6, 6, -1])  [B, 36] → [B, 6, 6, 1]
@@ -138,11 +189,11 @@ public final class CheckPooling: CompiledModel {
   static let conv2dWindow = Window2D(inputHeight: 6, inputWidth: 6, channels: 1, kernelHeight: 3, kernelWidth: 3, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 3, outputWidth: 3)
 
   /// conv2dOutput [n, 3, 3, 4] = sigmoid(conv(x, kernel) + bias); x [n, 6, 6, 1],
-  /// kernel [3, 3, 1, 4] at 0, bias [4] at 36; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [3, 3, 1, 4] (conv2dKernel), bias [4] (conv2dBias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 4, kernel: parameters + 0, bias: parameters + 36, .sigmoid,
+      x, count: n, Self.conv2dWindow, filters: 4, kernel: conv2dKernel.values, bias: conv2dBias.values, .sigmoid,
       columns: columns, chunk: 256, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
@@ -152,8 +203,8 @@ public final class CheckPooling: CompiledModel {
   func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 9, cols: 4, .sigmoid)
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2dWindow, filters: 4, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 36, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv2dWindow, filters: 4, kernel: conv2dKernel.values,
+      dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - average_pooling2d: AveragePooling2D(2×2, strides 1×1, valid)  [B, 3, 3, 4] → [B, 2, 2, 4]
@@ -169,7 +220,7 @@ public final class CheckPooling: CompiledModel {
 
   /// Backward of average_pooling2d: dy [n, 2, 2, 4] → dx [n, 3, 3, 4].
   @inline(never)
-  func averagePooling2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func averagePooling2dBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     guard let dx else { return }
     PrecastKernels.averagePool2DBackward(dy, count: n, Self.averagePooling2dWindow, dx: dx)
   }
@@ -180,11 +231,11 @@ public final class CheckPooling: CompiledModel {
   static let conv2d1Window = Window2D(inputHeight: 2, inputWidth: 2, channels: 4, kernelHeight: 2, kernelWidth: 2, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 2, outputWidth: 2)
 
   /// conv2d1Output [n, 2, 2, 3] = linear(conv(x, kernel)); x [n, 2, 2, 4],
-  /// kernel [2, 2, 4, 3] at 40; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [2, 2, 4, 3] (conv2d1Kernel); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2d1Window, filters: 3, kernel: parameters + 40, bias: nil, .linear,
+      x, count: n, Self.conv2d1Window, filters: 3, kernel: conv2d1Kernel.values, bias: nil, .linear,
       columns: columns, chunk: 256, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
@@ -193,8 +244,8 @@ public final class CheckPooling: CompiledModel {
   @inline(never)
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 3, kernel: parameters + 40,
-      dKernel: gradients + 40, dBias: nil, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 3, kernel: conv2d1Kernel.values,
+      dKernel: conv2d1Kernel.gradient, dBias: nil, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - average_pooling2d_1: AveragePooling2D(2×2, strides 1×1, same)  [B, 2, 2, 3] → [B, 2, 2, 3]
@@ -210,7 +261,7 @@ public final class CheckPooling: CompiledModel {
 
   /// Backward of average_pooling2d_1: dy [n, 2, 2, 3] → dx [n, 2, 2, 3].
   @inline(never)
-  func averagePooling2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func averagePooling2d1Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     guard let dx else { return }
     PrecastKernels.averagePool2DBackward(dy, count: n, Self.averagePooling2d1Window, dx: dx)
   }
@@ -232,11 +283,11 @@ public final class CheckPooling: CompiledModel {
 
   // MARK: - dense: Dense(2, linear)  [B, 3] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] at 88, bias [2] at 94.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: parameters + 88, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 94, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 3];
@@ -244,11 +295,16 @@ public final class CheckPooling: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: parameters + 88,
-      dKernel: gradients + 88, dBias: gradients + 94, dx: dx)
+      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case reshape, conv2d, averagePooling2d, conv2d1, averagePooling2d1, globalMaxPooling2d, dense, loss, rest
+  }
 
   /// Inference: x [n, 36] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -262,51 +318,40 @@ public final class CheckPooling: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 96)
-    probe?.lap(8)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.conv2d)
     averagePooling2dForward(conv2dOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.averagePooling2d)
     conv2d1Forward(averagePooling2dOutput, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.conv2d1)
     averagePooling2d1Forward(conv2d1Output, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.averagePooling2d1)
     globalMaxPooling2dForward(averagePooling2d1Output, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.globalMaxPooling2d)
     denseForward(globalMaxPooling2dOutput, count: n)
-    probe?.lap(6)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(7)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, globalMaxPooling2dOutput, count: n, dx: gradientB)
-    probe?.lap(6)
+    probe?.lap(Part.dense)
     globalMaxPooling2dBackward(gradientB, averagePooling2d1Output, count: n, dx: gradientA)
-    probe?.lap(5)
-    averagePooling2d1Backward(gradientA, conv2d1Output, count: n, dx: gradientB)
-    probe?.lap(4)
+    probe?.lap(Part.globalMaxPooling2d)
+    averagePooling2d1Backward(gradientA, count: n, dx: gradientB)
+    probe?.lap(Part.averagePooling2d1)
     conv2d1Backward(gradientB, averagePooling2dOutput, count: n, dx: gradientA)
-    probe?.lap(3)
-    averagePooling2dBackward(gradientA, conv2dOutput, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.conv2d1)
+    averagePooling2dBackward(gradientA, count: n, dx: gradientB)
+    probe?.lap(Part.averagePooling2d)
     conv2dBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(1)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -17,7 +17,7 @@
 //
 // Memory: parameters 329 floats (1.3 KiB), gradients the same, optimizer slots 2.6 KiB;
 // activations and their gradients 831 floats per sample (415.5 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckRecurrentDropout(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 5] row-major → [n, 2];
@@ -31,11 +31,11 @@ public final class CheckRecurrentDropout: CompiledModel {
     inputShape: [5],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [7, 3])], outputShape: [5, 3]),
-      LayerInfo(name: "lstm", className: "LSTM", weights: [WeightInfo(name: "kernel", shape: [3, 16]), WeightInfo(name: "recurrent_kernel", shape: [4, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [5, 4]),
-      LayerInfo(name: "bidirectional", className: "Bidirectional", weights: [WeightInfo(name: "forward_gru/gru_cell/kernel", shape: [4, 9]), WeightInfo(name: "forward_gru/gru_cell/recurrent_kernel", shape: [3, 9]), WeightInfo(name: "forward_gru/gru_cell/bias", shape: [2, 9]), WeightInfo(name: "backward_gru/gru_cell/kernel", shape: [4, 9]), WeightInfo(name: "backward_gru/gru_cell/recurrent_kernel", shape: [3, 9]), WeightInfo(name: "backward_gru/gru_cell/bias", shape: [2, 9])], outputShape: [5, 3]),
-      LayerInfo(name: "simple_rnn", className: "SimpleRNN", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "recurrent_kernel", shape: [2, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [2, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [5, 3]),
+      LayerInfo(name: "lstm", className: "LSTM", outputShape: [5, 4]),
+      LayerInfo(name: "bidirectional", className: "Bidirectional", outputShape: [5, 3]),
+      LayerInfo(name: "simple_rnn", className: "SimpleRNN", outputShape: [2]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [7, 3], offset: 0, initializer: .uniform, fanIn: 7, fanOut: 3),
@@ -60,7 +60,75 @@ public final class CheckRecurrentDropout: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-recurrent-dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.2, "recurrent_dropout": 0.3, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "merge_mode": "sum", "layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "forward_gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.25, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, "backward_layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "backward_gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.25, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.1, "recurrent_dropout": 0.2, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 2]}}], "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-recurrent-dropout", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}, \#
+      {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.2, "recurrent_dropout": 0.3, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, \#
+      {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "merge_mode": "sum", "layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "forward_gru", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.25, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, \#
+      "backward_layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "backward_gru", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.25, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, \#
+      {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, \#
+      "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.1, "recurrent_dropout": 0.2, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      5, 3]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 2]}}], \#
+      "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "lstm", isConvolution: false, rowsPerSample: 5, inputs: 3, outputs: 16, chunk: 0, inputGradient: true, recurrentUnits: 4),
       GemmLayer(name: "simple_rnn", isConvolution: false, rowsPerSample: 5, inputs: 3, outputs: 2, chunk: 0, inputGradient: true, recurrentUnits: 2),
@@ -69,14 +137,47 @@ public final class CheckRecurrentDropout: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [329]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 831].
+  private let memory: ModelMemory
+  /// All parameters, [329]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [329], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 831].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [7, 3]: parameters[0..<21]
+  private let embeddingEmbeddings: WeightView
+  /// lstm/kernel [3, 16]: parameters[21..<69]
+  private let lstmKernel: WeightView
+  /// lstm/recurrent_kernel [4, 16]: parameters[69..<133]
+  private let lstmRecurrentKernel: WeightView
+  /// lstm/bias [16]: parameters[133..<149]
+  private let lstmBias: WeightView
+  /// bidirectional/forward_gru/gru_cell/kernel [4, 9]: parameters[149..<185]
+  private let bidirectionalForwardLayerKernel: WeightView
+  /// bidirectional/forward_gru/gru_cell/recurrent_kernel [3, 9]: parameters[185..<212]
+  private let bidirectionalForwardLayerRecurrentKernel: WeightView
+  /// bidirectional/forward_gru/gru_cell/bias [2, 9]: parameters[212..<230]
+  private let bidirectionalForwardLayerBias: WeightView
+  /// bidirectional/backward_gru/gru_cell/kernel [4, 9]: parameters[230..<266]
+  private let bidirectionalBackwardLayerKernel: WeightView
+  /// bidirectional/backward_gru/gru_cell/recurrent_kernel [3, 9]: parameters[266..<293]
+  private let bidirectionalBackwardLayerRecurrentKernel: WeightView
+  /// bidirectional/backward_gru/gru_cell/bias [2, 9]: parameters[293..<311]
+  private let bidirectionalBackwardLayerBias: WeightView
+  /// simple_rnn/kernel [3, 2]: parameters[311..<317]
+  private let simpleRnnKernel: WeightView
+  /// simple_rnn/recurrent_kernel [2, 2]: parameters[317..<321]
+  private let simpleRnnRecurrentKernel: WeightView
+  /// simple_rnn/bias [2]: parameters[321..<323]
+  private let simpleRnnBias: WeightView
+  /// dense/kernel [2, 2]: parameters[323..<327]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[327..<329]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 15]
@@ -174,87 +275,96 @@ public final class CheckRecurrentDropout: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(329)
-    gradients = allocateZeroed(329)
-    arena = allocateZeroed(maxBatch * 831)
-    embeddingOutput = arena + maxBatch * 0
-    lstmDropoutMask = arena + maxBatch * 15
-    lstmMaskedInput = arena + maxBatch * 27
-    lstmRecurrentMask = arena + maxBatch * 42
-    lstmMaskedHidden = arena + maxBatch * 58
-    lstmMaskedGradient = arena + maxBatch * 138
-    lstmGates = arena + maxBatch * 142
-    lstmCells = arena + maxBatch * 222
-    lstmCellGradient = arena + maxBatch * 242
-    lstmHidden = arena + maxBatch * 246
-    lstmHiddenGradient = arena + maxBatch * 266
-    bidirectionalForwardLayerRecurrentMask = arena + maxBatch * 286
-    bidirectionalForwardLayerMaskedHidden = arena + maxBatch * 295
-    bidirectionalForwardLayerMaskedGradient = arena + maxBatch * 340
-    bidirectionalForwardLayerGates = arena + maxBatch * 343
-    bidirectionalForwardLayerRecurrent = arena + maxBatch * 388
-    bidirectionalForwardLayerHidden = arena + maxBatch * 433
-    bidirectionalForwardLayerHiddenGradient = arena + maxBatch * 448
-    bidirectionalBackwardLayerRecurrentMask = arena + maxBatch * 463
-    bidirectionalBackwardLayerMaskedHidden = arena + maxBatch * 472
-    bidirectionalBackwardLayerMaskedGradient = arena + maxBatch * 517
-    bidirectionalBackwardLayerReversed = arena + maxBatch * 520
-    bidirectionalBackwardLayerGates = arena + maxBatch * 540
-    bidirectionalBackwardLayerRecurrent = arena + maxBatch * 585
-    bidirectionalBackwardLayerHidden = arena + maxBatch * 630
-    bidirectionalBackwardLayerHiddenGradient = arena + maxBatch * 645
-    bidirectionalOutput = arena + maxBatch * 660
-    bidirectionalForwardGradient = arena + maxBatch * 675
-    bidirectionalBackwardGradient = arena + maxBatch * 690
-    bidirectionalInputGradient = arena + maxBatch * 705
-    simpleRnnDropoutMask = arena + maxBatch * 725
-    simpleRnnDropped = arena + maxBatch * 728
-    simpleRnnRecurrentMask = arena + maxBatch * 743
-    simpleRnnMaskedHidden = arena + maxBatch * 745
-    simpleRnnMaskedGradient = arena + maxBatch * 755
-    simpleRnnReversed = arena + maxBatch * 757
-    simpleRnnHidden = arena + maxBatch * 772
-    simpleRnnHiddenGradient = arena + maxBatch * 782
-    simpleRnnOutput = arena + maxBatch * 792
-    denseOutput = arena + maxBatch * 794
-    gradientA = arena + maxBatch * 796
-    gradientB = arena + maxBatch * 811
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 329, floatsPerSample: 831, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 21)
+    lstmKernel = memory.weight(at: 21, count: 48)
+    lstmRecurrentKernel = memory.weight(at: 69, count: 64)
+    lstmBias = memory.weight(at: 133, count: 16)
+    bidirectionalForwardLayerKernel = memory.weight(at: 149, count: 36)
+    bidirectionalForwardLayerRecurrentKernel = memory.weight(at: 185, count: 27)
+    bidirectionalForwardLayerBias = memory.weight(at: 212, count: 18)
+    bidirectionalBackwardLayerKernel = memory.weight(at: 230, count: 36)
+    bidirectionalBackwardLayerRecurrentKernel = memory.weight(at: 266, count: 27)
+    bidirectionalBackwardLayerBias = memory.weight(at: 293, count: 18)
+    simpleRnnKernel = memory.weight(at: 311, count: 6)
+    simpleRnnRecurrentKernel = memory.weight(at: 317, count: 4)
+    simpleRnnBias = memory.weight(at: 321, count: 2)
+    denseKernel = memory.weight(at: 323, count: 4)
+    denseBias = memory.weight(at: 327, count: 2)
+    embeddingOutput = memory.batch(at: 0, width: 15)
+    lstmDropoutMask = memory.batch(at: 15, width: 12)
+    lstmMaskedInput = memory.batch(at: 27, width: 15)
+    lstmRecurrentMask = memory.batch(at: 42, width: 16)
+    lstmMaskedHidden = memory.batch(at: 58, width: 80)
+    lstmMaskedGradient = memory.batch(at: 138, width: 4)
+    lstmGates = memory.batch(at: 142, width: 80)
+    lstmCells = memory.batch(at: 222, width: 20)
+    lstmCellGradient = memory.batch(at: 242, width: 4)
+    lstmHidden = memory.batch(at: 246, width: 20)
+    lstmHiddenGradient = memory.batch(at: 266, width: 20)
+    bidirectionalForwardLayerRecurrentMask = memory.batch(at: 286, width: 9)
+    bidirectionalForwardLayerMaskedHidden = memory.batch(at: 295, width: 45)
+    bidirectionalForwardLayerMaskedGradient = memory.batch(at: 340, width: 3)
+    bidirectionalForwardLayerGates = memory.batch(at: 343, width: 45)
+    bidirectionalForwardLayerRecurrent = memory.batch(at: 388, width: 45)
+    bidirectionalForwardLayerHidden = memory.batch(at: 433, width: 15)
+    bidirectionalForwardLayerHiddenGradient = memory.batch(at: 448, width: 15)
+    bidirectionalBackwardLayerRecurrentMask = memory.batch(at: 463, width: 9)
+    bidirectionalBackwardLayerMaskedHidden = memory.batch(at: 472, width: 45)
+    bidirectionalBackwardLayerMaskedGradient = memory.batch(at: 517, width: 3)
+    bidirectionalBackwardLayerReversed = memory.batch(at: 520, width: 20)
+    bidirectionalBackwardLayerGates = memory.batch(at: 540, width: 45)
+    bidirectionalBackwardLayerRecurrent = memory.batch(at: 585, width: 45)
+    bidirectionalBackwardLayerHidden = memory.batch(at: 630, width: 15)
+    bidirectionalBackwardLayerHiddenGradient = memory.batch(at: 645, width: 15)
+    bidirectionalOutput = memory.batch(at: 660, width: 15)
+    bidirectionalForwardGradient = memory.batch(at: 675, width: 15)
+    bidirectionalBackwardGradient = memory.batch(at: 690, width: 15)
+    bidirectionalInputGradient = memory.batch(at: 705, width: 20)
+    simpleRnnDropoutMask = memory.batch(at: 725, width: 3)
+    simpleRnnDropped = memory.batch(at: 728, width: 15)
+    simpleRnnRecurrentMask = memory.batch(at: 743, width: 2)
+    simpleRnnMaskedHidden = memory.batch(at: 745, width: 10)
+    simpleRnnMaskedGradient = memory.batch(at: 755, width: 2)
+    simpleRnnReversed = memory.batch(at: 757, width: 15)
+    simpleRnnHidden = memory.batch(at: 772, width: 10)
+    simpleRnnHiddenGradient = memory.batch(at: 782, width: 10)
+    simpleRnnOutput = memory.batch(at: 792, width: 2)
+    denseOutput = memory.batch(at: 794, width: 2)
+    gradientA = memory.batch(at: 796, width: 15)
+    gradientB = memory.batch(at: 811, width: 20)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(7, 3)  [B, 5] → [B, 5, 3]
 
   /// embeddingOutput [n, 5, 3] = embeddings[x]; x [n, 5] integer indices (as floats),
-  /// embeddings [7, 3] at 0.
+  /// embeddings [7, 3] (embeddingEmbeddings).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 5, inputDim: 7, outputDim: 3, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 5, inputDim: 7, outputDim: 3, table: embeddingEmbeddings.values, output: embeddingOutput)
   }
 
   /// Backward of embedding: dy [n, 5, 3] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 5, inputDim: 7, outputDim: 3, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 5, inputDim: 7, outputDim: 3, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - lstm: LSTM(4, return sequences)  [B, 5, 3] → [B, 5, 4]
 
-  /// lstmHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] at 21,
-  /// recurrent kernel [4, 4×4] at 69, bias at 133; gates in lstmGates, states in lstmCells and lstmHidden.
+  /// lstmHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] (lstmKernel),
+  /// recurrent kernel [4, 4×4] (lstmRecurrentKernel), bias (lstmBias); gates in lstmGates, states in lstmCells and lstmHidden.
   @inline(never)
   func lstmForward(_ x: UnsafePointer<Float>, count n: Int, recurrentDropout: RecurrentDropoutBuffers? = nil,
     inputDropout: InputDropoutBuffers? = nil) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 5, inputs: 3, units: 4, kernel: parameters + 21,
-      recurrentKernel: parameters + 69, bias: parameters + 133,
+      x, count: n, steps: 5, inputs: 3, units: 4, kernel: lstmKernel.values,
+      recurrentKernel: lstmRecurrentKernel.values, bias: lstmBias.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden, recurrentDropout: recurrentDropout, inputDropout: inputDropout)
   }
 
@@ -265,9 +375,9 @@ public final class CheckRecurrentDropout: CompiledModel {
     lstmHiddenGradient.update(from: dy, count: n * 20)
     PrecastKernels.lstmBackward(
       lstmHiddenGradient, input: x, count: n, steps: 5, inputs: 3, units: 4,
-      kernel: parameters + 21, recurrentKernel: parameters + 69,
+      kernel: lstmKernel.values, recurrentKernel: lstmRecurrentKernel.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden,
-      dKernel: gradients + 21, dRecurrentKernel: gradients + 69, dBias: gradients + 133,
+      dKernel: lstmKernel.gradient, dRecurrentKernel: lstmRecurrentKernel.gradient, dBias: lstmBias.gradient,
       dx: dx, cellGradient: lstmCellGradient, recurrentDropout: RecurrentDropoutBuffers(masks: lstmRecurrentMask, saved: lstmMaskedHidden, scratch: lstmMaskedGradient),
       inputDropout: InputDropoutBuffers(masks: lstmDropoutMask, scratch: lstmMaskedInput))
   }
@@ -287,12 +397,12 @@ public final class CheckRecurrentDropout: CompiledModel {
   // MARK: - bidirectional: Bidirectional(GRU(3, return sequences), sum)  [B, 5, 4] → [B, 5, 3]
 
   /// bidirectionalForwardLayerHidden [n, 5, 3] = GRU(x [n, 5, 4]) (reset_after);
-  /// kernel [4, 3×3] at 149, recurrent kernel [3, 3×3] at 185, bias at 212.
+  /// kernel [4, 3×3] (bidirectionalForwardLayerKernel), recurrent kernel [3, 3×3] (bidirectionalForwardLayerRecurrentKernel), bias (bidirectionalForwardLayerBias).
   @inline(never)
   func bidirectionalForwardLayerForward(_ x: UnsafePointer<Float>, count n: Int, recurrentDropout: RecurrentDropoutBuffers? = nil) {
     PrecastKernels.gruForward(
-      x, count: n, steps: 5, inputs: 4, units: 3, kernel: parameters + 149,
-      recurrentKernel: parameters + 185, bias: parameters + 212,
+      x, count: n, steps: 5, inputs: 4, units: 3, kernel: bidirectionalForwardLayerKernel.values,
+      recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values, bias: bidirectionalForwardLayerBias.values,
       gates: bidirectionalForwardLayerGates, recurrent: bidirectionalForwardLayerRecurrent, hidden: bidirectionalForwardLayerHidden, recurrentDropout: recurrentDropout)
   }
 
@@ -303,9 +413,9 @@ public final class CheckRecurrentDropout: CompiledModel {
     bidirectionalForwardLayerHiddenGradient.update(from: dy, count: n * 15)
     PrecastKernels.gruBackward(
       bidirectionalForwardLayerHiddenGradient, input: x, count: n, steps: 5, inputs: 4, units: 3,
-      kernel: parameters + 149, recurrentKernel: parameters + 185,
+      kernel: bidirectionalForwardLayerKernel.values, recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values,
       gates: bidirectionalForwardLayerGates, recurrent: bidirectionalForwardLayerRecurrent, hidden: bidirectionalForwardLayerHidden,
-      dKernel: gradients + 149, dRecurrentKernel: gradients + 185, dBias: gradients + 212, dx: dx, recurrentDropout: RecurrentDropoutBuffers(masks: bidirectionalForwardLayerRecurrentMask, saved: bidirectionalForwardLayerMaskedHidden, scratch: bidirectionalForwardLayerMaskedGradient))
+      dKernel: bidirectionalForwardLayerKernel.gradient, dRecurrentKernel: bidirectionalForwardLayerRecurrentKernel.gradient, dBias: bidirectionalForwardLayerBias.gradient, dx: dx, recurrentDropout: RecurrentDropoutBuffers(masks: bidirectionalForwardLayerRecurrentMask, saved: bidirectionalForwardLayerMaskedHidden, scratch: bidirectionalForwardLayerMaskedGradient))
   }
 
   /// Training forward of bidirectional/forward_gru/gru_cell; recurrent_dropout=0.25: masks
@@ -318,26 +428,26 @@ public final class CheckRecurrentDropout: CompiledModel {
   }
 
   /// bidirectionalBackwardLayerHidden [n, 5, 3] = GRU(x [n, 5, 4]) (reset_after);
-  /// kernel [4, 3×3] at 230, recurrent kernel [3, 3×3] at 266, bias at 293.
+  /// kernel [4, 3×3] (bidirectionalBackwardLayerKernel), recurrent kernel [3, 3×3] (bidirectionalBackwardLayerRecurrentKernel), bias (bidirectionalBackwardLayerBias).
   @inline(never)
   func bidirectionalBackwardLayerForward(_ x: UnsafePointer<Float>, count n: Int, recurrentDropout: RecurrentDropoutBuffers? = nil) {
     PrecastKernels.reverseSteps(x, count: n, steps: 5, width: 4, output: bidirectionalBackwardLayerReversed)  // go_backwards
     PrecastKernels.gruForward(
-      bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 4, units: 3, kernel: parameters + 230,
-      recurrentKernel: parameters + 266, bias: parameters + 293,
+      bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 4, units: 3, kernel: bidirectionalBackwardLayerKernel.values,
+      recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values, bias: bidirectionalBackwardLayerBias.values,
       gates: bidirectionalBackwardLayerGates, recurrent: bidirectionalBackwardLayerRecurrent, hidden: bidirectionalBackwardLayerHidden, recurrentDropout: recurrentDropout)
   }
 
   /// Backward of bidirectional/backward_gru/gru_cell through time: dy [n, 5, 3] → dx [n, 5, 4];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     bidirectionalBackwardLayerHiddenGradient.update(from: dy, count: n * 15)
     PrecastKernels.gruBackward(
       bidirectionalBackwardLayerHiddenGradient, input: bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 4, units: 3,
-      kernel: parameters + 230, recurrentKernel: parameters + 266,
+      kernel: bidirectionalBackwardLayerKernel.values, recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values,
       gates: bidirectionalBackwardLayerGates, recurrent: bidirectionalBackwardLayerRecurrent, hidden: bidirectionalBackwardLayerHidden,
-      dKernel: gradients + 230, dRecurrentKernel: gradients + 266, dBias: gradients + 293, dx: dx, recurrentDropout: RecurrentDropoutBuffers(masks: bidirectionalBackwardLayerRecurrentMask, saved: bidirectionalBackwardLayerMaskedHidden, scratch: bidirectionalBackwardLayerMaskedGradient))
+      dKernel: bidirectionalBackwardLayerKernel.gradient, dRecurrentKernel: bidirectionalBackwardLayerRecurrentKernel.gradient, dBias: bidirectionalBackwardLayerBias.gradient, dx: dx, recurrentDropout: RecurrentDropoutBuffers(masks: bidirectionalBackwardLayerRecurrentMask, saved: bidirectionalBackwardLayerMaskedHidden, scratch: bidirectionalBackwardLayerMaskedGradient))
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 5, width: 4, output: dx) }
   }
 
@@ -375,7 +485,7 @@ public final class CheckRecurrentDropout: CompiledModel {
       .sum, dy, forward: bidirectionalForwardLayerHidden, backward: bidirectionalBackwardLayerHidden, count: n, steps: 5, units: 3,
       reversed: true, forwardGradient: bidirectionalForwardGradient, backwardGradient: bidirectionalBackwardGradient)
     bidirectionalForwardLayerBackward(bidirectionalForwardGradient, x, count: n, dx: dx)
-    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, x, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
+    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
     if let dx { PrecastKernels.addInPlace(dx, bidirectionalInputGradient, count: n * 20) }
   }
 
@@ -390,26 +500,26 @@ public final class CheckRecurrentDropout: CompiledModel {
   // MARK: - simple_rnn: SimpleRNN(2)  [B, 5, 3] → [B, 2]
 
   /// simpleRnnOutput [n, 2] = SimpleRNN(x [n, 5, 3]), the last hidden state; kernel [3, 2]
-  /// at 311, recurrent kernel [2, 2] at 317, bias [2] at 321.
+  /// (simpleRnnKernel), recurrent kernel [2, 2] (simpleRnnRecurrentKernel), bias [2] (simpleRnnBias).
   @inline(never)
   func simpleRnnForward(_ x: UnsafePointer<Float>, count n: Int, recurrentDropout: RecurrentDropoutBuffers? = nil) {
     PrecastKernels.reverseSteps(x, count: n, steps: 5, width: 3, output: simpleRnnReversed)  // go_backwards
     PrecastKernels.simpleRNNForward(
-      simpleRnnReversed, count: n, steps: 5, inputs: 3, units: 2, kernel: parameters + 311,
-      recurrentKernel: parameters + 317, bias: parameters + 321, hidden: simpleRnnHidden, recurrentDropout: recurrentDropout)
+      simpleRnnReversed, count: n, steps: 5, inputs: 3, units: 2, kernel: simpleRnnKernel.values,
+      recurrentKernel: simpleRnnRecurrentKernel.values, bias: simpleRnnBias.values, hidden: simpleRnnHidden, recurrentDropout: recurrentDropout)
     for s in 0..<n { (simpleRnnOutput + s * 2).update(from: simpleRnnHidden + s * 10 + 8, count: 2) }
   }
 
   /// Backward of simple_rnn through time: dy [n, 2] → dx [n, 5, 3];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func simpleRnnBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func simpleRnnBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     simpleRnnHiddenGradient.update(repeating: 0, count: n * 10)
     for s in 0..<n { (simpleRnnHiddenGradient + s * 10 + 8).update(from: dy + s * 2, count: 2) }
     PrecastKernels.simpleRNNBackward(
       simpleRnnHiddenGradient, input: simpleRnnReversed, count: n, steps: 5, inputs: 3, units: 2,
-      kernel: parameters + 311, recurrentKernel: parameters + 317, hidden: simpleRnnHidden,
-      dKernel: gradients + 311, dRecurrentKernel: gradients + 317, dBias: gradients + 321, dx: dx, recurrentDropout: RecurrentDropoutBuffers(masks: simpleRnnRecurrentMask, saved: simpleRnnMaskedHidden, scratch: simpleRnnMaskedGradient))
+      kernel: simpleRnnKernel.values, recurrentKernel: simpleRnnRecurrentKernel.values, hidden: simpleRnnHidden,
+      dKernel: simpleRnnKernel.gradient, dRecurrentKernel: simpleRnnRecurrentKernel.gradient, dBias: simpleRnnBias.gradient, dx: dx, recurrentDropout: RecurrentDropoutBuffers(masks: simpleRnnRecurrentMask, saved: simpleRnnMaskedHidden, scratch: simpleRnnMaskedGradient))
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 5, width: 3, output: dx) }
     if let dx { PrecastKernels.sequenceDropoutBackward(dx, count: n, steps: 5, width: 3, mask: simpleRnnDropoutMask) }
   }
@@ -428,11 +538,11 @@ public final class CheckRecurrentDropout: CompiledModel {
 
   // MARK: - dense: Dense(2, linear)  [B, 2] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 2], kernel [2, 2] at 323, bias [2] at 327.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 2], kernel [2, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 2, outputs: 2, kernel: parameters + 323, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 327, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 2, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 2];
@@ -440,11 +550,16 @@ public final class CheckRecurrentDropout: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 2, outputs: 2, kernel: parameters + 323,
-      dKernel: gradients + 323, dBias: gradients + 327, dx: dx)
+      dy, input: x, count: n, inputs: 2, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, lstm, bidirectional, simpleRnn, dense, loss, rest
+  }
 
   /// Inference: x [n, 5] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -457,47 +572,36 @@ public final class CheckRecurrentDropout: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 329)
-    probe?.lap(6)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     lstmTrainingForward(embeddingOutput, count: n, rng: &rng)
-    probe?.lap(1)
+    probe?.lap(Part.lstm)
     bidirectionalTrainingForward(lstmHidden, count: n, rng: &rng)
-    probe?.lap(2)
+    probe?.lap(Part.bidirectional)
     simpleRnnTrainingForward(bidirectionalOutput, count: n, rng: &rng)
-    probe?.lap(3)
+    probe?.lap(Part.simpleRnn)
     denseForward(simpleRnnOutput, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(5)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, simpleRnnOutput, count: n, dx: gradientB)
-    probe?.lap(4)
-    simpleRnnBackward(gradientB, bidirectionalOutput, count: n, dx: gradientA)
-    probe?.lap(3)
+    probe?.lap(Part.dense)
+    simpleRnnBackward(gradientB, count: n, dx: gradientA)
+    probe?.lap(Part.simpleRnn)
     bidirectionalBackward(gradientA, lstmHidden, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.bidirectional)
     lstmBackward(gradientB, embeddingOutput, count: n, dx: gradientA)
-    probe?.lap(1)
-    embeddingBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.lstm)
+    embeddingBackward(gradientA, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -15,7 +15,7 @@
 //
 // Memory: parameters 221 floats (884 B), gradients the same, optimizer slots 1.7 KiB;
 // activations and their gradients 42 floats per sample (21.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckRegularized(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 8] row-major → [n, 1];
@@ -29,9 +29,9 @@ public final class CheckRegularized: CompiledModel {
     inputShape: [8],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [8, 12]), WeightInfo(name: "bias", shape: [12])], outputShape: [12]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [12, 8]), WeightInfo(name: "bias", shape: [8])], outputShape: [8]),
-      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [8, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [12]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [8]),
+      LayerInfo(name: "dense_2", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [8, 12], offset: 0, initializer: .glorotUniform, fanIn: 8, fanOut: 12, regularizer: .l2(0.01), constraint: .maxNorm(maxValue: 2.0, axes: [0])),
@@ -47,7 +47,40 @@ public final class CheckRegularized: CompiledModel {
     accuracyKind: .binary,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-regularized", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 8], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activity_regularizer": {"module": "keras.regularizers", "class_name": "L1", "config": {"l1": 0.0010000000474974513}, "registered_name": null}, "units": 12, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": {"module": "keras.regularizers", "class_name": "L2", "config": {"l2": 0.009999999776482582}, "registered_name": null}, "bias_regularizer": null, "kernel_constraint": {"module": "keras.constraints", "class_name": "MaxNorm", "config": {"max_value": 2.0, "axis": 0}, "registered_name": null}, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 8]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 8, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": {"module": "keras.regularizers", "class_name": "L1L2", "config": {"l1": 0.009999999776482582, "l2": 0.009999999776482582}, "registered_name": null}, "kernel_constraint": {"module": "keras.constraints", "class_name": "NonNeg", "config": {}, "registered_name": null}, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 12]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": {"module": "keras.constraints", "class_name": "UnitNorm", "config": {"axis": 0}, "registered_name": null}, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 8]}}], "build_input_shape": [null, 8]}, "registered_name": null, "build_config": {"input_shape": [null, 8]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-regularized", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      8], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "activity_regularizer": {"module": "keras.regularizers", "class_name": "L1", "config": {"l1": 0.0010000000474974513}, \#
+      "registered_name": null}, "units": 12, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": {"module": "keras.regularizers", "class_name": "L2", "config": {"l2": 0.009999999776482582}, \#
+      "registered_name": null}, "bias_regularizer": null, "kernel_constraint": {"module": "keras.constraints", "class_name": "MaxNorm", \#
+      "config": {"max_value": 2.0, "axis": 0}, "registered_name": null}, \#
+      "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 8]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 8, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": {"module": "keras.regularizers", "class_name": "L1L2", \#
+      "config": {"l1": 0.009999999776482582, "l2": 0.009999999776482582}, \#
+      "registered_name": null}, "kernel_constraint": {"module": "keras.constraints", "class_name": "NonNeg", "config": {}, \#
+      "registered_name": null}, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      12]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": {"module": "keras.constraints", \#
+      "class_name": "UnitNorm", "config": {"axis": 0}, "registered_name": null}, \#
+      "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 8]}}], \#
+      "build_input_shape": [null, 8]}, "registered_name": null, "build_config": {"input_shape": [null, 8]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 8, outputs: 12, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 12, outputs: 8, chunk: 0, inputGradient: true),
@@ -56,14 +89,29 @@ public final class CheckRegularized: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [221]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 42].
+  private let memory: ModelMemory
+  /// All parameters, [221]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [221], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 42].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [8, 12]: parameters[0..<96]
+  private let denseKernel: WeightView
+  /// dense/bias [12]: parameters[96..<108]
+  private let denseBias: WeightView
+  /// dense_1/kernel [12, 8]: parameters[108..<204]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [8]: parameters[204..<212]
+  private let dense1Bias: WeightView
+  /// dense_2/kernel [8, 1]: parameters[212..<220]
+  private let dense2Kernel: WeightView
+  /// dense_2/bias [1]: parameters[220..<221]
+  private let dense2Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after relu
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 12]
@@ -89,31 +137,31 @@ public final class CheckRegularized: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(221)
-    gradients = allocateZeroed(221)
-    arena = allocateZeroed(maxBatch * 42)
-    denseOutput = arena + maxBatch * 0
-    dense1Output = arena + maxBatch * 12
-    dense2Output = arena + maxBatch * 20
-    dense2Logits = arena + maxBatch * 21
-    gradientA = arena + maxBatch * 22
-    gradientB = arena + maxBatch * 34
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 221, floatsPerSample: 42, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 96)
+    denseBias = memory.weight(at: 96, count: 12)
+    dense1Kernel = memory.weight(at: 108, count: 96)
+    dense1Bias = memory.weight(at: 204, count: 8)
+    dense2Kernel = memory.weight(at: 212, count: 8)
+    dense2Bias = memory.weight(at: 220, count: 1)
+    denseOutput = memory.batch(at: 0, width: 12)
+    dense1Output = memory.batch(at: 12, width: 8)
+    dense2Output = memory.batch(at: 20, width: 1)
+    dense2Logits = memory.batch(at: 21, width: 1)
+    gradientA = memory.batch(at: 22, width: 12)
+    gradientB = memory.batch(at: 34, width: 8)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - dense: Dense(12, relu)  [B, 8] → [B, 12]
 
-  /// denseOutput [n, 12] = relu(x·kernel + bias); x [n, 8], kernel [8, 12] at 0, bias [12] at 96.
+  /// denseOutput [n, 12] = relu(x·kernel + bias); x [n, 8], kernel [8, 12] (denseKernel), bias [12] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 8, outputs: 12, kernel: parameters + 0, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 96, rows: n, cols: 12, .relu, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 8, outputs: 12, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 12, .relu, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 12] (∂loss/∂its output, overwritten) → dx [n, 8];
@@ -122,17 +170,17 @@ public final class CheckRegularized: CompiledModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 12, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 8, outputs: 12, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 96, dx: dx)
+      dy, input: x, count: n, inputs: 8, outputs: 12, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dense_1: Dense(8, relu)  [B, 12] → [B, 8]
 
-  /// dense1Output [n, 8] = relu(x·kernel + bias); x [n, 12], kernel [12, 8] at 108, bias [8] at 204.
+  /// dense1Output [n, 8] = relu(x·kernel + bias); x [n, 12], kernel [12, 8] (dense1Kernel), bias [8] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 12, outputs: 8, kernel: parameters + 108, output: dense1Output)
-    PrecastKernels.biasActivate(dense1Output, bias: parameters + 204, rows: n, cols: 8, .relu, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 12, outputs: 8, kernel: dense1Kernel.values, output: dense1Output)
+    PrecastKernels.biasActivate(dense1Output, bias: dense1Bias.values, rows: n, cols: 8, .relu, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 8] (∂loss/∂its output, overwritten) → dx [n, 12];
@@ -141,17 +189,17 @@ public final class CheckRegularized: CompiledModel {
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense1Output, preactivation: dense1Output, rows: n, cols: 8, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 12, outputs: 8, kernel: parameters + 108,
-      dKernel: gradients + 108, dBias: gradients + 204, dx: dx)
+      dy, input: x, count: n, inputs: 12, outputs: 8, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_2: Dense(1, sigmoid)  [B, 8] → [B, 1]
 
-  /// dense2Output [n, 1] = sigmoid(x·kernel + bias); x [n, 8], kernel [8, 1] at 212, bias [1] at 220.
+  /// dense2Output [n, 1] = sigmoid(x·kernel + bias); x [n, 8], kernel [8, 1] (dense2Kernel), bias [1] (dense2Bias).
   @inline(never)
   func dense2Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 8, outputs: 1, kernel: parameters + 212, output: dense2Logits)
-    PrecastKernels.biasActivate(dense2Logits, bias: parameters + 220, rows: n, cols: 1, .sigmoid, output: dense2Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 8, outputs: 1, kernel: dense2Kernel.values, output: dense2Logits)
+    PrecastKernels.biasActivate(dense2Logits, bias: dense2Bias.values, rows: n, cols: 1, .sigmoid, output: dense2Output)
   }
 
   /// Backward of dense_2: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 8];
@@ -159,11 +207,16 @@ public final class CheckRegularized: CompiledModel {
   @inline(never)
   func dense2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 8, outputs: 1, kernel: parameters + 212,
-      dKernel: gradients + 212, dBias: gradients + 220, dx: dx)
+      dy, input: x, count: n, inputs: 8, outputs: 1, kernel: dense2Kernel.values,
+      dKernel: dense2Kernel.gradient, dBias: dense2Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case dense, dense1, dense2, loss, rest
+  }
 
   /// Inference: x [n, 8] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -174,41 +227,30 @@ public final class CheckRegularized: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 221)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     dense1Forward(denseOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     dense2Forward(dense1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense2)
     output = UnsafePointer(dense2Output)
-    var loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: dense2Logits, probabilities: dense2Output, targets: targets, rows: n, cols: 1, grad: gradientA)
+    var loss = sigmoidBinaryCrossentropy(logits: dense2Logits, probabilities: dense2Output, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
     loss += activityPenalty(denseOutput, count: n * 12, .l1(0.001), batch: n)  // dense's activity regularizer
-    probe?.lap(3)
+    probe?.lap(Part.loss)
     dense2Backward(gradientA, dense1Output, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense2)
     dense1Backward(gradientB, denseOutput, count: n, dx: gradientA)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     _ = activityPenalty(denseOutput, count: n * 12, .l1(0.001), batch: n, gradient: gradientA)
     denseBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sigmoidBinaryCrossentropy(logits: dense2Logits + row * 1, probabilities: dense2Output + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -16,7 +16,7 @@
 //
 // Memory: parameters 238 floats (952 B), gradients the same, optimizer slots 1.9 KiB;
 // activations and their gradients 334 floats per sample (167.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckRnnActivations(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 15] row-major → [n, 2];
@@ -30,10 +30,10 @@ public final class CheckRnnActivations: CompiledModel {
     inputShape: [5, 3],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "simple_rnn", className: "SimpleRNN", weights: [WeightInfo(name: "kernel", shape: [3, 3]), WeightInfo(name: "recurrent_kernel", shape: [3, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [5, 3]),
-      LayerInfo(name: "lstm", className: "LSTM", weights: [WeightInfo(name: "kernel", shape: [3, 16]), WeightInfo(name: "recurrent_kernel", shape: [4, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [5, 4]),
-      LayerInfo(name: "gru", className: "GRU", weights: [WeightInfo(name: "kernel", shape: [4, 9]), WeightInfo(name: "recurrent_kernel", shape: [3, 9]), WeightInfo(name: "bias", shape: [2, 9])], outputShape: [3]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "simple_rnn", className: "SimpleRNN", outputShape: [5, 3]),
+      LayerInfo(name: "lstm", className: "LSTM", outputShape: [5, 4]),
+      LayerInfo(name: "gru", className: "GRU", outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "simple_rnn", name: "kernel", shape: [3, 3], offset: 0, initializer: .glorotUniform, fanIn: 3, fanOut: 3),
@@ -54,7 +54,54 @@ public final class CheckRnnActivations: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-rnn-activations", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "linear", "recurrent_activation": "hard_sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "relu", "recurrent_activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}], "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-rnn-activations", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, \#
+      "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      5, 3]}}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "linear", "recurrent_activation": "hard_sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, \#
+      {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "relu", "recurrent_activation": "linear", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3]}}], \#
+      "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "simple_rnn", isConvolution: false, rowsPerSample: 5, inputs: 3, outputs: 3, chunk: 0, inputGradient: false, recurrentUnits: 3),
       GemmLayer(name: "lstm", isConvolution: false, rowsPerSample: 5, inputs: 3, outputs: 16, chunk: 0, inputGradient: true, recurrentUnits: 4),
@@ -64,14 +111,39 @@ public final class CheckRnnActivations: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [238]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 334].
+  private let memory: ModelMemory
+  /// All parameters, [238]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [238], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 334].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// simple_rnn/kernel [3, 3]: parameters[0..<9]
+  private let simpleRnnKernel: WeightView
+  /// simple_rnn/recurrent_kernel [3, 3]: parameters[9..<18]
+  private let simpleRnnRecurrentKernel: WeightView
+  /// simple_rnn/bias [3]: parameters[18..<21]
+  private let simpleRnnBias: WeightView
+  /// lstm/kernel [3, 16]: parameters[21..<69]
+  private let lstmKernel: WeightView
+  /// lstm/recurrent_kernel [4, 16]: parameters[69..<133]
+  private let lstmRecurrentKernel: WeightView
+  /// lstm/bias [16]: parameters[133..<149]
+  private let lstmBias: WeightView
+  /// gru/kernel [4, 9]: parameters[149..<185]
+  private let gruKernel: WeightView
+  /// gru/recurrent_kernel [3, 9]: parameters[185..<212]
+  private let gruRecurrentKernel: WeightView
+  /// gru/bias [2, 9]: parameters[212..<230]
+  private let gruBias: WeightView
+  /// dense/kernel [3, 2]: parameters[230..<236]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[236..<238]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// simple_rnn hidden states [steps, u]
   private let simpleRnnHidden: UnsafeMutablePointer<Float>  // [B, 15]
@@ -115,42 +187,47 @@ public final class CheckRnnActivations: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(238)
-    gradients = allocateZeroed(238)
-    arena = allocateZeroed(maxBatch * 334)
-    simpleRnnHidden = arena + maxBatch * 0
-    simpleRnnHiddenGradient = arena + maxBatch * 15
-    lstmGates = arena + maxBatch * 30
-    lstmCells = arena + maxBatch * 110
-    lstmCellGradient = arena + maxBatch * 130
-    lstmHidden = arena + maxBatch * 134
-    lstmHiddenGradient = arena + maxBatch * 154
-    gruGates = arena + maxBatch * 174
-    gruRecurrent = arena + maxBatch * 219
-    gruHidden = arena + maxBatch * 264
-    gruHiddenGradient = arena + maxBatch * 279
-    gruOutput = arena + maxBatch * 294
-    denseOutput = arena + maxBatch * 297
-    gradientA = arena + maxBatch * 299
-    gradientB = arena + maxBatch * 319
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 238, floatsPerSample: 334, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    simpleRnnKernel = memory.weight(at: 0, count: 9)
+    simpleRnnRecurrentKernel = memory.weight(at: 9, count: 9)
+    simpleRnnBias = memory.weight(at: 18, count: 3)
+    lstmKernel = memory.weight(at: 21, count: 48)
+    lstmRecurrentKernel = memory.weight(at: 69, count: 64)
+    lstmBias = memory.weight(at: 133, count: 16)
+    gruKernel = memory.weight(at: 149, count: 36)
+    gruRecurrentKernel = memory.weight(at: 185, count: 27)
+    gruBias = memory.weight(at: 212, count: 18)
+    denseKernel = memory.weight(at: 230, count: 6)
+    denseBias = memory.weight(at: 236, count: 2)
+    simpleRnnHidden = memory.batch(at: 0, width: 15)
+    simpleRnnHiddenGradient = memory.batch(at: 15, width: 15)
+    lstmGates = memory.batch(at: 30, width: 80)
+    lstmCells = memory.batch(at: 110, width: 20)
+    lstmCellGradient = memory.batch(at: 130, width: 4)
+    lstmHidden = memory.batch(at: 134, width: 20)
+    lstmHiddenGradient = memory.batch(at: 154, width: 20)
+    gruGates = memory.batch(at: 174, width: 45)
+    gruRecurrent = memory.batch(at: 219, width: 45)
+    gruHidden = memory.batch(at: 264, width: 15)
+    gruHiddenGradient = memory.batch(at: 279, width: 15)
+    gruOutput = memory.batch(at: 294, width: 3)
+    denseOutput = memory.batch(at: 297, width: 2)
+    gradientA = memory.batch(at: 299, width: 20)
+    gradientB = memory.batch(at: 319, width: 15)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - simple_rnn: SimpleRNN(3, return sequences)  [B, 5, 3] → [B, 5, 3]
 
   /// simpleRnnHidden [n, 5, 3] = SimpleRNN(x [n, 5, 3]); kernel [3, 3]
-  /// at 0, recurrent kernel [3, 3] at 9, bias [3] at 18.
+  /// (simpleRnnKernel), recurrent kernel [3, 3] (simpleRnnRecurrentKernel), bias [3] (simpleRnnBias).
   @inline(never)
   func simpleRnnForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.simpleRNNForward(
-      x, count: n, steps: 5, inputs: 3, units: 3, kernel: parameters + 0,
-      recurrentKernel: parameters + 9, bias: parameters + 18, hidden: simpleRnnHidden, activation: .relu)
+      x, count: n, steps: 5, inputs: 3, units: 3, kernel: simpleRnnKernel.values,
+      recurrentKernel: simpleRnnRecurrentKernel.values, bias: simpleRnnBias.values, hidden: simpleRnnHidden, activation: .relu)
   }
 
   /// Backward of simple_rnn through time: dy [n, 5, 3] → dx [n, 5, 3];
@@ -160,19 +237,19 @@ public final class CheckRnnActivations: CompiledModel {
     simpleRnnHiddenGradient.update(from: dy, count: n * 15)
     PrecastKernels.simpleRNNBackward(
       simpleRnnHiddenGradient, input: x, count: n, steps: 5, inputs: 3, units: 3,
-      kernel: parameters + 0, recurrentKernel: parameters + 9, hidden: simpleRnnHidden,
-      dKernel: gradients + 0, dRecurrentKernel: gradients + 9, dBias: gradients + 18, dx: dx, activation: .relu)
+      kernel: simpleRnnKernel.values, recurrentKernel: simpleRnnRecurrentKernel.values, hidden: simpleRnnHidden,
+      dKernel: simpleRnnKernel.gradient, dRecurrentKernel: simpleRnnRecurrentKernel.gradient, dBias: simpleRnnBias.gradient, dx: dx, activation: .relu)
   }
 
   // MARK: - lstm: LSTM(4, return sequences)  [B, 5, 3] → [B, 5, 4]
 
-  /// lstmHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] at 21,
-  /// recurrent kernel [4, 4×4] at 69, bias at 133; gates in lstmGates, states in lstmCells and lstmHidden.
+  /// lstmHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] (lstmKernel),
+  /// recurrent kernel [4, 4×4] (lstmRecurrentKernel), bias (lstmBias); gates in lstmGates, states in lstmCells and lstmHidden.
   @inline(never)
   func lstmForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 5, inputs: 3, units: 4, kernel: parameters + 21,
-      recurrentKernel: parameters + 69, bias: parameters + 133,
+      x, count: n, steps: 5, inputs: 3, units: 4, kernel: lstmKernel.values,
+      recurrentKernel: lstmRecurrentKernel.values, bias: lstmBias.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden, activation: .linear, recurrentActivation: .hardSigmoid)
   }
 
@@ -183,21 +260,21 @@ public final class CheckRnnActivations: CompiledModel {
     lstmHiddenGradient.update(from: dy, count: n * 20)
     PrecastKernels.lstmBackward(
       lstmHiddenGradient, input: x, count: n, steps: 5, inputs: 3, units: 4,
-      kernel: parameters + 21, recurrentKernel: parameters + 69,
+      kernel: lstmKernel.values, recurrentKernel: lstmRecurrentKernel.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden,
-      dKernel: gradients + 21, dRecurrentKernel: gradients + 69, dBias: gradients + 133,
+      dKernel: lstmKernel.gradient, dRecurrentKernel: lstmRecurrentKernel.gradient, dBias: lstmBias.gradient,
       dx: dx, cellGradient: lstmCellGradient, activation: .linear, recurrentActivation: .hardSigmoid)
   }
 
   // MARK: - gru: GRU(3)  [B, 5, 4] → [B, 3]
 
   /// gruOutput [n, 3] = GRU(x [n, 5, 4]), the last hidden state (reset_after);
-  /// kernel [4, 3×3] at 149, recurrent kernel [3, 3×3] at 185, bias at 212.
+  /// kernel [4, 3×3] (gruKernel), recurrent kernel [3, 3×3] (gruRecurrentKernel), bias (gruBias).
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruForward(
-      x, count: n, steps: 5, inputs: 4, units: 3, kernel: parameters + 149,
-      recurrentKernel: parameters + 185, bias: parameters + 212,
+      x, count: n, steps: 5, inputs: 4, units: 3, kernel: gruKernel.values,
+      recurrentKernel: gruRecurrentKernel.values, bias: gruBias.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden, activation: .relu, recurrentActivation: .linear)
     for s in 0..<n { (gruOutput + s * 3).update(from: gruHidden + s * 15 + 12, count: 3) }
   }
@@ -210,18 +287,18 @@ public final class CheckRnnActivations: CompiledModel {
     for s in 0..<n { (gruHiddenGradient + s * 15 + 12).update(from: dy + s * 3, count: 3) }
     PrecastKernels.gruBackward(
       gruHiddenGradient, input: x, count: n, steps: 5, inputs: 4, units: 3,
-      kernel: parameters + 149, recurrentKernel: parameters + 185,
+      kernel: gruKernel.values, recurrentKernel: gruRecurrentKernel.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden,
-      dKernel: gradients + 149, dRecurrentKernel: gradients + 185, dBias: gradients + 212, dx: dx, activation: .relu, recurrentActivation: .linear)
+      dKernel: gruKernel.gradient, dRecurrentKernel: gruRecurrentKernel.gradient, dBias: gruBias.gradient, dx: dx, activation: .relu, recurrentActivation: .linear)
   }
 
   // MARK: - dense: Dense(2, linear)  [B, 3] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] at 230, bias [2] at 236.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: parameters + 230, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 236, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 3];
@@ -229,11 +306,16 @@ public final class CheckRnnActivations: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: parameters + 230,
-      dKernel: gradients + 230, dBias: gradients + 236, dx: dx)
+      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case simpleRnn, lstm, gru, dense, loss, rest
+  }
 
   /// Inference: x [n, 15] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -245,43 +327,32 @@ public final class CheckRnnActivations: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 238)
-    probe?.lap(5)
+    probe?.lap(Part.rest)
     simpleRnnForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.simpleRnn)
     lstmForward(simpleRnnHidden, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.lstm)
     gruForward(lstmHidden, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.gru)
     denseForward(gruOutput, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(4)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, gruOutput, count: n, dx: gradientB)
-    probe?.lap(3)
+    probe?.lap(Part.dense)
     gruBackward(gradientB, lstmHidden, count: n, dx: gradientA)
-    probe?.lap(2)
+    probe?.lap(Part.gru)
     lstmBackward(gradientA, simpleRnnHidden, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.lstm)
     simpleRnnBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.simpleRnn)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

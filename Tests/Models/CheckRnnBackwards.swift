@@ -15,7 +15,7 @@
 //
 // Memory: parameters 217 floats (868 B), gradients the same, optimizer slots 1.7 KiB;
 // activations and their gradients 327 floats per sample (163.5 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckRnnBackwards(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 15] row-major → [n, 2];
@@ -29,9 +29,9 @@ public final class CheckRnnBackwards: CompiledModel {
     inputShape: [5, 3],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "lstm", className: "LSTM", weights: [WeightInfo(name: "kernel", shape: [3, 16]), WeightInfo(name: "recurrent_kernel", shape: [4, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [5, 4]),
-      LayerInfo(name: "gru", className: "GRU", weights: [WeightInfo(name: "kernel", shape: [4, 9]), WeightInfo(name: "recurrent_kernel", shape: [3, 9]), WeightInfo(name: "bias", shape: [2, 9])], outputShape: [3]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "lstm", className: "LSTM", outputShape: [5, 4]),
+      LayerInfo(name: "gru", className: "GRU", outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "lstm", name: "kernel", shape: [3, 16], offset: 0, initializer: .glorotUniform, fanIn: 3, fanOut: 16),
@@ -49,7 +49,44 @@ public final class CheckRnnBackwards: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-rnn-backwards", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}], "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-rnn-backwards", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, \#
+      {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3]}}], \#
+      "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "lstm", isConvolution: false, rowsPerSample: 5, inputs: 3, outputs: 16, chunk: 0, inputGradient: false, recurrentUnits: 4),
       GemmLayer(name: "gru", isConvolution: false, rowsPerSample: 5, inputs: 4, outputs: 9, chunk: 0, inputGradient: true, recurrentUnits: 3),
@@ -58,14 +95,33 @@ public final class CheckRnnBackwards: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [217]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 327].
+  private let memory: ModelMemory
+  /// All parameters, [217]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [217], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 327].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// lstm/kernel [3, 16]: parameters[0..<48]
+  private let lstmKernel: WeightView
+  /// lstm/recurrent_kernel [4, 16]: parameters[48..<112]
+  private let lstmRecurrentKernel: WeightView
+  /// lstm/bias [16]: parameters[112..<128]
+  private let lstmBias: WeightView
+  /// gru/kernel [4, 9]: parameters[128..<164]
+  private let gruKernel: WeightView
+  /// gru/recurrent_kernel [3, 9]: parameters[164..<191]
+  private let gruRecurrentKernel: WeightView
+  /// gru/bias [2, 9]: parameters[191..<209]
+  private let gruBias: WeightView
+  /// dense/kernel [3, 2]: parameters[209..<215]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[215..<217]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// lstm input with its steps reversed (go_backwards)
   private let lstmReversed: UnsafeMutablePointer<Float>  // [B, 15]
@@ -109,56 +165,58 @@ public final class CheckRnnBackwards: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(217)
-    gradients = allocateZeroed(217)
-    arena = allocateZeroed(maxBatch * 327)
-    lstmReversed = arena + maxBatch * 0
-    lstmGates = arena + maxBatch * 15
-    lstmCells = arena + maxBatch * 95
-    lstmCellGradient = arena + maxBatch * 115
-    lstmHidden = arena + maxBatch * 119
-    lstmHiddenGradient = arena + maxBatch * 139
-    gruReversed = arena + maxBatch * 159
-    gruGates = arena + maxBatch * 179
-    gruRecurrent = arena + maxBatch * 224
-    gruHidden = arena + maxBatch * 269
-    gruHiddenGradient = arena + maxBatch * 284
-    gruOutput = arena + maxBatch * 299
-    denseOutput = arena + maxBatch * 302
-    gradientA = arena + maxBatch * 304
-    gradientB = arena + maxBatch * 324
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 217, floatsPerSample: 327, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    lstmKernel = memory.weight(at: 0, count: 48)
+    lstmRecurrentKernel = memory.weight(at: 48, count: 64)
+    lstmBias = memory.weight(at: 112, count: 16)
+    gruKernel = memory.weight(at: 128, count: 36)
+    gruRecurrentKernel = memory.weight(at: 164, count: 27)
+    gruBias = memory.weight(at: 191, count: 18)
+    denseKernel = memory.weight(at: 209, count: 6)
+    denseBias = memory.weight(at: 215, count: 2)
+    lstmReversed = memory.batch(at: 0, width: 15)
+    lstmGates = memory.batch(at: 15, width: 80)
+    lstmCells = memory.batch(at: 95, width: 20)
+    lstmCellGradient = memory.batch(at: 115, width: 4)
+    lstmHidden = memory.batch(at: 119, width: 20)
+    lstmHiddenGradient = memory.batch(at: 139, width: 20)
+    gruReversed = memory.batch(at: 159, width: 20)
+    gruGates = memory.batch(at: 179, width: 45)
+    gruRecurrent = memory.batch(at: 224, width: 45)
+    gruHidden = memory.batch(at: 269, width: 15)
+    gruHiddenGradient = memory.batch(at: 284, width: 15)
+    gruOutput = memory.batch(at: 299, width: 3)
+    denseOutput = memory.batch(at: 302, width: 2)
+    gradientA = memory.batch(at: 304, width: 20)
+    gradientB = memory.batch(at: 324, width: 3)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - lstm: LSTM(4, return sequences)  [B, 5, 3] → [B, 5, 4]
 
-  /// lstmHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] at 0,
-  /// recurrent kernel [4, 4×4] at 48, bias at 112; gates in lstmGates, states in lstmCells and lstmHidden.
+  /// lstmHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] (lstmKernel),
+  /// recurrent kernel [4, 4×4] (lstmRecurrentKernel), bias (lstmBias); gates in lstmGates, states in lstmCells and lstmHidden.
   @inline(never)
   func lstmForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 5, width: 3, output: lstmReversed)  // go_backwards
     PrecastKernels.lstmForward(
-      lstmReversed, count: n, steps: 5, inputs: 3, units: 4, kernel: parameters + 0,
-      recurrentKernel: parameters + 48, bias: parameters + 112,
+      lstmReversed, count: n, steps: 5, inputs: 3, units: 4, kernel: lstmKernel.values,
+      recurrentKernel: lstmRecurrentKernel.values, bias: lstmBias.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden)
   }
 
   /// Backward of lstm through time: dy [n, 5, 4] → dx [n, 5, 3];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func lstmBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func lstmBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     lstmHiddenGradient.update(from: dy, count: n * 20)
     PrecastKernels.lstmBackward(
       lstmHiddenGradient, input: lstmReversed, count: n, steps: 5, inputs: 3, units: 4,
-      kernel: parameters + 0, recurrentKernel: parameters + 48,
+      kernel: lstmKernel.values, recurrentKernel: lstmRecurrentKernel.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden,
-      dKernel: gradients + 0, dRecurrentKernel: gradients + 48, dBias: gradients + 112,
+      dKernel: lstmKernel.gradient, dRecurrentKernel: lstmRecurrentKernel.gradient, dBias: lstmBias.gradient,
       dx: dx, cellGradient: lstmCellGradient)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 5, width: 3, output: dx) }
   }
@@ -166,13 +224,13 @@ public final class CheckRnnBackwards: CompiledModel {
   // MARK: - gru: GRU(3)  [B, 5, 4] → [B, 3]
 
   /// gruOutput [n, 3] = GRU(x [n, 5, 4]), the last hidden state (reset_after);
-  /// kernel [4, 3×3] at 128, recurrent kernel [3, 3×3] at 164, bias at 191.
+  /// kernel [4, 3×3] (gruKernel), recurrent kernel [3, 3×3] (gruRecurrentKernel), bias (gruBias).
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 5, width: 4, output: gruReversed)  // go_backwards
     PrecastKernels.gruForward(
-      gruReversed, count: n, steps: 5, inputs: 4, units: 3, kernel: parameters + 128,
-      recurrentKernel: parameters + 164, bias: parameters + 191,
+      gruReversed, count: n, steps: 5, inputs: 4, units: 3, kernel: gruKernel.values,
+      recurrentKernel: gruRecurrentKernel.values, bias: gruBias.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden)
     for s in 0..<n { (gruOutput + s * 3).update(from: gruHidden + s * 15 + 12, count: 3) }
   }
@@ -180,24 +238,24 @@ public final class CheckRnnBackwards: CompiledModel {
   /// Backward of gru through time: dy [n, 3] → dx [n, 5, 4];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func gruBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func gruBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     gruHiddenGradient.update(repeating: 0, count: n * 15)
     for s in 0..<n { (gruHiddenGradient + s * 15 + 12).update(from: dy + s * 3, count: 3) }
     PrecastKernels.gruBackward(
       gruHiddenGradient, input: gruReversed, count: n, steps: 5, inputs: 4, units: 3,
-      kernel: parameters + 128, recurrentKernel: parameters + 164,
+      kernel: gruKernel.values, recurrentKernel: gruRecurrentKernel.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden,
-      dKernel: gradients + 128, dRecurrentKernel: gradients + 164, dBias: gradients + 191, dx: dx)
+      dKernel: gruKernel.gradient, dRecurrentKernel: gruRecurrentKernel.gradient, dBias: gruBias.gradient, dx: dx)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 5, width: 4, output: dx) }
   }
 
   // MARK: - dense: Dense(2, linear)  [B, 3] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] at 209, bias [2] at 215.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 3], kernel [3, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: parameters + 209, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 215, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 3];
@@ -205,11 +263,16 @@ public final class CheckRnnBackwards: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: parameters + 209,
-      dKernel: gradients + 209, dBias: gradients + 215, dx: dx)
+      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case lstm, gru, dense, loss, rest
+  }
 
   /// Inference: x [n, 15] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -220,39 +283,28 @@ public final class CheckRnnBackwards: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 217)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     lstmForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.lstm)
     gruForward(lstmHidden, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.gru)
     denseForward(gruOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(3)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, gruOutput, count: n, dx: gradientB)
-    probe?.lap(2)
-    gruBackward(gradientB, lstmHidden, count: n, dx: gradientA)
-    probe?.lap(1)
-    lstmBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
+    gruBackward(gradientB, count: n, dx: gradientA)
+    probe?.lap(Part.gru)
+    lstmBackward(gradientA, count: n, dx: nil)
+    probe?.lap(Part.lstm)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -17,7 +17,7 @@
 //
 // Memory: parameters 335 floats (1.3 KiB), gradients the same, optimizer slots 2.6 KiB;
 // activations and their gradients 705 floats per sample (352.5 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckRnnDropout(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 5] row-major → [n, 2];
@@ -31,11 +31,11 @@ public final class CheckRnnDropout: CompiledModel {
     inputShape: [5],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [7, 3])], outputShape: [5, 3]),
-      LayerInfo(name: "lstm", className: "LSTM", weights: [WeightInfo(name: "kernel", shape: [3, 16]), WeightInfo(name: "recurrent_kernel", shape: [4, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [5, 4]),
-      LayerInfo(name: "bidirectional", className: "Bidirectional", weights: [WeightInfo(name: "forward_gru/gru_cell/kernel", shape: [4, 9]), WeightInfo(name: "forward_gru/gru_cell/recurrent_kernel", shape: [3, 9]), WeightInfo(name: "forward_gru/gru_cell/bias", shape: [2, 9]), WeightInfo(name: "backward_gru/gru_cell/kernel", shape: [4, 9]), WeightInfo(name: "backward_gru/gru_cell/recurrent_kernel", shape: [3, 9]), WeightInfo(name: "backward_gru/gru_cell/bias", shape: [2, 9])], outputShape: [5, 6]),
-      LayerInfo(name: "simple_rnn", className: "SimpleRNN", weights: [WeightInfo(name: "kernel", shape: [6, 2]), WeightInfo(name: "recurrent_kernel", shape: [2, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [2, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [5, 3]),
+      LayerInfo(name: "lstm", className: "LSTM", outputShape: [5, 4]),
+      LayerInfo(name: "bidirectional", className: "Bidirectional", outputShape: [5, 6]),
+      LayerInfo(name: "simple_rnn", className: "SimpleRNN", outputShape: [2]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [7, 3], offset: 0, initializer: .uniform, fanIn: 7, fanOut: 3),
@@ -60,7 +60,75 @@ public final class CheckRnnDropout: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-rnn-dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.3, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "merge_mode": "concat", "layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "forward_gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.25, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, "backward_layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "backward_gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.25, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.2, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 6]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 2]}}], "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-rnn-dropout", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 7, "output_dim": 3, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}, \#
+      {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.3, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, \#
+      {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "merge_mode": "concat", "layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "forward_gru", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.25, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, \#
+      "backward_layer": {"module": "keras.layers", "class_name": "GRU", "config": {"name": "backward_gru", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.25, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, \#
+      {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 2, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, \#
+      "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.2, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      5, 6]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 2]}}], \#
+      "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "lstm", isConvolution: false, rowsPerSample: 5, inputs: 3, outputs: 16, chunk: 0, inputGradient: true, recurrentUnits: 4),
       GemmLayer(name: "simple_rnn", isConvolution: false, rowsPerSample: 5, inputs: 6, outputs: 2, chunk: 0, inputGradient: true, recurrentUnits: 2),
@@ -69,14 +137,47 @@ public final class CheckRnnDropout: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [335]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 705].
+  private let memory: ModelMemory
+  /// All parameters, [335]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [335], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 705].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [7, 3]: parameters[0..<21]
+  private let embeddingEmbeddings: WeightView
+  /// lstm/kernel [3, 16]: parameters[21..<69]
+  private let lstmKernel: WeightView
+  /// lstm/recurrent_kernel [4, 16]: parameters[69..<133]
+  private let lstmRecurrentKernel: WeightView
+  /// lstm/bias [16]: parameters[133..<149]
+  private let lstmBias: WeightView
+  /// bidirectional/forward_gru/gru_cell/kernel [4, 9]: parameters[149..<185]
+  private let bidirectionalForwardLayerKernel: WeightView
+  /// bidirectional/forward_gru/gru_cell/recurrent_kernel [3, 9]: parameters[185..<212]
+  private let bidirectionalForwardLayerRecurrentKernel: WeightView
+  /// bidirectional/forward_gru/gru_cell/bias [2, 9]: parameters[212..<230]
+  private let bidirectionalForwardLayerBias: WeightView
+  /// bidirectional/backward_gru/gru_cell/kernel [4, 9]: parameters[230..<266]
+  private let bidirectionalBackwardLayerKernel: WeightView
+  /// bidirectional/backward_gru/gru_cell/recurrent_kernel [3, 9]: parameters[266..<293]
+  private let bidirectionalBackwardLayerRecurrentKernel: WeightView
+  /// bidirectional/backward_gru/gru_cell/bias [2, 9]: parameters[293..<311]
+  private let bidirectionalBackwardLayerBias: WeightView
+  /// simple_rnn/kernel [6, 2]: parameters[311..<323]
+  private let simpleRnnKernel: WeightView
+  /// simple_rnn/recurrent_kernel [2, 2]: parameters[323..<327]
+  private let simpleRnnRecurrentKernel: WeightView
+  /// simple_rnn/bias [2]: parameters[327..<329]
+  private let simpleRnnBias: WeightView
+  /// dense/kernel [2, 2]: parameters[329..<333]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[333..<335]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 15]
@@ -158,91 +259,100 @@ public final class CheckRnnDropout: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(335)
-    gradients = allocateZeroed(335)
-    arena = allocateZeroed(maxBatch * 705)
-    embeddingOutput = arena + maxBatch * 0
-    lstmDropoutMask = arena + maxBatch * 15
-    lstmDropped = arena + maxBatch * 18
-    lstmGates = arena + maxBatch * 33
-    lstmCells = arena + maxBatch * 113
-    lstmCellGradient = arena + maxBatch * 133
-    lstmHidden = arena + maxBatch * 137
-    lstmHiddenGradient = arena + maxBatch * 157
-    bidirectionalForwardLayerDropoutMask = arena + maxBatch * 177
-    bidirectionalForwardLayerDropped = arena + maxBatch * 181
-    bidirectionalForwardLayerGates = arena + maxBatch * 201
-    bidirectionalForwardLayerRecurrent = arena + maxBatch * 246
-    bidirectionalForwardLayerHidden = arena + maxBatch * 291
-    bidirectionalForwardLayerHiddenGradient = arena + maxBatch * 306
-    bidirectionalBackwardLayerDropoutMask = arena + maxBatch * 321
-    bidirectionalBackwardLayerDropped = arena + maxBatch * 325
-    bidirectionalBackwardLayerReversed = arena + maxBatch * 345
-    bidirectionalBackwardLayerGates = arena + maxBatch * 365
-    bidirectionalBackwardLayerRecurrent = arena + maxBatch * 410
-    bidirectionalBackwardLayerHidden = arena + maxBatch * 455
-    bidirectionalBackwardLayerHiddenGradient = arena + maxBatch * 470
-    bidirectionalOutput = arena + maxBatch * 485
-    bidirectionalForwardGradient = arena + maxBatch * 515
-    bidirectionalBackwardGradient = arena + maxBatch * 530
-    bidirectionalInputGradient = arena + maxBatch * 545
-    simpleRnnDropoutMask = arena + maxBatch * 565
-    simpleRnnDropped = arena + maxBatch * 571
-    simpleRnnReversed = arena + maxBatch * 601
-    simpleRnnHidden = arena + maxBatch * 631
-    simpleRnnHiddenGradient = arena + maxBatch * 641
-    simpleRnnOutput = arena + maxBatch * 651
-    denseOutput = arena + maxBatch * 653
-    gradientA = arena + maxBatch * 655
-    gradientB = arena + maxBatch * 685
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 335, floatsPerSample: 705, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 21)
+    lstmKernel = memory.weight(at: 21, count: 48)
+    lstmRecurrentKernel = memory.weight(at: 69, count: 64)
+    lstmBias = memory.weight(at: 133, count: 16)
+    bidirectionalForwardLayerKernel = memory.weight(at: 149, count: 36)
+    bidirectionalForwardLayerRecurrentKernel = memory.weight(at: 185, count: 27)
+    bidirectionalForwardLayerBias = memory.weight(at: 212, count: 18)
+    bidirectionalBackwardLayerKernel = memory.weight(at: 230, count: 36)
+    bidirectionalBackwardLayerRecurrentKernel = memory.weight(at: 266, count: 27)
+    bidirectionalBackwardLayerBias = memory.weight(at: 293, count: 18)
+    simpleRnnKernel = memory.weight(at: 311, count: 12)
+    simpleRnnRecurrentKernel = memory.weight(at: 323, count: 4)
+    simpleRnnBias = memory.weight(at: 327, count: 2)
+    denseKernel = memory.weight(at: 329, count: 4)
+    denseBias = memory.weight(at: 333, count: 2)
+    embeddingOutput = memory.batch(at: 0, width: 15)
+    lstmDropoutMask = memory.batch(at: 15, width: 3)
+    lstmDropped = memory.batch(at: 18, width: 15)
+    lstmGates = memory.batch(at: 33, width: 80)
+    lstmCells = memory.batch(at: 113, width: 20)
+    lstmCellGradient = memory.batch(at: 133, width: 4)
+    lstmHidden = memory.batch(at: 137, width: 20)
+    lstmHiddenGradient = memory.batch(at: 157, width: 20)
+    bidirectionalForwardLayerDropoutMask = memory.batch(at: 177, width: 4)
+    bidirectionalForwardLayerDropped = memory.batch(at: 181, width: 20)
+    bidirectionalForwardLayerGates = memory.batch(at: 201, width: 45)
+    bidirectionalForwardLayerRecurrent = memory.batch(at: 246, width: 45)
+    bidirectionalForwardLayerHidden = memory.batch(at: 291, width: 15)
+    bidirectionalForwardLayerHiddenGradient = memory.batch(at: 306, width: 15)
+    bidirectionalBackwardLayerDropoutMask = memory.batch(at: 321, width: 4)
+    bidirectionalBackwardLayerDropped = memory.batch(at: 325, width: 20)
+    bidirectionalBackwardLayerReversed = memory.batch(at: 345, width: 20)
+    bidirectionalBackwardLayerGates = memory.batch(at: 365, width: 45)
+    bidirectionalBackwardLayerRecurrent = memory.batch(at: 410, width: 45)
+    bidirectionalBackwardLayerHidden = memory.batch(at: 455, width: 15)
+    bidirectionalBackwardLayerHiddenGradient = memory.batch(at: 470, width: 15)
+    bidirectionalOutput = memory.batch(at: 485, width: 30)
+    bidirectionalForwardGradient = memory.batch(at: 515, width: 15)
+    bidirectionalBackwardGradient = memory.batch(at: 530, width: 15)
+    bidirectionalInputGradient = memory.batch(at: 545, width: 20)
+    simpleRnnDropoutMask = memory.batch(at: 565, width: 6)
+    simpleRnnDropped = memory.batch(at: 571, width: 30)
+    simpleRnnReversed = memory.batch(at: 601, width: 30)
+    simpleRnnHidden = memory.batch(at: 631, width: 10)
+    simpleRnnHiddenGradient = memory.batch(at: 641, width: 10)
+    simpleRnnOutput = memory.batch(at: 651, width: 2)
+    denseOutput = memory.batch(at: 653, width: 2)
+    gradientA = memory.batch(at: 655, width: 30)
+    gradientB = memory.batch(at: 685, width: 20)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(7, 3)  [B, 5] → [B, 5, 3]
 
   /// embeddingOutput [n, 5, 3] = embeddings[x]; x [n, 5] integer indices (as floats),
-  /// embeddings [7, 3] at 0.
+  /// embeddings [7, 3] (embeddingEmbeddings).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 5, inputDim: 7, outputDim: 3, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 5, inputDim: 7, outputDim: 3, table: embeddingEmbeddings.values, output: embeddingOutput)
   }
 
   /// Backward of embedding: dy [n, 5, 3] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 5, inputDim: 7, outputDim: 3, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 5, inputDim: 7, outputDim: 3, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - lstm: LSTM(4, return sequences)  [B, 5, 3] → [B, 5, 4]
 
-  /// lstmHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] at 21,
-  /// recurrent kernel [4, 4×4] at 69, bias at 133; gates in lstmGates, states in lstmCells and lstmHidden.
+  /// lstmHidden [n, 5, 4] = LSTM(x [n, 5, 3]); kernel [3, 4×4] (lstmKernel),
+  /// recurrent kernel [4, 4×4] (lstmRecurrentKernel), bias (lstmBias); gates in lstmGates, states in lstmCells and lstmHidden.
   @inline(never)
   func lstmForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 5, inputs: 3, units: 4, kernel: parameters + 21,
-      recurrentKernel: parameters + 69, bias: parameters + 133,
+      x, count: n, steps: 5, inputs: 3, units: 4, kernel: lstmKernel.values,
+      recurrentKernel: lstmRecurrentKernel.values, bias: lstmBias.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden)
   }
 
   /// Backward of lstm through time: dy [n, 5, 4] → dx [n, 5, 3];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func lstmBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func lstmBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     lstmHiddenGradient.update(from: dy, count: n * 20)
     PrecastKernels.lstmBackward(
       lstmHiddenGradient, input: lstmDropped, count: n, steps: 5, inputs: 3, units: 4,
-      kernel: parameters + 21, recurrentKernel: parameters + 69,
+      kernel: lstmKernel.values, recurrentKernel: lstmRecurrentKernel.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden,
-      dKernel: gradients + 21, dRecurrentKernel: gradients + 69, dBias: gradients + 133,
+      dKernel: lstmKernel.gradient, dRecurrentKernel: lstmRecurrentKernel.gradient, dBias: lstmBias.gradient,
       dx: dx, cellGradient: lstmCellGradient)
     if let dx { PrecastKernels.sequenceDropoutBackward(dx, count: n, steps: 5, width: 3, mask: lstmDropoutMask) }
   }
@@ -260,25 +370,25 @@ public final class CheckRnnDropout: CompiledModel {
   // MARK: - bidirectional: Bidirectional(GRU(3, return sequences), concat)  [B, 5, 4] → [B, 5, 6]
 
   /// bidirectionalForwardLayerHidden [n, 5, 3] = GRU(x [n, 5, 4]) (reset_after);
-  /// kernel [4, 3×3] at 149, recurrent kernel [3, 3×3] at 185, bias at 212.
+  /// kernel [4, 3×3] (bidirectionalForwardLayerKernel), recurrent kernel [3, 3×3] (bidirectionalForwardLayerRecurrentKernel), bias (bidirectionalForwardLayerBias).
   @inline(never)
   func bidirectionalForwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruForward(
-      x, count: n, steps: 5, inputs: 4, units: 3, kernel: parameters + 149,
-      recurrentKernel: parameters + 185, bias: parameters + 212,
+      x, count: n, steps: 5, inputs: 4, units: 3, kernel: bidirectionalForwardLayerKernel.values,
+      recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values, bias: bidirectionalForwardLayerBias.values,
       gates: bidirectionalForwardLayerGates, recurrent: bidirectionalForwardLayerRecurrent, hidden: bidirectionalForwardLayerHidden)
   }
 
   /// Backward of bidirectional/forward_gru/gru_cell through time: dy [n, 5, 3] → dx [n, 5, 4];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func bidirectionalForwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func bidirectionalForwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     bidirectionalForwardLayerHiddenGradient.update(from: dy, count: n * 15)
     PrecastKernels.gruBackward(
       bidirectionalForwardLayerHiddenGradient, input: bidirectionalForwardLayerDropped, count: n, steps: 5, inputs: 4, units: 3,
-      kernel: parameters + 149, recurrentKernel: parameters + 185,
+      kernel: bidirectionalForwardLayerKernel.values, recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values,
       gates: bidirectionalForwardLayerGates, recurrent: bidirectionalForwardLayerRecurrent, hidden: bidirectionalForwardLayerHidden,
-      dKernel: gradients + 149, dRecurrentKernel: gradients + 185, dBias: gradients + 212, dx: dx)
+      dKernel: bidirectionalForwardLayerKernel.gradient, dRecurrentKernel: bidirectionalForwardLayerRecurrentKernel.gradient, dBias: bidirectionalForwardLayerBias.gradient, dx: dx)
     if let dx { PrecastKernels.sequenceDropoutBackward(dx, count: n, steps: 5, width: 4, mask: bidirectionalForwardLayerDropoutMask) }
   }
 
@@ -293,26 +403,26 @@ public final class CheckRnnDropout: CompiledModel {
   }
 
   /// bidirectionalBackwardLayerHidden [n, 5, 3] = GRU(x [n, 5, 4]) (reset_after);
-  /// kernel [4, 3×3] at 230, recurrent kernel [3, 3×3] at 266, bias at 293.
+  /// kernel [4, 3×3] (bidirectionalBackwardLayerKernel), recurrent kernel [3, 3×3] (bidirectionalBackwardLayerRecurrentKernel), bias (bidirectionalBackwardLayerBias).
   @inline(never)
   func bidirectionalBackwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 5, width: 4, output: bidirectionalBackwardLayerReversed)  // go_backwards
     PrecastKernels.gruForward(
-      bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 4, units: 3, kernel: parameters + 230,
-      recurrentKernel: parameters + 266, bias: parameters + 293,
+      bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 4, units: 3, kernel: bidirectionalBackwardLayerKernel.values,
+      recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values, bias: bidirectionalBackwardLayerBias.values,
       gates: bidirectionalBackwardLayerGates, recurrent: bidirectionalBackwardLayerRecurrent, hidden: bidirectionalBackwardLayerHidden)
   }
 
   /// Backward of bidirectional/backward_gru/gru_cell through time: dy [n, 5, 3] → dx [n, 5, 4];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     bidirectionalBackwardLayerHiddenGradient.update(from: dy, count: n * 15)
     PrecastKernels.gruBackward(
       bidirectionalBackwardLayerHiddenGradient, input: bidirectionalBackwardLayerReversed, count: n, steps: 5, inputs: 4, units: 3,
-      kernel: parameters + 230, recurrentKernel: parameters + 266,
+      kernel: bidirectionalBackwardLayerKernel.values, recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values,
       gates: bidirectionalBackwardLayerGates, recurrent: bidirectionalBackwardLayerRecurrent, hidden: bidirectionalBackwardLayerHidden,
-      dKernel: gradients + 230, dRecurrentKernel: gradients + 266, dBias: gradients + 293, dx: dx)
+      dKernel: bidirectionalBackwardLayerKernel.gradient, dRecurrentKernel: bidirectionalBackwardLayerRecurrentKernel.gradient, dBias: bidirectionalBackwardLayerBias.gradient, dx: dx)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 5, width: 4, output: dx) }
     if let dx { PrecastKernels.sequenceDropoutBackward(dx, count: n, steps: 5, width: 4, mask: bidirectionalBackwardLayerDropoutMask) }
   }
@@ -347,12 +457,12 @@ public final class CheckRnnDropout: CompiledModel {
   /// Backward of bidirectional: dy [n, 5, 6] split between the directions, each run backward through time;
   /// dx is the sum of their input gradients.
   @inline(never)
-  func bidirectionalBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func bidirectionalBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.splitDirectionGradient(
       .concat, dy, forward: bidirectionalForwardLayerHidden, backward: bidirectionalBackwardLayerHidden, count: n, steps: 5, units: 3,
       reversed: true, forwardGradient: bidirectionalForwardGradient, backwardGradient: bidirectionalBackwardGradient)
-    bidirectionalForwardLayerBackward(bidirectionalForwardGradient, x, count: n, dx: dx)
-    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, x, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
+    bidirectionalForwardLayerBackward(bidirectionalForwardGradient, count: n, dx: dx)
+    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
     if let dx { PrecastKernels.addInPlace(dx, bidirectionalInputGradient, count: n * 20) }
   }
 
@@ -367,26 +477,26 @@ public final class CheckRnnDropout: CompiledModel {
   // MARK: - simple_rnn: SimpleRNN(2)  [B, 5, 6] → [B, 2]
 
   /// simpleRnnOutput [n, 2] = SimpleRNN(x [n, 5, 6]), the last hidden state; kernel [6, 2]
-  /// at 311, recurrent kernel [2, 2] at 323, bias [2] at 327.
+  /// (simpleRnnKernel), recurrent kernel [2, 2] (simpleRnnRecurrentKernel), bias [2] (simpleRnnBias).
   @inline(never)
   func simpleRnnForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 5, width: 6, output: simpleRnnReversed)  // go_backwards
     PrecastKernels.simpleRNNForward(
-      simpleRnnReversed, count: n, steps: 5, inputs: 6, units: 2, kernel: parameters + 311,
-      recurrentKernel: parameters + 323, bias: parameters + 327, hidden: simpleRnnHidden)
+      simpleRnnReversed, count: n, steps: 5, inputs: 6, units: 2, kernel: simpleRnnKernel.values,
+      recurrentKernel: simpleRnnRecurrentKernel.values, bias: simpleRnnBias.values, hidden: simpleRnnHidden)
     for s in 0..<n { (simpleRnnOutput + s * 2).update(from: simpleRnnHidden + s * 10 + 8, count: 2) }
   }
 
   /// Backward of simple_rnn through time: dy [n, 2] → dx [n, 5, 6];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func simpleRnnBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func simpleRnnBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     simpleRnnHiddenGradient.update(repeating: 0, count: n * 10)
     for s in 0..<n { (simpleRnnHiddenGradient + s * 10 + 8).update(from: dy + s * 2, count: 2) }
     PrecastKernels.simpleRNNBackward(
       simpleRnnHiddenGradient, input: simpleRnnReversed, count: n, steps: 5, inputs: 6, units: 2,
-      kernel: parameters + 311, recurrentKernel: parameters + 323, hidden: simpleRnnHidden,
-      dKernel: gradients + 311, dRecurrentKernel: gradients + 323, dBias: gradients + 327, dx: dx)
+      kernel: simpleRnnKernel.values, recurrentKernel: simpleRnnRecurrentKernel.values, hidden: simpleRnnHidden,
+      dKernel: simpleRnnKernel.gradient, dRecurrentKernel: simpleRnnRecurrentKernel.gradient, dBias: simpleRnnBias.gradient, dx: dx)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 5, width: 6, output: dx) }
     if let dx { PrecastKernels.sequenceDropoutBackward(dx, count: n, steps: 5, width: 6, mask: simpleRnnDropoutMask) }
   }
@@ -403,11 +513,11 @@ public final class CheckRnnDropout: CompiledModel {
 
   // MARK: - dense: Dense(2, linear)  [B, 2] → [B, 2]
 
-  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 2], kernel [2, 2] at 329, bias [2] at 333.
+  /// denseOutput [n, 2] = linear(x·kernel + bias); x [n, 2], kernel [2, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 2, outputs: 2, kernel: parameters + 329, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 333, rows: n, cols: 2, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 2, outputs: 2, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 2, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 2];
@@ -415,11 +525,16 @@ public final class CheckRnnDropout: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 2, outputs: 2, kernel: parameters + 329,
-      dKernel: gradients + 329, dBias: gradients + 333, dx: dx)
+      dy, input: x, count: n, inputs: 2, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, lstm, bidirectional, simpleRnn, dense, loss, rest
+  }
 
   /// Inference: x [n, 5] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -432,47 +547,36 @@ public final class CheckRnnDropout: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 335)
-    probe?.lap(6)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     lstmTrainingForward(embeddingOutput, count: n, rng: &rng)
-    probe?.lap(1)
+    probe?.lap(Part.lstm)
     bidirectionalTrainingForward(lstmHidden, count: n, rng: &rng)
-    probe?.lap(2)
+    probe?.lap(Part.bidirectional)
     simpleRnnTrainingForward(bidirectionalOutput, count: n, rng: &rng)
-    probe?.lap(3)
+    probe?.lap(Part.simpleRnn)
     denseForward(simpleRnnOutput, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(5)
+    let loss = meanSquaredError(predictions: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, simpleRnnOutput, count: n, dx: gradientB)
-    probe?.lap(4)
-    simpleRnnBackward(gradientB, bidirectionalOutput, count: n, dx: gradientA)
-    probe?.lap(3)
-    bidirectionalBackward(gradientA, lstmHidden, count: n, dx: gradientB)
-    probe?.lap(2)
-    lstmBackward(gradientB, embeddingOutput, count: n, dx: gradientA)
-    probe?.lap(1)
-    embeddingBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
+    simpleRnnBackward(gradientB, count: n, dx: gradientA)
+    probe?.lap(Part.simpleRnn)
+    bidirectionalBackward(gradientA, count: n, dx: gradientB)
+    probe?.lap(Part.bidirectional)
+    lstmBackward(gradientB, count: n, dx: gradientA)
+    probe?.lap(Part.lstm)
+    embeddingBackward(gradientA, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -15,7 +15,7 @@
 //
 // Memory: parameters 64 floats (256 B), gradients the same, optimizer slots 512 B;
 // activations and their gradients 100 floats per sample (50.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckSimpleRnn(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 15] row-major → [n, 2];
@@ -29,9 +29,9 @@ public final class CheckSimpleRnn: CompiledModel {
     inputShape: [5, 3],
     outputSize: 2,
     layers: [
-      LayerInfo(name: "simple_rnn", className: "SimpleRNN", weights: [WeightInfo(name: "kernel", shape: [3, 4]), WeightInfo(name: "recurrent_kernel", shape: [4, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [5, 4]),
-      LayerInfo(name: "simple_rnn_1", className: "SimpleRNN", weights: [WeightInfo(name: "kernel", shape: [4, 3]), WeightInfo(name: "recurrent_kernel", shape: [3, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3, 2]), WeightInfo(name: "bias", shape: [2])], outputShape: [2]),
+      LayerInfo(name: "simple_rnn", className: "SimpleRNN", outputShape: [5, 4]),
+      LayerInfo(name: "simple_rnn_1", className: "SimpleRNN", outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [2]),
     ],
     weights: [
       WeightSlot(layer: "simple_rnn", name: "kernel", shape: [3, 4], offset: 0, initializer: .glorotUniform, fanIn: 3, fanOut: 4),
@@ -49,7 +49,40 @@ public final class CheckSimpleRnn: CompiledModel {
     accuracyKind: .binary,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-simple-rnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}, {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 5, 4]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 2, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}], "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-simple-rnn", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 4, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, \#
+      "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      5, 3]}}, {"module": "keras.layers", "class_name": "SimpleRNN", "config": {"name": "simple_rnn_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 3, "activation": "tanh", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, \#
+      "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      5, 4]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 2, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3]}}], \#
+      "build_input_shape": [null, 5, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 5, 3]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "simple_rnn", isConvolution: false, rowsPerSample: 5, inputs: 3, outputs: 4, chunk: 0, inputGradient: false, recurrentUnits: 4),
       GemmLayer(name: "simple_rnn_1", isConvolution: false, rowsPerSample: 5, inputs: 4, outputs: 3, chunk: 0, inputGradient: true, recurrentUnits: 3),
@@ -58,14 +91,33 @@ public final class CheckSimpleRnn: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [64]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 100].
+  private let memory: ModelMemory
+  /// All parameters, [64]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [64], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 100].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// simple_rnn/kernel [3, 4]: parameters[0..<12]
+  private let simpleRnnKernel: WeightView
+  /// simple_rnn/recurrent_kernel [4, 4]: parameters[12..<28]
+  private let simpleRnnRecurrentKernel: WeightView
+  /// simple_rnn/bias [4]: parameters[28..<32]
+  private let simpleRnnBias: WeightView
+  /// simple_rnn_1/kernel [4, 3]: parameters[32..<44]
+  private let simpleRnn1Kernel: WeightView
+  /// simple_rnn_1/recurrent_kernel [3, 3]: parameters[44..<53]
+  private let simpleRnn1RecurrentKernel: WeightView
+  /// simple_rnn_1/bias [3]: parameters[53..<56]
+  private let simpleRnn1Bias: WeightView
+  /// dense/kernel [3, 2]: parameters[56..<62]
+  private let denseKernel: WeightView
+  /// dense/bias [2]: parameters[62..<64]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// simple_rnn hidden states [steps, u]
   private let simpleRnnHidden: UnsafeMutablePointer<Float>  // [B, 20]
@@ -97,36 +149,38 @@ public final class CheckSimpleRnn: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(64)
-    gradients = allocateZeroed(64)
-    arena = allocateZeroed(maxBatch * 100)
-    simpleRnnHidden = arena + maxBatch * 0
-    simpleRnnHiddenGradient = arena + maxBatch * 20
-    simpleRnn1Hidden = arena + maxBatch * 40
-    simpleRnn1HiddenGradient = arena + maxBatch * 55
-    simpleRnn1Output = arena + maxBatch * 70
-    denseOutput = arena + maxBatch * 73
-    denseLogits = arena + maxBatch * 75
-    gradientA = arena + maxBatch * 77
-    gradientB = arena + maxBatch * 97
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 64, floatsPerSample: 100, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    simpleRnnKernel = memory.weight(at: 0, count: 12)
+    simpleRnnRecurrentKernel = memory.weight(at: 12, count: 16)
+    simpleRnnBias = memory.weight(at: 28, count: 4)
+    simpleRnn1Kernel = memory.weight(at: 32, count: 12)
+    simpleRnn1RecurrentKernel = memory.weight(at: 44, count: 9)
+    simpleRnn1Bias = memory.weight(at: 53, count: 3)
+    denseKernel = memory.weight(at: 56, count: 6)
+    denseBias = memory.weight(at: 62, count: 2)
+    simpleRnnHidden = memory.batch(at: 0, width: 20)
+    simpleRnnHiddenGradient = memory.batch(at: 20, width: 20)
+    simpleRnn1Hidden = memory.batch(at: 40, width: 15)
+    simpleRnn1HiddenGradient = memory.batch(at: 55, width: 15)
+    simpleRnn1Output = memory.batch(at: 70, width: 3)
+    denseOutput = memory.batch(at: 73, width: 2)
+    denseLogits = memory.batch(at: 75, width: 2)
+    gradientA = memory.batch(at: 77, width: 20)
+    gradientB = memory.batch(at: 97, width: 3)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - simple_rnn: SimpleRNN(4, return sequences)  [B, 5, 3] → [B, 5, 4]
 
   /// simpleRnnHidden [n, 5, 4] = SimpleRNN(x [n, 5, 3]); kernel [3, 4]
-  /// at 0, recurrent kernel [4, 4] at 12, bias [4] at 28.
+  /// (simpleRnnKernel), recurrent kernel [4, 4] (simpleRnnRecurrentKernel), bias [4] (simpleRnnBias).
   @inline(never)
   func simpleRnnForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.simpleRNNForward(
-      x, count: n, steps: 5, inputs: 3, units: 4, kernel: parameters + 0,
-      recurrentKernel: parameters + 12, bias: parameters + 28, hidden: simpleRnnHidden)
+      x, count: n, steps: 5, inputs: 3, units: 4, kernel: simpleRnnKernel.values,
+      recurrentKernel: simpleRnnRecurrentKernel.values, bias: simpleRnnBias.values, hidden: simpleRnnHidden)
   }
 
   /// Backward of simple_rnn through time: dy [n, 5, 4] → dx [n, 5, 3];
@@ -136,19 +190,19 @@ public final class CheckSimpleRnn: CompiledModel {
     simpleRnnHiddenGradient.update(from: dy, count: n * 20)
     PrecastKernels.simpleRNNBackward(
       simpleRnnHiddenGradient, input: x, count: n, steps: 5, inputs: 3, units: 4,
-      kernel: parameters + 0, recurrentKernel: parameters + 12, hidden: simpleRnnHidden,
-      dKernel: gradients + 0, dRecurrentKernel: gradients + 12, dBias: gradients + 28, dx: dx)
+      kernel: simpleRnnKernel.values, recurrentKernel: simpleRnnRecurrentKernel.values, hidden: simpleRnnHidden,
+      dKernel: simpleRnnKernel.gradient, dRecurrentKernel: simpleRnnRecurrentKernel.gradient, dBias: simpleRnnBias.gradient, dx: dx)
   }
 
   // MARK: - simple_rnn_1: SimpleRNN(3)  [B, 5, 4] → [B, 3]
 
   /// simpleRnn1Output [n, 3] = SimpleRNN(x [n, 5, 4]), the last hidden state; kernel [4, 3]
-  /// at 32, recurrent kernel [3, 3] at 44, bias [3] at 53.
+  /// (simpleRnn1Kernel), recurrent kernel [3, 3] (simpleRnn1RecurrentKernel), bias [3] (simpleRnn1Bias).
   @inline(never)
   func simpleRnn1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.simpleRNNForward(
-      x, count: n, steps: 5, inputs: 4, units: 3, kernel: parameters + 32,
-      recurrentKernel: parameters + 44, bias: parameters + 53, hidden: simpleRnn1Hidden)
+      x, count: n, steps: 5, inputs: 4, units: 3, kernel: simpleRnn1Kernel.values,
+      recurrentKernel: simpleRnn1RecurrentKernel.values, bias: simpleRnn1Bias.values, hidden: simpleRnn1Hidden)
     for s in 0..<n { (simpleRnn1Output + s * 3).update(from: simpleRnn1Hidden + s * 15 + 12, count: 3) }
   }
 
@@ -160,17 +214,17 @@ public final class CheckSimpleRnn: CompiledModel {
     for s in 0..<n { (simpleRnn1HiddenGradient + s * 15 + 12).update(from: dy + s * 3, count: 3) }
     PrecastKernels.simpleRNNBackward(
       simpleRnn1HiddenGradient, input: x, count: n, steps: 5, inputs: 4, units: 3,
-      kernel: parameters + 32, recurrentKernel: parameters + 44, hidden: simpleRnn1Hidden,
-      dKernel: gradients + 32, dRecurrentKernel: gradients + 44, dBias: gradients + 53, dx: dx)
+      kernel: simpleRnn1Kernel.values, recurrentKernel: simpleRnn1RecurrentKernel.values, hidden: simpleRnn1Hidden,
+      dKernel: simpleRnn1Kernel.gradient, dRecurrentKernel: simpleRnn1RecurrentKernel.gradient, dBias: simpleRnn1Bias.gradient, dx: dx)
   }
 
   // MARK: - dense: Dense(2, sigmoid)  [B, 3] → [B, 2]
 
-  /// denseOutput [n, 2] = sigmoid(x·kernel + bias); x [n, 3], kernel [3, 2] at 56, bias [2] at 62.
+  /// denseOutput [n, 2] = sigmoid(x·kernel + bias); x [n, 3], kernel [3, 2] (denseKernel), bias [2] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: parameters + 56, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 62, rows: n, cols: 2, .sigmoid, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 2, .sigmoid, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 2] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 3];
@@ -178,11 +232,16 @@ public final class CheckSimpleRnn: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: parameters + 56,
-      dKernel: gradients + 56, dBias: gradients + 62, dx: dx)
+      dy, input: x, count: n, inputs: 3, outputs: 2, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case simpleRnn, simpleRnn1, dense, loss, rest
+  }
 
   /// Inference: x [n, 15] → [n, 2]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -193,39 +252,28 @@ public final class CheckSimpleRnn: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 64)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     simpleRnnForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.simpleRnn)
     simpleRnn1Forward(simpleRnnHidden, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.simpleRnn1)
     denseForward(simpleRnn1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA)
-    probe?.lap(3)
+    let loss = sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 2, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, simpleRnn1Output, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     simpleRnn1Backward(gradientB, simpleRnnHidden, count: n, dx: gradientA)
-    probe?.lap(1)
+    probe?.lap(Part.simpleRnn1)
     simpleRnnBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.simpleRnn)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sigmoidBinaryCrossentropy(logits: denseLogits + row * 2, probabilities: denseOutput + row * 2, targets: targets + row * 2, rows: 1, cols: 2, grad: gradientA + row * 2)
-      for c in 0..<2 { gradientA[row * 2 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -15,7 +15,7 @@
 //
 // Memory: parameters 39 floats (156 B), gradients the same, optimizer slots 312 B;
 // activations and their gradients 21 floats per sample (10.5 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckSparseLogits(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 5] row-major → [n, 3];
@@ -29,9 +29,9 @@ public final class CheckSparseLogits: CompiledModel {
     inputShape: [5],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 4]), WeightInfo(name: "bias", shape: [4])], outputShape: [4]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [4, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
-      LayerInfo(name: "activation", className: "Activation", weights: [], outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [4]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [3]),
+      LayerInfo(name: "activation", className: "Activation", outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [5, 4], offset: 0, initializer: .glorotUniform, fanIn: 5, fanOut: 4),
@@ -45,7 +45,30 @@ public final class CheckSparseLogits: CompiledModel {
     accuracyKind: .sparseCategorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-sparse-logits", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 4, "activation": "silu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 3, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 4]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "softmax"}, "registered_name": null}], "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-sparse-logits", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 4, "activation": "silu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 3, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 4]}}, \#
+      {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "activation": "softmax"}, "registered_name": null}], \#
+      "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 5, outputs: 4, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 4, outputs: 3, chunk: 0, inputGradient: true),
@@ -53,14 +76,25 @@ public final class CheckSparseLogits: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [39]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 21].
+  private let memory: ModelMemory
+  /// All parameters, [39]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [39], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 21].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [5, 4]: parameters[0..<20]
+  private let denseKernel: WeightView
+  /// dense/bias [4]: parameters[20..<24]
+  private let denseBias: WeightView
+  /// dense_1/kernel [4, 3]: parameters[24..<36]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [3]: parameters[36..<39]
+  private let dense1Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after silu
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 4]
@@ -86,31 +120,29 @@ public final class CheckSparseLogits: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(39)
-    gradients = allocateZeroed(39)
-    arena = allocateZeroed(maxBatch * 21)
-    denseOutput = arena + maxBatch * 0
-    denseLogits = arena + maxBatch * 4
-    dense1Output = arena + maxBatch * 8
-    activationOutput = arena + maxBatch * 11
-    gradientA = arena + maxBatch * 14
-    gradientB = arena + maxBatch * 17
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 39, floatsPerSample: 21, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 20)
+    denseBias = memory.weight(at: 20, count: 4)
+    dense1Kernel = memory.weight(at: 24, count: 12)
+    dense1Bias = memory.weight(at: 36, count: 3)
+    denseOutput = memory.batch(at: 0, width: 4)
+    denseLogits = memory.batch(at: 4, width: 4)
+    dense1Output = memory.batch(at: 8, width: 3)
+    activationOutput = memory.batch(at: 11, width: 3)
+    gradientA = memory.batch(at: 14, width: 3)
+    gradientB = memory.batch(at: 17, width: 4)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - dense: Dense(4, silu)  [B, 5] → [B, 4]
 
-  /// denseOutput [n, 4] = silu(x·kernel + bias); x [n, 5], kernel [5, 4] at 0, bias [4] at 20.
+  /// denseOutput [n, 4] = silu(x·kernel + bias); x [n, 5], kernel [5, 4] (denseKernel), bias [4] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 4, kernel: parameters + 0, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 20, rows: n, cols: 4, .swish, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 4, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 4, .swish, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 4] (∂loss/∂its output, overwritten) → dx [n, 5];
@@ -119,17 +151,17 @@ public final class CheckSparseLogits: CompiledModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseLogits, rows: n, cols: 4, .swish)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 5, outputs: 4, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 20, dx: dx)
+      dy, input: x, count: n, inputs: 5, outputs: 4, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dense_1: Dense(3, linear)  [B, 4] → [B, 3]
 
-  /// dense1Output [n, 3] = linear(x·kernel + bias); x [n, 4], kernel [4, 3] at 24, bias [3] at 36.
+  /// dense1Output [n, 3] = linear(x·kernel + bias); x [n, 4], kernel [4, 3] (dense1Kernel), bias [3] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 4, outputs: 3, kernel: parameters + 24, output: dense1Output)
-    PrecastKernels.biasActivate(dense1Output, bias: parameters + 36, rows: n, cols: 3, .linear, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 4, outputs: 3, kernel: dense1Kernel.values, output: dense1Output)
+    PrecastKernels.biasActivate(dense1Output, bias: dense1Bias.values, rows: n, cols: 3, .linear, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 3] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 4];
@@ -137,8 +169,8 @@ public final class CheckSparseLogits: CompiledModel {
   @inline(never)
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 4, outputs: 3, kernel: parameters + 24,
-      dKernel: gradients + 24, dBias: gradients + 36, dx: dx)
+      dy, input: x, count: n, inputs: 4, outputs: 3, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - activation: Activation(softmax)  [B, 3] → [B, 3]
@@ -151,10 +183,16 @@ public final class CheckSparseLogits: CompiledModel {
 
   /// Backward of activation: dy [n, 3] ← dy ⊙ softmax′ (in place).
   @inline(never)
-  func activationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func activationBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
+    _ = (dy, n)  // its derivative is fused into the loss: dy is already ∂loss/∂(its input)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case dense, dense1, activation, loss, rest
+  }
 
   /// Inference: x [n, 5] → [n, 3]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -165,37 +203,26 @@ public final class CheckSparseLogits: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 39)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     dense1Forward(denseOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     activationForward(dense1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.activation)
     output = UnsafePointer(activationOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxSparseCategoricalCrossentropy(logits: dense1Output, probabilities: activationOutput, labels: targets, rows: n, cols: 3, grad: gradientA)
-    probe?.lap(3)
+    let loss = softmaxSparseCategoricalCrossentropy(logits: dense1Output, probabilities: activationOutput, labels: targets, rows: n, cols: 3, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense1Backward(gradientA, denseOutput, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     denseBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxSparseCategoricalCrossentropy(logits: dense1Output + row * 3, probabilities: activationOutput + row * 3, labels: targets + row * 1, rows: 1, cols: 3, grad: gradientA + row * 3)
-      for c in 0..<3 { gradientA[row * 3 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

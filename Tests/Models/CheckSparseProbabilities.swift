@@ -15,7 +15,7 @@
 //
 // Memory: parameters 35 floats (140 B), gradients the same, optimizer slots 0 B;
 // activations and their gradients 20 floats per sample (10.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CheckSparseProbabilities(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 5] row-major → [n, 3];
@@ -29,9 +29,9 @@ public final class CheckSparseProbabilities: CompiledModel {
     inputShape: [5],
     outputSize: 3,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5, 4])], outputShape: [4]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [4, 3]), WeightInfo(name: "bias", shape: [3])], outputShape: [3]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [3]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [4]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [3]),
+      LayerInfo(name: "dropout", className: "Dropout", outputShape: [3]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [5, 4], offset: 0, initializer: .glorotUniform, fanIn: 5, fanOut: 4),
@@ -44,7 +44,31 @@ public final class CheckSparseProbabilities: CompiledModel {
     accuracyKind: .sparseCategorical,
     optimizer: .sgd(learningRate: 0.01, momentum: 0.0, nesterov: false),
     defaults: TrainingDefaults(epochs: 1, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "check-sparse-probabilities", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 4, "activation": "sigmoid", "use_bias": false, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 4]}}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.0, "seed": null, "noise_shape": null}, "registered_name": null}], "build_input_shape": [null, 5]}, "registered_name": null, "build_config": {"input_shape": [null, 5]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "check-sparse-probabilities", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 4, "activation": "sigmoid", "use_bias": false, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 3, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 4]}}, \#
+      {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.0, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}], "build_input_shape": [null, 5]}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 5, outputs: 4, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 4, outputs: 3, chunk: 0, inputGradient: true),
@@ -52,14 +76,23 @@ public final class CheckSparseProbabilities: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [35]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 20].
+  private let memory: ModelMemory
+  /// All parameters, [35]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [35], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 20].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [5, 4]: parameters[0..<20]
+  private let denseKernel: WeightView
+  /// dense_1/kernel [4, 3]: parameters[20..<32]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [3]: parameters[32..<35]
+  private let dense1Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after sigmoid
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 4]
@@ -85,30 +118,27 @@ public final class CheckSparseProbabilities: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(35)
-    gradients = allocateZeroed(35)
-    arena = allocateZeroed(maxBatch * 20)
-    denseOutput = arena + maxBatch * 0
-    dense1Output = arena + maxBatch * 4
-    dropoutOutput = arena + maxBatch * 7
-    dropoutMask = arena + maxBatch * 10
-    gradientA = arena + maxBatch * 13
-    gradientB = arena + maxBatch * 16
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 35, floatsPerSample: 20, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 20)
+    dense1Kernel = memory.weight(at: 20, count: 12)
+    dense1Bias = memory.weight(at: 32, count: 3)
+    denseOutput = memory.batch(at: 0, width: 4)
+    dense1Output = memory.batch(at: 4, width: 3)
+    dropoutOutput = memory.batch(at: 7, width: 3)
+    dropoutMask = memory.batch(at: 10, width: 3)
+    gradientA = memory.batch(at: 13, width: 3)
+    gradientB = memory.batch(at: 16, width: 4)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - dense: Dense(4, sigmoid, no bias)  [B, 5] → [B, 4]
 
-  /// denseOutput [n, 4] = sigmoid(x·kernel); x [n, 5], kernel [5, 4] at 0.
+  /// denseOutput [n, 4] = sigmoid(x·kernel); x [n, 5], kernel [5, 4] (denseKernel).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 4, kernel: parameters + 0, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 5, outputs: 4, kernel: denseKernel.values, output: denseOutput)
     PrecastKernels.biasActivate(denseOutput, bias: nil, rows: n, cols: 4, .sigmoid, output: denseOutput)
   }
 
@@ -118,17 +148,17 @@ public final class CheckSparseProbabilities: CompiledModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 4, .sigmoid)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 5, outputs: 4, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: nil, dx: dx)
+      dy, input: x, count: n, inputs: 5, outputs: 4, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: nil, dx: dx)
   }
 
   // MARK: - dense_1: Dense(3, softmax)  [B, 4] → [B, 3]
 
-  /// dense1Output [n, 3] = softmax(x·kernel + bias); x [n, 4], kernel [4, 3] at 20, bias [3] at 32.
+  /// dense1Output [n, 3] = softmax(x·kernel + bias); x [n, 4], kernel [4, 3] (dense1Kernel), bias [3] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 4, outputs: 3, kernel: parameters + 20, output: dense1Output)
-    PrecastKernels.biasActivate(dense1Output, bias: parameters + 32, rows: n, cols: 3, .softmax, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 4, outputs: 3, kernel: dense1Kernel.values, output: dense1Output)
+    PrecastKernels.biasActivate(dense1Output, bias: dense1Bias.values, rows: n, cols: 3, .softmax, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 3] (∂loss/∂its output, overwritten) → dx [n, 4];
@@ -137,8 +167,8 @@ public final class CheckSparseProbabilities: CompiledModel {
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense1Output, preactivation: dense1Output, rows: n, cols: 3, .softmax)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 4, outputs: 3, kernel: parameters + 20,
-      dKernel: gradients + 20, dBias: gradients + 32, dx: dx)
+      dy, input: x, count: n, inputs: 4, outputs: 3, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - dropout: Dropout(0.0)  [B, 3] → [B, 3]
@@ -151,11 +181,16 @@ public final class CheckSparseProbabilities: CompiledModel {
 
   /// Backward of dropout: dy [n, 3] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 3, mask: dropoutMask)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case dense, dense1, dropout, loss, rest
+  }
 
   /// Inference: x [n, 5] → [n, 3]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -165,39 +200,28 @@ public final class CheckSparseProbabilities: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 35)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     dense1Forward(denseOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     dropoutForward(dense1Output, count: n, rng: &rng)
-    probe?.lap(2)
+    probe?.lap(Part.dropout)
     output = UnsafePointer(dropoutOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sparseCategoricalCrossentropy(probabilities: dropoutOutput, labels: targets, rows: n, cols: 3, grad: gradientA)
-    probe?.lap(3)
-    dropoutBackward(gradientA, count: n, dx: gradientA)
-    probe?.lap(2)
+    let loss = sparseCategoricalCrossentropy(probabilities: dropoutOutput, labels: targets, rows: n, cols: 3, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
+    dropoutBackward(gradientA, count: n)
+    probe?.lap(Part.dropout)
     dense1Backward(gradientA, denseOutput, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     denseBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sparseCategoricalCrossentropy(probabilities: dropoutOutput + row * 3, labels: targets + row * 1, rows: 1, cols: 3, grad: gradientA + row * 3)
-      for c in 0..<3 { gradientA[row * 3 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

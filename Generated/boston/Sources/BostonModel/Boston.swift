@@ -15,7 +15,7 @@
 //
 // Memory: parameters 273 floats (1.1 KiB), gradients the same, optimizer slots 2.1 KiB;
 // activations and their gradients 39 floats per sample (19.5 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = Boston(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 13] row-major → [n, 1];
@@ -29,9 +29,9 @@ public final class Boston: CompiledModel {
     inputShape: [13],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [13, 13]), WeightInfo(name: "bias", shape: [13])], outputShape: [13]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [13, 6]), WeightInfo(name: "bias", shape: [6])], outputShape: [6]),
-      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [13]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [6]),
+      LayerInfo(name: "dense_2", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [13, 13], offset: 0, initializer: .glorotUniform, fanIn: 13, fanOut: 13),
@@ -47,7 +47,34 @@ public final class Boston: CompiledModel {
     accuracyKind: .binary,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 100, batchSize: 5, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "boston", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 13], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 13, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 13]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 6, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 13]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6]}}], "build_input_shape": [null, 13]}, "registered_name": null, "build_config": {"input_shape": [null, 13]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "boston", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      13], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 13, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 13]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 6, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 13]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6]}}], \#
+      "build_input_shape": [null, 13]}, "registered_name": null, "build_config": {"input_shape": [null, 13]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 13, outputs: 13, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 13, outputs: 6, chunk: 0, inputGradient: true),
@@ -56,14 +83,29 @@ public final class Boston: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [273]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 39].
+  private let memory: ModelMemory
+  /// All parameters, [273]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [273], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 39].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [13, 13]: parameters[0..<169]
+  private let denseKernel: WeightView
+  /// dense/bias [13]: parameters[169..<182]
+  private let denseBias: WeightView
+  /// dense_1/kernel [13, 6]: parameters[182..<260]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [6]: parameters[260..<266]
+  private let dense1Bias: WeightView
+  /// dense_2/kernel [6, 1]: parameters[266..<272]
+  private let dense2Kernel: WeightView
+  /// dense_2/bias [1]: parameters[272..<273]
+  private let dense2Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after relu
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 13]
@@ -87,30 +129,30 @@ public final class Boston: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(273)
-    gradients = allocateZeroed(273)
-    arena = allocateZeroed(maxBatch * 39)
-    denseOutput = arena + maxBatch * 0
-    dense1Output = arena + maxBatch * 13
-    dense2Output = arena + maxBatch * 19
-    gradientA = arena + maxBatch * 20
-    gradientB = arena + maxBatch * 33
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 273, floatsPerSample: 39, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 169)
+    denseBias = memory.weight(at: 169, count: 13)
+    dense1Kernel = memory.weight(at: 182, count: 78)
+    dense1Bias = memory.weight(at: 260, count: 6)
+    dense2Kernel = memory.weight(at: 266, count: 6)
+    dense2Bias = memory.weight(at: 272, count: 1)
+    denseOutput = memory.batch(at: 0, width: 13)
+    dense1Output = memory.batch(at: 13, width: 6)
+    dense2Output = memory.batch(at: 19, width: 1)
+    gradientA = memory.batch(at: 20, width: 13)
+    gradientB = memory.batch(at: 33, width: 6)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - dense: Dense(13, relu)  [B, 13] → [B, 13]
 
-  /// denseOutput [n, 13] = relu(x·kernel + bias); x [n, 13], kernel [13, 13] at 0, bias [13] at 169.
+  /// denseOutput [n, 13] = relu(x·kernel + bias); x [n, 13], kernel [13, 13] (denseKernel), bias [13] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 13, outputs: 13, kernel: parameters + 0, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 169, rows: n, cols: 13, .relu, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 13, outputs: 13, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 13, .relu, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 13] (∂loss/∂its output, overwritten) → dx [n, 13];
@@ -119,17 +161,17 @@ public final class Boston: CompiledModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 13, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 13, outputs: 13, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 169, dx: dx)
+      dy, input: x, count: n, inputs: 13, outputs: 13, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dense_1: Dense(6, relu)  [B, 13] → [B, 6]
 
-  /// dense1Output [n, 6] = relu(x·kernel + bias); x [n, 13], kernel [13, 6] at 182, bias [6] at 260.
+  /// dense1Output [n, 6] = relu(x·kernel + bias); x [n, 13], kernel [13, 6] (dense1Kernel), bias [6] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 13, outputs: 6, kernel: parameters + 182, output: dense1Output)
-    PrecastKernels.biasActivate(dense1Output, bias: parameters + 260, rows: n, cols: 6, .relu, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 13, outputs: 6, kernel: dense1Kernel.values, output: dense1Output)
+    PrecastKernels.biasActivate(dense1Output, bias: dense1Bias.values, rows: n, cols: 6, .relu, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 6] (∂loss/∂its output, overwritten) → dx [n, 13];
@@ -138,17 +180,17 @@ public final class Boston: CompiledModel {
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense1Output, preactivation: dense1Output, rows: n, cols: 6, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 13, outputs: 6, kernel: parameters + 182,
-      dKernel: gradients + 182, dBias: gradients + 260, dx: dx)
+      dy, input: x, count: n, inputs: 13, outputs: 6, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_2: Dense(1, linear)  [B, 6] → [B, 1]
 
-  /// dense2Output [n, 1] = linear(x·kernel + bias); x [n, 6], kernel [6, 1] at 266, bias [1] at 272.
+  /// dense2Output [n, 1] = linear(x·kernel + bias); x [n, 6], kernel [6, 1] (dense2Kernel), bias [1] (dense2Bias).
   @inline(never)
   func dense2Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 1, kernel: parameters + 266, output: dense2Output)
-    PrecastKernels.biasActivate(dense2Output, bias: parameters + 272, rows: n, cols: 1, .linear, output: dense2Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 6, outputs: 1, kernel: dense2Kernel.values, output: dense2Output)
+    PrecastKernels.biasActivate(dense2Output, bias: dense2Bias.values, rows: n, cols: 1, .linear, output: dense2Output)
   }
 
   /// Backward of dense_2: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 6];
@@ -156,11 +198,16 @@ public final class Boston: CompiledModel {
   @inline(never)
   func dense2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6, outputs: 1, kernel: parameters + 266,
-      dKernel: gradients + 266, dBias: gradients + 272, dx: dx)
+      dy, input: x, count: n, inputs: 6, outputs: 1, kernel: dense2Kernel.values,
+      dKernel: dense2Kernel.gradient, dBias: dense2Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case dense, dense1, dense2, loss, rest
+  }
 
   /// Inference: x [n, 13] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -171,39 +218,28 @@ public final class Boston: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanSquaredError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 273)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     dense1Forward(denseOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     dense2Forward(dense1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense2)
     output = UnsafePointer(dense2Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanSquaredError(predictions: dense2Output, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(3)
+    let loss = meanSquaredError(predictions: dense2Output, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense2Backward(gradientA, dense1Output, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense2)
     dense1Backward(gradientB, denseOutput, count: n, dx: gradientA)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     denseBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanSquaredError(predictions: dense2Output + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -25,7 +25,7 @@
 // Memory: parameters 3453121 floats (13.2 MiB), gradients the same, optimizer slots 13.2 MiB;
 // activations and their gradients 1373858 floats per sample (670.8 MiB at batch 128);
 // fixed scratch 4847616 floats (18.5 MiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CatsVsDogs(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 67500] row-major → [n, 1];
@@ -39,18 +39,18 @@ public final class CatsVsDogs: InspectableModel {
     inputShape: [150, 150, 3],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 3, 32]), WeightInfo(name: "bias", shape: [32])], outputShape: [148, 148, 32]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [74, 74, 32]),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 32, 64]), WeightInfo(name: "bias", shape: [64])], outputShape: [72, 72, 64]),
-      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", weights: [], outputShape: [36, 36, 64]),
-      LayerInfo(name: "conv2d_2", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 64, 128]), WeightInfo(name: "bias", shape: [128])], outputShape: [34, 34, 128]),
-      LayerInfo(name: "max_pooling2d_2", className: "MaxPooling2D", weights: [], outputShape: [17, 17, 128]),
-      LayerInfo(name: "conv2d_3", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 128, 128]), WeightInfo(name: "bias", shape: [128])], outputShape: [15, 15, 128]),
-      LayerInfo(name: "max_pooling2d_3", className: "MaxPooling2D", weights: [], outputShape: [7, 7, 128]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [6272]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [6272]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [6272, 512]), WeightInfo(name: "bias", shape: [512])], outputShape: [512]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [512, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [148, 148, 32]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", outputShape: [74, 74, 32]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", outputShape: [72, 72, 64]),
+      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", outputShape: [36, 36, 64]),
+      LayerInfo(name: "conv2d_2", className: "Conv2D", outputShape: [34, 34, 128]),
+      LayerInfo(name: "max_pooling2d_2", className: "MaxPooling2D", outputShape: [17, 17, 128]),
+      LayerInfo(name: "conv2d_3", className: "Conv2D", outputShape: [15, 15, 128]),
+      LayerInfo(name: "max_pooling2d_3", className: "MaxPooling2D", outputShape: [7, 7, 128]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [6272]),
+      LayerInfo(name: "dropout", className: "Dropout", outputShape: [6272]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [512]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 3, 32], offset: 0, initializer: .glorotUniform, fanIn: 27, fanOut: 288),
@@ -72,7 +72,78 @@ public final class CatsVsDogs: InspectableModel {
     accuracyKind: .binary,
     optimizer: .rmsprop(learningRate: 0.0001, rho: 0.9, momentum: 0.0, epsilon: 1e-07, centered: false),
     defaults: TrainingDefaults(epochs: 100, batchSize: 32, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "cats-vs-dogs", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 150, 150, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 150, 150, 3]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 74, 74, 32]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 128, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 36, 36, 64]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 128, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 17, 17, 128]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.5, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 512, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6272]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 512]}}], "build_input_shape": [null, 150, 150, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 150, 150, 3]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "cats-vs-dogs", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      150, 150, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 32, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      150, 150, 3]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", \#
+      "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 64, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      74, 74, 32]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", \#
+      "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 128, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      36, 36, 64]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_2", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", \#
+      "config": {"name": "conv2d_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 128, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      17, 17, 128]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_3", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", \#
+      "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.5, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 512, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 6272]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 512]}}], \#
+      "build_input_shape": [null, 150, 150, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 150, \#
+      150, 3]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 21904, inputs: 27, outputs: 32, chunk: 0, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 5184, inputs: 288, outputs: 64, chunk: 1, inputGradient: true),
@@ -84,16 +155,41 @@ public final class CatsVsDogs: InspectableModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [3453121]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 1373858] and fixed scratch [4847616].
+  private let memory: ModelMemory
+  /// All parameters, [3453121]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [3453121], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 1373858].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [4847616].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [3, 3, 3, 32]: parameters[0..<864]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [32]: parameters[864..<896]
+  private let conv2dBias: WeightView
+  /// conv2d_1/kernel [3, 3, 32, 64]: parameters[896..<19328]
+  private let conv2d1Kernel: WeightView
+  /// conv2d_1/bias [64]: parameters[19328..<19392]
+  private let conv2d1Bias: WeightView
+  /// conv2d_2/kernel [3, 3, 64, 128]: parameters[19392..<93120]
+  private let conv2d2Kernel: WeightView
+  /// conv2d_2/bias [128]: parameters[93120..<93248]
+  private let conv2d2Bias: WeightView
+  /// conv2d_3/kernel [3, 3, 128, 128]: parameters[93248..<240704]
+  private let conv2d3Kernel: WeightView
+  /// conv2d_3/bias [128]: parameters[240704..<240832]
+  private let conv2d3Bias: WeightView
+  /// dense/kernel [6272, 512]: parameters[240832..<3452096]
+  private let denseKernel: WeightView
+  /// dense/bias [512]: parameters[3452096..<3452608]
+  private let denseBias: WeightView
+  /// dense_1/kernel [512, 1]: parameters[3452608..<3453120]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [1]: parameters[3453120..<3453121]
+  private let dense1Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// max_pooling2d output (conv2d, relu and the pooling in one pass)
   private let maxPooling2dOutput: UnsafeMutablePointer<Float>  // [B, 175232]
@@ -139,34 +235,41 @@ public final class CatsVsDogs: InspectableModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(3453121)
-    gradients = allocateZeroed(3453121)
-    arena = allocateZeroed(maxBatch * 1373858)
-    maxPooling2dOutput = arena + maxBatch * 0
-    conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 175232).bindMemory(to: UInt8.self, capacity: maxBatch * 175232)
-    conv2d1Output = arena + maxBatch * 219040
-    maxPooling2d1Output = arena + maxBatch * 550816
-    conv2d2Output = arena + maxBatch * 633760
-    maxPooling2d2Output = arena + maxBatch * 781728
-    conv2d3Output = arena + maxBatch * 818720
-    maxPooling2d3Output = arena + maxBatch * 847520
-    dropoutOutput = arena + maxBatch * 853792
-    dropoutMask = arena + maxBatch * 860064
-    denseOutput = arena + maxBatch * 866336
-    dense1Output = arena + maxBatch * 866848
-    dense1Logits = arena + maxBatch * 866849
-    gradientA = arena + maxBatch * 866850
-    gradientB = arena + maxBatch * 1042082
-    scratch = .allocate(capacity: 4847616)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
+    memory = ModelMemory(parameters: 3453121, floatsPerSample: 1373858, fixed: 4847616, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 864)
+    conv2dBias = memory.weight(at: 864, count: 32)
+    conv2d1Kernel = memory.weight(at: 896, count: 18432)
+    conv2d1Bias = memory.weight(at: 19328, count: 64)
+    conv2d2Kernel = memory.weight(at: 19392, count: 73728)
+    conv2d2Bias = memory.weight(at: 93120, count: 128)
+    conv2d3Kernel = memory.weight(at: 93248, count: 147456)
+    conv2d3Bias = memory.weight(at: 240704, count: 128)
+    denseKernel = memory.weight(at: 240832, count: 3211264)
+    denseBias = memory.weight(at: 3452096, count: 512)
+    dense1Kernel = memory.weight(at: 3452608, count: 512)
+    dense1Bias = memory.weight(at: 3453120, count: 1)
+    maxPooling2dOutput = memory.batch(at: 0, width: 175232)
+    conv2dArgmax = memory.batchBytes(at: 175232, count: 175232)
+    conv2d1Output = memory.batch(at: 219040, width: 331776)
+    maxPooling2d1Output = memory.batch(at: 550816, width: 82944)
+    conv2d2Output = memory.batch(at: 633760, width: 147968)
+    maxPooling2d2Output = memory.batch(at: 781728, width: 36992)
+    conv2d3Output = memory.batch(at: 818720, width: 28800)
+    maxPooling2d3Output = memory.batch(at: 847520, width: 6272)
+    dropoutOutput = memory.batch(at: 853792, width: 6272)
+    dropoutMask = memory.batch(at: 860064, width: 6272)
+    denseOutput = memory.batch(at: 866336, width: 512)
+    dense1Output = memory.batch(at: 866848, width: 1)
+    dense1Logits = memory.batch(at: 866849, width: 1)
+    gradientA = memory.batch(at: 866850, width: 175232)
+    gradientB = memory.batch(at: 1042082, width: 331776)
+    columns = memory.fixed(at: 0, count: 4847616)
+    output = UnsafePointer(memory.arena)
   }
 
   deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
     if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
@@ -179,22 +282,22 @@ public final class CatsVsDogs: InspectableModel {
   static let conv2dPoolWindow = Window2D(inputHeight: 148, inputWidth: 148, channels: 32, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 74, outputWidth: 74)
 
   /// maxPooling2dOutput [n, 74, 74, 32] = maxpool(relu(conv(x, kernel) + bias)), the next layer's output,
-  /// and conv2dArgmax its winning pixels; x [n, 150, 150, 3], kernel [3, 3, 3, 32] at 0,
-  /// bias [32] at 864. Direct kernel; the [n, 148, 148, 32] convolution output is never stored.
+  /// and conv2dArgmax its winning pixels; x [n, 150, 150, 3], kernel [3, 3, 3, 32] (conv2dKernel),
+  /// bias [32] (conv2dBias). Direct kernel; the [n, 148, 148, 32] convolution output is never stored.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolForward(
-      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, kernel: parameters + 0,
-      bias: parameters + 864, output: maxPooling2dOutput, argmax: conv2dArgmax)
+      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, kernel: conv2dKernel.values,
+      bias: conv2dBias.values, output: maxPooling2dOutput, argmax: conv2dArgmax)
   }
 
   /// Backward of conv2d, ReLU and the pooling: dy [n, 74, 74, 32] (∂loss/∂pooled output);
   /// accumulates ∂kernel and ∂bias into `gradients`. The first layer: no input gradient.
   @inline(never)
-  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolBackward(
       dy, input: x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, output: maxPooling2dOutput,
-      argmax: conv2dArgmax, dKernel: gradients + 0, dBias: gradients + 864)
+      argmax: conv2dArgmax, dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 2×2, valid)  [B, 148, 148, 32] → [B, 74, 74, 32]
@@ -207,11 +310,11 @@ public final class CatsVsDogs: InspectableModel {
   static let conv2d1Window = Window2D(inputHeight: 74, inputWidth: 74, channels: 32, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 72, outputWidth: 72)
 
   /// conv2d1Output [n, 72, 72, 64] = relu(conv(x, kernel) + bias); x [n, 74, 74, 32],
-  /// kernel [3, 3, 32, 64] at 896, bias [64] at 19328; Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 72×72 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 1 image(s).
+  /// kernel [3, 3, 32, 64] (conv2d1Kernel), bias [64] (conv2d1Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 72×72 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 1 image(s).
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d1Window, filters: 64, tile: 4, kernel: parameters + 896, bias: parameters + 19328,
+      x, count: n, Self.conv2d1Window, filters: 64, tile: 4, kernel: conv2d1Kernel.values, bias: conv2d1Bias.values,
       .relu, scratch: columns, scratchCount: 4847616, imagesPerGemm: 1, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
@@ -220,8 +323,8 @@ public final class CatsVsDogs: InspectableModel {
   @inline(never)
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 64, tile: 4, kernel: parameters + 896,
-      dKernel: gradients + 896, dBias: gradients + 19328, dx: dx, scratch: columns, scratchCount: 4847616, imagesPerGemm: 1)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 64, tile: 4, kernel: conv2d1Kernel.values,
+      dKernel: conv2d1Kernel.gradient, dBias: conv2d1Bias.gradient, dx: dx, scratch: columns, scratchCount: 4847616, imagesPerGemm: 1)
   }
 
   // MARK: - max_pooling2d_1: MaxPooling2D(2×2, strides 2×2, valid)  [B, 72, 72, 64] → [B, 36, 36, 64]
@@ -249,11 +352,11 @@ public final class CatsVsDogs: InspectableModel {
   static let conv2d2Window = Window2D(inputHeight: 36, inputWidth: 36, channels: 64, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 34, outputWidth: 34)
 
   /// conv2d2Output [n, 34, 34, 128] = relu(conv(x, kernel) + bias); x [n, 36, 36, 64],
-  /// kernel [3, 3, 64, 128] at 19392, bias [128] at 93120; Winograd F(4×4, 3×3) (3×3, stride 1: 3.57× fewer multiplications than im2col on this 34×34 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 1 image(s).
+  /// kernel [3, 3, 64, 128] (conv2d2Kernel), bias [128] (conv2d2Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 3.57× fewer multiplications than im2col on this 34×34 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 1 image(s).
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d2Window, filters: 128, tile: 4, kernel: parameters + 19392, bias: parameters + 93120,
+      x, count: n, Self.conv2d2Window, filters: 128, tile: 4, kernel: conv2d2Kernel.values, bias: conv2d2Bias.values,
       .relu, scratch: columns, scratchCount: 4847616, imagesPerGemm: 1, preactivation: conv2d2Output, output: conv2d2Output)
   }
 
@@ -262,8 +365,8 @@ public final class CatsVsDogs: InspectableModel {
   @inline(never)
   func conv2d2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d2Window, filters: 128, tile: 4, kernel: parameters + 19392,
-      dKernel: gradients + 19392, dBias: gradients + 93120, dx: dx, scratch: columns, scratchCount: 4847616, imagesPerGemm: 1)
+      dy, input: x, count: n, Self.conv2d2Window, filters: 128, tile: 4, kernel: conv2d2Kernel.values,
+      dKernel: conv2d2Kernel.gradient, dBias: conv2d2Bias.gradient, dx: dx, scratch: columns, scratchCount: 4847616, imagesPerGemm: 1)
   }
 
   // MARK: - max_pooling2d_2: MaxPooling2D(2×2, strides 2×2, valid)  [B, 34, 34, 128] → [B, 17, 17, 128]
@@ -291,11 +394,11 @@ public final class CatsVsDogs: InspectableModel {
   static let conv2d3Window = Window2D(inputHeight: 17, inputWidth: 17, channels: 128, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 15, outputWidth: 15)
 
   /// conv2d3Output [n, 15, 15, 128] = relu(conv(x, kernel) + bias); x [n, 17, 17, 128],
-  /// kernel [3, 3, 128, 128] at 93248, bias [128] at 240704; Winograd F(4×4, 3×3) (3×3, stride 1: 3.52× fewer multiplications than im2col on this 15×15 output, F(2×2, 3×3) 1.98×), 36 GEMMs per 1 image(s).
+  /// kernel [3, 3, 128, 128] (conv2d3Kernel), bias [128] (conv2d3Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 3.52× fewer multiplications than im2col on this 15×15 output, F(2×2, 3×3) 1.98×), 36 GEMMs per 1 image(s).
   @inline(never)
   func conv2d3Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d3Window, filters: 128, tile: 4, kernel: parameters + 93248, bias: parameters + 240704,
+      x, count: n, Self.conv2d3Window, filters: 128, tile: 4, kernel: conv2d3Kernel.values, bias: conv2d3Bias.values,
       .relu, scratch: columns, scratchCount: 4847616, imagesPerGemm: 1, preactivation: conv2d3Output, output: conv2d3Output)
   }
 
@@ -304,8 +407,8 @@ public final class CatsVsDogs: InspectableModel {
   @inline(never)
   func conv2d3Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d3Window, filters: 128, tile: 4, kernel: parameters + 93248,
-      dKernel: gradients + 93248, dBias: gradients + 240704, dx: dx, scratch: columns, scratchCount: 4847616, imagesPerGemm: 1)
+      dy, input: x, count: n, Self.conv2d3Window, filters: 128, tile: 4, kernel: conv2d3Kernel.values,
+      dKernel: conv2d3Kernel.gradient, dBias: conv2d3Bias.gradient, dx: dx, scratch: columns, scratchCount: 4847616, imagesPerGemm: 1)
   }
 
   // MARK: - max_pooling2d_3: MaxPooling2D(2×2, strides 2×2, valid)  [B, 15, 15, 128] → [B, 7, 7, 128]
@@ -341,17 +444,17 @@ public final class CatsVsDogs: InspectableModel {
 
   /// Backward of dropout: dy [n, 6272] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 6272, mask: dropoutMask)
   }
 
   // MARK: - dense: Dense(512, relu)  [B, 6272] → [B, 512]
 
-  /// denseOutput [n, 512] = relu(x·kernel + bias); x [n, 6272], kernel [6272, 512] at 240832, bias [512] at 3452096.
+  /// denseOutput [n, 512] = relu(x·kernel + bias); x [n, 6272], kernel [6272, 512] (denseKernel), bias [512] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 6272, outputs: 512, kernel: parameters + 240832, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 3452096, rows: n, cols: 512, .relu, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 6272, outputs: 512, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 512, .relu, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 512] (∂loss/∂its output, overwritten) → dx [n, 6272];
@@ -360,17 +463,17 @@ public final class CatsVsDogs: InspectableModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 512, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 6272, outputs: 512, kernel: parameters + 240832,
-      dKernel: gradients + 240832, dBias: gradients + 3452096, dx: dx)
+      dy, input: x, count: n, inputs: 6272, outputs: 512, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dense_1: Dense(1, sigmoid)  [B, 512] → [B, 1]
 
-  /// dense1Output [n, 1] = sigmoid(x·kernel + bias); x [n, 512], kernel [512, 1] at 3452608, bias [1] at 3453120.
+  /// dense1Output [n, 1] = sigmoid(x·kernel + bias); x [n, 512], kernel [512, 1] (dense1Kernel), bias [1] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 512, outputs: 1, kernel: parameters + 3452608, output: dense1Logits)
-    PrecastKernels.biasActivate(dense1Logits, bias: parameters + 3453120, rows: n, cols: 1, .sigmoid, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 512, outputs: 1, kernel: dense1Kernel.values, output: dense1Logits)
+    PrecastKernels.biasActivate(dense1Logits, bias: dense1Bias.values, rows: n, cols: 1, .sigmoid, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 512];
@@ -378,11 +481,16 @@ public final class CatsVsDogs: InspectableModel {
   @inline(never)
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 512, outputs: 1, kernel: parameters + 3452608,
-      dKernel: gradients + 3452608, dBias: gradients + 3453120, dx: dx)
+      dy, input: x, count: n, inputs: 512, outputs: 1, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv2d, maxPooling2d, conv2d1, maxPooling2d1, conv2d2, maxPooling2d2, conv2d3, maxPooling2d3, flatten, dropout, dense, dense1, loss, rest
+  }
 
   /// Inference: x [n, 67500] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -399,67 +507,56 @@ public final class CatsVsDogs: InspectableModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 3453121)
-    probe?.lap(13)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     conv2d1Forward(maxPooling2dOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.conv2d1)
     maxPooling2d1Forward(conv2d1Output, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.maxPooling2d1)
     conv2d2Forward(maxPooling2d1Output, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.conv2d2)
     maxPooling2d2Forward(conv2d2Output, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.maxPooling2d2)
     conv2d3Forward(maxPooling2d2Output, count: n)
-    probe?.lap(6)
+    probe?.lap(Part.conv2d3)
     maxPooling2d3Forward(conv2d3Output, count: n)
-    probe?.lap(7)
+    probe?.lap(Part.maxPooling2d3)
     dropoutForward(maxPooling2d3Output, count: n, rng: &rng)
-    probe?.lap(9)
+    probe?.lap(Part.dropout)
     denseForward(dropoutOutput, count: n)
-    probe?.lap(10)
+    probe?.lap(Part.dense)
     dense1Forward(denseOutput, count: n)
-    probe?.lap(11)
+    probe?.lap(Part.dense1)
     output = UnsafePointer(dense1Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(12)
+    let loss = sigmoidBinaryCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense1Backward(gradientA, denseOutput, count: n, dx: gradientB)
-    probe?.lap(11)
+    probe?.lap(Part.dense1)
     denseBackward(gradientB, dropoutOutput, count: n, dx: gradientA)
-    probe?.lap(10)
-    dropoutBackward(gradientA, count: n, dx: gradientA)
-    probe?.lap(9)
+    probe?.lap(Part.dense)
+    dropoutBackward(gradientA, count: n)
+    probe?.lap(Part.dropout)
     maxPooling2d3Backward(gradientA, conv2d3Output, count: n, dx: gradientB)
-    probe?.lap(7)
+    probe?.lap(Part.maxPooling2d3)
     conv2d3Backward(gradientB, maxPooling2d2Output, count: n, dx: gradientA)
-    probe?.lap(6)
+    probe?.lap(Part.conv2d3)
     maxPooling2d2Backward(gradientA, conv2d2Output, count: n, dx: gradientB)
-    probe?.lap(5)
+    probe?.lap(Part.maxPooling2d2)
     conv2d2Backward(gradientB, maxPooling2d1Output, count: n, dx: gradientA)
-    probe?.lap(4)
+    probe?.lap(Part.conv2d2)
     maxPooling2d1Backward(gradientA, conv2d1Output, count: n, dx: gradientB)
-    probe?.lap(3)
+    probe?.lap(Part.maxPooling2d1)
     conv2d1Backward(gradientB, maxPooling2dOutput, count: n, dx: gradientA)
-    probe?.lap(2)
-    conv2dBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d1)
+    conv2dBackward(gradientA, x, count: n)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sigmoidBinaryCrossentropy(logits: dense1Logits + row * 1, probabilities: dense1Output + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).
@@ -490,7 +587,7 @@ public final class CatsVsDogs: InspectableModel {
     _ = (convOutput, columns)
     if last >= 0 {
       PrecastKernels.conv2DForward(
-        x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 864,
+        x, count: n, Self.conv2dWindow, filters: 32, kernel: conv2dKernel.values, bias: conv2dBias.values,
         .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
       PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
     }
@@ -585,8 +682,8 @@ public final class CatsVsDogs: InspectableModel {
     if top >= 0 && bottom < 0 {
       PrecastKernels.activationBackward(b, output: convOutput, preactivation: convOutput, rows: n * 21904, cols: 32, .relu)
       PrecastKernels.conv2DBackward(
-        b, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-        dKernel: gradients + 0, dBias: gradients + 864, dx: a, columns: columns, chunk: 1)
+        b, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: conv2dKernel.values,
+        dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: a, columns: columns, chunk: 1)
     }
     let slot = bottom < 0 ? 0 : Self.inspectSlots[bottom]
     return UnsafePointer(slot == 0 ? a : b)

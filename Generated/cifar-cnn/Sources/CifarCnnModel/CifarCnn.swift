@@ -21,7 +21,7 @@
 // Memory: parameters 122570 floats (478.8 KiB), gradients the same, optimizer slots 957.6 KiB;
 // activations and their gradients 41244 floats per sample (20.1 MiB at batch 128);
 // fixed scratch 1769472 floats (6.8 MiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = CifarCnn(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 3072] row-major → [n, 10];
@@ -35,14 +35,14 @@ public final class CifarCnn: InspectableModel {
     inputShape: [32, 32, 3],
     outputSize: 10,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 3, 32]), WeightInfo(name: "bias", shape: [32])], outputShape: [30, 30, 32]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [15, 15, 32]),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 32, 64]), WeightInfo(name: "bias", shape: [64])], outputShape: [13, 13, 64]),
-      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", weights: [], outputShape: [6, 6, 64]),
-      LayerInfo(name: "conv2d_2", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 64, 64]), WeightInfo(name: "bias", shape: [64])], outputShape: [4, 4, 64]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [1024]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [1024, 64]), WeightInfo(name: "bias", shape: [64])], outputShape: [64]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [64, 10]), WeightInfo(name: "bias", shape: [10])], outputShape: [10]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [30, 30, 32]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", outputShape: [15, 15, 32]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", outputShape: [13, 13, 64]),
+      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", outputShape: [6, 6, 64]),
+      LayerInfo(name: "conv2d_2", className: "Conv2D", outputShape: [4, 4, 64]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [1024]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [64]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [10]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 3, 32], offset: 0, initializer: .glorotUniform, fanIn: 27, fanOut: 288),
@@ -62,7 +62,61 @@ public final class CifarCnn: InspectableModel {
     accuracyKind: .sparseCategorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 10, batchSize: 64, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "cifar-cnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 32, 32, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32, 32, 3]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 15, 15, 32]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 6, 6, 64]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 64, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 1024]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 64]}}], "build_input_shape": [null, 32, 32, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 32, 32, 3]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "cifar-cnn", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      32, 32, 3], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 32, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      32, 32, 3]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", \#
+      "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 64, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      15, 15, 32]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", \#
+      "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 64, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      6, 6, 64]}}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 64, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 1024]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 64]}}], \#
+      "build_input_shape": [null, 32, 32, 3]}, "registered_name": null, "build_config": {"input_shape": [null, 32, 32, \#
+      3]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 900, inputs: 27, outputs: 32, chunk: 0, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 169, inputs: 288, outputs: 64, chunk: 4, inputGradient: true),
@@ -73,16 +127,37 @@ public final class CifarCnn: InspectableModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [122570]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 41244] and fixed scratch [1769472].
+  private let memory: ModelMemory
+  /// All parameters, [122570]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [122570], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 41244].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [1769472].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [3, 3, 3, 32]: parameters[0..<864]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [32]: parameters[864..<896]
+  private let conv2dBias: WeightView
+  /// conv2d_1/kernel [3, 3, 32, 64]: parameters[896..<19328]
+  private let conv2d1Kernel: WeightView
+  /// conv2d_1/bias [64]: parameters[19328..<19392]
+  private let conv2d1Bias: WeightView
+  /// conv2d_2/kernel [3, 3, 64, 64]: parameters[19392..<56256]
+  private let conv2d2Kernel: WeightView
+  /// conv2d_2/bias [64]: parameters[56256..<56320]
+  private let conv2d2Bias: WeightView
+  /// dense/kernel [1024, 64]: parameters[56320..<121856]
+  private let denseKernel: WeightView
+  /// dense/bias [64]: parameters[121856..<121920]
+  private let denseBias: WeightView
+  /// dense_1/kernel [64, 10]: parameters[121920..<122560]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [10]: parameters[122560..<122570]
+  private let dense1Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// max_pooling2d output (conv2d, relu and the pooling in one pass)
   private let maxPooling2dOutput: UnsafeMutablePointer<Float>  // [B, 7200]
@@ -118,29 +193,34 @@ public final class CifarCnn: InspectableModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(122570)
-    gradients = allocateZeroed(122570)
-    arena = allocateZeroed(maxBatch * 41244)
-    maxPooling2dOutput = arena + maxBatch * 0
-    conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 7200).bindMemory(to: UInt8.self, capacity: maxBatch * 7200)
-    conv2d1Output = arena + maxBatch * 9000
-    maxPooling2d1Output = arena + maxBatch * 19816
-    conv2d2Output = arena + maxBatch * 22120
-    denseOutput = arena + maxBatch * 23144
-    dense1Output = arena + maxBatch * 23208
-    dense1Logits = arena + maxBatch * 23218
-    gradientA = arena + maxBatch * 23228
-    gradientB = arena + maxBatch * 34044
-    scratch = .allocate(capacity: 1769472)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
+    memory = ModelMemory(parameters: 122570, floatsPerSample: 41244, fixed: 1769472, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 864)
+    conv2dBias = memory.weight(at: 864, count: 32)
+    conv2d1Kernel = memory.weight(at: 896, count: 18432)
+    conv2d1Bias = memory.weight(at: 19328, count: 64)
+    conv2d2Kernel = memory.weight(at: 19392, count: 36864)
+    conv2d2Bias = memory.weight(at: 56256, count: 64)
+    denseKernel = memory.weight(at: 56320, count: 65536)
+    denseBias = memory.weight(at: 121856, count: 64)
+    dense1Kernel = memory.weight(at: 121920, count: 640)
+    dense1Bias = memory.weight(at: 122560, count: 10)
+    maxPooling2dOutput = memory.batch(at: 0, width: 7200)
+    conv2dArgmax = memory.batchBytes(at: 7200, count: 7200)
+    conv2d1Output = memory.batch(at: 9000, width: 10816)
+    maxPooling2d1Output = memory.batch(at: 19816, width: 2304)
+    conv2d2Output = memory.batch(at: 22120, width: 1024)
+    denseOutput = memory.batch(at: 23144, width: 64)
+    dense1Output = memory.batch(at: 23208, width: 10)
+    dense1Logits = memory.batch(at: 23218, width: 10)
+    gradientA = memory.batch(at: 23228, width: 10816)
+    gradientB = memory.batch(at: 34044, width: 7200)
+    columns = memory.fixed(at: 0, count: 1769472)
+    output = UnsafePointer(memory.arena)
   }
 
   deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
     if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
@@ -153,22 +233,22 @@ public final class CifarCnn: InspectableModel {
   static let conv2dPoolWindow = Window2D(inputHeight: 30, inputWidth: 30, channels: 32, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 15, outputWidth: 15)
 
   /// maxPooling2dOutput [n, 15, 15, 32] = maxpool(relu(conv(x, kernel) + bias)), the next layer's output,
-  /// and conv2dArgmax its winning pixels; x [n, 32, 32, 3], kernel [3, 3, 3, 32] at 0,
-  /// bias [32] at 864. Direct kernel; the [n, 30, 30, 32] convolution output is never stored.
+  /// and conv2dArgmax its winning pixels; x [n, 32, 32, 3], kernel [3, 3, 3, 32] (conv2dKernel),
+  /// bias [32] (conv2dBias). Direct kernel; the [n, 30, 30, 32] convolution output is never stored.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolForward(
-      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, kernel: parameters + 0,
-      bias: parameters + 864, output: maxPooling2dOutput, argmax: conv2dArgmax)
+      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, kernel: conv2dKernel.values,
+      bias: conv2dBias.values, output: maxPooling2dOutput, argmax: conv2dArgmax)
   }
 
   /// Backward of conv2d, ReLU and the pooling: dy [n, 15, 15, 32] (∂loss/∂pooled output);
   /// accumulates ∂kernel and ∂bias into `gradients`. The first layer: no input gradient.
   @inline(never)
-  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolBackward(
       dy, input: x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, output: maxPooling2dOutput,
-      argmax: conv2dArgmax, dKernel: gradients + 0, dBias: gradients + 864)
+      argmax: conv2dArgmax, dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 2×2, valid)  [B, 30, 30, 32] → [B, 15, 15, 32]
@@ -181,11 +261,11 @@ public final class CifarCnn: InspectableModel {
   static let conv2d1Window = Window2D(inputHeight: 15, inputWidth: 15, channels: 32, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 13, outputWidth: 13)
 
   /// conv2d1Output [n, 13, 13, 64] = relu(conv(x, kernel) + bias); x [n, 15, 15, 32],
-  /// kernel [3, 3, 32, 64] at 896, bias [64] at 19328; Winograd F(4×4, 3×3) (3×3, stride 1: 2.64× fewer multiplications than im2col on this 13×13 output, F(2×2, 3×3) 1.94×), 36 GEMMs per 4 image(s).
+  /// kernel [3, 3, 32, 64] (conv2d1Kernel), bias [64] (conv2d1Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 2.64× fewer multiplications than im2col on this 13×13 output, F(2×2, 3×3) 1.94×), 36 GEMMs per 4 image(s).
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d1Window, filters: 64, tile: 4, kernel: parameters + 896, bias: parameters + 19328,
+      x, count: n, Self.conv2d1Window, filters: 64, tile: 4, kernel: conv2d1Kernel.values, bias: conv2d1Bias.values,
       .relu, scratch: columns, scratchCount: 1769472, imagesPerGemm: 4, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
@@ -194,8 +274,8 @@ public final class CifarCnn: InspectableModel {
   @inline(never)
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 64, tile: 4, kernel: parameters + 896,
-      dKernel: gradients + 896, dBias: gradients + 19328, dx: dx, scratch: columns, scratchCount: 1769472, imagesPerGemm: 4)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 64, tile: 4, kernel: conv2d1Kernel.values,
+      dKernel: conv2d1Kernel.gradient, dBias: conv2d1Bias.gradient, dx: dx, scratch: columns, scratchCount: 1769472, imagesPerGemm: 4)
   }
 
   // MARK: - max_pooling2d_1: MaxPooling2D(2×2, strides 2×2, valid)  [B, 13, 13, 64] → [B, 6, 6, 64]
@@ -223,11 +303,11 @@ public final class CifarCnn: InspectableModel {
   static let conv2d2Window = Window2D(inputHeight: 6, inputWidth: 6, channels: 64, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 4, outputWidth: 4)
 
   /// conv2d2Output [n, 4, 4, 64] = relu(conv(x, kernel) + bias); x [n, 6, 6, 64],
-  /// kernel [3, 3, 64, 64] at 19392, bias [64] at 56256; Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 4×4 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 56 image(s).
+  /// kernel [3, 3, 64, 64] (conv2d2Kernel), bias [64] (conv2d2Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 4×4 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 56 image(s).
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: parameters + 19392, bias: parameters + 56256,
+      x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: conv2d2Kernel.values, bias: conv2d2Bias.values,
       .relu, scratch: columns, scratchCount: 1769472, imagesPerGemm: 56, preactivation: conv2d2Output, output: conv2d2Output)
   }
 
@@ -237,8 +317,8 @@ public final class CifarCnn: InspectableModel {
   func conv2d2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2d2Output, preactivation: conv2d2Output, rows: n * 16, cols: 64, .relu)
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: parameters + 19392,
-      dKernel: gradients + 19392, dBias: gradients + 56256, dx: dx, scratch: columns, scratchCount: 1769472, imagesPerGemm: 56)
+      dy, input: x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: conv2d2Kernel.values,
+      dKernel: conv2d2Kernel.gradient, dBias: conv2d2Bias.gradient, dx: dx, scratch: columns, scratchCount: 1769472, imagesPerGemm: 56)
   }
 
   // MARK: - flatten: Flatten()  [B, 4, 4, 64] → [B, 1024]
@@ -247,11 +327,11 @@ public final class CifarCnn: InspectableModel {
 
   // MARK: - dense: Dense(64, relu)  [B, 1024] → [B, 64]
 
-  /// denseOutput [n, 64] = relu(x·kernel + bias); x [n, 1024], kernel [1024, 64] at 56320, bias [64] at 121856.
+  /// denseOutput [n, 64] = relu(x·kernel + bias); x [n, 1024], kernel [1024, 64] (denseKernel), bias [64] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 1024, outputs: 64, kernel: parameters + 56320, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 121856, rows: n, cols: 64, .relu, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 1024, outputs: 64, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 64, .relu, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 64] (∂loss/∂its output, overwritten) → dx [n, 1024];
@@ -260,17 +340,17 @@ public final class CifarCnn: InspectableModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 64, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 1024, outputs: 64, kernel: parameters + 56320,
-      dKernel: gradients + 56320, dBias: gradients + 121856, dx: dx)
+      dy, input: x, count: n, inputs: 1024, outputs: 64, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dense_1: Dense(10, softmax)  [B, 64] → [B, 10]
 
-  /// dense1Output [n, 10] = softmax(x·kernel + bias); x [n, 64], kernel [64, 10] at 121920, bias [10] at 122560.
+  /// dense1Output [n, 10] = softmax(x·kernel + bias); x [n, 64], kernel [64, 10] (dense1Kernel), bias [10] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 64, outputs: 10, kernel: parameters + 121920, output: dense1Logits)
-    PrecastKernels.biasActivate(dense1Logits, bias: parameters + 122560, rows: n, cols: 10, .softmax, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 64, outputs: 10, kernel: dense1Kernel.values, output: dense1Logits)
+    PrecastKernels.biasActivate(dense1Logits, bias: dense1Bias.values, rows: n, cols: 10, .softmax, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 10] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 64];
@@ -278,11 +358,16 @@ public final class CifarCnn: InspectableModel {
   @inline(never)
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 64, outputs: 10, kernel: parameters + 121920,
-      dKernel: gradients + 121920, dBias: gradients + 122560, dx: dx)
+      dy, input: x, count: n, inputs: 64, outputs: 10, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv2d, maxPooling2d, conv2d1, maxPooling2d1, conv2d2, flatten, dense, dense1, loss, rest
+  }
 
   /// Inference: x [n, 3072] → [n, 10]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -296,51 +381,40 @@ public final class CifarCnn: InspectableModel {
     return output
   }
 
-  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, sparseCategoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 122570)
-    probe?.lap(9)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     conv2d1Forward(maxPooling2dOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.conv2d1)
     maxPooling2d1Forward(conv2d1Output, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.maxPooling2d1)
     conv2d2Forward(maxPooling2d1Output, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.conv2d2)
     denseForward(conv2d2Output, count: n)
-    probe?.lap(6)
+    probe?.lap(Part.dense)
     dense1Forward(denseOutput, count: n)
-    probe?.lap(7)
+    probe?.lap(Part.dense1)
     output = UnsafePointer(dense1Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxSparseCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, labels: targets, rows: n, cols: 10, grad: gradientA)
-    probe?.lap(8)
+    let loss = softmaxSparseCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, labels: targets, rows: n, cols: 10, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense1Backward(gradientA, denseOutput, count: n, dx: gradientB)
-    probe?.lap(7)
+    probe?.lap(Part.dense1)
     denseBackward(gradientB, conv2d2Output, count: n, dx: gradientA)
-    probe?.lap(6)
+    probe?.lap(Part.dense)
     conv2d2Backward(gradientA, maxPooling2d1Output, count: n, dx: gradientB)
-    probe?.lap(4)
+    probe?.lap(Part.conv2d2)
     maxPooling2d1Backward(gradientB, conv2d1Output, count: n, dx: gradientA)
-    probe?.lap(3)
+    probe?.lap(Part.maxPooling2d1)
     conv2d1Backward(gradientA, maxPooling2dOutput, count: n, dx: gradientB)
-    probe?.lap(2)
-    conv2dBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d1)
+    conv2dBackward(gradientB, x, count: n)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxSparseCategoricalCrossentropy(logits: dense1Logits + row * 10, probabilities: dense1Output + row * 10, labels: targets + row * 1, rows: 1, cols: 10, grad: gradientA + row * 10)
-      for c in 0..<10 { gradientA[row * 10 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).
@@ -371,7 +445,7 @@ public final class CifarCnn: InspectableModel {
     _ = (convOutput, columns)
     if last >= 0 {
       PrecastKernels.conv2DForward(
-        x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 864,
+        x, count: n, Self.conv2dWindow, filters: 32, kernel: conv2dKernel.values, bias: conv2dBias.values,
         .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
       PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
     }
@@ -443,8 +517,8 @@ public final class CifarCnn: InspectableModel {
     if top >= 0 && bottom < 0 {
       PrecastKernels.activationBackward(a, output: convOutput, preactivation: convOutput, rows: n * 900, cols: 32, .relu)
       PrecastKernels.conv2DBackward(
-        a, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-        dKernel: gradients + 0, dBias: gradients + 864, dx: b, columns: columns, chunk: 1)
+        a, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: conv2dKernel.values,
+        dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: b, columns: columns, chunk: 1)
     }
     let slot = bottom < 0 ? 1 : Self.inspectSlots[bottom]
     return UnsafePointer(slot == 0 ? a : b)

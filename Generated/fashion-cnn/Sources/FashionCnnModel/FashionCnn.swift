@@ -16,9 +16,8 @@
 // Metrics: accuracy (as categorical_accuracy)
 //
 // Memory: parameters 693962 floats (2.6 MiB), gradients the same, optimizer slots 5.3 MiB;
-// activations and their gradients 12444 floats per sample (6.1 MiB at batch 128);
-// fixed scratch 1 floats (4 B).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// activations and their gradients 12444 floats per sample (6.1 MiB at batch 128).
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = FashionCnn(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 784] row-major → [n, 10];
@@ -32,11 +31,11 @@ public final class FashionCnn: InspectableModel {
     inputShape: [28, 28, 1],
     outputSize: 10,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 1, 32]), WeightInfo(name: "bias", shape: [32])], outputShape: [26, 26, 32]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [13, 13, 32]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [5408]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [5408, 128]), WeightInfo(name: "bias", shape: [128])], outputShape: [128]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [128, 10]), WeightInfo(name: "bias", shape: [10])], outputShape: [10]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [26, 26, 32]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", outputShape: [13, 13, 32]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [5408]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [128]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [10]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 1, 32], offset: 0, initializer: .glorotUniform, fanIn: 9, fanOut: 288),
@@ -52,7 +51,42 @@ public final class FashionCnn: InspectableModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 3, batchSize: 128, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "fashion-cnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 28, 28, 1], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 128, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 5408]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 128]}}], "build_input_shape": [null, 28, 28, 1]}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "fashion-cnn", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      28, 28, 1], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 32, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      28, 28, 1]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", \#
+      "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 128, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 5408]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 128]}}], \#
+      "build_input_shape": [null, 28, 28, 1]}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, \#
+      1]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 676, inputs: 9, outputs: 32, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 5408, outputs: 128, chunk: 0, inputGradient: true),
@@ -61,16 +95,29 @@ public final class FashionCnn: InspectableModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [693962]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 12444].
+  private let memory: ModelMemory
+  /// All parameters, [693962]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [693962], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 12444].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [1].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [3, 3, 1, 32]: parameters[0..<288]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [32]: parameters[288..<320]
+  private let conv2dBias: WeightView
+  /// dense/kernel [5408, 128]: parameters[320..<692544]
+  private let denseKernel: WeightView
+  /// dense/bias [128]: parameters[692544..<692672]
+  private let denseBias: WeightView
+  /// dense_1/kernel [128, 10]: parameters[692672..<693952]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [10]: parameters[693952..<693962]
+  private let dense1Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// max_pooling2d output (conv2d, relu and the pooling in one pass)
   private let maxPooling2dOutput: UnsafeMutablePointer<Float>  // [B, 5408]
@@ -86,8 +133,6 @@ public final class FashionCnn: InspectableModel {
   private let gradientA: UnsafeMutablePointer<Float>  // [B, 5408]
   /// gradient scratch (pong)
   private let gradientB: UnsafeMutablePointer<Float>  // [B, 128]
-  /// im2col patch matrix of one Conv2D chunk [images·pixels, kh·kw·cin]
-  private let columns: UnsafeMutablePointer<Float>  // [1]
 
   /// The outputs of the last pass, [n, 10].
   public private(set) var output: UnsafePointer<Float>
@@ -100,26 +145,26 @@ public final class FashionCnn: InspectableModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(693962)
-    gradients = allocateZeroed(693962)
-    arena = allocateZeroed(maxBatch * 12444)
-    maxPooling2dOutput = arena + maxBatch * 0
-    conv2dArgmax = UnsafeMutableRawPointer(arena + maxBatch * 5408).bindMemory(to: UInt8.self, capacity: maxBatch * 5408)
-    denseOutput = arena + maxBatch * 6760
-    dense1Output = arena + maxBatch * 6888
-    dense1Logits = arena + maxBatch * 6898
-    gradientA = arena + maxBatch * 6908
-    gradientB = arena + maxBatch * 12316
-    scratch = .allocate(capacity: 1)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
+    memory = ModelMemory(parameters: 693962, floatsPerSample: 12444, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 288)
+    conv2dBias = memory.weight(at: 288, count: 32)
+    denseKernel = memory.weight(at: 320, count: 692224)
+    denseBias = memory.weight(at: 692544, count: 128)
+    dense1Kernel = memory.weight(at: 692672, count: 1280)
+    dense1Bias = memory.weight(at: 693952, count: 10)
+    maxPooling2dOutput = memory.batch(at: 0, width: 5408)
+    conv2dArgmax = memory.batchBytes(at: 5408, count: 5408)
+    denseOutput = memory.batch(at: 6760, width: 128)
+    dense1Output = memory.batch(at: 6888, width: 10)
+    dense1Logits = memory.batch(at: 6898, width: 10)
+    gradientA = memory.batch(at: 6908, width: 5408)
+    gradientB = memory.batch(at: 12316, width: 128)
+    output = UnsafePointer(memory.arena)
   }
 
   deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
     if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
@@ -132,22 +177,22 @@ public final class FashionCnn: InspectableModel {
   static let conv2dPoolWindow = Window2D(inputHeight: 26, inputWidth: 26, channels: 32, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, outputHeight: 13, outputWidth: 13)
 
   /// maxPooling2dOutput [n, 13, 13, 32] = maxpool(relu(conv(x, kernel) + bias)), the next layer's output,
-  /// and conv2dArgmax its winning pixels; x [n, 28, 28, 1], kernel [3, 3, 1, 32] at 0,
-  /// bias [32] at 288. Direct kernel; the [n, 26, 26, 32] convolution output is never stored.
+  /// and conv2dArgmax its winning pixels; x [n, 28, 28, 1], kernel [3, 3, 1, 32] (conv2dKernel),
+  /// bias [32] (conv2dBias). Direct kernel; the [n, 26, 26, 32] convolution output is never stored.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolForward(
-      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, kernel: parameters + 0,
-      bias: parameters + 288, output: maxPooling2dOutput, argmax: conv2dArgmax)
+      x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, kernel: conv2dKernel.values,
+      bias: conv2dBias.values, output: maxPooling2dOutput, argmax: conv2dArgmax)
   }
 
   /// Backward of conv2d, ReLU and the pooling: dy [n, 13, 13, 32] (∂loss/∂pooled output);
   /// accumulates ∂kernel and ∂bias into `gradients`. The first layer: no input gradient.
   @inline(never)
-  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DReluMaxPoolBackward(
       dy, input: x, count: n, Self.conv2dWindow, pool: Self.conv2dPoolWindow, filters: 32, output: maxPooling2dOutput,
-      argmax: conv2dArgmax, dKernel: gradients + 0, dBias: gradients + 288)
+      argmax: conv2dArgmax, dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 2×2, valid)  [B, 26, 26, 32] → [B, 13, 13, 32]
@@ -160,11 +205,11 @@ public final class FashionCnn: InspectableModel {
 
   // MARK: - dense: Dense(128, relu)  [B, 5408] → [B, 128]
 
-  /// denseOutput [n, 128] = relu(x·kernel + bias); x [n, 5408], kernel [5408, 128] at 320, bias [128] at 692544.
+  /// denseOutput [n, 128] = relu(x·kernel + bias); x [n, 5408], kernel [5408, 128] (denseKernel), bias [128] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 5408, outputs: 128, kernel: parameters + 320, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 692544, rows: n, cols: 128, .relu, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 5408, outputs: 128, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 128, .relu, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 128] (∂loss/∂its output, overwritten) → dx [n, 5408];
@@ -173,17 +218,17 @@ public final class FashionCnn: InspectableModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 128, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 5408, outputs: 128, kernel: parameters + 320,
-      dKernel: gradients + 320, dBias: gradients + 692544, dx: dx)
+      dy, input: x, count: n, inputs: 5408, outputs: 128, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dense_1: Dense(10, softmax)  [B, 128] → [B, 10]
 
-  /// dense1Output [n, 10] = softmax(x·kernel + bias); x [n, 128], kernel [128, 10] at 692672, bias [10] at 693952.
+  /// dense1Output [n, 10] = softmax(x·kernel + bias); x [n, 128], kernel [128, 10] (dense1Kernel), bias [10] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 128, outputs: 10, kernel: parameters + 692672, output: dense1Logits)
-    PrecastKernels.biasActivate(dense1Logits, bias: parameters + 693952, rows: n, cols: 10, .softmax, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 128, outputs: 10, kernel: dense1Kernel.values, output: dense1Logits)
+    PrecastKernels.biasActivate(dense1Logits, bias: dense1Bias.values, rows: n, cols: 10, .softmax, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 10] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 128];
@@ -191,11 +236,16 @@ public final class FashionCnn: InspectableModel {
   @inline(never)
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 128, outputs: 10, kernel: parameters + 692672,
-      dKernel: gradients + 692672, dBias: gradients + 693952, dx: dx)
+      dy, input: x, count: n, inputs: 128, outputs: 10, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv2d, maxPooling2d, flatten, dense, dense1, loss, rest
+  }
 
   /// Inference: x [n, 784] → [n, 10]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -206,39 +256,28 @@ public final class FashionCnn: InspectableModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 693962)
-    probe?.lap(6)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     denseForward(maxPooling2dOutput, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.dense)
     dense1Forward(denseOutput, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.dense1)
     output = UnsafePointer(dense1Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 10, grad: gradientA)
-    probe?.lap(5)
+    let loss = softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 10, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense1Backward(gradientA, denseOutput, count: n, dx: gradientB)
-    probe?.lap(4)
+    probe?.lap(Part.dense1)
     denseBackward(gradientB, maxPooling2dOutput, count: n, dx: gradientA)
-    probe?.lap(3)
-    conv2dBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
+    conv2dBackward(gradientA, x, count: n)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: dense1Logits + row * 10, probabilities: dense1Output + row * 10, targets: targets + row * 10, rows: 1, cols: 10, grad: gradientA + row * 10)
-      for c in 0..<10 { gradientA[row * 10 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).
@@ -269,7 +308,7 @@ public final class FashionCnn: InspectableModel {
     _ = (convOutput, columns)
     if last >= 0 {
       PrecastKernels.conv2DForward(
-        x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 288,
+        x, count: n, Self.conv2dWindow, filters: 32, kernel: conv2dKernel.values, bias: conv2dBias.values,
         .relu, columns: columns, chunk: 1, preactivation: convOutput, output: convOutput)
       PrecastKernels.maxPool2DForward(convOutput, count: n, Self.conv2dPoolWindow, output: maxPooling2dOutput)
     }
@@ -319,8 +358,8 @@ public final class FashionCnn: InspectableModel {
     if top >= 0 && bottom < 0 {
       PrecastKernels.activationBackward(b, output: convOutput, preactivation: convOutput, rows: n * 676, cols: 32, .relu)
       PrecastKernels.conv2DBackward(
-        b, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-        dKernel: gradients + 0, dBias: gradients + 288, dx: a, columns: columns, chunk: 1)
+        b, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: conv2dKernel.values,
+        dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: a, columns: columns, chunk: 1)
     }
     let slot = bottom < 0 ? 0 : Self.inspectSlots[bottom]
     return UnsafePointer(slot == 0 ? a : b)

@@ -34,7 +34,7 @@
 // Memory: parameters 1677034 floats (6.4 MiB), gradients the same, optimizer slots 12.8 MiB;
 // activations and their gradients 381012 floats per sample (186.0 MiB at batch 128);
 // fixed scratch 1622336 floats (6.2 MiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = FashionDeepCnnBn(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 784] row-major → [n, 10];
@@ -48,26 +48,26 @@ public final class FashionDeepCnnBn: CompiledModel {
     inputShape: [28, 28, 1],
     outputSize: 10,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 1, 32]), WeightInfo(name: "bias", shape: [32])], outputShape: [28, 28, 32]),
-      LayerInfo(name: "batch_normalization", className: "BatchNormalization", weights: [WeightInfo(name: "gamma", shape: [32]), WeightInfo(name: "beta", shape: [32]), WeightInfo(name: "moving_mean", shape: [32]), WeightInfo(name: "moving_variance", shape: [32])], outputShape: [28, 28, 32]),
-      LayerInfo(name: "activation", className: "Activation", weights: [], outputShape: [28, 28, 32]),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 32, 32]), WeightInfo(name: "bias", shape: [32])], outputShape: [28, 28, 32]),
-      LayerInfo(name: "batch_normalization_1", className: "BatchNormalization", weights: [WeightInfo(name: "gamma", shape: [32]), WeightInfo(name: "beta", shape: [32]), WeightInfo(name: "moving_mean", shape: [32]), WeightInfo(name: "moving_variance", shape: [32])], outputShape: [28, 28, 32]),
-      LayerInfo(name: "activation_1", className: "Activation", weights: [], outputShape: [28, 28, 32]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [14, 14, 32]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [14, 14, 32]),
-      LayerInfo(name: "conv2d_2", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 32, 64]), WeightInfo(name: "bias", shape: [64])], outputShape: [14, 14, 64]),
-      LayerInfo(name: "batch_normalization_2", className: "BatchNormalization", weights: [WeightInfo(name: "gamma", shape: [64]), WeightInfo(name: "beta", shape: [64]), WeightInfo(name: "moving_mean", shape: [64]), WeightInfo(name: "moving_variance", shape: [64])], outputShape: [14, 14, 64]),
-      LayerInfo(name: "activation_2", className: "Activation", weights: [], outputShape: [14, 14, 64]),
-      LayerInfo(name: "conv2d_3", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 64, 64]), WeightInfo(name: "bias", shape: [64])], outputShape: [14, 14, 64]),
-      LayerInfo(name: "batch_normalization_3", className: "BatchNormalization", weights: [WeightInfo(name: "gamma", shape: [64]), WeightInfo(name: "beta", shape: [64]), WeightInfo(name: "moving_mean", shape: [64]), WeightInfo(name: "moving_variance", shape: [64])], outputShape: [14, 14, 64]),
-      LayerInfo(name: "activation_3", className: "Activation", weights: [], outputShape: [14, 14, 64]),
-      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", weights: [], outputShape: [7, 7, 64]),
-      LayerInfo(name: "dropout_1", className: "Dropout", weights: [], outputShape: [7, 7, 64]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [3136]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3136, 512]), WeightInfo(name: "bias", shape: [512])], outputShape: [512]),
-      LayerInfo(name: "dropout_2", className: "Dropout", weights: [], outputShape: [512]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [512, 10]), WeightInfo(name: "bias", shape: [10])], outputShape: [10]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [28, 28, 32]),
+      LayerInfo(name: "batch_normalization", className: "BatchNormalization", outputShape: [28, 28, 32]),
+      LayerInfo(name: "activation", className: "Activation", outputShape: [28, 28, 32]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", outputShape: [28, 28, 32]),
+      LayerInfo(name: "batch_normalization_1", className: "BatchNormalization", outputShape: [28, 28, 32]),
+      LayerInfo(name: "activation_1", className: "Activation", outputShape: [28, 28, 32]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", outputShape: [14, 14, 32]),
+      LayerInfo(name: "dropout", className: "Dropout", outputShape: [14, 14, 32]),
+      LayerInfo(name: "conv2d_2", className: "Conv2D", outputShape: [14, 14, 64]),
+      LayerInfo(name: "batch_normalization_2", className: "BatchNormalization", outputShape: [14, 14, 64]),
+      LayerInfo(name: "activation_2", className: "Activation", outputShape: [14, 14, 64]),
+      LayerInfo(name: "conv2d_3", className: "Conv2D", outputShape: [14, 14, 64]),
+      LayerInfo(name: "batch_normalization_3", className: "BatchNormalization", outputShape: [14, 14, 64]),
+      LayerInfo(name: "activation_3", className: "Activation", outputShape: [14, 14, 64]),
+      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", outputShape: [7, 7, 64]),
+      LayerInfo(name: "dropout_1", className: "Dropout", outputShape: [7, 7, 64]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [3136]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [512]),
+      LayerInfo(name: "dropout_2", className: "Dropout", outputShape: [512]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [10]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 1, 32], offset: 0, initializer: .glorotUniform, fanIn: 9, fanOut: 288),
@@ -105,7 +105,130 @@ public final class FashionDeepCnnBn: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 10, batchSize: 128, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "fashion-deep-cnn-bn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 28, 28, 1], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 32]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "relu"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 32]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 32]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "relu"}, "registered_name": null}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.25, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 32]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 64]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "relu"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 64]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 64]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "activation": "relu"}, "registered_name": null}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.25, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 512, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3136]}}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.5, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 512]}}], "build_input_shape": [null, 28, 28, 1]}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "fashion-deep-cnn-bn", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      28, 28, 1], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 32, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      28, 28, 1]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", \#
+      "class_name": "Zeros", "config": {}, "registered_name": null}, \#
+      "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, \#
+      "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", \#
+      "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, \#
+      "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      28, 28, 32]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "activation": "relu"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 32, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      28, 28, 32]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization_1", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", \#
+      "class_name": "Zeros", "config": {}, "registered_name": null}, \#
+      "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, \#
+      "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", \#
+      "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, \#
+      "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      28, 28, 32]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "activation": "relu"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", \#
+      "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.25, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 64, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      14, 14, 32]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization_2", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", \#
+      "class_name": "Zeros", "config": {}, "registered_name": null}, \#
+      "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, \#
+      "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", \#
+      "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, \#
+      "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      14, 14, 64]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation_2", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "activation": "relu"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_3", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 64, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      14, 14, 64]}}, {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "batch_normalization_3", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"module": "keras.initializers", \#
+      "class_name": "Zeros", "config": {}, "registered_name": null}, \#
+      "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {}, \#
+      "registered_name": null}, "moving_mean_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "moving_variance_initializer": {"module": "keras.initializers", "class_name": "Ones", \#
+      "config": {}, "registered_name": null}, "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null, \#
+      "gamma_constraint": null, "synchronized": false}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      14, 14, 64]}}, {"module": "keras.layers", "class_name": "Activation", "config": {"name": "activation_3", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "activation": "relu"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", \#
+      "config": {"name": "dropout_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.25, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 512, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3136]}}, \#
+      {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout_2", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.5, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 512]}}], \#
+      "build_input_shape": [null, 28, 28, 1]}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, \#
+      1]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 784, inputs: 9, outputs: 32, chunk: 148, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 784, inputs: 288, outputs: 32, chunk: 2, inputGradient: true),
@@ -117,16 +240,73 @@ public final class FashionDeepCnnBn: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [1677034]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 381012] and fixed scratch [1622336].
+  private let memory: ModelMemory
+  /// All parameters, [1677034]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [1677034], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 381012].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [1622336].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [3, 3, 1, 32]: parameters[0..<288]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [32]: parameters[288..<320]
+  private let conv2dBias: WeightView
+  /// batch_normalization/gamma [32]: parameters[320..<352]
+  private let batchNormalizationGamma: WeightView
+  /// batch_normalization/beta [32]: parameters[352..<384]
+  private let batchNormalizationBeta: WeightView
+  /// batch_normalization/moving_mean [32]: parameters[384..<416]
+  private let batchNormalizationMovingMean: WeightView
+  /// batch_normalization/moving_variance [32]: parameters[416..<448]
+  private let batchNormalizationMovingVariance: WeightView
+  /// conv2d_1/kernel [3, 3, 32, 32]: parameters[448..<9664]
+  private let conv2d1Kernel: WeightView
+  /// conv2d_1/bias [32]: parameters[9664..<9696]
+  private let conv2d1Bias: WeightView
+  /// batch_normalization_1/gamma [32]: parameters[9696..<9728]
+  private let batchNormalization1Gamma: WeightView
+  /// batch_normalization_1/beta [32]: parameters[9728..<9760]
+  private let batchNormalization1Beta: WeightView
+  /// batch_normalization_1/moving_mean [32]: parameters[9760..<9792]
+  private let batchNormalization1MovingMean: WeightView
+  /// batch_normalization_1/moving_variance [32]: parameters[9792..<9824]
+  private let batchNormalization1MovingVariance: WeightView
+  /// conv2d_2/kernel [3, 3, 32, 64]: parameters[9824..<28256]
+  private let conv2d2Kernel: WeightView
+  /// conv2d_2/bias [64]: parameters[28256..<28320]
+  private let conv2d2Bias: WeightView
+  /// batch_normalization_2/gamma [64]: parameters[28320..<28384]
+  private let batchNormalization2Gamma: WeightView
+  /// batch_normalization_2/beta [64]: parameters[28384..<28448]
+  private let batchNormalization2Beta: WeightView
+  /// batch_normalization_2/moving_mean [64]: parameters[28448..<28512]
+  private let batchNormalization2MovingMean: WeightView
+  /// batch_normalization_2/moving_variance [64]: parameters[28512..<28576]
+  private let batchNormalization2MovingVariance: WeightView
+  /// conv2d_3/kernel [3, 3, 64, 64]: parameters[28576..<65440]
+  private let conv2d3Kernel: WeightView
+  /// conv2d_3/bias [64]: parameters[65440..<65504]
+  private let conv2d3Bias: WeightView
+  /// batch_normalization_3/gamma [64]: parameters[65504..<65568]
+  private let batchNormalization3Gamma: WeightView
+  /// batch_normalization_3/beta [64]: parameters[65568..<65632]
+  private let batchNormalization3Beta: WeightView
+  /// batch_normalization_3/moving_mean [64]: parameters[65632..<65696]
+  private let batchNormalization3MovingMean: WeightView
+  /// batch_normalization_3/moving_variance [64]: parameters[65696..<65760]
+  private let batchNormalization3MovingVariance: WeightView
+  /// dense/kernel [3136, 512]: parameters[65760..<1671392]
+  private let denseKernel: WeightView
+  /// dense/bias [512]: parameters[1671392..<1671904]
+  private let denseBias: WeightView
+  /// dense_1/kernel [512, 10]: parameters[1671904..<1677024]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [10]: parameters[1677024..<1677034]
+  private let dense1Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// conv2d output, after linear
   private let conv2dOutput: UnsafeMutablePointer<Float>  // [B, 25088]
@@ -210,53 +390,73 @@ public final class FashionDeepCnnBn: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(1677034)
-    gradients = allocateZeroed(1677034)
-    arena = allocateZeroed(maxBatch * 381012)
-    conv2dOutput = arena + maxBatch * 0
-    batchNormalizationOutput = arena + maxBatch * 25088
-    batchNormalizationNormalized = arena + maxBatch * 50176
-    activationOutput = arena + maxBatch * 75264
-    conv2d1Output = arena + maxBatch * 100352
-    batchNormalization1Output = arena + maxBatch * 125440
-    batchNormalization1Normalized = arena + maxBatch * 150528
-    activation1Output = arena + maxBatch * 175616
-    maxPooling2dOutput = arena + maxBatch * 200704
-    dropoutOutput = arena + maxBatch * 206976
-    dropoutMask = arena + maxBatch * 213248
-    conv2d2Output = arena + maxBatch * 219520
-    batchNormalization2Output = arena + maxBatch * 232064
-    batchNormalization2Normalized = arena + maxBatch * 244608
-    activation2Output = arena + maxBatch * 257152
-    conv2d3Output = arena + maxBatch * 269696
-    batchNormalization3Output = arena + maxBatch * 282240
-    batchNormalization3Normalized = arena + maxBatch * 294784
-    activation3Output = arena + maxBatch * 307328
-    maxPooling2d1Output = arena + maxBatch * 319872
-    dropout1Output = arena + maxBatch * 323008
-    dropout1Mask = arena + maxBatch * 326144
-    denseOutput = arena + maxBatch * 329280
-    dropout2Output = arena + maxBatch * 329792
-    dropout2Mask = arena + maxBatch * 330304
-    dense1Output = arena + maxBatch * 330816
-    dense1Logits = arena + maxBatch * 330826
-    gradientA = arena + maxBatch * 330836
-    gradientB = arena + maxBatch * 355924
-    scratch = .allocate(capacity: 1622336)
-    batchNormalizationInverseStd = scratch + 0
-    batchNormalization1InverseStd = scratch + 32
-    batchNormalization2InverseStd = scratch + 64
-    batchNormalization3InverseStd = scratch + 128
-    columns = scratch + 192
-    statistics = scratch + 1622208
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
+    memory = ModelMemory(parameters: 1677034, floatsPerSample: 381012, fixed: 1622336, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 288)
+    conv2dBias = memory.weight(at: 288, count: 32)
+    batchNormalizationGamma = memory.weight(at: 320, count: 32)
+    batchNormalizationBeta = memory.weight(at: 352, count: 32)
+    batchNormalizationMovingMean = memory.weight(at: 384, count: 32)
+    batchNormalizationMovingVariance = memory.weight(at: 416, count: 32)
+    conv2d1Kernel = memory.weight(at: 448, count: 9216)
+    conv2d1Bias = memory.weight(at: 9664, count: 32)
+    batchNormalization1Gamma = memory.weight(at: 9696, count: 32)
+    batchNormalization1Beta = memory.weight(at: 9728, count: 32)
+    batchNormalization1MovingMean = memory.weight(at: 9760, count: 32)
+    batchNormalization1MovingVariance = memory.weight(at: 9792, count: 32)
+    conv2d2Kernel = memory.weight(at: 9824, count: 18432)
+    conv2d2Bias = memory.weight(at: 28256, count: 64)
+    batchNormalization2Gamma = memory.weight(at: 28320, count: 64)
+    batchNormalization2Beta = memory.weight(at: 28384, count: 64)
+    batchNormalization2MovingMean = memory.weight(at: 28448, count: 64)
+    batchNormalization2MovingVariance = memory.weight(at: 28512, count: 64)
+    conv2d3Kernel = memory.weight(at: 28576, count: 36864)
+    conv2d3Bias = memory.weight(at: 65440, count: 64)
+    batchNormalization3Gamma = memory.weight(at: 65504, count: 64)
+    batchNormalization3Beta = memory.weight(at: 65568, count: 64)
+    batchNormalization3MovingMean = memory.weight(at: 65632, count: 64)
+    batchNormalization3MovingVariance = memory.weight(at: 65696, count: 64)
+    denseKernel = memory.weight(at: 65760, count: 1605632)
+    denseBias = memory.weight(at: 1671392, count: 512)
+    dense1Kernel = memory.weight(at: 1671904, count: 5120)
+    dense1Bias = memory.weight(at: 1677024, count: 10)
+    conv2dOutput = memory.batch(at: 0, width: 25088)
+    batchNormalizationOutput = memory.batch(at: 25088, width: 25088)
+    batchNormalizationNormalized = memory.batch(at: 50176, width: 25088)
+    activationOutput = memory.batch(at: 75264, width: 25088)
+    conv2d1Output = memory.batch(at: 100352, width: 25088)
+    batchNormalization1Output = memory.batch(at: 125440, width: 25088)
+    batchNormalization1Normalized = memory.batch(at: 150528, width: 25088)
+    activation1Output = memory.batch(at: 175616, width: 25088)
+    maxPooling2dOutput = memory.batch(at: 200704, width: 6272)
+    dropoutOutput = memory.batch(at: 206976, width: 6272)
+    dropoutMask = memory.batch(at: 213248, width: 6272)
+    conv2d2Output = memory.batch(at: 219520, width: 12544)
+    batchNormalization2Output = memory.batch(at: 232064, width: 12544)
+    batchNormalization2Normalized = memory.batch(at: 244608, width: 12544)
+    activation2Output = memory.batch(at: 257152, width: 12544)
+    conv2d3Output = memory.batch(at: 269696, width: 12544)
+    batchNormalization3Output = memory.batch(at: 282240, width: 12544)
+    batchNormalization3Normalized = memory.batch(at: 294784, width: 12544)
+    activation3Output = memory.batch(at: 307328, width: 12544)
+    maxPooling2d1Output = memory.batch(at: 319872, width: 3136)
+    dropout1Output = memory.batch(at: 323008, width: 3136)
+    dropout1Mask = memory.batch(at: 326144, width: 3136)
+    denseOutput = memory.batch(at: 329280, width: 512)
+    dropout2Output = memory.batch(at: 329792, width: 512)
+    dropout2Mask = memory.batch(at: 330304, width: 512)
+    dense1Output = memory.batch(at: 330816, width: 10)
+    dense1Logits = memory.batch(at: 330826, width: 10)
+    gradientA = memory.batch(at: 330836, width: 25088)
+    gradientB = memory.batch(at: 355924, width: 25088)
+    batchNormalizationInverseStd = memory.fixed(at: 0, count: 32)
+    batchNormalization1InverseStd = memory.fixed(at: 32, count: 32)
+    batchNormalization2InverseStd = memory.fixed(at: 64, count: 64)
+    batchNormalization3InverseStd = memory.fixed(at: 128, count: 64)
+    columns = memory.fixed(at: 192, count: 1622016)
+    statistics = memory.fixed(at: 1622208, count: 128)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - conv2d: Conv2D(32, 3×3, strides 1×1, same, linear)  [B, 28, 28, 1] → [B, 28, 28, 32]
@@ -265,11 +465,11 @@ public final class FashionDeepCnnBn: CompiledModel {
   static let conv2dWindow = Window2D(inputHeight: 28, inputWidth: 28, channels: 1, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 28, outputWidth: 28)
 
   /// conv2dOutput [n, 28, 28, 32] = linear(conv(x, kernel) + bias); x [n, 28, 28, 1],
-  /// kernel [3, 3, 1, 32] at 0, bias [32] at 288; direct kernel (patch of 9 ≤ 32: too short for a GEMM), bias and activation fused.
+  /// kernel [3, 3, 1, 32] (conv2dKernel), bias [32] (conv2dBias); direct kernel (patch of 9 ≤ 32: too short for a GEMM), bias and activation fused.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 288, .linear,
+      x, count: n, Self.conv2dWindow, filters: 32, kernel: conv2dKernel.values, bias: conv2dBias.values, .linear,
       columns: columns, chunk: 148, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
@@ -278,19 +478,19 @@ public final class FashionDeepCnnBn: CompiledModel {
   @inline(never)
   func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 288, dx: dx, columns: columns, chunk: 148)
+      dy, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: conv2dKernel.values,
+      dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: dx, columns: columns, chunk: 148)
   }
 
   // MARK: - batch_normalization: BatchNormalization(momentum 0.99, epsilon 0.001)  [B, 28, 28, 32] → [B, 28, 28, 32]
 
   /// Inference: batchNormalizationOutput [n, 28, 28, 32] = gamma·(x − moving_mean)/√(moving_variance + 0.001) + beta,
-  /// per channel (32); gamma parameters + 320, beta parameters + 352, moving_mean parameters + 384, moving_variance parameters + 416.
+  /// per channel (32); gamma batchNormalizationGamma.values, beta batchNormalizationBeta.values, moving_mean batchNormalizationMovingMean.values, moving_variance batchNormalizationMovingVariance.values.
   @inline(never)
   func batchNormalizationForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.batchNormInferenceForward(
-      x, rows: n * 784, channels: 32, gamma: parameters + 320, beta: parameters + 352,
-      movingMean: parameters + 384, movingVariance: parameters + 416, epsilon: 0.001,
+      x, rows: n * 784, channels: 32, gamma: batchNormalizationGamma.values, beta: batchNormalizationBeta.values,
+      movingMean: batchNormalizationMovingMean.values, movingVariance: batchNormalizationMovingVariance.values, epsilon: 0.001,
       output: batchNormalizationOutput, scratch: statistics)
   }
 
@@ -301,25 +501,25 @@ public final class FashionDeepCnnBn: CompiledModel {
   func batchNormalizationTrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
     if frozenLayers.contains("batch_normalization") { return batchNormalizationForward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
-      x, rows: n * 784, channels: 32, gamma: parameters + 320, beta: parameters + 352,
-      movingMean: parameters + 384, movingVariance: parameters + 416, momentum: 0.99, epsilon: 0.001,
+      x, rows: n * 784, channels: 32, gamma: batchNormalizationGamma.values, beta: batchNormalizationBeta.values,
+      movingMean: batchNormalizationMovingMean.values, movingVariance: batchNormalizationMovingVariance.values, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd, output: batchNormalizationOutput, scratch: statistics)
   }
 
   /// Backward of batch_normalization (training mode; frozen: of the inference transform): dy [n, 28, 28, 32] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
-  func batchNormalizationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func batchNormalizationBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     if frozenLayers.contains("batch_normalization") {
       if let dx {
         PrecastKernels.batchNormInferenceBackward(
-          dy, rows: n * 784, channels: 32, gamma: parameters + 320, movingVariance: parameters + 416,
+          dy, rows: n * 784, channels: 32, gamma: batchNormalizationGamma.values, movingVariance: batchNormalizationMovingVariance.values,
           epsilon: 0.001, dx: dx)
       }
       return
     }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 784, channels: 32, normalized: batchNormalizationNormalized, inverseStd: batchNormalizationInverseStd,
-      gamma: parameters + 320, dGamma: gradients + 320, dBeta: gradients + 352, dx: dx, scratch: statistics)
+      gamma: batchNormalizationGamma.values, dGamma: batchNormalizationGamma.gradient, dBeta: batchNormalizationBeta.gradient, dx: dx, scratch: statistics)
   }
 
   // MARK: - activation: Activation(relu)  [B, 28, 28, 32] → [B, 28, 28, 32]
@@ -332,7 +532,7 @@ public final class FashionDeepCnnBn: CompiledModel {
 
   /// Backward of activation: dy [n, 25088] ← dy ⊙ relu′ (in place).
   @inline(never)
-  func activationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func activationBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.activationBackward(dy, output: activationOutput, preactivation: x, rows: n, cols: 25088, .relu)
   }
 
@@ -342,11 +542,11 @@ public final class FashionDeepCnnBn: CompiledModel {
   static let conv2d1Window = Window2D(inputHeight: 28, inputWidth: 28, channels: 32, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 28, outputWidth: 28)
 
   /// conv2d1Output [n, 28, 28, 32] = linear(conv(x, kernel) + bias); x [n, 28, 28, 32],
-  /// kernel [3, 3, 32, 32] at 448, bias [32] at 9664; Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 28×28 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 2 image(s).
+  /// kernel [3, 3, 32, 32] (conv2d1Kernel), bias [32] (conv2d1Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 28×28 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 2 image(s).
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d1Window, filters: 32, tile: 4, kernel: parameters + 448, bias: parameters + 9664,
+      x, count: n, Self.conv2d1Window, filters: 32, tile: 4, kernel: conv2d1Kernel.values, bias: conv2d1Bias.values,
       .linear, scratch: columns, scratchCount: 1622016, imagesPerGemm: 2, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
@@ -355,19 +555,19 @@ public final class FashionDeepCnnBn: CompiledModel {
   @inline(never)
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 32, tile: 4, kernel: parameters + 448,
-      dKernel: gradients + 448, dBias: gradients + 9664, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 2)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 32, tile: 4, kernel: conv2d1Kernel.values,
+      dKernel: conv2d1Kernel.gradient, dBias: conv2d1Bias.gradient, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 2)
   }
 
   // MARK: - batch_normalization_1: BatchNormalization(momentum 0.99, epsilon 0.001)  [B, 28, 28, 32] → [B, 28, 28, 32]
 
   /// Inference: batchNormalization1Output [n, 28, 28, 32] = gamma·(x − moving_mean)/√(moving_variance + 0.001) + beta,
-  /// per channel (32); gamma parameters + 9696, beta parameters + 9728, moving_mean parameters + 9760, moving_variance parameters + 9792.
+  /// per channel (32); gamma batchNormalization1Gamma.values, beta batchNormalization1Beta.values, moving_mean batchNormalization1MovingMean.values, moving_variance batchNormalization1MovingVariance.values.
   @inline(never)
   func batchNormalization1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.batchNormInferenceForward(
-      x, rows: n * 784, channels: 32, gamma: parameters + 9696, beta: parameters + 9728,
-      movingMean: parameters + 9760, movingVariance: parameters + 9792, epsilon: 0.001,
+      x, rows: n * 784, channels: 32, gamma: batchNormalization1Gamma.values, beta: batchNormalization1Beta.values,
+      movingMean: batchNormalization1MovingMean.values, movingVariance: batchNormalization1MovingVariance.values, epsilon: 0.001,
       output: batchNormalization1Output, scratch: statistics)
   }
 
@@ -378,25 +578,25 @@ public final class FashionDeepCnnBn: CompiledModel {
   func batchNormalization1TrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
     if frozenLayers.contains("batch_normalization_1") { return batchNormalization1Forward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
-      x, rows: n * 784, channels: 32, gamma: parameters + 9696, beta: parameters + 9728,
-      movingMean: parameters + 9760, movingVariance: parameters + 9792, momentum: 0.99, epsilon: 0.001,
+      x, rows: n * 784, channels: 32, gamma: batchNormalization1Gamma.values, beta: batchNormalization1Beta.values,
+      movingMean: batchNormalization1MovingMean.values, movingVariance: batchNormalization1MovingVariance.values, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalization1Normalized, inverseStd: batchNormalization1InverseStd, output: batchNormalization1Output, scratch: statistics)
   }
 
   /// Backward of batch_normalization_1 (training mode; frozen: of the inference transform): dy [n, 28, 28, 32] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
-  func batchNormalization1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func batchNormalization1Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     if frozenLayers.contains("batch_normalization_1") {
       if let dx {
         PrecastKernels.batchNormInferenceBackward(
-          dy, rows: n * 784, channels: 32, gamma: parameters + 9696, movingVariance: parameters + 9792,
+          dy, rows: n * 784, channels: 32, gamma: batchNormalization1Gamma.values, movingVariance: batchNormalization1MovingVariance.values,
           epsilon: 0.001, dx: dx)
       }
       return
     }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 784, channels: 32, normalized: batchNormalization1Normalized, inverseStd: batchNormalization1InverseStd,
-      gamma: parameters + 9696, dGamma: gradients + 9696, dBeta: gradients + 9728, dx: dx, scratch: statistics)
+      gamma: batchNormalization1Gamma.values, dGamma: batchNormalization1Gamma.gradient, dBeta: batchNormalization1Beta.gradient, dx: dx, scratch: statistics)
   }
 
   // MARK: - activation_1: Activation(relu)  [B, 28, 28, 32] → [B, 28, 28, 32]
@@ -409,7 +609,7 @@ public final class FashionDeepCnnBn: CompiledModel {
 
   /// Backward of activation_1: dy [n, 25088] ← dy ⊙ relu′ (in place).
   @inline(never)
-  func activation1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func activation1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.activationBackward(dy, output: activation1Output, preactivation: x, rows: n, cols: 25088, .relu)
   }
 
@@ -441,7 +641,7 @@ public final class FashionDeepCnnBn: CompiledModel {
 
   /// Backward of dropout: dy [n, 6272] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 6272, mask: dropoutMask)
   }
 
@@ -451,11 +651,11 @@ public final class FashionDeepCnnBn: CompiledModel {
   static let conv2d2Window = Window2D(inputHeight: 14, inputWidth: 14, channels: 32, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 14, outputWidth: 14)
 
   /// conv2d2Output [n, 14, 14, 64] = linear(conv(x, kernel) + bias); x [n, 14, 14, 32],
-  /// kernel [3, 3, 32, 64] at 9824, bias [64] at 28256; Winograd F(4×4, 3×3) (3×3, stride 1: 3.06× fewer multiplications than im2col on this 14×14 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 4 image(s).
+  /// kernel [3, 3, 32, 64] (conv2d2Kernel), bias [64] (conv2d2Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 3.06× fewer multiplications than im2col on this 14×14 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 4 image(s).
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: parameters + 9824, bias: parameters + 28256,
+      x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: conv2d2Kernel.values, bias: conv2d2Bias.values,
       .linear, scratch: columns, scratchCount: 1622016, imagesPerGemm: 4, preactivation: conv2d2Output, output: conv2d2Output)
   }
 
@@ -464,19 +664,19 @@ public final class FashionDeepCnnBn: CompiledModel {
   @inline(never)
   func conv2d2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: parameters + 9824,
-      dKernel: gradients + 9824, dBias: gradients + 28256, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 4)
+      dy, input: x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: conv2d2Kernel.values,
+      dKernel: conv2d2Kernel.gradient, dBias: conv2d2Bias.gradient, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 4)
   }
 
   // MARK: - batch_normalization_2: BatchNormalization(momentum 0.99, epsilon 0.001)  [B, 14, 14, 64] → [B, 14, 14, 64]
 
   /// Inference: batchNormalization2Output [n, 14, 14, 64] = gamma·(x − moving_mean)/√(moving_variance + 0.001) + beta,
-  /// per channel (64); gamma parameters + 28320, beta parameters + 28384, moving_mean parameters + 28448, moving_variance parameters + 28512.
+  /// per channel (64); gamma batchNormalization2Gamma.values, beta batchNormalization2Beta.values, moving_mean batchNormalization2MovingMean.values, moving_variance batchNormalization2MovingVariance.values.
   @inline(never)
   func batchNormalization2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.batchNormInferenceForward(
-      x, rows: n * 196, channels: 64, gamma: parameters + 28320, beta: parameters + 28384,
-      movingMean: parameters + 28448, movingVariance: parameters + 28512, epsilon: 0.001,
+      x, rows: n * 196, channels: 64, gamma: batchNormalization2Gamma.values, beta: batchNormalization2Beta.values,
+      movingMean: batchNormalization2MovingMean.values, movingVariance: batchNormalization2MovingVariance.values, epsilon: 0.001,
       output: batchNormalization2Output, scratch: statistics)
   }
 
@@ -487,25 +687,25 @@ public final class FashionDeepCnnBn: CompiledModel {
   func batchNormalization2TrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
     if frozenLayers.contains("batch_normalization_2") { return batchNormalization2Forward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
-      x, rows: n * 196, channels: 64, gamma: parameters + 28320, beta: parameters + 28384,
-      movingMean: parameters + 28448, movingVariance: parameters + 28512, momentum: 0.99, epsilon: 0.001,
+      x, rows: n * 196, channels: 64, gamma: batchNormalization2Gamma.values, beta: batchNormalization2Beta.values,
+      movingMean: batchNormalization2MovingMean.values, movingVariance: batchNormalization2MovingVariance.values, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalization2Normalized, inverseStd: batchNormalization2InverseStd, output: batchNormalization2Output, scratch: statistics)
   }
 
   /// Backward of batch_normalization_2 (training mode; frozen: of the inference transform): dy [n, 14, 14, 64] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
-  func batchNormalization2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func batchNormalization2Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     if frozenLayers.contains("batch_normalization_2") {
       if let dx {
         PrecastKernels.batchNormInferenceBackward(
-          dy, rows: n * 196, channels: 64, gamma: parameters + 28320, movingVariance: parameters + 28512,
+          dy, rows: n * 196, channels: 64, gamma: batchNormalization2Gamma.values, movingVariance: batchNormalization2MovingVariance.values,
           epsilon: 0.001, dx: dx)
       }
       return
     }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 196, channels: 64, normalized: batchNormalization2Normalized, inverseStd: batchNormalization2InverseStd,
-      gamma: parameters + 28320, dGamma: gradients + 28320, dBeta: gradients + 28384, dx: dx, scratch: statistics)
+      gamma: batchNormalization2Gamma.values, dGamma: batchNormalization2Gamma.gradient, dBeta: batchNormalization2Beta.gradient, dx: dx, scratch: statistics)
   }
 
   // MARK: - activation_2: Activation(relu)  [B, 14, 14, 64] → [B, 14, 14, 64]
@@ -518,7 +718,7 @@ public final class FashionDeepCnnBn: CompiledModel {
 
   /// Backward of activation_2: dy [n, 12544] ← dy ⊙ relu′ (in place).
   @inline(never)
-  func activation2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func activation2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.activationBackward(dy, output: activation2Output, preactivation: x, rows: n, cols: 12544, .relu)
   }
 
@@ -528,11 +728,11 @@ public final class FashionDeepCnnBn: CompiledModel {
   static let conv2d3Window = Window2D(inputHeight: 14, inputWidth: 14, channels: 64, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 14, outputWidth: 14)
 
   /// conv2d3Output [n, 14, 14, 64] = linear(conv(x, kernel) + bias); x [n, 14, 14, 64],
-  /// kernel [3, 3, 64, 64] at 28576, bias [64] at 65440; Winograd F(4×4, 3×3) (3×3, stride 1: 3.06× fewer multiplications than im2col on this 14×14 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 3 image(s).
+  /// kernel [3, 3, 64, 64] (conv2d3Kernel), bias [64] (conv2d3Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 3.06× fewer multiplications than im2col on this 14×14 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 3 image(s).
   @inline(never)
   func conv2d3Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d3Window, filters: 64, tile: 4, kernel: parameters + 28576, bias: parameters + 65440,
+      x, count: n, Self.conv2d3Window, filters: 64, tile: 4, kernel: conv2d3Kernel.values, bias: conv2d3Bias.values,
       .linear, scratch: columns, scratchCount: 1622016, imagesPerGemm: 3, preactivation: conv2d3Output, output: conv2d3Output)
   }
 
@@ -541,19 +741,19 @@ public final class FashionDeepCnnBn: CompiledModel {
   @inline(never)
   func conv2d3Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d3Window, filters: 64, tile: 4, kernel: parameters + 28576,
-      dKernel: gradients + 28576, dBias: gradients + 65440, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 3)
+      dy, input: x, count: n, Self.conv2d3Window, filters: 64, tile: 4, kernel: conv2d3Kernel.values,
+      dKernel: conv2d3Kernel.gradient, dBias: conv2d3Bias.gradient, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 3)
   }
 
   // MARK: - batch_normalization_3: BatchNormalization(momentum 0.99, epsilon 0.001)  [B, 14, 14, 64] → [B, 14, 14, 64]
 
   /// Inference: batchNormalization3Output [n, 14, 14, 64] = gamma·(x − moving_mean)/√(moving_variance + 0.001) + beta,
-  /// per channel (64); gamma parameters + 65504, beta parameters + 65568, moving_mean parameters + 65632, moving_variance parameters + 65696.
+  /// per channel (64); gamma batchNormalization3Gamma.values, beta batchNormalization3Beta.values, moving_mean batchNormalization3MovingMean.values, moving_variance batchNormalization3MovingVariance.values.
   @inline(never)
   func batchNormalization3Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.batchNormInferenceForward(
-      x, rows: n * 196, channels: 64, gamma: parameters + 65504, beta: parameters + 65568,
-      movingMean: parameters + 65632, movingVariance: parameters + 65696, epsilon: 0.001,
+      x, rows: n * 196, channels: 64, gamma: batchNormalization3Gamma.values, beta: batchNormalization3Beta.values,
+      movingMean: batchNormalization3MovingMean.values, movingVariance: batchNormalization3MovingVariance.values, epsilon: 0.001,
       output: batchNormalization3Output, scratch: statistics)
   }
 
@@ -564,25 +764,25 @@ public final class FashionDeepCnnBn: CompiledModel {
   func batchNormalization3TrainingForward(_ x: UnsafePointer<Float>, count n: Int) {
     if frozenLayers.contains("batch_normalization_3") { return batchNormalization3Forward(x, count: n) }
     PrecastKernels.batchNormTrainingForward(
-      x, rows: n * 196, channels: 64, gamma: parameters + 65504, beta: parameters + 65568,
-      movingMean: parameters + 65632, movingVariance: parameters + 65696, momentum: 0.99, epsilon: 0.001,
+      x, rows: n * 196, channels: 64, gamma: batchNormalization3Gamma.values, beta: batchNormalization3Beta.values,
+      movingMean: batchNormalization3MovingMean.values, movingVariance: batchNormalization3MovingVariance.values, momentum: 0.99, epsilon: 0.001,
       normalized: batchNormalization3Normalized, inverseStd: batchNormalization3InverseStd, output: batchNormalization3Output, scratch: statistics)
   }
 
   /// Backward of batch_normalization_3 (training mode; frozen: of the inference transform): dy [n, 14, 14, 64] → dx (may be dy); accumulates ∂gamma and ∂beta.
   @inline(never)
-  func batchNormalization3Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func batchNormalization3Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     if frozenLayers.contains("batch_normalization_3") {
       if let dx {
         PrecastKernels.batchNormInferenceBackward(
-          dy, rows: n * 196, channels: 64, gamma: parameters + 65504, movingVariance: parameters + 65696,
+          dy, rows: n * 196, channels: 64, gamma: batchNormalization3Gamma.values, movingVariance: batchNormalization3MovingVariance.values,
           epsilon: 0.001, dx: dx)
       }
       return
     }
     PrecastKernels.batchNormBackward(
       dy, rows: n * 196, channels: 64, normalized: batchNormalization3Normalized, inverseStd: batchNormalization3InverseStd,
-      gamma: parameters + 65504, dGamma: gradients + 65504, dBeta: gradients + 65568, dx: dx, scratch: statistics)
+      gamma: batchNormalization3Gamma.values, dGamma: batchNormalization3Gamma.gradient, dBeta: batchNormalization3Beta.gradient, dx: dx, scratch: statistics)
   }
 
   // MARK: - activation_3: Activation(relu)  [B, 14, 14, 64] → [B, 14, 14, 64]
@@ -595,7 +795,7 @@ public final class FashionDeepCnnBn: CompiledModel {
 
   /// Backward of activation_3: dy [n, 12544] ← dy ⊙ relu′ (in place).
   @inline(never)
-  func activation3Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func activation3Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.activationBackward(dy, output: activation3Output, preactivation: x, rows: n, cols: 12544, .relu)
   }
 
@@ -627,7 +827,7 @@ public final class FashionDeepCnnBn: CompiledModel {
 
   /// Backward of dropout_1: dy [n, 3136] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropout1Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropout1Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 3136, mask: dropout1Mask)
   }
 
@@ -637,11 +837,11 @@ public final class FashionDeepCnnBn: CompiledModel {
 
   // MARK: - dense: Dense(512, relu)  [B, 3136] → [B, 512]
 
-  /// denseOutput [n, 512] = relu(x·kernel + bias); x [n, 3136], kernel [3136, 512] at 65760, bias [512] at 1671392.
+  /// denseOutput [n, 512] = relu(x·kernel + bias); x [n, 3136], kernel [3136, 512] (denseKernel), bias [512] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3136, outputs: 512, kernel: parameters + 65760, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 1671392, rows: n, cols: 512, .relu, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3136, outputs: 512, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 512, .relu, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 512] (∂loss/∂its output, overwritten) → dx [n, 3136];
@@ -650,8 +850,8 @@ public final class FashionDeepCnnBn: CompiledModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 512, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3136, outputs: 512, kernel: parameters + 65760,
-      dKernel: gradients + 65760, dBias: gradients + 1671392, dx: dx)
+      dy, input: x, count: n, inputs: 3136, outputs: 512, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dropout_2: Dropout(0.5)  [B, 512] → [B, 512]
@@ -664,17 +864,17 @@ public final class FashionDeepCnnBn: CompiledModel {
 
   /// Backward of dropout_2: dy [n, 512] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropout2Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropout2Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 512, mask: dropout2Mask)
   }
 
   // MARK: - dense_1: Dense(10, softmax)  [B, 512] → [B, 10]
 
-  /// dense1Output [n, 10] = softmax(x·kernel + bias); x [n, 512], kernel [512, 10] at 1671904, bias [10] at 1677024.
+  /// dense1Output [n, 10] = softmax(x·kernel + bias); x [n, 512], kernel [512, 10] (dense1Kernel), bias [10] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 512, outputs: 10, kernel: parameters + 1671904, output: dense1Logits)
-    PrecastKernels.biasActivate(dense1Logits, bias: parameters + 1677024, rows: n, cols: 10, .softmax, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 512, outputs: 10, kernel: dense1Kernel.values, output: dense1Logits)
+    PrecastKernels.biasActivate(dense1Logits, bias: dense1Bias.values, rows: n, cols: 10, .softmax, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 10] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 512];
@@ -682,11 +882,16 @@ public final class FashionDeepCnnBn: CompiledModel {
   @inline(never)
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 512, outputs: 10, kernel: parameters + 1671904,
-      dKernel: gradients + 1671904, dBias: gradients + 1677024, dx: dx)
+      dy, input: x, count: n, inputs: 512, outputs: 10, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv2d, batchNormalization, activation, conv2d1, batchNormalization1, activation1, maxPooling2d, dropout, conv2d2, batchNormalization2, activation2, conv2d3, batchNormalization3, activation3, maxPooling2d1, dropout1, flatten, dense, dropout2, dense1, loss, rest
+  }
 
   /// Inference: x [n, 784] → [n, 10]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -710,103 +915,92 @@ public final class FashionDeepCnnBn: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 1677034)
-    probe?.lap(21)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     batchNormalizationTrainingForward(conv2dOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.batchNormalization)
     activationForward(batchNormalizationOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.activation)
     conv2d1Forward(activationOutput, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.conv2d1)
     batchNormalization1TrainingForward(conv2d1Output, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.batchNormalization1)
     activation1Forward(batchNormalization1Output, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.activation1)
     maxPooling2dForward(activation1Output, count: n)
-    probe?.lap(6)
+    probe?.lap(Part.maxPooling2d)
     dropoutForward(maxPooling2dOutput, count: n, rng: &rng)
-    probe?.lap(7)
+    probe?.lap(Part.dropout)
     conv2d2Forward(dropoutOutput, count: n)
-    probe?.lap(8)
+    probe?.lap(Part.conv2d2)
     batchNormalization2TrainingForward(conv2d2Output, count: n)
-    probe?.lap(9)
+    probe?.lap(Part.batchNormalization2)
     activation2Forward(batchNormalization2Output, count: n)
-    probe?.lap(10)
+    probe?.lap(Part.activation2)
     conv2d3Forward(activation2Output, count: n)
-    probe?.lap(11)
+    probe?.lap(Part.conv2d3)
     batchNormalization3TrainingForward(conv2d3Output, count: n)
-    probe?.lap(12)
+    probe?.lap(Part.batchNormalization3)
     activation3Forward(batchNormalization3Output, count: n)
-    probe?.lap(13)
+    probe?.lap(Part.activation3)
     maxPooling2d1Forward(activation3Output, count: n)
-    probe?.lap(14)
+    probe?.lap(Part.maxPooling2d1)
     dropout1Forward(maxPooling2d1Output, count: n, rng: &rng)
-    probe?.lap(15)
+    probe?.lap(Part.dropout1)
     denseForward(dropout1Output, count: n)
-    probe?.lap(17)
+    probe?.lap(Part.dense)
     dropout2Forward(denseOutput, count: n, rng: &rng)
-    probe?.lap(18)
+    probe?.lap(Part.dropout2)
     dense1Forward(dropout2Output, count: n)
-    probe?.lap(19)
+    probe?.lap(Part.dense1)
     output = UnsafePointer(dense1Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 10, grad: gradientA)
-    probe?.lap(20)
+    let loss = softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 10, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense1Backward(gradientA, dropout2Output, count: n, dx: gradientB)
-    probe?.lap(19)
-    dropout2Backward(gradientB, count: n, dx: gradientB)
-    probe?.lap(18)
+    probe?.lap(Part.dense1)
+    dropout2Backward(gradientB, count: n)
+    probe?.lap(Part.dropout2)
     denseBackward(gradientB, dropout1Output, count: n, dx: gradientA)
-    probe?.lap(17)
-    dropout1Backward(gradientA, count: n, dx: gradientA)
-    probe?.lap(15)
+    probe?.lap(Part.dense)
+    dropout1Backward(gradientA, count: n)
+    probe?.lap(Part.dropout1)
     maxPooling2d1Backward(gradientA, activation3Output, count: n, dx: gradientB)
-    probe?.lap(14)
-    activation3Backward(gradientB, batchNormalization3Output, count: n, dx: gradientB)
-    probe?.lap(13)
-    batchNormalization3Backward(gradientB, conv2d3Output, count: n, dx: gradientB)
-    probe?.lap(12)
+    probe?.lap(Part.maxPooling2d1)
+    activation3Backward(gradientB, batchNormalization3Output, count: n)
+    probe?.lap(Part.activation3)
+    batchNormalization3Backward(gradientB, count: n, dx: gradientB)
+    probe?.lap(Part.batchNormalization3)
     conv2d3Backward(gradientB, activation2Output, count: n, dx: gradientA)
-    probe?.lap(11)
-    activation2Backward(gradientA, batchNormalization2Output, count: n, dx: gradientA)
-    probe?.lap(10)
-    batchNormalization2Backward(gradientA, conv2d2Output, count: n, dx: gradientA)
-    probe?.lap(9)
+    probe?.lap(Part.conv2d3)
+    activation2Backward(gradientA, batchNormalization2Output, count: n)
+    probe?.lap(Part.activation2)
+    batchNormalization2Backward(gradientA, count: n, dx: gradientA)
+    probe?.lap(Part.batchNormalization2)
     conv2d2Backward(gradientA, dropoutOutput, count: n, dx: gradientB)
-    probe?.lap(8)
-    dropoutBackward(gradientB, count: n, dx: gradientB)
-    probe?.lap(7)
+    probe?.lap(Part.conv2d2)
+    dropoutBackward(gradientB, count: n)
+    probe?.lap(Part.dropout)
     maxPooling2dBackward(gradientB, activation1Output, count: n, dx: gradientA)
-    probe?.lap(6)
-    activation1Backward(gradientA, batchNormalization1Output, count: n, dx: gradientA)
-    probe?.lap(5)
-    batchNormalization1Backward(gradientA, conv2d1Output, count: n, dx: gradientA)
-    probe?.lap(4)
+    probe?.lap(Part.maxPooling2d)
+    activation1Backward(gradientA, batchNormalization1Output, count: n)
+    probe?.lap(Part.activation1)
+    batchNormalization1Backward(gradientA, count: n, dx: gradientA)
+    probe?.lap(Part.batchNormalization1)
     conv2d1Backward(gradientA, activationOutput, count: n, dx: gradientB)
-    probe?.lap(3)
-    activationBackward(gradientB, batchNormalizationOutput, count: n, dx: gradientB)
-    probe?.lap(2)
-    batchNormalizationBackward(gradientB, conv2dOutput, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.conv2d1)
+    activationBackward(gradientB, batchNormalizationOutput, count: n)
+    probe?.lap(Part.activation)
+    batchNormalizationBackward(gradientB, count: n, dx: gradientB)
+    probe?.lap(Part.batchNormalization)
     conv2dBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: dense1Logits + row * 10, probabilities: dense1Output + row * 10, targets: targets + row * 10, rows: 1, cols: 10, grad: gradientA + row * 10)
-      for c in 0..<10 { gradientA[row * 10 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

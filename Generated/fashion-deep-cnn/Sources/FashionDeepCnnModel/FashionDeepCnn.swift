@@ -25,7 +25,7 @@
 // Memory: parameters 1676266 floats (6.4 MiB), gradients the same, optimizer slots 12.8 MiB;
 // activations and their gradients 155220 floats per sample (75.8 MiB at batch 128);
 // fixed scratch 1622016 floats (6.2 MiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = FashionDeepCnn(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 784] row-major → [n, 10];
@@ -39,18 +39,18 @@ public final class FashionDeepCnn: InspectableModel {
     inputShape: [28, 28, 1],
     outputSize: 10,
     layers: [
-      LayerInfo(name: "conv2d", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 1, 32]), WeightInfo(name: "bias", shape: [32])], outputShape: [28, 28, 32]),
-      LayerInfo(name: "conv2d_1", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 32, 32]), WeightInfo(name: "bias", shape: [32])], outputShape: [28, 28, 32]),
-      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", weights: [], outputShape: [14, 14, 32]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [14, 14, 32]),
-      LayerInfo(name: "conv2d_2", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 32, 64]), WeightInfo(name: "bias", shape: [64])], outputShape: [14, 14, 64]),
-      LayerInfo(name: "conv2d_3", className: "Conv2D", weights: [WeightInfo(name: "kernel", shape: [3, 3, 64, 64]), WeightInfo(name: "bias", shape: [64])], outputShape: [14, 14, 64]),
-      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", weights: [], outputShape: [7, 7, 64]),
-      LayerInfo(name: "dropout_1", className: "Dropout", weights: [], outputShape: [7, 7, 64]),
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [3136]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [3136, 512]), WeightInfo(name: "bias", shape: [512])], outputShape: [512]),
-      LayerInfo(name: "dropout_2", className: "Dropout", weights: [], outputShape: [512]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [512, 10]), WeightInfo(name: "bias", shape: [10])], outputShape: [10]),
+      LayerInfo(name: "conv2d", className: "Conv2D", outputShape: [28, 28, 32]),
+      LayerInfo(name: "conv2d_1", className: "Conv2D", outputShape: [28, 28, 32]),
+      LayerInfo(name: "max_pooling2d", className: "MaxPooling2D", outputShape: [14, 14, 32]),
+      LayerInfo(name: "dropout", className: "Dropout", outputShape: [14, 14, 32]),
+      LayerInfo(name: "conv2d_2", className: "Conv2D", outputShape: [14, 14, 64]),
+      LayerInfo(name: "conv2d_3", className: "Conv2D", outputShape: [14, 14, 64]),
+      LayerInfo(name: "max_pooling2d_1", className: "MaxPooling2D", outputShape: [7, 7, 64]),
+      LayerInfo(name: "dropout_1", className: "Dropout", outputShape: [7, 7, 64]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [3136]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [512]),
+      LayerInfo(name: "dropout_2", className: "Dropout", outputShape: [512]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [10]),
     ],
     weights: [
       WeightSlot(layer: "conv2d", name: "kernel", shape: [3, 3, 1, 32], offset: 0, initializer: .glorotUniform, fanIn: 9, fanOut: 288),
@@ -72,7 +72,78 @@ public final class FashionDeepCnn: InspectableModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 10, batchSize: 128, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "fashion-deep-cnn", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 28, 28, 1], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 32]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.25, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 32]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_3", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 64, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 14, 14, 64]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.25, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 512, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 3136]}}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.5, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 512]}}], "build_input_shape": [null, 28, 28, 1]}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "fashion-deep-cnn", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      28, 28, 1], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 32, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      28, 28, 1]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 32, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      28, 28, 32]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", \#
+      "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.25, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_2", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 64, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      14, 14, 32]}}, {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d_3", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 64, "kernel_size": [3, 3], \#
+      "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      14, 14, 64]}}, {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dropout", \#
+      "config": {"name": "dropout_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.25, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 512, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 3136]}}, \#
+      {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout_2", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.5, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 512]}}], \#
+      "build_input_shape": [null, 28, 28, 1]}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, \#
+      1]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv2d", isConvolution: true, rowsPerSample: 784, inputs: 9, outputs: 32, chunk: 148, inputGradient: false),
       GemmLayer(name: "conv2d_1", isConvolution: true, rowsPerSample: 784, inputs: 288, outputs: 32, chunk: 2, inputGradient: true),
@@ -84,16 +155,41 @@ public final class FashionDeepCnn: InspectableModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [1676266]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 155220] and fixed scratch [1622016].
+  private let memory: ModelMemory
+  /// All parameters, [1676266]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [1676266], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 155220].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [1622016].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// conv2d/kernel [3, 3, 1, 32]: parameters[0..<288]
+  private let conv2dKernel: WeightView
+  /// conv2d/bias [32]: parameters[288..<320]
+  private let conv2dBias: WeightView
+  /// conv2d_1/kernel [3, 3, 32, 32]: parameters[320..<9536]
+  private let conv2d1Kernel: WeightView
+  /// conv2d_1/bias [32]: parameters[9536..<9568]
+  private let conv2d1Bias: WeightView
+  /// conv2d_2/kernel [3, 3, 32, 64]: parameters[9568..<28000]
+  private let conv2d2Kernel: WeightView
+  /// conv2d_2/bias [64]: parameters[28000..<28064]
+  private let conv2d2Bias: WeightView
+  /// conv2d_3/kernel [3, 3, 64, 64]: parameters[28064..<64928]
+  private let conv2d3Kernel: WeightView
+  /// conv2d_3/bias [64]: parameters[64928..<64992]
+  private let conv2d3Bias: WeightView
+  /// dense/kernel [3136, 512]: parameters[64992..<1670624]
+  private let denseKernel: WeightView
+  /// dense/bias [512]: parameters[1670624..<1671136]
+  private let denseBias: WeightView
+  /// dense_1/kernel [512, 10]: parameters[1671136..<1676256]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [10]: parameters[1676256..<1676266]
+  private let dense1Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// conv2d output, after relu
   private let conv2dOutput: UnsafeMutablePointer<Float>  // [B, 25088]
@@ -143,36 +239,43 @@ public final class FashionDeepCnn: InspectableModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(1676266)
-    gradients = allocateZeroed(1676266)
-    arena = allocateZeroed(maxBatch * 155220)
-    conv2dOutput = arena + maxBatch * 0
-    conv2d1Output = arena + maxBatch * 25088
-    maxPooling2dOutput = arena + maxBatch * 50176
-    dropoutOutput = arena + maxBatch * 56448
-    dropoutMask = arena + maxBatch * 62720
-    conv2d2Output = arena + maxBatch * 68992
-    conv2d3Output = arena + maxBatch * 81536
-    maxPooling2d1Output = arena + maxBatch * 94080
-    dropout1Output = arena + maxBatch * 97216
-    dropout1Mask = arena + maxBatch * 100352
-    denseOutput = arena + maxBatch * 103488
-    dropout2Output = arena + maxBatch * 104000
-    dropout2Mask = arena + maxBatch * 104512
-    dense1Output = arena + maxBatch * 105024
-    dense1Logits = arena + maxBatch * 105034
-    gradientA = arena + maxBatch * 105044
-    gradientB = arena + maxBatch * 130132
-    scratch = .allocate(capacity: 1622016)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
+    memory = ModelMemory(parameters: 1676266, floatsPerSample: 155220, fixed: 1622016, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    conv2dKernel = memory.weight(at: 0, count: 288)
+    conv2dBias = memory.weight(at: 288, count: 32)
+    conv2d1Kernel = memory.weight(at: 320, count: 9216)
+    conv2d1Bias = memory.weight(at: 9536, count: 32)
+    conv2d2Kernel = memory.weight(at: 9568, count: 18432)
+    conv2d2Bias = memory.weight(at: 28000, count: 64)
+    conv2d3Kernel = memory.weight(at: 28064, count: 36864)
+    conv2d3Bias = memory.weight(at: 64928, count: 64)
+    denseKernel = memory.weight(at: 64992, count: 1605632)
+    denseBias = memory.weight(at: 1670624, count: 512)
+    dense1Kernel = memory.weight(at: 1671136, count: 5120)
+    dense1Bias = memory.weight(at: 1676256, count: 10)
+    conv2dOutput = memory.batch(at: 0, width: 25088)
+    conv2d1Output = memory.batch(at: 25088, width: 25088)
+    maxPooling2dOutput = memory.batch(at: 50176, width: 6272)
+    dropoutOutput = memory.batch(at: 56448, width: 6272)
+    dropoutMask = memory.batch(at: 62720, width: 6272)
+    conv2d2Output = memory.batch(at: 68992, width: 12544)
+    conv2d3Output = memory.batch(at: 81536, width: 12544)
+    maxPooling2d1Output = memory.batch(at: 94080, width: 3136)
+    dropout1Output = memory.batch(at: 97216, width: 3136)
+    dropout1Mask = memory.batch(at: 100352, width: 3136)
+    denseOutput = memory.batch(at: 103488, width: 512)
+    dropout2Output = memory.batch(at: 104000, width: 512)
+    dropout2Mask = memory.batch(at: 104512, width: 512)
+    dense1Output = memory.batch(at: 105024, width: 10)
+    dense1Logits = memory.batch(at: 105034, width: 10)
+    gradientA = memory.batch(at: 105044, width: 25088)
+    gradientB = memory.batch(at: 130132, width: 25088)
+    columns = memory.fixed(at: 0, count: 1622016)
+    output = UnsafePointer(memory.arena)
   }
 
   deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
     if let inspectMemory { deallocateZeroed(inspectMemory) }
   }
 
@@ -182,11 +285,11 @@ public final class FashionDeepCnn: InspectableModel {
   static let conv2dWindow = Window2D(inputHeight: 28, inputWidth: 28, channels: 1, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 28, outputWidth: 28)
 
   /// conv2dOutput [n, 28, 28, 32] = relu(conv(x, kernel) + bias); x [n, 28, 28, 1],
-  /// kernel [3, 3, 1, 32] at 0, bias [32] at 288; direct kernel (patch of 9 ≤ 32: too short for a GEMM), bias and activation fused.
+  /// kernel [3, 3, 1, 32] (conv2dKernel), bias [32] (conv2dBias); direct kernel (patch of 9 ≤ 32: too short for a GEMM), bias and activation fused.
   @inline(never)
   func conv2dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0, bias: parameters + 288, .relu,
+      x, count: n, Self.conv2dWindow, filters: 32, kernel: conv2dKernel.values, bias: conv2dBias.values, .relu,
       columns: columns, chunk: 148, preactivation: conv2dOutput, output: conv2dOutput)
   }
 
@@ -196,8 +299,8 @@ public final class FashionDeepCnn: InspectableModel {
   func conv2dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 784, cols: 32, .relu)
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 288, dx: dx, columns: columns, chunk: 148)
+      dy, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: conv2dKernel.values,
+      dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: dx, columns: columns, chunk: 148)
   }
 
   // MARK: - conv2d_1: Conv2D(32, 3×3, strides 1×1, same, relu)  [B, 28, 28, 32] → [B, 28, 28, 32]
@@ -206,11 +309,11 @@ public final class FashionDeepCnn: InspectableModel {
   static let conv2d1Window = Window2D(inputHeight: 28, inputWidth: 28, channels: 32, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 28, outputWidth: 28)
 
   /// conv2d1Output [n, 28, 28, 32] = relu(conv(x, kernel) + bias); x [n, 28, 28, 32],
-  /// kernel [3, 3, 32, 32] at 320, bias [32] at 9536; Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 28×28 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 2 image(s).
+  /// kernel [3, 3, 32, 32] (conv2d1Kernel), bias [32] (conv2d1Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 4.00× fewer multiplications than im2col on this 28×28 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 2 image(s).
   @inline(never)
   func conv2d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d1Window, filters: 32, tile: 4, kernel: parameters + 320, bias: parameters + 9536,
+      x, count: n, Self.conv2d1Window, filters: 32, tile: 4, kernel: conv2d1Kernel.values, bias: conv2d1Bias.values,
       .relu, scratch: columns, scratchCount: 1622016, imagesPerGemm: 2, preactivation: conv2d1Output, output: conv2d1Output)
   }
 
@@ -219,8 +322,8 @@ public final class FashionDeepCnn: InspectableModel {
   @inline(never)
   func conv2d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d1Window, filters: 32, tile: 4, kernel: parameters + 320,
-      dKernel: gradients + 320, dBias: gradients + 9536, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 2)
+      dy, input: x, count: n, Self.conv2d1Window, filters: 32, tile: 4, kernel: conv2d1Kernel.values,
+      dKernel: conv2d1Kernel.gradient, dBias: conv2d1Bias.gradient, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 2)
   }
 
   // MARK: - max_pooling2d: MaxPooling2D(2×2, strides 2×2, valid)  [B, 28, 28, 32] → [B, 14, 14, 32]
@@ -252,7 +355,7 @@ public final class FashionDeepCnn: InspectableModel {
 
   /// Backward of dropout: dy [n, 6272] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 6272, mask: dropoutMask)
   }
 
@@ -262,11 +365,11 @@ public final class FashionDeepCnn: InspectableModel {
   static let conv2d2Window = Window2D(inputHeight: 14, inputWidth: 14, channels: 32, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 14, outputWidth: 14)
 
   /// conv2d2Output [n, 14, 14, 64] = relu(conv(x, kernel) + bias); x [n, 14, 14, 32],
-  /// kernel [3, 3, 32, 64] at 9568, bias [64] at 28000; Winograd F(4×4, 3×3) (3×3, stride 1: 3.06× fewer multiplications than im2col on this 14×14 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 4 image(s).
+  /// kernel [3, 3, 32, 64] (conv2d2Kernel), bias [64] (conv2d2Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 3.06× fewer multiplications than im2col on this 14×14 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 4 image(s).
   @inline(never)
   func conv2d2Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: parameters + 9568, bias: parameters + 28000,
+      x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: conv2d2Kernel.values, bias: conv2d2Bias.values,
       .relu, scratch: columns, scratchCount: 1622016, imagesPerGemm: 4, preactivation: conv2d2Output, output: conv2d2Output)
   }
 
@@ -276,8 +379,8 @@ public final class FashionDeepCnn: InspectableModel {
   func conv2d2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv2d2Output, preactivation: conv2d2Output, rows: n * 196, cols: 64, .relu)
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: parameters + 9568,
-      dKernel: gradients + 9568, dBias: gradients + 28000, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 4)
+      dy, input: x, count: n, Self.conv2d2Window, filters: 64, tile: 4, kernel: conv2d2Kernel.values,
+      dKernel: conv2d2Kernel.gradient, dBias: conv2d2Bias.gradient, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 4)
   }
 
   // MARK: - conv2d_3: Conv2D(64, 3×3, strides 1×1, same, relu)  [B, 14, 14, 64] → [B, 14, 14, 64]
@@ -286,11 +389,11 @@ public final class FashionDeepCnn: InspectableModel {
   static let conv2d3Window = Window2D(inputHeight: 14, inputWidth: 14, channels: 64, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, outputHeight: 14, outputWidth: 14)
 
   /// conv2d3Output [n, 14, 14, 64] = relu(conv(x, kernel) + bias); x [n, 14, 14, 64],
-  /// kernel [3, 3, 64, 64] at 28064, bias [64] at 64928; Winograd F(4×4, 3×3) (3×3, stride 1: 3.06× fewer multiplications than im2col on this 14×14 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 3 image(s).
+  /// kernel [3, 3, 64, 64] (conv2d3Kernel), bias [64] (conv2d3Bias); Winograd F(4×4, 3×3) (3×3, stride 1: 3.06× fewer multiplications than im2col on this 14×14 output, F(2×2, 3×3) 2.25×), 36 GEMMs per 3 image(s).
   @inline(never)
   func conv2d3Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DWinogradForward(
-      x, count: n, Self.conv2d3Window, filters: 64, tile: 4, kernel: parameters + 28064, bias: parameters + 64928,
+      x, count: n, Self.conv2d3Window, filters: 64, tile: 4, kernel: conv2d3Kernel.values, bias: conv2d3Bias.values,
       .relu, scratch: columns, scratchCount: 1622016, imagesPerGemm: 3, preactivation: conv2d3Output, output: conv2d3Output)
   }
 
@@ -299,8 +402,8 @@ public final class FashionDeepCnn: InspectableModel {
   @inline(never)
   func conv2d3Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DWinogradBackward(
-      dy, input: x, count: n, Self.conv2d3Window, filters: 64, tile: 4, kernel: parameters + 28064,
-      dKernel: gradients + 28064, dBias: gradients + 64928, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 3)
+      dy, input: x, count: n, Self.conv2d3Window, filters: 64, tile: 4, kernel: conv2d3Kernel.values,
+      dKernel: conv2d3Kernel.gradient, dBias: conv2d3Bias.gradient, dx: dx, scratch: columns, scratchCount: 1622016, imagesPerGemm: 3)
   }
 
   // MARK: - max_pooling2d_1: MaxPooling2D(2×2, strides 2×2, valid)  [B, 14, 14, 64] → [B, 7, 7, 64]
@@ -332,7 +435,7 @@ public final class FashionDeepCnn: InspectableModel {
 
   /// Backward of dropout_1: dy [n, 3136] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropout1Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropout1Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 3136, mask: dropout1Mask)
   }
 
@@ -342,11 +445,11 @@ public final class FashionDeepCnn: InspectableModel {
 
   // MARK: - dense: Dense(512, relu)  [B, 3136] → [B, 512]
 
-  /// denseOutput [n, 512] = relu(x·kernel + bias); x [n, 3136], kernel [3136, 512] at 64992, bias [512] at 1670624.
+  /// denseOutput [n, 512] = relu(x·kernel + bias); x [n, 3136], kernel [3136, 512] (denseKernel), bias [512] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 3136, outputs: 512, kernel: parameters + 64992, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 1670624, rows: n, cols: 512, .relu, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 3136, outputs: 512, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 512, .relu, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 512] (∂loss/∂its output, overwritten) → dx [n, 3136];
@@ -355,8 +458,8 @@ public final class FashionDeepCnn: InspectableModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 512, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 3136, outputs: 512, kernel: parameters + 64992,
-      dKernel: gradients + 64992, dBias: gradients + 1670624, dx: dx)
+      dy, input: x, count: n, inputs: 3136, outputs: 512, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dropout_2: Dropout(0.5)  [B, 512] → [B, 512]
@@ -369,17 +472,17 @@ public final class FashionDeepCnn: InspectableModel {
 
   /// Backward of dropout_2: dy [n, 512] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropout2Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropout2Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 512, mask: dropout2Mask)
   }
 
   // MARK: - dense_1: Dense(10, softmax)  [B, 512] → [B, 10]
 
-  /// dense1Output [n, 10] = softmax(x·kernel + bias); x [n, 512], kernel [512, 10] at 1671136, bias [10] at 1676256.
+  /// dense1Output [n, 10] = softmax(x·kernel + bias); x [n, 512], kernel [512, 10] (dense1Kernel), bias [10] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 512, outputs: 10, kernel: parameters + 1671136, output: dense1Logits)
-    PrecastKernels.biasActivate(dense1Logits, bias: parameters + 1676256, rows: n, cols: 10, .softmax, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 512, outputs: 10, kernel: dense1Kernel.values, output: dense1Logits)
+    PrecastKernels.biasActivate(dense1Logits, bias: dense1Bias.values, rows: n, cols: 10, .softmax, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 10] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 512];
@@ -387,11 +490,16 @@ public final class FashionDeepCnn: InspectableModel {
   @inline(never)
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 512, outputs: 10, kernel: parameters + 1671136,
-      dKernel: gradients + 1671136, dBias: gradients + 1676256, dx: dx)
+      dy, input: x, count: n, inputs: 512, outputs: 10, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case conv2d, conv2d1, maxPooling2d, dropout, conv2d2, conv2d3, maxPooling2d1, dropout1, flatten, dense, dropout2, dense1, loss, rest
+  }
 
   /// Inference: x [n, 784] → [n, 10]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -407,71 +515,60 @@ public final class FashionDeepCnn: InspectableModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 1676266)
-    probe?.lap(13)
+    probe?.lap(Part.rest)
     conv2dForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     conv2d1Forward(conv2dOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.conv2d1)
     maxPooling2dForward(conv2d1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.maxPooling2d)
     dropoutForward(maxPooling2dOutput, count: n, rng: &rng)
-    probe?.lap(3)
+    probe?.lap(Part.dropout)
     conv2d2Forward(dropoutOutput, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.conv2d2)
     conv2d3Forward(conv2d2Output, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.conv2d3)
     maxPooling2d1Forward(conv2d3Output, count: n)
-    probe?.lap(6)
+    probe?.lap(Part.maxPooling2d1)
     dropout1Forward(maxPooling2d1Output, count: n, rng: &rng)
-    probe?.lap(7)
+    probe?.lap(Part.dropout1)
     denseForward(dropout1Output, count: n)
-    probe?.lap(9)
+    probe?.lap(Part.dense)
     dropout2Forward(denseOutput, count: n, rng: &rng)
-    probe?.lap(10)
+    probe?.lap(Part.dropout2)
     dense1Forward(dropout2Output, count: n)
-    probe?.lap(11)
+    probe?.lap(Part.dense1)
     output = UnsafePointer(dense1Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 10, grad: gradientA)
-    probe?.lap(12)
+    let loss = softmaxCategoricalCrossentropy(logits: dense1Logits, probabilities: dense1Output, targets: targets, rows: n, cols: 10, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense1Backward(gradientA, dropout2Output, count: n, dx: gradientB)
-    probe?.lap(11)
-    dropout2Backward(gradientB, count: n, dx: gradientB)
-    probe?.lap(10)
+    probe?.lap(Part.dense1)
+    dropout2Backward(gradientB, count: n)
+    probe?.lap(Part.dropout2)
     denseBackward(gradientB, dropout1Output, count: n, dx: gradientA)
-    probe?.lap(9)
-    dropout1Backward(gradientA, count: n, dx: gradientA)
-    probe?.lap(7)
+    probe?.lap(Part.dense)
+    dropout1Backward(gradientA, count: n)
+    probe?.lap(Part.dropout1)
     maxPooling2d1Backward(gradientA, conv2d3Output, count: n, dx: gradientB)
-    probe?.lap(6)
+    probe?.lap(Part.maxPooling2d1)
     conv2d3Backward(gradientB, conv2d2Output, count: n, dx: gradientA)
-    probe?.lap(5)
+    probe?.lap(Part.conv2d3)
     conv2d2Backward(gradientA, dropoutOutput, count: n, dx: gradientB)
-    probe?.lap(4)
-    dropoutBackward(gradientB, count: n, dx: gradientB)
-    probe?.lap(3)
+    probe?.lap(Part.conv2d2)
+    dropoutBackward(gradientB, count: n)
+    probe?.lap(Part.dropout)
     maxPooling2dBackward(gradientB, conv2d1Output, count: n, dx: gradientA)
-    probe?.lap(2)
+    probe?.lap(Part.maxPooling2d)
     conv2d1Backward(gradientA, conv2dOutput, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.conv2d1)
     conv2dBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv2d)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: dense1Logits + row * 10, probabilities: dense1Output + row * 10, targets: targets + row * 10, rows: 1, cols: 10, grad: gradientA + row * 10)
-      for c in 0..<10 { gradientA[row * 10 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).
@@ -582,8 +679,8 @@ public final class FashionDeepCnn: InspectableModel {
     if top >= 0 && bottom < 0 {
       PrecastKernels.activationBackward(b, output: conv2dOutput, preactivation: conv2dOutput, rows: n * 784, cols: 32, .relu)
       PrecastKernels.conv2DBackward(
-        b, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: parameters + 0,
-        dKernel: gradients + 0, dBias: gradients + 288, dx: a, columns: columns, chunk: 1)
+        b, input: x, count: n, Self.conv2dWindow, filters: 32, kernel: conv2dKernel.values,
+        dKernel: conv2dKernel.gradient, dBias: conv2dBias.gradient, dx: a, columns: columns, chunk: 1)
     }
     let slot = bottom < 0 ? 0 : Self.inspectSlots[bottom]
     return UnsafePointer(slot == 0 ? a : b)

@@ -18,7 +18,7 @@
 //
 // Memory: parameters 669706 floats (2.6 MiB), gradients the same, optimizer slots 5.1 MiB;
 // activations and their gradients 4116 floats per sample (2.0 MiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = FashionMlp(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 784] row-major → [n, 10];
@@ -32,12 +32,12 @@ public final class FashionMlp: CompiledModel {
     inputShape: [28, 28],
     outputSize: 10,
     layers: [
-      LayerInfo(name: "flatten", className: "Flatten", weights: [], outputShape: [784]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [784, 512]), WeightInfo(name: "bias", shape: [512])], outputShape: [512]),
-      LayerInfo(name: "dropout", className: "Dropout", weights: [], outputShape: [512]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [512, 512]), WeightInfo(name: "bias", shape: [512])], outputShape: [512]),
-      LayerInfo(name: "dropout_1", className: "Dropout", weights: [], outputShape: [512]),
-      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [512, 10]), WeightInfo(name: "bias", shape: [10])], outputShape: [10]),
+      LayerInfo(name: "flatten", className: "Flatten", outputShape: [784]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [512]),
+      LayerInfo(name: "dropout", className: "Dropout", outputShape: [512]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [512]),
+      LayerInfo(name: "dropout_1", className: "Dropout", outputShape: [512]),
+      LayerInfo(name: "dense_2", className: "Dense", outputShape: [10]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [784, 512], offset: 0, initializer: .glorotUniform, fanIn: 784, fanOut: 512),
@@ -53,7 +53,43 @@ public final class FashionMlp: CompiledModel {
     accuracyKind: .categorical,
     optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-07, amsgrad: false),
     defaults: TrainingDefaults(epochs: 5, batchSize: 128, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "fashion-mlp", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 28, 28], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 512, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 784]}}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.2, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 512, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 512]}}, {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "rate": 0.2, "seed": null, "noise_shape": null}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 512]}}], "build_input_shape": [null, 28, 28]}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "fashion-mlp", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      28, 28], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last"}, "registered_name": null}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 512, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 784]}}, \#
+      {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.2, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 512, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 512]}}, \#
+      {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "dropout_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "rate": 0.2, "seed": null, "noise_shape": null}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 512]}}], \#
+      "build_input_shape": [null, 28, 28]}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 784, outputs: 512, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 512, outputs: 512, chunk: 0, inputGradient: true),
@@ -62,14 +98,29 @@ public final class FashionMlp: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [669706]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 4116].
+  private let memory: ModelMemory
+  /// All parameters, [669706]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [669706], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 4116].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [784, 512]: parameters[0..<401408]
+  private let denseKernel: WeightView
+  /// dense/bias [512]: parameters[401408..<401920]
+  private let denseBias: WeightView
+  /// dense_1/kernel [512, 512]: parameters[401920..<664064]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [512]: parameters[664064..<664576]
+  private let dense1Bias: WeightView
+  /// dense_2/kernel [512, 10]: parameters[664576..<669696]
+  private let dense2Kernel: WeightView
+  /// dense_2/bias [10]: parameters[669696..<669706]
+  private let dense2Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after relu
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 512]
@@ -103,26 +154,26 @@ public final class FashionMlp: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(669706)
-    gradients = allocateZeroed(669706)
-    arena = allocateZeroed(maxBatch * 4116)
-    denseOutput = arena + maxBatch * 0
-    dropoutOutput = arena + maxBatch * 512
-    dropoutMask = arena + maxBatch * 1024
-    dense1Output = arena + maxBatch * 1536
-    dropout1Output = arena + maxBatch * 2048
-    dropout1Mask = arena + maxBatch * 2560
-    dense2Output = arena + maxBatch * 3072
-    dense2Logits = arena + maxBatch * 3082
-    gradientA = arena + maxBatch * 3092
-    gradientB = arena + maxBatch * 3604
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 669706, floatsPerSample: 4116, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 401408)
+    denseBias = memory.weight(at: 401408, count: 512)
+    dense1Kernel = memory.weight(at: 401920, count: 262144)
+    dense1Bias = memory.weight(at: 664064, count: 512)
+    dense2Kernel = memory.weight(at: 664576, count: 5120)
+    dense2Bias = memory.weight(at: 669696, count: 10)
+    denseOutput = memory.batch(at: 0, width: 512)
+    dropoutOutput = memory.batch(at: 512, width: 512)
+    dropoutMask = memory.batch(at: 1024, width: 512)
+    dense1Output = memory.batch(at: 1536, width: 512)
+    dropout1Output = memory.batch(at: 2048, width: 512)
+    dropout1Mask = memory.batch(at: 2560, width: 512)
+    dense2Output = memory.batch(at: 3072, width: 10)
+    dense2Logits = memory.batch(at: 3082, width: 10)
+    gradientA = memory.batch(at: 3092, width: 512)
+    gradientB = memory.batch(at: 3604, width: 512)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - flatten: Flatten()  [B, 28, 28] → [B, 784]
@@ -131,11 +182,11 @@ public final class FashionMlp: CompiledModel {
 
   // MARK: - dense: Dense(512, relu)  [B, 784] → [B, 512]
 
-  /// denseOutput [n, 512] = relu(x·kernel + bias); x [n, 784], kernel [784, 512] at 0, bias [512] at 401408.
+  /// denseOutput [n, 512] = relu(x·kernel + bias); x [n, 784], kernel [784, 512] (denseKernel), bias [512] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 784, outputs: 512, kernel: parameters + 0, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 401408, rows: n, cols: 512, .relu, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 784, outputs: 512, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 512, .relu, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 512] (∂loss/∂its output, overwritten) → dx [n, 784];
@@ -144,8 +195,8 @@ public final class FashionMlp: CompiledModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 512, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 784, outputs: 512, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 401408, dx: dx)
+      dy, input: x, count: n, inputs: 784, outputs: 512, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dropout: Dropout(0.2)  [B, 512] → [B, 512]
@@ -158,17 +209,17 @@ public final class FashionMlp: CompiledModel {
 
   /// Backward of dropout: dy [n, 512] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropoutBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 512, mask: dropoutMask)
   }
 
   // MARK: - dense_1: Dense(512, relu)  [B, 512] → [B, 512]
 
-  /// dense1Output [n, 512] = relu(x·kernel + bias); x [n, 512], kernel [512, 512] at 401920, bias [512] at 664064.
+  /// dense1Output [n, 512] = relu(x·kernel + bias); x [n, 512], kernel [512, 512] (dense1Kernel), bias [512] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 512, outputs: 512, kernel: parameters + 401920, output: dense1Output)
-    PrecastKernels.biasActivate(dense1Output, bias: parameters + 664064, rows: n, cols: 512, .relu, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 512, outputs: 512, kernel: dense1Kernel.values, output: dense1Output)
+    PrecastKernels.biasActivate(dense1Output, bias: dense1Bias.values, rows: n, cols: 512, .relu, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 512] (∂loss/∂its output, overwritten) → dx [n, 512];
@@ -177,8 +228,8 @@ public final class FashionMlp: CompiledModel {
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense1Output, preactivation: dense1Output, rows: n, cols: 512, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 512, outputs: 512, kernel: parameters + 401920,
-      dKernel: gradients + 401920, dBias: gradients + 664064, dx: dx)
+      dy, input: x, count: n, inputs: 512, outputs: 512, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - dropout_1: Dropout(0.2)  [B, 512] → [B, 512]
@@ -191,17 +242,17 @@ public final class FashionMlp: CompiledModel {
 
   /// Backward of dropout_1: dy [n, 512] ← dy ⊙ mask (in place).
   @inline(never)
-  func dropout1Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func dropout1Backward(_ dy: UnsafeMutablePointer<Float>, count n: Int) {
     PrecastKernels.dropoutBackward(dy, count: n * 512, mask: dropout1Mask)
   }
 
   // MARK: - dense_2: Dense(10, softmax)  [B, 512] → [B, 10]
 
-  /// dense2Output [n, 10] = softmax(x·kernel + bias); x [n, 512], kernel [512, 10] at 664576, bias [10] at 669696.
+  /// dense2Output [n, 10] = softmax(x·kernel + bias); x [n, 512], kernel [512, 10] (dense2Kernel), bias [10] (dense2Bias).
   @inline(never)
   func dense2Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 512, outputs: 10, kernel: parameters + 664576, output: dense2Logits)
-    PrecastKernels.biasActivate(dense2Logits, bias: parameters + 669696, rows: n, cols: 10, .softmax, output: dense2Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 512, outputs: 10, kernel: dense2Kernel.values, output: dense2Logits)
+    PrecastKernels.biasActivate(dense2Logits, bias: dense2Bias.values, rows: n, cols: 10, .softmax, output: dense2Output)
   }
 
   /// Backward of dense_2: dy [n, 10] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 512];
@@ -209,11 +260,16 @@ public final class FashionMlp: CompiledModel {
   @inline(never)
   func dense2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 512, outputs: 10, kernel: parameters + 664576,
-      dKernel: gradients + 664576, dBias: gradients + 669696, dx: dx)
+      dy, input: x, count: n, inputs: 512, outputs: 10, kernel: dense2Kernel.values,
+      dKernel: dense2Kernel.gradient, dBias: dense2Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case flatten, dense, dropout, dense1, dropout1, dense2, loss, rest
+  }
 
   /// Inference: x [n, 784] → [n, 10]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -224,47 +280,36 @@ public final class FashionMlp: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, categoricalCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 669706)
-    probe?.lap(7)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.dense)
     dropoutForward(denseOutput, count: n, rng: &rng)
-    probe?.lap(2)
+    probe?.lap(Part.dropout)
     dense1Forward(dropoutOutput, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.dense1)
     dropout1Forward(dense1Output, count: n, rng: &rng)
-    probe?.lap(4)
+    probe?.lap(Part.dropout1)
     dense2Forward(dropout1Output, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.dense2)
     output = UnsafePointer(dense2Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? softmaxCategoricalCrossentropy(logits: dense2Logits, probabilities: dense2Output, targets: targets, rows: n, cols: 10, grad: gradientA)
-    probe?.lap(6)
+    let loss = softmaxCategoricalCrossentropy(logits: dense2Logits, probabilities: dense2Output, targets: targets, rows: n, cols: 10, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense2Backward(gradientA, dropout1Output, count: n, dx: gradientB)
-    probe?.lap(5)
-    dropout1Backward(gradientB, count: n, dx: gradientB)
-    probe?.lap(4)
+    probe?.lap(Part.dense2)
+    dropout1Backward(gradientB, count: n)
+    probe?.lap(Part.dropout1)
     dense1Backward(gradientB, dropoutOutput, count: n, dx: gradientA)
-    probe?.lap(3)
-    dropoutBackward(gradientA, count: n, dx: gradientA)
-    probe?.lap(2)
+    probe?.lap(Part.dense1)
+    dropoutBackward(gradientA, count: n)
+    probe?.lap(Part.dropout)
     denseBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(1)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * softmaxCategoricalCrossentropy(logits: dense2Logits + row * 10, probabilities: dense2Output + row * 10, targets: targets + row * 10, rows: 1, cols: 10, grad: gradientA + row * 10)
-      for c in 0..<10 { gradientA[row * 10 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -15,7 +15,7 @@
 //
 // Memory: parameters 160305 floats (626.2 KiB), gradients the same, optimizer slots 626.2 KiB;
 // activations and their gradients 66 floats per sample (33.0 KiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = ImdbMlp(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 10000] row-major → [n, 1];
@@ -29,9 +29,9 @@ public final class ImdbMlp: CompiledModel {
     inputShape: [10000],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [10000, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [16]),
-      LayerInfo(name: "dense_1", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [16, 16]), WeightInfo(name: "bias", shape: [16])], outputShape: [16]),
-      LayerInfo(name: "dense_2", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [16, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [16]),
+      LayerInfo(name: "dense_1", className: "Dense", outputShape: [16]),
+      LayerInfo(name: "dense_2", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "dense", name: "kernel", shape: [10000, 16], offset: 0, initializer: .glorotUniform, fanIn: 10000, fanOut: 16),
@@ -47,7 +47,34 @@ public final class ImdbMlp: CompiledModel {
     accuracyKind: .binary,
     optimizer: .rmsprop(learningRate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-07, centered: false),
     defaults: TrainingDefaults(epochs: 4, batchSize: 512, validationSplit: 0.0),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "imdb-mlp", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 10000], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 16, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 10000]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 16, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 16]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 16]}}], "build_input_shape": [null, 10000]}, "registered_name": null, "build_config": {"input_shape": [null, 10000]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "imdb-mlp", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      10000], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 16, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 10000]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 16, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 16]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_2", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 16]}}], \#
+      "build_input_shape": [null, 10000]}, "registered_name": null, "build_config": {"input_shape": [null, 10000]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 10000, outputs: 16, chunk: 0, inputGradient: false),
       GemmLayer(name: "dense_1", isConvolution: false, rowsPerSample: 1, inputs: 16, outputs: 16, chunk: 0, inputGradient: true),
@@ -56,14 +83,29 @@ public final class ImdbMlp: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [160305]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 66].
+  private let memory: ModelMemory
+  /// All parameters, [160305]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [160305], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 66].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// dense/kernel [10000, 16]: parameters[0..<160000]
+  private let denseKernel: WeightView
+  /// dense/bias [16]: parameters[160000..<160016]
+  private let denseBias: WeightView
+  /// dense_1/kernel [16, 16]: parameters[160016..<160272]
+  private let dense1Kernel: WeightView
+  /// dense_1/bias [16]: parameters[160272..<160288]
+  private let dense1Bias: WeightView
+  /// dense_2/kernel [16, 1]: parameters[160288..<160304]
+  private let dense2Kernel: WeightView
+  /// dense_2/bias [1]: parameters[160304..<160305]
+  private let dense2Bias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// dense output, after relu
   private let denseOutput: UnsafeMutablePointer<Float>  // [B, 16]
@@ -89,31 +131,31 @@ public final class ImdbMlp: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(160305)
-    gradients = allocateZeroed(160305)
-    arena = allocateZeroed(maxBatch * 66)
-    denseOutput = arena + maxBatch * 0
-    dense1Output = arena + maxBatch * 16
-    dense2Output = arena + maxBatch * 32
-    dense2Logits = arena + maxBatch * 33
-    gradientA = arena + maxBatch * 34
-    gradientB = arena + maxBatch * 50
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 160305, floatsPerSample: 66, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    denseKernel = memory.weight(at: 0, count: 160000)
+    denseBias = memory.weight(at: 160000, count: 16)
+    dense1Kernel = memory.weight(at: 160016, count: 256)
+    dense1Bias = memory.weight(at: 160272, count: 16)
+    dense2Kernel = memory.weight(at: 160288, count: 16)
+    dense2Bias = memory.weight(at: 160304, count: 1)
+    denseOutput = memory.batch(at: 0, width: 16)
+    dense1Output = memory.batch(at: 16, width: 16)
+    dense2Output = memory.batch(at: 32, width: 1)
+    dense2Logits = memory.batch(at: 33, width: 1)
+    gradientA = memory.batch(at: 34, width: 16)
+    gradientB = memory.batch(at: 50, width: 16)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - dense: Dense(16, relu)  [B, 10000] → [B, 16]
 
-  /// denseOutput [n, 16] = relu(x·kernel + bias); x [n, 10000], kernel [10000, 16] at 0, bias [16] at 160000.
+  /// denseOutput [n, 16] = relu(x·kernel + bias); x [n, 10000], kernel [10000, 16] (denseKernel), bias [16] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 10000, outputs: 16, kernel: parameters + 0, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 160000, rows: n, cols: 16, .relu, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 10000, outputs: 16, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 16, .relu, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 16] (∂loss/∂its output, overwritten) → dx [n, 10000];
@@ -122,17 +164,17 @@ public final class ImdbMlp: CompiledModel {
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: denseOutput, preactivation: denseOutput, rows: n, cols: 16, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 10000, outputs: 16, kernel: parameters + 0,
-      dKernel: gradients + 0, dBias: gradients + 160000, dx: dx)
+      dy, input: x, count: n, inputs: 10000, outputs: 16, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - dense_1: Dense(16, relu)  [B, 16] → [B, 16]
 
-  /// dense1Output [n, 16] = relu(x·kernel + bias); x [n, 16], kernel [16, 16] at 160016, bias [16] at 160272.
+  /// dense1Output [n, 16] = relu(x·kernel + bias); x [n, 16], kernel [16, 16] (dense1Kernel), bias [16] (dense1Bias).
   @inline(never)
   func dense1Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 16, outputs: 16, kernel: parameters + 160016, output: dense1Output)
-    PrecastKernels.biasActivate(dense1Output, bias: parameters + 160272, rows: n, cols: 16, .relu, output: dense1Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 16, outputs: 16, kernel: dense1Kernel.values, output: dense1Output)
+    PrecastKernels.biasActivate(dense1Output, bias: dense1Bias.values, rows: n, cols: 16, .relu, output: dense1Output)
   }
 
   /// Backward of dense_1: dy [n, 16] (∂loss/∂its output, overwritten) → dx [n, 16];
@@ -141,17 +183,17 @@ public final class ImdbMlp: CompiledModel {
   func dense1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: dense1Output, preactivation: dense1Output, rows: n, cols: 16, .relu)
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 16, outputs: 16, kernel: parameters + 160016,
-      dKernel: gradients + 160016, dBias: gradients + 160272, dx: dx)
+      dy, input: x, count: n, inputs: 16, outputs: 16, kernel: dense1Kernel.values,
+      dKernel: dense1Kernel.gradient, dBias: dense1Bias.gradient, dx: dx)
   }
 
   // MARK: - dense_2: Dense(1, sigmoid)  [B, 16] → [B, 1]
 
-  /// dense2Output [n, 1] = sigmoid(x·kernel + bias); x [n, 16], kernel [16, 1] at 160288, bias [1] at 160304.
+  /// dense2Output [n, 1] = sigmoid(x·kernel + bias); x [n, 16], kernel [16, 1] (dense2Kernel), bias [1] (dense2Bias).
   @inline(never)
   func dense2Forward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 16, outputs: 1, kernel: parameters + 160288, output: dense2Logits)
-    PrecastKernels.biasActivate(dense2Logits, bias: parameters + 160304, rows: n, cols: 1, .sigmoid, output: dense2Output)
+    PrecastKernels.denseForward(x, count: n, inputs: 16, outputs: 1, kernel: dense2Kernel.values, output: dense2Logits)
+    PrecastKernels.biasActivate(dense2Logits, bias: dense2Bias.values, rows: n, cols: 1, .sigmoid, output: dense2Output)
   }
 
   /// Backward of dense_2: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 16];
@@ -159,11 +201,16 @@ public final class ImdbMlp: CompiledModel {
   @inline(never)
   func dense2Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 16, outputs: 1, kernel: parameters + 160288,
-      dKernel: gradients + 160288, dBias: gradients + 160304, dx: dx)
+      dy, input: x, count: n, inputs: 16, outputs: 1, kernel: dense2Kernel.values,
+      dKernel: dense2Kernel.gradient, dBias: dense2Bias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case dense, dense1, dense2, loss, rest
+  }
 
   /// Inference: x [n, 10000] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -174,39 +221,28 @@ public final class ImdbMlp: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 160305)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     denseForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     dense1Forward(denseOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     dense2Forward(dense1Output, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense2)
     output = UnsafePointer(dense2Output)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: dense2Logits, probabilities: dense2Output, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(3)
+    let loss = sigmoidBinaryCrossentropy(logits: dense2Logits, probabilities: dense2Output, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     dense2Backward(gradientA, dense1Output, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense2)
     dense1Backward(gradientB, denseOutput, count: n, dx: gradientA)
-    probe?.lap(1)
+    probe?.lap(Part.dense1)
     denseBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.dense)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sigmoidBinaryCrossentropy(logits: dense2Logits + row * 1, probabilities: dense2Output + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

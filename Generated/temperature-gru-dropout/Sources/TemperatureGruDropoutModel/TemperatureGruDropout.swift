@@ -14,7 +14,7 @@
 //
 // Memory: parameters 3393 floats (13.3 KiB), gradients the same, optimizer slots 13.3 KiB;
 // activations and their gradients 8669 floats per sample (4.2 MiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = TemperatureGruDropout(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 24] row-major → [n, 1];
@@ -28,8 +28,8 @@ public final class TemperatureGruDropout: CompiledModel {
     inputShape: [24, 1],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "gru", className: "GRU", weights: [WeightInfo(name: "kernel", shape: [1, 96]), WeightInfo(name: "recurrent_kernel", shape: [32, 96]), WeightInfo(name: "bias", shape: [2, 96])], outputShape: [32]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [32, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "gru", className: "GRU", outputShape: [32]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "gru", name: "kernel", shape: [1, 96], offset: 0, initializer: .glorotUniform, fanIn: 1, fanOut: 96),
@@ -44,7 +44,32 @@ public final class TemperatureGruDropout: CompiledModel {
     accuracyKind: .binary,
     optimizer: .rmsprop(learningRate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-07, centered: false),
     defaults: TrainingDefaults(epochs: 200, batchSize: 16, validationSplit: 0.2),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "temperature-gru-dropout", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 24, 1], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.2, "recurrent_dropout": 0.2, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 24, 1]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32]}}], "build_input_shape": [null, 24, 1]}, "registered_name": null, "build_config": {"input_shape": [null, 24, 1]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "temperature-gru-dropout", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      24, 1], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.2, "recurrent_dropout": 0.2, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 24, 1]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 32]}}], \#
+      "build_input_shape": [null, 24, 1]}, "registered_name": null, "build_config": {"input_shape": [null, 24, 1]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "gru", isConvolution: false, rowsPerSample: 24, inputs: 1, outputs: 96, chunk: 0, inputGradient: false, recurrentUnits: 32),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 32, outputs: 1, chunk: 0, inputGradient: true),
@@ -52,14 +77,27 @@ public final class TemperatureGruDropout: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [3393]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 8669].
+  private let memory: ModelMemory
+  /// All parameters, [3393]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [3393], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 8669].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// gru/kernel [1, 96]: parameters[0..<96]
+  private let gruKernel: WeightView
+  /// gru/recurrent_kernel [32, 96]: parameters[96..<3168]
+  private let gruRecurrentKernel: WeightView
+  /// gru/bias [2, 96]: parameters[3168..<3360]
+  private let gruBias: WeightView
+  /// dense/kernel [32, 1]: parameters[3360..<3392]
+  private let denseKernel: WeightView
+  /// dense/bias [1]: parameters[3392..<3393]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// gru dropout keep-masks, one per gate and feature [g·features]
   private let gruDropoutMask: UnsafeMutablePointer<Float>  // [B, 3]
@@ -99,41 +137,40 @@ public final class TemperatureGruDropout: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(3393)
-    gradients = allocateZeroed(3393)
-    arena = allocateZeroed(maxBatch * 8669)
-    gruDropoutMask = arena + maxBatch * 0
-    gruMaskedInput = arena + maxBatch * 3
-    gruRecurrentMask = arena + maxBatch * 27
-    gruMaskedHidden = arena + maxBatch * 123
-    gruMaskedGradient = arena + maxBatch * 2427
-    gruGates = arena + maxBatch * 2459
-    gruRecurrent = arena + maxBatch * 4763
-    gruHidden = arena + maxBatch * 7067
-    gruHiddenGradient = arena + maxBatch * 7835
-    gruOutput = arena + maxBatch * 8603
-    denseOutput = arena + maxBatch * 8635
-    gradientA = arena + maxBatch * 8636
-    gradientB = arena + maxBatch * 8637
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 3393, floatsPerSample: 8669, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    gruKernel = memory.weight(at: 0, count: 96)
+    gruRecurrentKernel = memory.weight(at: 96, count: 3072)
+    gruBias = memory.weight(at: 3168, count: 192)
+    denseKernel = memory.weight(at: 3360, count: 32)
+    denseBias = memory.weight(at: 3392, count: 1)
+    gruDropoutMask = memory.batch(at: 0, width: 3)
+    gruMaskedInput = memory.batch(at: 3, width: 24)
+    gruRecurrentMask = memory.batch(at: 27, width: 96)
+    gruMaskedHidden = memory.batch(at: 123, width: 2304)
+    gruMaskedGradient = memory.batch(at: 2427, width: 32)
+    gruGates = memory.batch(at: 2459, width: 2304)
+    gruRecurrent = memory.batch(at: 4763, width: 2304)
+    gruHidden = memory.batch(at: 7067, width: 768)
+    gruHiddenGradient = memory.batch(at: 7835, width: 768)
+    gruOutput = memory.batch(at: 8603, width: 32)
+    denseOutput = memory.batch(at: 8635, width: 1)
+    gradientA = memory.batch(at: 8636, width: 1)
+    gradientB = memory.batch(at: 8637, width: 32)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - gru: GRU(32)  [B, 24, 1] → [B, 32]
 
   /// gruOutput [n, 32] = GRU(x [n, 24, 1]), the last hidden state (reset_after);
-  /// kernel [1, 32×3] at 0, recurrent kernel [32, 32×3] at 96, bias at 3168.
+  /// kernel [1, 32×3] (gruKernel), recurrent kernel [32, 32×3] (gruRecurrentKernel), bias (gruBias).
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int, recurrentDropout: RecurrentDropoutBuffers? = nil,
     inputDropout: InputDropoutBuffers? = nil) {
     PrecastKernels.gruForward(
-      x, count: n, steps: 24, inputs: 1, units: 32, kernel: parameters + 0,
-      recurrentKernel: parameters + 96, bias: parameters + 3168,
+      x, count: n, steps: 24, inputs: 1, units: 32, kernel: gruKernel.values,
+      recurrentKernel: gruRecurrentKernel.values, bias: gruBias.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden, recurrentDropout: recurrentDropout, inputDropout: inputDropout)
     for s in 0..<n { (gruOutput + s * 32).update(from: gruHidden + s * 768 + 736, count: 32) }
   }
@@ -146,9 +183,9 @@ public final class TemperatureGruDropout: CompiledModel {
     for s in 0..<n { (gruHiddenGradient + s * 768 + 736).update(from: dy + s * 32, count: 32) }
     PrecastKernels.gruBackward(
       gruHiddenGradient, input: x, count: n, steps: 24, inputs: 1, units: 32,
-      kernel: parameters + 0, recurrentKernel: parameters + 96,
+      kernel: gruKernel.values, recurrentKernel: gruRecurrentKernel.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden,
-      dKernel: gradients + 0, dRecurrentKernel: gradients + 96, dBias: gradients + 3168, dx: dx, recurrentDropout: RecurrentDropoutBuffers(masks: gruRecurrentMask, saved: gruMaskedHidden, scratch: gruMaskedGradient),
+      dKernel: gruKernel.gradient, dRecurrentKernel: gruRecurrentKernel.gradient, dBias: gruBias.gradient, dx: dx, recurrentDropout: RecurrentDropoutBuffers(masks: gruRecurrentMask, saved: gruMaskedHidden, scratch: gruMaskedGradient),
       inputDropout: InputDropoutBuffers(masks: gruDropoutMask, scratch: gruMaskedInput))
   }
 
@@ -166,11 +203,11 @@ public final class TemperatureGruDropout: CompiledModel {
 
   // MARK: - dense: Dense(1, linear)  [B, 32] → [B, 1]
 
-  /// denseOutput [n, 1] = linear(x·kernel + bias); x [n, 32], kernel [32, 1] at 3360, bias [1] at 3392.
+  /// denseOutput [n, 1] = linear(x·kernel + bias); x [n, 32], kernel [32, 1] (denseKernel), bias [1] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: parameters + 3360, output: denseOutput)
-    PrecastKernels.biasActivate(denseOutput, bias: parameters + 3392, rows: n, cols: 1, .linear, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values, output: denseOutput)
+    PrecastKernels.biasActivate(denseOutput, bias: denseBias.values, rows: n, cols: 1, .linear, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 32];
@@ -178,11 +215,16 @@ public final class TemperatureGruDropout: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: parameters + 3360,
-      dKernel: gradients + 3360, dBias: gradients + 3392, dx: dx)
+      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case gru, dense, loss, rest
+  }
 
   /// Inference: x [n, 24] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -192,35 +234,24 @@ public final class TemperatureGruDropout: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, meanAbsoluteError loss, backward into `gradients`.
+  /// Training step: forward with dropout, meanAbsoluteError loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 3393)
-    probe?.lap(3)
+    probe?.lap(Part.rest)
     gruTrainingForward(x, count: n, rng: &rng)
-    probe?.lap(0)
+    probe?.lap(Part.gru)
     denseForward(gruOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? meanAbsoluteError(predictions: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(2)
+    let loss = meanAbsoluteError(predictions: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, gruOutput, count: n, dx: gradientB)
-    probe?.lap(1)
+    probe?.lap(Part.dense)
     gruBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.gru)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * meanAbsoluteError(predictions: denseOutput + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -15,7 +15,7 @@
 //
 // Memory: parameters 336705 floats (1.3 MiB), gradients the same, optimizer slots 1.3 MiB;
 // activations and their gradients 57922 floats per sample (28.3 MiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = TextBidirectional(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 100] row-major → [n, 1];
@@ -29,9 +29,9 @@ public final class TextBidirectional: CompiledModel {
     inputShape: [100],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [10000, 32])], outputShape: [100, 32]),
-      LayerInfo(name: "bidirectional", className: "Bidirectional", weights: [WeightInfo(name: "forward_lstm/lstm_cell/kernel", shape: [32, 128]), WeightInfo(name: "forward_lstm/lstm_cell/recurrent_kernel", shape: [32, 128]), WeightInfo(name: "forward_lstm/lstm_cell/bias", shape: [128]), WeightInfo(name: "backward_lstm/lstm_cell/kernel", shape: [32, 128]), WeightInfo(name: "backward_lstm/lstm_cell/recurrent_kernel", shape: [32, 128]), WeightInfo(name: "backward_lstm/lstm_cell/bias", shape: [128])], outputShape: [64]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [64, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [100, 32]),
+      LayerInfo(name: "bidirectional", className: "Bidirectional", outputShape: [64]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [10000, 32], offset: 0, initializer: .uniform, fanIn: 10000, fanOut: 32),
@@ -50,21 +50,88 @@ public final class TextBidirectional: CompiledModel {
     accuracyKind: .binary,
     optimizer: .rmsprop(learningRate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-07, centered: false),
     defaults: TrainingDefaults(epochs: 10, batchSize: 128, validationSplit: 0.2),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "text-bidirectional", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 100], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 10000, "output_dim": 32, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}, {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "merge_mode": "concat", "layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "forward_lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 100, 32]}}, "backward_layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "backward_lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 100, 32]}}}, "registered_name": null, "build_config": {"input_shape": [null, 100, 32]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 64]}}], "build_input_shape": [null, 100]}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "text-bidirectional", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      100], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 10000, "output_dim": 32, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}, \#
+      {"module": "keras.layers", "class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "merge_mode": "concat", "layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "forward_lstm", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 100, 32]}}, \#
+      "backward_layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "backward_lstm", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": true, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 100, 32]}}}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 100, 32]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 64]}}], \#
+      "build_input_shape": [null, 100]}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 64, outputs: 1, chunk: 0, inputGradient: true),
     ]
   )
 
   public let maxBatch: Int
-  /// All parameters, [336705]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 57922].
+  private let memory: ModelMemory
+  /// All parameters, [336705]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [336705], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 57922].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [10000, 32]: parameters[0..<320000]
+  private let embeddingEmbeddings: WeightView
+  /// bidirectional/forward_lstm/lstm_cell/kernel [32, 128]: parameters[320000..<324096]
+  private let bidirectionalForwardLayerKernel: WeightView
+  /// bidirectional/forward_lstm/lstm_cell/recurrent_kernel [32, 128]: parameters[324096..<328192]
+  private let bidirectionalForwardLayerRecurrentKernel: WeightView
+  /// bidirectional/forward_lstm/lstm_cell/bias [128]: parameters[328192..<328320]
+  private let bidirectionalForwardLayerBias: WeightView
+  /// bidirectional/backward_lstm/lstm_cell/kernel [32, 128]: parameters[328320..<332416]
+  private let bidirectionalBackwardLayerKernel: WeightView
+  /// bidirectional/backward_lstm/lstm_cell/recurrent_kernel [32, 128]: parameters[332416..<336512]
+  private let bidirectionalBackwardLayerRecurrentKernel: WeightView
+  /// bidirectional/backward_lstm/lstm_cell/bias [128]: parameters[336512..<336640]
+  private let bidirectionalBackwardLayerBias: WeightView
+  /// dense/kernel [64, 1]: parameters[336640..<336704]
+  private let denseKernel: WeightView
+  /// dense/bias [1]: parameters[336704..<336705]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 3200]
@@ -122,66 +189,69 @@ public final class TextBidirectional: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(336705)
-    gradients = allocateZeroed(336705)
-    arena = allocateZeroed(maxBatch * 57922)
-    embeddingOutput = arena + maxBatch * 0
-    bidirectionalForwardLayerGates = arena + maxBatch * 3200
-    bidirectionalForwardLayerCells = arena + maxBatch * 16000
-    bidirectionalForwardLayerCellGradient = arena + maxBatch * 19200
-    bidirectionalForwardLayerHidden = arena + maxBatch * 19232
-    bidirectionalForwardLayerHiddenGradient = arena + maxBatch * 22432
-    bidirectionalForwardLayerOutput = arena + maxBatch * 25632
-    bidirectionalBackwardLayerReversed = arena + maxBatch * 25664
-    bidirectionalBackwardLayerGates = arena + maxBatch * 28864
-    bidirectionalBackwardLayerCells = arena + maxBatch * 41664
-    bidirectionalBackwardLayerCellGradient = arena + maxBatch * 44864
-    bidirectionalBackwardLayerHidden = arena + maxBatch * 44896
-    bidirectionalBackwardLayerHiddenGradient = arena + maxBatch * 48096
-    bidirectionalBackwardLayerOutput = arena + maxBatch * 51296
-    bidirectionalOutput = arena + maxBatch * 51328
-    bidirectionalForwardGradient = arena + maxBatch * 51392
-    bidirectionalBackwardGradient = arena + maxBatch * 51424
-    bidirectionalInputGradient = arena + maxBatch * 51456
-    denseOutput = arena + maxBatch * 54656
-    denseLogits = arena + maxBatch * 54657
-    gradientA = arena + maxBatch * 54658
-    gradientB = arena + maxBatch * 57858
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 336705, floatsPerSample: 57922, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 320000)
+    bidirectionalForwardLayerKernel = memory.weight(at: 320000, count: 4096)
+    bidirectionalForwardLayerRecurrentKernel = memory.weight(at: 324096, count: 4096)
+    bidirectionalForwardLayerBias = memory.weight(at: 328192, count: 128)
+    bidirectionalBackwardLayerKernel = memory.weight(at: 328320, count: 4096)
+    bidirectionalBackwardLayerRecurrentKernel = memory.weight(at: 332416, count: 4096)
+    bidirectionalBackwardLayerBias = memory.weight(at: 336512, count: 128)
+    denseKernel = memory.weight(at: 336640, count: 64)
+    denseBias = memory.weight(at: 336704, count: 1)
+    embeddingOutput = memory.batch(at: 0, width: 3200)
+    bidirectionalForwardLayerGates = memory.batch(at: 3200, width: 12800)
+    bidirectionalForwardLayerCells = memory.batch(at: 16000, width: 3200)
+    bidirectionalForwardLayerCellGradient = memory.batch(at: 19200, width: 32)
+    bidirectionalForwardLayerHidden = memory.batch(at: 19232, width: 3200)
+    bidirectionalForwardLayerHiddenGradient = memory.batch(at: 22432, width: 3200)
+    bidirectionalForwardLayerOutput = memory.batch(at: 25632, width: 32)
+    bidirectionalBackwardLayerReversed = memory.batch(at: 25664, width: 3200)
+    bidirectionalBackwardLayerGates = memory.batch(at: 28864, width: 12800)
+    bidirectionalBackwardLayerCells = memory.batch(at: 41664, width: 3200)
+    bidirectionalBackwardLayerCellGradient = memory.batch(at: 44864, width: 32)
+    bidirectionalBackwardLayerHidden = memory.batch(at: 44896, width: 3200)
+    bidirectionalBackwardLayerHiddenGradient = memory.batch(at: 48096, width: 3200)
+    bidirectionalBackwardLayerOutput = memory.batch(at: 51296, width: 32)
+    bidirectionalOutput = memory.batch(at: 51328, width: 64)
+    bidirectionalForwardGradient = memory.batch(at: 51392, width: 32)
+    bidirectionalBackwardGradient = memory.batch(at: 51424, width: 32)
+    bidirectionalInputGradient = memory.batch(at: 51456, width: 3200)
+    denseOutput = memory.batch(at: 54656, width: 1)
+    denseLogits = memory.batch(at: 54657, width: 1)
+    gradientA = memory.batch(at: 54658, width: 3200)
+    gradientB = memory.batch(at: 57858, width: 64)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(10000, 32)  [B, 100] → [B, 100, 32]
 
   /// embeddingOutput [n, 100, 32] = embeddings[x]; x [n, 100] integer indices (as floats),
-  /// embeddings [10000, 32] at 0.
+  /// embeddings [10000, 32] (embeddingEmbeddings).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 100, inputDim: 10000, outputDim: 32, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 100, inputDim: 10000, outputDim: 32, table: embeddingEmbeddings.values, output: embeddingOutput)
   }
 
   /// Backward of embedding: dy [n, 100, 32] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 100, inputDim: 10000, outputDim: 32, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 100, inputDim: 10000, outputDim: 32, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - bidirectional: Bidirectional(LSTM(32), concat)  [B, 100, 32] → [B, 64]
 
-  /// bidirectionalForwardLayerOutput [n, 32] = LSTM(x [n, 100, 32]), the last hidden state; kernel [32, 32×4] at 320000,
-  /// recurrent kernel [32, 32×4] at 324096, bias at 328192; gates in bidirectionalForwardLayerGates, states in bidirectionalForwardLayerCells and bidirectionalForwardLayerHidden.
+  /// bidirectionalForwardLayerOutput [n, 32] = LSTM(x [n, 100, 32]), the last hidden state; kernel [32, 32×4] (bidirectionalForwardLayerKernel),
+  /// recurrent kernel [32, 32×4] (bidirectionalForwardLayerRecurrentKernel), bias (bidirectionalForwardLayerBias); gates in bidirectionalForwardLayerGates, states in bidirectionalForwardLayerCells and bidirectionalForwardLayerHidden.
   @inline(never)
   func bidirectionalForwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 100, inputs: 32, units: 32, kernel: parameters + 320000,
-      recurrentKernel: parameters + 324096, bias: parameters + 328192,
+      x, count: n, steps: 100, inputs: 32, units: 32, kernel: bidirectionalForwardLayerKernel.values,
+      recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values, bias: bidirectionalForwardLayerBias.values,
       gates: bidirectionalForwardLayerGates, cells: bidirectionalForwardLayerCells, hidden: bidirectionalForwardLayerHidden)
     for s in 0..<n { (bidirectionalForwardLayerOutput + s * 32).update(from: bidirectionalForwardLayerHidden + s * 3200 + 3168, count: 32) }
   }
@@ -194,20 +264,20 @@ public final class TextBidirectional: CompiledModel {
     for s in 0..<n { (bidirectionalForwardLayerHiddenGradient + s * 3200 + 3168).update(from: dy + s * 32, count: 32) }
     PrecastKernels.lstmBackward(
       bidirectionalForwardLayerHiddenGradient, input: x, count: n, steps: 100, inputs: 32, units: 32,
-      kernel: parameters + 320000, recurrentKernel: parameters + 324096,
+      kernel: bidirectionalForwardLayerKernel.values, recurrentKernel: bidirectionalForwardLayerRecurrentKernel.values,
       gates: bidirectionalForwardLayerGates, cells: bidirectionalForwardLayerCells, hidden: bidirectionalForwardLayerHidden,
-      dKernel: gradients + 320000, dRecurrentKernel: gradients + 324096, dBias: gradients + 328192,
+      dKernel: bidirectionalForwardLayerKernel.gradient, dRecurrentKernel: bidirectionalForwardLayerRecurrentKernel.gradient, dBias: bidirectionalForwardLayerBias.gradient,
       dx: dx, cellGradient: bidirectionalForwardLayerCellGradient)
   }
 
-  /// bidirectionalBackwardLayerOutput [n, 32] = LSTM(x [n, 100, 32]), the last hidden state; kernel [32, 32×4] at 328320,
-  /// recurrent kernel [32, 32×4] at 332416, bias at 336512; gates in bidirectionalBackwardLayerGates, states in bidirectionalBackwardLayerCells and bidirectionalBackwardLayerHidden.
+  /// bidirectionalBackwardLayerOutput [n, 32] = LSTM(x [n, 100, 32]), the last hidden state; kernel [32, 32×4] (bidirectionalBackwardLayerKernel),
+  /// recurrent kernel [32, 32×4] (bidirectionalBackwardLayerRecurrentKernel), bias (bidirectionalBackwardLayerBias); gates in bidirectionalBackwardLayerGates, states in bidirectionalBackwardLayerCells and bidirectionalBackwardLayerHidden.
   @inline(never)
   func bidirectionalBackwardLayerForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.reverseSteps(x, count: n, steps: 100, width: 32, output: bidirectionalBackwardLayerReversed)  // go_backwards
     PrecastKernels.lstmForward(
-      bidirectionalBackwardLayerReversed, count: n, steps: 100, inputs: 32, units: 32, kernel: parameters + 328320,
-      recurrentKernel: parameters + 332416, bias: parameters + 336512,
+      bidirectionalBackwardLayerReversed, count: n, steps: 100, inputs: 32, units: 32, kernel: bidirectionalBackwardLayerKernel.values,
+      recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values, bias: bidirectionalBackwardLayerBias.values,
       gates: bidirectionalBackwardLayerGates, cells: bidirectionalBackwardLayerCells, hidden: bidirectionalBackwardLayerHidden)
     for s in 0..<n { (bidirectionalBackwardLayerOutput + s * 32).update(from: bidirectionalBackwardLayerHidden + s * 3200 + 3168, count: 32) }
   }
@@ -215,14 +285,14 @@ public final class TextBidirectional: CompiledModel {
   /// Backward of bidirectional/backward_lstm/lstm_cell through time: dy [n, 32] → dx [n, 100, 32];
   /// accumulates ∂kernel, ∂recurrent kernel and ∂bias into `gradients`.
   @inline(never)
-  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func bidirectionalBackwardLayerBackward(_ dy: UnsafeMutablePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     bidirectionalBackwardLayerHiddenGradient.update(repeating: 0, count: n * 3200)
     for s in 0..<n { (bidirectionalBackwardLayerHiddenGradient + s * 3200 + 3168).update(from: dy + s * 32, count: 32) }
     PrecastKernels.lstmBackward(
       bidirectionalBackwardLayerHiddenGradient, input: bidirectionalBackwardLayerReversed, count: n, steps: 100, inputs: 32, units: 32,
-      kernel: parameters + 328320, recurrentKernel: parameters + 332416,
+      kernel: bidirectionalBackwardLayerKernel.values, recurrentKernel: bidirectionalBackwardLayerRecurrentKernel.values,
       gates: bidirectionalBackwardLayerGates, cells: bidirectionalBackwardLayerCells, hidden: bidirectionalBackwardLayerHidden,
-      dKernel: gradients + 328320, dRecurrentKernel: gradients + 332416, dBias: gradients + 336512,
+      dKernel: bidirectionalBackwardLayerKernel.gradient, dRecurrentKernel: bidirectionalBackwardLayerRecurrentKernel.gradient, dBias: bidirectionalBackwardLayerBias.gradient,
       dx: dx, cellGradient: bidirectionalBackwardLayerCellGradient)
     if let dx { PrecastKernels.reverseSteps(dx, count: n, steps: 100, width: 32, output: dx) }
   }
@@ -252,17 +322,17 @@ public final class TextBidirectional: CompiledModel {
       .concat, dy, forward: bidirectionalForwardLayerOutput, backward: bidirectionalBackwardLayerOutput, count: n, steps: 1, units: 32,
       reversed: false, forwardGradient: bidirectionalForwardGradient, backwardGradient: bidirectionalBackwardGradient)
     bidirectionalForwardLayerBackward(bidirectionalForwardGradient, x, count: n, dx: dx)
-    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, x, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
+    bidirectionalBackwardLayerBackward(bidirectionalBackwardGradient, count: n, dx: dx == nil ? nil : bidirectionalInputGradient)
     if let dx { PrecastKernels.addInPlace(dx, bidirectionalInputGradient, count: n * 3200) }
   }
 
   // MARK: - dense: Dense(1, sigmoid)  [B, 64] → [B, 1]
 
-  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 64], kernel [64, 1] at 336640, bias [1] at 336704.
+  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 64], kernel [64, 1] (denseKernel), bias [1] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 64, outputs: 1, kernel: parameters + 336640, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 336704, rows: n, cols: 1, .sigmoid, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 64, outputs: 1, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 1, .sigmoid, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 64];
@@ -270,11 +340,16 @@ public final class TextBidirectional: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 64, outputs: 1, kernel: parameters + 336640,
-      dKernel: gradients + 336640, dBias: gradients + 336704, dx: dx)
+      dy, input: x, count: n, inputs: 64, outputs: 1, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, bidirectional, dense, loss, rest
+  }
 
   /// Inference: x [n, 100] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -285,39 +360,28 @@ public final class TextBidirectional: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 336705)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     bidirectionalForward(embeddingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.bidirectional)
     denseForward(bidirectionalOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(3)
+    let loss = sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, bidirectionalOutput, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     bidirectionalBackward(gradientB, embeddingOutput, count: n, dx: gradientA)
-    probe?.lap(1)
-    embeddingBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.bidirectional)
+    embeddingBackward(gradientA, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sigmoidBinaryCrossentropy(logits: denseLogits + row * 1, probabilities: denseOutput + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

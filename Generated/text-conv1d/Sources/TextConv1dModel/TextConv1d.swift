@@ -19,7 +19,7 @@
 // Memory: parameters 1315937 floats (5.0 MiB), gradients the same, optimizer slots 5.0 MiB;
 // activations and their gradients 32610 floats per sample (15.9 MiB at batch 128);
 // fixed scratch 1010688 floats (3.9 MiB).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = TextConv1d(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 100] row-major → [n, 1];
@@ -33,12 +33,12 @@ public final class TextConv1d: CompiledModel {
     inputShape: [100],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [10000, 128])], outputShape: [100, 128]),
-      LayerInfo(name: "conv1d", className: "Conv1D", weights: [WeightInfo(name: "kernel", shape: [7, 128, 32]), WeightInfo(name: "bias", shape: [32])], outputShape: [94, 32]),
-      LayerInfo(name: "max_pooling1d", className: "MaxPooling1D", weights: [], outputShape: [18, 32]),
-      LayerInfo(name: "conv1d_1", className: "Conv1D", weights: [WeightInfo(name: "kernel", shape: [7, 32, 32]), WeightInfo(name: "bias", shape: [32])], outputShape: [12, 32]),
-      LayerInfo(name: "global_max_pooling1d", className: "GlobalMaxPooling1D", weights: [], outputShape: [32]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [32, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [100, 128]),
+      LayerInfo(name: "conv1d", className: "Conv1D", outputShape: [94, 32]),
+      LayerInfo(name: "max_pooling1d", className: "MaxPooling1D", outputShape: [18, 32]),
+      LayerInfo(name: "conv1d_1", className: "Conv1D", outputShape: [12, 32]),
+      LayerInfo(name: "global_max_pooling1d", className: "GlobalMaxPooling1D", outputShape: [32]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [10000, 128], offset: 0, initializer: .uniform, fanIn: 10000, fanOut: 128),
@@ -55,7 +55,48 @@ public final class TextConv1d: CompiledModel {
     accuracyKind: .binary,
     optimizer: .rmsprop(learningRate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-07, centered: false),
     defaults: TrainingDefaults(epochs: 10, batchSize: 128, validationSplit: 0.2),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "text-conv1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 100], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 10000, "output_dim": 128, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [7], "strides": [1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 100, 128]}}, {"module": "keras.layers", "class_name": "MaxPooling1D", "config": {"name": "max_pooling1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "pool_size": [5], "padding": "valid", "strides": [5], "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "filters": 32, "kernel_size": [7], "strides": [1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1], "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 18, 32]}}, {"module": "keras.layers", "class_name": "GlobalMaxPooling1D", "config": {"name": "global_max_pooling1d", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "data_format": "channels_last", "keepdims": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32]}}], "build_input_shape": [null, 100]}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "text-conv1d", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      100], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 10000, "output_dim": 128, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}, \#
+      {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "conv1d", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 32, "kernel_size": [7], \#
+      "strides": [1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      100, 128]}}, {"module": "keras.layers", "class_name": "MaxPooling1D", "config": {"name": "max_pooling1d", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "pool_size": [5], "padding": "valid", "strides": [5], \#
+      "data_format": "channels_last"}, "registered_name": null}, {"module": "keras.layers", "class_name": "Conv1D", \#
+      "config": {"name": "conv1d_1", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "filters": 32, "kernel_size": [7], \#
+      "strides": [1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1], \#
+      "groups": 1, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", \#
+      "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", \#
+      "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, \#
+      "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, \#
+      18, 32]}}, {"module": "keras.layers", "class_name": "GlobalMaxPooling1D", "config": {"name": "global_max_pooling1d", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "data_format": "channels_last", "keepdims": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, \#
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 32]}}], \#
+      "build_input_shape": [null, 100]}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "conv1d", isConvolution: true, rowsPerSample: 94, inputs: 896, outputs: 32, chunk: 12, inputGradient: true),
       GemmLayer(name: "conv1d_1", isConvolution: true, rowsPerSample: 12, inputs: 224, outputs: 32, chunk: 256, inputGradient: true),
@@ -64,16 +105,31 @@ public final class TextConv1d: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [1315937]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 32610] and fixed scratch [1010688].
+  private let memory: ModelMemory
+  /// All parameters, [1315937]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [1315937], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 32610].
-  private let arena: UnsafeMutablePointer<Float>
-  /// Scratch whose size does not depend on the batch: [1010688].
-  private let scratch: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [10000, 128]: parameters[0..<1280000]
+  private let embeddingEmbeddings: WeightView
+  /// conv1d/kernel [7, 128, 32]: parameters[1280000..<1308672]
+  private let conv1dKernel: WeightView
+  /// conv1d/bias [32]: parameters[1308672..<1308704]
+  private let conv1dBias: WeightView
+  /// conv1d_1/kernel [7, 32, 32]: parameters[1308704..<1315872]
+  private let conv1d1Kernel: WeightView
+  /// conv1d_1/bias [32]: parameters[1315872..<1315904]
+  private let conv1d1Bias: WeightView
+  /// dense/kernel [32, 1]: parameters[1315904..<1315936]
+  private let denseKernel: WeightView
+  /// dense/bias [1]: parameters[1315936..<1315937]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 12800]
@@ -107,45 +163,44 @@ public final class TextConv1d: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(1315937)
-    gradients = allocateZeroed(1315937)
-    arena = allocateZeroed(maxBatch * 32610)
-    embeddingOutput = arena + maxBatch * 0
-    conv1dOutput = arena + maxBatch * 12800
-    maxPooling1dOutput = arena + maxBatch * 15808
-    conv1d1Output = arena + maxBatch * 16384
-    globalMaxPooling1dOutput = arena + maxBatch * 16768
-    denseOutput = arena + maxBatch * 16800
-    denseLogits = arena + maxBatch * 16801
-    gradientA = arena + maxBatch * 16802
-    gradientB = arena + maxBatch * 19810
-    scratch = .allocate(capacity: 1010688)
-    columns = scratch + 0
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
-    scratch.deallocate()
+    memory = ModelMemory(parameters: 1315937, floatsPerSample: 32610, fixed: 1010688, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 1280000)
+    conv1dKernel = memory.weight(at: 1280000, count: 28672)
+    conv1dBias = memory.weight(at: 1308672, count: 32)
+    conv1d1Kernel = memory.weight(at: 1308704, count: 7168)
+    conv1d1Bias = memory.weight(at: 1315872, count: 32)
+    denseKernel = memory.weight(at: 1315904, count: 32)
+    denseBias = memory.weight(at: 1315936, count: 1)
+    embeddingOutput = memory.batch(at: 0, width: 12800)
+    conv1dOutput = memory.batch(at: 12800, width: 3008)
+    maxPooling1dOutput = memory.batch(at: 15808, width: 576)
+    conv1d1Output = memory.batch(at: 16384, width: 384)
+    globalMaxPooling1dOutput = memory.batch(at: 16768, width: 32)
+    denseOutput = memory.batch(at: 16800, width: 1)
+    denseLogits = memory.batch(at: 16801, width: 1)
+    gradientA = memory.batch(at: 16802, width: 3008)
+    gradientB = memory.batch(at: 19810, width: 12800)
+    columns = memory.fixed(at: 0, count: 1010688)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(10000, 128)  [B, 100] → [B, 100, 128]
 
   /// embeddingOutput [n, 100, 128] = embeddings[x]; x [n, 100] integer indices (as floats),
-  /// embeddings [10000, 128] at 0.
+  /// embeddings [10000, 128] (embeddingEmbeddings).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 100, inputDim: 10000, outputDim: 128, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 100, inputDim: 10000, outputDim: 128, table: embeddingEmbeddings.values, output: embeddingOutput)
   }
 
   /// Backward of embedding: dy [n, 100, 128] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 100, inputDim: 10000, outputDim: 128, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 100, inputDim: 10000, outputDim: 128, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - conv1d: Conv1D(32, 7, strides 1, valid, relu)  [B, 100, 128] → [B, 94, 32]
@@ -154,11 +209,11 @@ public final class TextConv1d: CompiledModel {
   static let conv1dWindow = Window2D(inputHeight: 1, inputWidth: 100, channels: 128, kernelHeight: 1, kernelWidth: 7, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 1, outputWidth: 94)
 
   /// conv1dOutput [n, 94, 32] = relu(conv(x, kernel) + bias); x [n, 100, 128],
-  /// kernel [7, 128, 32] at 1280000, bias [32] at 1308672; im2col + sgemm, 12 image(s) per GEMM.
+  /// kernel [7, 128, 32] (conv1dKernel), bias [32] (conv1dBias); im2col + sgemm, 12 image(s) per GEMM.
   @inline(never)
   func conv1dForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv1dWindow, filters: 32, kernel: parameters + 1280000, bias: parameters + 1308672, .relu,
+      x, count: n, Self.conv1dWindow, filters: 32, kernel: conv1dKernel.values, bias: conv1dBias.values, .relu,
       columns: columns, chunk: 12, preactivation: conv1dOutput, output: conv1dOutput)
   }
 
@@ -167,8 +222,8 @@ public final class TextConv1d: CompiledModel {
   @inline(never)
   func conv1dBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv1dWindow, filters: 32, kernel: parameters + 1280000,
-      dKernel: gradients + 1280000, dBias: gradients + 1308672, dx: dx, columns: columns, chunk: 12)
+      dy, input: x, count: n, Self.conv1dWindow, filters: 32, kernel: conv1dKernel.values,
+      dKernel: conv1dKernel.gradient, dBias: conv1dBias.gradient, dx: dx, columns: columns, chunk: 12)
   }
 
   // MARK: - max_pooling1d: MaxPooling1D(5, strides 5, valid)  [B, 94, 32] → [B, 18, 32]
@@ -196,11 +251,11 @@ public final class TextConv1d: CompiledModel {
   static let conv1d1Window = Window2D(inputHeight: 1, inputWidth: 18, channels: 32, kernelHeight: 1, kernelWidth: 7, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, outputHeight: 1, outputWidth: 12)
 
   /// conv1d1Output [n, 12, 32] = relu(conv(x, kernel) + bias); x [n, 18, 32],
-  /// kernel [7, 32, 32] at 1308704, bias [32] at 1315872; im2col + sgemm, 256 image(s) per GEMM.
+  /// kernel [7, 32, 32] (conv1d1Kernel), bias [32] (conv1d1Bias); im2col + sgemm, 256 image(s) per GEMM.
   @inline(never)
   func conv1d1Forward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.conv2DForward(
-      x, count: n, Self.conv1d1Window, filters: 32, kernel: parameters + 1308704, bias: parameters + 1315872, .relu,
+      x, count: n, Self.conv1d1Window, filters: 32, kernel: conv1d1Kernel.values, bias: conv1d1Bias.values, .relu,
       columns: columns, chunk: 256, preactivation: conv1d1Output, output: conv1d1Output)
   }
 
@@ -210,8 +265,8 @@ public final class TextConv1d: CompiledModel {
   func conv1d1Backward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.activationBackward(dy, output: conv1d1Output, preactivation: conv1d1Output, rows: n * 12, cols: 32, .relu)
     PrecastKernels.conv2DBackward(
-      dy, input: x, count: n, Self.conv1d1Window, filters: 32, kernel: parameters + 1308704,
-      dKernel: gradients + 1308704, dBias: gradients + 1315872, dx: dx, columns: columns, chunk: 256)
+      dy, input: x, count: n, Self.conv1d1Window, filters: 32, kernel: conv1d1Kernel.values,
+      dKernel: conv1d1Kernel.gradient, dBias: conv1d1Bias.gradient, dx: dx, columns: columns, chunk: 256)
   }
 
   // MARK: - global_max_pooling1d: GlobalMaxPooling1D()  [B, 12, 32] → [B, 32]
@@ -231,11 +286,11 @@ public final class TextConv1d: CompiledModel {
 
   // MARK: - dense: Dense(1, sigmoid)  [B, 32] → [B, 1]
 
-  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 32], kernel [32, 1] at 1315904, bias [1] at 1315936.
+  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 32], kernel [32, 1] (denseKernel), bias [1] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: parameters + 1315904, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 1315936, rows: n, cols: 1, .sigmoid, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 1, .sigmoid, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 32];
@@ -243,11 +298,16 @@ public final class TextConv1d: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: parameters + 1315904,
-      dKernel: gradients + 1315904, dBias: gradients + 1315936, dx: dx)
+      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, conv1d, maxPooling1d, conv1d1, globalMaxPooling1d, dense, loss, rest
+  }
 
   /// Inference: x [n, 100] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -261,51 +321,40 @@ public final class TextConv1d: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 1315937)
-    probe?.lap(7)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     conv1dForward(embeddingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.conv1d)
     maxPooling1dForward(conv1dOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.maxPooling1d)
     conv1d1Forward(maxPooling1dOutput, count: n)
-    probe?.lap(3)
+    probe?.lap(Part.conv1d1)
     globalMaxPooling1dForward(conv1d1Output, count: n)
-    probe?.lap(4)
+    probe?.lap(Part.globalMaxPooling1d)
     denseForward(globalMaxPooling1dOutput, count: n)
-    probe?.lap(5)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(6)
+    let loss = sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, globalMaxPooling1dOutput, count: n, dx: gradientB)
-    probe?.lap(5)
+    probe?.lap(Part.dense)
     globalMaxPooling1dBackward(gradientB, conv1d1Output, count: n, dx: gradientA)
-    probe?.lap(4)
+    probe?.lap(Part.globalMaxPooling1d)
     conv1d1Backward(gradientA, maxPooling1dOutput, count: n, dx: gradientB)
-    probe?.lap(3)
+    probe?.lap(Part.conv1d1)
     maxPooling1dBackward(gradientB, conv1dOutput, count: n, dx: gradientA)
-    probe?.lap(2)
+    probe?.lap(Part.maxPooling1d)
     conv1dBackward(gradientA, embeddingOutput, count: n, dx: gradientB)
-    probe?.lap(1)
-    embeddingBackward(gradientB, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.conv1d)
+    embeddingBackward(gradientB, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sigmoidBinaryCrossentropy(logits: denseLogits + row * 1, probabilities: denseOutput + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -15,7 +15,7 @@
 //
 // Memory: parameters 326369 floats (1.2 MiB), gradients the same, optimizer slots 1.2 MiB;
 // activations and their gradients 32066 floats per sample (15.7 MiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = TextGru(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 100] row-major → [n, 1];
@@ -29,9 +29,9 @@ public final class TextGru: CompiledModel {
     inputShape: [100],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [10000, 32])], outputShape: [100, 32]),
-      LayerInfo(name: "gru", className: "GRU", weights: [WeightInfo(name: "kernel", shape: [32, 96]), WeightInfo(name: "recurrent_kernel", shape: [32, 96]), WeightInfo(name: "bias", shape: [2, 96])], outputShape: [32]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [32, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [100, 32]),
+      LayerInfo(name: "gru", className: "GRU", outputShape: [32]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [10000, 32], offset: 0, initializer: .uniform, fanIn: 10000, fanOut: 32),
@@ -47,7 +47,38 @@ public final class TextGru: CompiledModel {
     accuracyKind: .binary,
     optimizer: .rmsprop(learningRate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-07, centered: false),
     defaults: TrainingDefaults(epochs: 10, batchSize: 128, validationSplit: 0.2),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "text-gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 100], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 10000, "output_dim": 32, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}, {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 100, 32]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32]}}], "build_input_shape": [null, 100]}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "text-gru", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      100], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 10000, "output_dim": 32, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}, \#
+      {"module": "keras.layers", "class_name": "GRU", "config": {"name": "gru", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, \#
+      "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, \#
+      "dropout": 0.0, "recurrent_dropout": 0.0, "reset_after": true, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 100, 32]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 32]}}], \#
+      "build_input_shape": [null, 100]}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "gru", isConvolution: false, rowsPerSample: 100, inputs: 32, outputs: 96, chunk: 0, inputGradient: true, recurrentUnits: 32),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 32, outputs: 1, chunk: 0, inputGradient: true),
@@ -55,14 +86,29 @@ public final class TextGru: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [326369]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 32066].
+  private let memory: ModelMemory
+  /// All parameters, [326369]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [326369], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 32066].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [10000, 32]: parameters[0..<320000]
+  private let embeddingEmbeddings: WeightView
+  /// gru/kernel [32, 96]: parameters[320000..<323072]
+  private let gruKernel: WeightView
+  /// gru/recurrent_kernel [32, 96]: parameters[323072..<326144]
+  private let gruRecurrentKernel: WeightView
+  /// gru/bias [2, 96]: parameters[326144..<326336]
+  private let gruBias: WeightView
+  /// dense/kernel [32, 1]: parameters[326336..<326368]
+  private let denseKernel: WeightView
+  /// dense/bias [1]: parameters[326368..<326369]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 3200]
@@ -96,54 +142,54 @@ public final class TextGru: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(326369)
-    gradients = allocateZeroed(326369)
-    arena = allocateZeroed(maxBatch * 32066)
-    embeddingOutput = arena + maxBatch * 0
-    gruGates = arena + maxBatch * 3200
-    gruRecurrent = arena + maxBatch * 12800
-    gruHidden = arena + maxBatch * 22400
-    gruHiddenGradient = arena + maxBatch * 25600
-    gruOutput = arena + maxBatch * 28800
-    denseOutput = arena + maxBatch * 28832
-    denseLogits = arena + maxBatch * 28833
-    gradientA = arena + maxBatch * 28834
-    gradientB = arena + maxBatch * 32034
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 326369, floatsPerSample: 32066, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 320000)
+    gruKernel = memory.weight(at: 320000, count: 3072)
+    gruRecurrentKernel = memory.weight(at: 323072, count: 3072)
+    gruBias = memory.weight(at: 326144, count: 192)
+    denseKernel = memory.weight(at: 326336, count: 32)
+    denseBias = memory.weight(at: 326368, count: 1)
+    embeddingOutput = memory.batch(at: 0, width: 3200)
+    gruGates = memory.batch(at: 3200, width: 9600)
+    gruRecurrent = memory.batch(at: 12800, width: 9600)
+    gruHidden = memory.batch(at: 22400, width: 3200)
+    gruHiddenGradient = memory.batch(at: 25600, width: 3200)
+    gruOutput = memory.batch(at: 28800, width: 32)
+    denseOutput = memory.batch(at: 28832, width: 1)
+    denseLogits = memory.batch(at: 28833, width: 1)
+    gradientA = memory.batch(at: 28834, width: 3200)
+    gradientB = memory.batch(at: 32034, width: 32)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(10000, 32)  [B, 100] → [B, 100, 32]
 
   /// embeddingOutput [n, 100, 32] = embeddings[x]; x [n, 100] integer indices (as floats),
-  /// embeddings [10000, 32] at 0.
+  /// embeddings [10000, 32] (embeddingEmbeddings).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 100, inputDim: 10000, outputDim: 32, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 100, inputDim: 10000, outputDim: 32, table: embeddingEmbeddings.values, output: embeddingOutput)
   }
 
   /// Backward of embedding: dy [n, 100, 32] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 100, inputDim: 10000, outputDim: 32, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 100, inputDim: 10000, outputDim: 32, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - gru: GRU(32)  [B, 100, 32] → [B, 32]
 
   /// gruOutput [n, 32] = GRU(x [n, 100, 32]), the last hidden state (reset_after);
-  /// kernel [32, 32×3] at 320000, recurrent kernel [32, 32×3] at 323072, bias at 326144.
+  /// kernel [32, 32×3] (gruKernel), recurrent kernel [32, 32×3] (gruRecurrentKernel), bias (gruBias).
   @inline(never)
   func gruForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.gruForward(
-      x, count: n, steps: 100, inputs: 32, units: 32, kernel: parameters + 320000,
-      recurrentKernel: parameters + 323072, bias: parameters + 326144,
+      x, count: n, steps: 100, inputs: 32, units: 32, kernel: gruKernel.values,
+      recurrentKernel: gruRecurrentKernel.values, bias: gruBias.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden)
     for s in 0..<n { (gruOutput + s * 32).update(from: gruHidden + s * 3200 + 3168, count: 32) }
   }
@@ -156,18 +202,18 @@ public final class TextGru: CompiledModel {
     for s in 0..<n { (gruHiddenGradient + s * 3200 + 3168).update(from: dy + s * 32, count: 32) }
     PrecastKernels.gruBackward(
       gruHiddenGradient, input: x, count: n, steps: 100, inputs: 32, units: 32,
-      kernel: parameters + 320000, recurrentKernel: parameters + 323072,
+      kernel: gruKernel.values, recurrentKernel: gruRecurrentKernel.values,
       gates: gruGates, recurrent: gruRecurrent, hidden: gruHidden,
-      dKernel: gradients + 320000, dRecurrentKernel: gradients + 323072, dBias: gradients + 326144, dx: dx)
+      dKernel: gruKernel.gradient, dRecurrentKernel: gruRecurrentKernel.gradient, dBias: gruBias.gradient, dx: dx)
   }
 
   // MARK: - dense: Dense(1, sigmoid)  [B, 32] → [B, 1]
 
-  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 32], kernel [32, 1] at 326336, bias [1] at 326368.
+  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 32], kernel [32, 1] (denseKernel), bias [1] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: parameters + 326336, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 326368, rows: n, cols: 1, .sigmoid, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 1, .sigmoid, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 32];
@@ -175,11 +221,16 @@ public final class TextGru: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: parameters + 326336,
-      dKernel: gradients + 326336, dBias: gradients + 326368, dx: dx)
+      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, gru, dense, loss, rest
+  }
 
   /// Inference: x [n, 100] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -190,39 +241,28 @@ public final class TextGru: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 326369)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     gruForward(embeddingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.gru)
     denseForward(gruOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(3)
+    let loss = sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, gruOutput, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     gruBackward(gradientB, embeddingOutput, count: n, dx: gradientA)
-    probe?.lap(1)
-    embeddingBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.gru)
+    embeddingBackward(gradientA, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sigmoidBinaryCrossentropy(logits: denseLogits + row * 1, probabilities: denseOutput + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).

@@ -15,7 +15,7 @@
 //
 // Memory: parameters 328353 floats (1.3 MiB), gradients the same, optimizer slots 1.3 MiB;
 // activations and their gradients 28898 floats per sample (14.1 MiB at batch 128).
-// All of it is allocated in `init(maxBatch:)`; no pass allocates.
+// All of it is allocated in `init(maxBatch:)` (a `ModelMemory`, carved into the views below); no pass allocates.
 //
 // API: `let model = TextLstm(maxBatch: 128)`; `model.loadWeights(path:)` (any Keras weights file);
 // `model.predict(x, count: n)` with x [n, 100] row-major → [n, 1];
@@ -29,9 +29,9 @@ public final class TextLstm: CompiledModel {
     inputShape: [100],
     outputSize: 1,
     layers: [
-      LayerInfo(name: "embedding", className: "Embedding", weights: [WeightInfo(name: "embeddings", shape: [10000, 32])], outputShape: [100, 32]),
-      LayerInfo(name: "lstm", className: "LSTM", weights: [WeightInfo(name: "kernel", shape: [32, 128]), WeightInfo(name: "recurrent_kernel", shape: [32, 128]), WeightInfo(name: "bias", shape: [128])], outputShape: [32]),
-      LayerInfo(name: "dense", className: "Dense", weights: [WeightInfo(name: "kernel", shape: [32, 1]), WeightInfo(name: "bias", shape: [1])], outputShape: [1]),
+      LayerInfo(name: "embedding", className: "Embedding", outputShape: [100, 32]),
+      LayerInfo(name: "lstm", className: "LSTM", outputShape: [32]),
+      LayerInfo(name: "dense", className: "Dense", outputShape: [1]),
     ],
     weights: [
       WeightSlot(layer: "embedding", name: "embeddings", shape: [10000, 32], offset: 0, initializer: .uniform, fanIn: 10000, fanOut: 32),
@@ -47,7 +47,38 @@ public final class TextLstm: CompiledModel {
     accuracyKind: .binary,
     optimizer: .rmsprop(learningRate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-07, centered: false),
     defaults: TrainingDefaults(epochs: 10, batchSize: 128, validationSplit: 0.2),
-    kerasModelConfig: #"{"module": "keras", "class_name": "Sequential", "config": {"name": "text-lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 100], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "input_dim": 10000, "output_dim": 32, "embeddings_initializer": {"module": "keras.initializers", "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}, {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, "registered_name": null, "build_config": {"input_shape": [null, 100, 32]}}, {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 32]}}], "build_input_shape": [null, 100]}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}"#,
+    kerasModelConfig: #"""
+      {"module": "keras", "class_name": "Sequential", "config": {"name": "text-lstm", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, \#
+      100], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, \#
+      "registered_name": null}, {"module": "keras.layers", "class_name": "Embedding", "config": {"name": "embedding", \#
+      "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "input_dim": 10000, "output_dim": 32, "embeddings_initializer": {"module": "keras.initializers", \#
+      "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}, \#
+      "registered_name": null}, "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null, \#
+      "mask_zero": false}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}, \#
+      {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "return_sequences": false, "return_state": false, "go_backwards": false, "stateful": false, \#
+      "unroll": false, "zero_output_for_mask": false, "units": 32, "activation": "tanh", "recurrent_activation": "sigmoid", \#
+      "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, \#
+      "registered_name": null}, "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", \#
+      "config": {"seed": null, "gain": 1.0}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, \#
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "recurrent_constraint": null, \#
+      "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 100, 32]}}, \#
+      {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", \#
+      "class_name": "DTypePolicy", "config": {"name": "float32"}, \#
+      "registered_name": null}, "units": 1, "activation": "sigmoid", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", \#
+      "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null}, \#
+      "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, \#
+      "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null}, \#
+      "registered_name": null, "build_config": {"input_shape": [null, 32]}}], \#
+      "build_input_shape": [null, 100]}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}
+      """#,
     gemmLayers: [
       GemmLayer(name: "lstm", isConvolution: false, rowsPerSample: 100, inputs: 32, outputs: 128, chunk: 0, inputGradient: true, recurrentUnits: 32),
       GemmLayer(name: "dense", isConvolution: false, rowsPerSample: 1, inputs: 32, outputs: 1, chunk: 0, inputGradient: true),
@@ -55,14 +86,29 @@ public final class TextLstm: CompiledModel {
   )
 
   public let maxBatch: Int
-  /// All parameters, [328353]; views below.
+  /// Parameters, gradients, the per-sample arena [maxBatch × 28898].
+  private let memory: ModelMemory
+  /// All parameters, [328353]; the weights below are views into it.
   public let parameters: UnsafeMutablePointer<Float>
   /// ∂loss/∂parameters, [328353], same layout.
   public let gradients: UnsafeMutablePointer<Float>
-  /// Activations, masks and gradient scratch: [maxBatch × 28898].
-  private let arena: UnsafeMutablePointer<Float>
 
-  // MARK: - Buffers (views into `arena`; B = maxBatch)
+  // MARK: - Weights (views into `parameters` and `gradients`)
+
+  /// embedding/embeddings [10000, 32]: parameters[0..<320000]
+  private let embeddingEmbeddings: WeightView
+  /// lstm/kernel [32, 128]: parameters[320000..<324096]
+  private let lstmKernel: WeightView
+  /// lstm/recurrent_kernel [32, 128]: parameters[324096..<328192]
+  private let lstmRecurrentKernel: WeightView
+  /// lstm/bias [128]: parameters[328192..<328320]
+  private let lstmBias: WeightView
+  /// dense/kernel [32, 1]: parameters[328320..<328352]
+  private let denseKernel: WeightView
+  /// dense/bias [1]: parameters[328352..<328353]
+  private let denseBias: WeightView
+
+  // MARK: - Buffers (views into the arena; B = maxBatch)
 
   /// embedding output, the looked-up rows
   private let embeddingOutput: UnsafeMutablePointer<Float>  // [B, 3200]
@@ -98,55 +144,55 @@ public final class TextLstm: CompiledModel {
 
   public init(maxBatch: Int) {
     self.maxBatch = maxBatch
-    parameters = allocateZeroed(328353)
-    gradients = allocateZeroed(328353)
-    arena = allocateZeroed(maxBatch * 28898)
-    embeddingOutput = arena + maxBatch * 0
-    lstmGates = arena + maxBatch * 3200
-    lstmCells = arena + maxBatch * 16000
-    lstmCellGradient = arena + maxBatch * 19200
-    lstmHidden = arena + maxBatch * 19232
-    lstmHiddenGradient = arena + maxBatch * 22432
-    lstmOutput = arena + maxBatch * 25632
-    denseOutput = arena + maxBatch * 25664
-    denseLogits = arena + maxBatch * 25665
-    gradientA = arena + maxBatch * 25666
-    gradientB = arena + maxBatch * 28866
-    output = UnsafePointer(arena)
-  }
-
-  deinit {
-    deallocateZeroed(parameters)
-    deallocateZeroed(gradients)
-    deallocateZeroed(arena)
+    memory = ModelMemory(parameters: 328353, floatsPerSample: 28898, maxBatch: maxBatch)
+    parameters = memory.parameters
+    gradients = memory.gradients
+    embeddingEmbeddings = memory.weight(at: 0, count: 320000)
+    lstmKernel = memory.weight(at: 320000, count: 4096)
+    lstmRecurrentKernel = memory.weight(at: 324096, count: 4096)
+    lstmBias = memory.weight(at: 328192, count: 128)
+    denseKernel = memory.weight(at: 328320, count: 32)
+    denseBias = memory.weight(at: 328352, count: 1)
+    embeddingOutput = memory.batch(at: 0, width: 3200)
+    lstmGates = memory.batch(at: 3200, width: 12800)
+    lstmCells = memory.batch(at: 16000, width: 3200)
+    lstmCellGradient = memory.batch(at: 19200, width: 32)
+    lstmHidden = memory.batch(at: 19232, width: 3200)
+    lstmHiddenGradient = memory.batch(at: 22432, width: 3200)
+    lstmOutput = memory.batch(at: 25632, width: 32)
+    denseOutput = memory.batch(at: 25664, width: 1)
+    denseLogits = memory.batch(at: 25665, width: 1)
+    gradientA = memory.batch(at: 25666, width: 3200)
+    gradientB = memory.batch(at: 28866, width: 32)
+    output = UnsafePointer(memory.arena)
   }
 
   // MARK: - embedding: Embedding(10000, 32)  [B, 100] → [B, 100, 32]
 
   /// embeddingOutput [n, 100, 32] = embeddings[x]; x [n, 100] integer indices (as floats),
-  /// embeddings [10000, 32] at 0.
+  /// embeddings [10000, 32] (embeddingEmbeddings).
   @inline(never)
   func embeddingForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingForward(
-      x, count: n, steps: 100, inputDim: 10000, outputDim: 32, table: parameters + 0, output: embeddingOutput)
+      x, count: n, steps: 100, inputDim: 10000, outputDim: 32, table: embeddingEmbeddings.values, output: embeddingOutput)
   }
 
   /// Backward of embedding: dy [n, 100, 32] → accumulates ∂embeddings (rows of the indices in x); no input gradient.
   @inline(never)
-  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
+  func embeddingBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.embeddingBackward(
-      dy, input: x, count: n, steps: 100, inputDim: 10000, outputDim: 32, dTable: gradients + 0)
+      dy, input: x, count: n, steps: 100, inputDim: 10000, outputDim: 32, dTable: embeddingEmbeddings.gradient)
   }
 
   // MARK: - lstm: LSTM(32)  [B, 100, 32] → [B, 32]
 
-  /// lstmOutput [n, 32] = LSTM(x [n, 100, 32]), the last hidden state; kernel [32, 32×4] at 320000,
-  /// recurrent kernel [32, 32×4] at 324096, bias at 328192; gates in lstmGates, states in lstmCells and lstmHidden.
+  /// lstmOutput [n, 32] = LSTM(x [n, 100, 32]), the last hidden state; kernel [32, 32×4] (lstmKernel),
+  /// recurrent kernel [32, 32×4] (lstmRecurrentKernel), bias (lstmBias); gates in lstmGates, states in lstmCells and lstmHidden.
   @inline(never)
   func lstmForward(_ x: UnsafePointer<Float>, count n: Int) {
     PrecastKernels.lstmForward(
-      x, count: n, steps: 100, inputs: 32, units: 32, kernel: parameters + 320000,
-      recurrentKernel: parameters + 324096, bias: parameters + 328192,
+      x, count: n, steps: 100, inputs: 32, units: 32, kernel: lstmKernel.values,
+      recurrentKernel: lstmRecurrentKernel.values, bias: lstmBias.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden)
     for s in 0..<n { (lstmOutput + s * 32).update(from: lstmHidden + s * 3200 + 3168, count: 32) }
   }
@@ -159,19 +205,19 @@ public final class TextLstm: CompiledModel {
     for s in 0..<n { (lstmHiddenGradient + s * 3200 + 3168).update(from: dy + s * 32, count: 32) }
     PrecastKernels.lstmBackward(
       lstmHiddenGradient, input: x, count: n, steps: 100, inputs: 32, units: 32,
-      kernel: parameters + 320000, recurrentKernel: parameters + 324096,
+      kernel: lstmKernel.values, recurrentKernel: lstmRecurrentKernel.values,
       gates: lstmGates, cells: lstmCells, hidden: lstmHidden,
-      dKernel: gradients + 320000, dRecurrentKernel: gradients + 324096, dBias: gradients + 328192,
+      dKernel: lstmKernel.gradient, dRecurrentKernel: lstmRecurrentKernel.gradient, dBias: lstmBias.gradient,
       dx: dx, cellGradient: lstmCellGradient)
   }
 
   // MARK: - dense: Dense(1, sigmoid)  [B, 32] → [B, 1]
 
-  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 32], kernel [32, 1] at 328320, bias [1] at 328352.
+  /// denseOutput [n, 1] = sigmoid(x·kernel + bias); x [n, 32], kernel [32, 1] (denseKernel), bias [1] (denseBias).
   @inline(never)
   func denseForward(_ x: UnsafePointer<Float>, count n: Int) {
-    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: parameters + 328320, output: denseLogits)
-    PrecastKernels.biasActivate(denseLogits, bias: parameters + 328352, rows: n, cols: 1, .sigmoid, output: denseOutput)
+    PrecastKernels.denseForward(x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values, output: denseLogits)
+    PrecastKernels.biasActivate(denseLogits, bias: denseBias.values, rows: n, cols: 1, .sigmoid, output: denseOutput)
   }
 
   /// Backward of dense: dy [n, 1] (∂loss/∂(x·kernel + bias), overwritten) → dx [n, 32];
@@ -179,11 +225,16 @@ public final class TextLstm: CompiledModel {
   @inline(never)
   func denseBackward(_ dy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, dx: UnsafeMutablePointer<Float>?) {
     PrecastKernels.denseBackward(
-      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: parameters + 328320,
-      dKernel: gradients + 328320, dBias: gradients + 328352, dx: dx)
+      dy, input: x, count: n, inputs: 32, outputs: 1, kernel: denseKernel.values,
+      dKernel: denseKernel.gradient, dBias: denseBias.gradient, dx: dx)
   }
 
   // MARK: - Passes
+
+  /// `--benchmark`'s timing buckets (`probe`): each layer's forward and backward, the loss, the rest.
+  enum Part: Int {
+    case embedding, lstm, dense, loss, rest
+  }
 
   /// Inference: x [n, 100] → [n, 1]. Dropout is the identity here and is skipped.
   public func predict(_ x: UnsafePointer<Float>, count n: Int) -> UnsafePointer<Float> {
@@ -194,39 +245,28 @@ public final class TextLstm: CompiledModel {
     return output
   }
 
-  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`.
+  /// Training step: forward with dropout, binaryCrossentropy loss, backward into `gradients`. With `sampleWeights` set, each
+  /// row's loss is weighted (Keras's sample_weight).
   public func trainStep(_ x: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int, rng: inout Random) -> Double {
     probe?.start()
     gradients.update(repeating: 0, count: 328353)
-    probe?.lap(4)
+    probe?.lap(Part.rest)
     embeddingForward(x, count: n)
-    probe?.lap(0)
+    probe?.lap(Part.embedding)
     lstmForward(embeddingOutput, count: n)
-    probe?.lap(1)
+    probe?.lap(Part.lstm)
     denseForward(lstmOutput, count: n)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     output = UnsafePointer(denseOutput)
-    let loss = sampleWeights.map { weightedLoss($0, targets: targets, count: n) } ?? sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA)
-    probe?.lap(3)
+    let loss = sigmoidBinaryCrossentropy(logits: denseLogits, probabilities: denseOutput, targets: targets, rows: n, cols: 1, grad: gradientA, weights: sampleWeights)
+    probe?.lap(Part.loss)
     denseBackward(gradientA, lstmOutput, count: n, dx: gradientB)
-    probe?.lap(2)
+    probe?.lap(Part.dense)
     lstmBackward(gradientB, embeddingOutput, count: n, dx: gradientA)
-    probe?.lap(1)
-    embeddingBackward(gradientA, x, count: n, dx: nil)
-    probe?.lap(0)
+    probe?.lap(Part.lstm)
+    embeddingBackward(gradientA, x, count: n)
+    probe?.lap(Part.embedding)
     return loss
-  }
-
-  /// The loss with per-sample weights, as Keras applies sample_weight: Σ wᵢ·lᵢ / n (over the batch size, not
-  /// Σ w), each row's gradient scaled by wᵢ/n. One loss call per row.
-  func weightedLoss(_ weights: UnsafePointer<Float>, targets: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0
-    for row in 0..<n {
-      let scale = weights[row] / Float(n)
-      total += Double(scale) * sigmoidBinaryCrossentropy(logits: denseLogits + row * 1, probabilities: denseOutput + row * 1, targets: targets + row * 1, rows: 1, cols: 1, grad: gradientA + row * 1)
-      for c in 0..<1 { gradientA[row * 1 + c] *= scale }
-    }
-    return total
   }
 
   /// Evaluation: inference forward pass and the loss (its gradient lands in scratch and is ignored).
