@@ -82,6 +82,29 @@ struct LayerPlan {
   var stepMask: String?
   var unreversedMask: String?
 
+  /// What the layer's generated backward takes besides dy and n: its forward input x (not when it works from saved
+  /// buffers or in place), and room for ∂loss/∂x (not when the gradient stays in dy, as for Dropout, Activation and
+  /// Masking, or there is none: Embedding's integer input, the fused first Conv2D + MaxPooling2D).
+  var backwardReadsInput: Bool {
+    if !directions.isEmpty { return directions.contains(where: \.backwardReadsInput) }
+    switch spec.declaration.kind {
+    case .dropout, .masking: return false
+    case .activation: return backwardActivation != nil
+    case .batchNormalization: return false
+    case .pooling2D(let kind, _, _, _), .globalPooling2D(let kind): return kind == .max
+    case .simpleRNN, .gru, .lstm: return reversedBuffer == nil && droppedBuffer == nil
+    default: return true
+    }
+  }
+  var backwardWritesInputGradient: Bool {
+    if !directions.isEmpty { return true }
+    switch spec.declaration.kind {
+    case .dropout, .masking, .activation, .embedding: return false
+    case .conv2D: return fusedPool == nil
+    default: return true
+    }
+  }
+
   /// The generated model's view of this layer's weight `name`: `kernel` of dense_1 → `dense1Kernel`.
   func weightView(_ name: String) -> String { fn + typeName(name) }
 
@@ -456,9 +479,9 @@ struct ModelPlan {
     backward = steps.map { ($0.layer, names[$0.gradient], $0.inputGradient.map { names[$0] }) }
   }
 
-  /// The loss call on training (or inference) buffers; writes its gradient into `gradientA`. In training it passes
-  /// the model's `sampleWeights` (nil: unweighted).
-  func lossCall(training: Bool) -> String {
+  /// The loss kernel and its buffers, on training (or inference) buffers; its gradient goes into `gradientA`. In
+  /// training it takes the model's `sampleWeights`.
+  func lossCall(training: Bool) -> LossCallPlan {
     let last = layers[layers.count - 1]
     let out = training ? trainOutput : inferenceOutput
     let logits: String
@@ -467,37 +490,74 @@ struct ModelPlan {
     } else {
       logits = last.zBuffer
     }
-    let cols = spec.outputSize
-    let targets = "targets"
-    let tail = "rows: n, cols: \(cols), grad: gradientA" + (training ? ", weights: sampleWeights)" : ")")
+    let targets = spec.loss == .sparseCategoricalCrossentropy ? ("labels", "targets") : ("targets", "targets")
+    func call(_ kernel: String, _ buffers: [(String, String)], elementwise: Loss? = nil) -> LossCallPlan {
+      LossCallPlan(kernel: kernel, elementwise: elementwise, buffers: buffers + [targets], columns: spec.outputSize, weighted: training)
+    }
     if spec.fromLogits {  // a linear output: the loss applies the sigmoid/softmax itself
       switch spec.loss {
-      case .binaryCrossentropy: return "binaryCrossentropyFromLogits(logits: \(logits), targets: \(targets), \(tail)"
-      case .categoricalCrossentropy: return "categoricalCrossentropyFromLogits(logits: \(logits), targets: \(targets), \(tail)"
-      default: return "sparseCategoricalCrossentropyFromLogits(logits: \(logits), labels: \(targets), \(tail)"
+      case .binaryCrossentropy: return call("binaryCrossentropyFromLogits", [("logits", logits)])
+      case .categoricalCrossentropy: return call("categoricalCrossentropyFromLogits", [("logits", logits)])
+      default: return call("sparseCategoricalCrossentropyFromLogits", [("logits", logits)])
       }
     }
     switch (spec.lossFromLogits, spec.loss) {
-    case (true, .binaryCrossentropy):
-      return "sigmoidBinaryCrossentropy(logits: \(logits), probabilities: \(out), targets: \(targets), \(tail)"
-    case (true, .categoricalCrossentropy):
-      return "softmaxCategoricalCrossentropy(logits: \(logits), probabilities: \(out), targets: \(targets), \(tail)"
-    case (true, _):
-      return "softmaxSparseCategoricalCrossentropy(logits: \(logits), probabilities: \(out), labels: \(targets), \(tail)"
-    case (false, .binaryCrossentropy):
-      return "binaryCrossentropy(probabilities: \(out), targets: \(targets), \(tail)"
-    case (false, .categoricalCrossentropy):
-      return "categoricalCrossentropy(probabilities: \(out), targets: \(targets), \(tail)"
-    case (false, .sparseCategoricalCrossentropy):
-      return "sparseCategoricalCrossentropy(probabilities: \(out), labels: \(targets), \(tail)"
-    case (false, .meanSquaredError):
-      return "meanSquaredError(predictions: \(out), targets: \(targets), \(tail)"
-    case (false, .meanAbsoluteError):
-      return "meanAbsoluteError(predictions: \(out), targets: \(targets), \(tail)"
-    case (false, let loss):
-      return "elementwiseLoss(.\(loss), predictions: \(out), targets: \(targets), \(tail)"
+    case (true, .binaryCrossentropy): return call("sigmoidBinaryCrossentropy", [("logits", logits), ("probabilities", out)])
+    case (true, .categoricalCrossentropy): return call("softmaxCategoricalCrossentropy", [("logits", logits), ("probabilities", out)])
+    case (true, _): return call("softmaxSparseCategoricalCrossentropy", [("logits", logits), ("probabilities", out)])
+    case (false, .binaryCrossentropy): return call("binaryCrossentropy", [("probabilities", out)])
+    case (false, .categoricalCrossentropy): return call("categoricalCrossentropy", [("probabilities", out)])
+    case (false, .sparseCategoricalCrossentropy): return call("sparseCategoricalCrossentropy", [("probabilities", out)])
+    case (false, .meanSquaredError): return call("meanSquaredError", [("predictions", out)])
+    case (false, .meanAbsoluteError): return call("meanAbsoluteError", [("predictions", out)])
+    case (false, let loss): return call("elementwiseLoss", [("predictions", out)], elementwise: loss)
     }
   }
+
+  /// The Dense, Conv2D and recurrent layers' GEMMs, for the benchmark's per-part GFLOP/s (a Bidirectional layer's
+  /// two directions are not counted).
+  var gemmLayers: [GemmLayerPlan] {
+    let withInputGradient = Set(backward.filter { $0.inputGradient != nil }.map(\.layer))
+    return layers.enumerated().compactMap { index, layer in
+      let spec = layer.spec
+      if spec.declaration.options.bidirectional != nil { return nil }
+      var gemm = GemmLayerPlan(
+        name: spec.name, isConvolution: false, rowsPerSample: 1, inputs: spec.inputShape[0], outputs: 0, chunk: 0,
+        inputGradient: withInputGradient.contains(index))
+      switch spec.declaration.kind {
+      case .dense(let units, _, _, _, _): gemm.outputs = units
+      case .conv2D(let filters, _, _, _, _, _, _, _):
+        let window = spec.window!
+        (gemm.isConvolution, gemm.rowsPerSample, gemm.inputs, gemm.outputs, gemm.chunk) = (true, window.outputPixels, window.patchSize, filters, layer.chunk)
+      case .lstm(let units, _), .gru(let units, _), .simpleRNN(let units, _):
+        (gemm.rowsPerSample, gemm.inputs, gemm.outputs, gemm.recurrentUnits) = (spec.inputShape[0], spec.inputShape[1], spec.weights[0].shape[1], units)
+      default: return nil
+      }
+      return gemm
+    }
+  }
+}
+
+/// A loss kernel call: the kernel (and, for `elementwiseLoss`, which loss), its buffers by argument label, the output
+/// width, and whether it takes the model's sample weights. Rows are always the batch's `n`, the gradient `gradientA`.
+struct LossCallPlan {
+  var kernel: String
+  var elementwise: Loss?
+  var buffers: [(label: String, buffer: String)]
+  var columns: Int
+  var weighted: Bool
+}
+
+/// The GEMM shape of one layer, as the runtime's `GemmLayer` describes it.
+struct GemmLayerPlan {
+  var name: String
+  var isConvolution: Bool
+  var rowsPerSample: Int
+  var inputs: Int
+  var outputs: Int
+  var chunk: Int
+  var inputGradient: Bool
+  var recurrentUnits: Int?
 }
 
 /// "dense_1" → "dense1", "my-layer" → "myLayer": a Swift identifier from a Keras name.

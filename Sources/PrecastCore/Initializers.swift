@@ -65,18 +65,6 @@ public enum Initializer: Sendable, Equatable {
     }
   }
 
-  /// The Swift expression (`.randomNormal(mean: 0.0, stddev: 0.05)`).
-  public var swiftLiteral: String {
-    switch self {
-    case .constant(let v): ".constant(\(v))"
-    case .randomNormal(let mean, let stddev): ".randomNormal(mean: \(mean), stddev: \(stddev))"
-    case .randomUniform(let low, let high): ".randomUniform(minval: \(low), maxval: \(high))"
-    case .truncatedNormal(let mean, let stddev): ".truncatedNormal(mean: \(mean), stddev: \(stddev))"
-    case .orthogonal(let gain): ".orthogonal(gain: \(gain))"
-    default: ".\(self)"
-    }
-  }
-
   private func fillUniform(_ p: UnsafeMutablePointer<Float>, _ count: Int, _ low: Double, _ high: Double, _ rng: inout Random) {
     for i in 0..<count { p[i] = Float(low + (high - low) * rng.nextUnitDouble()) }
   }

@@ -29,15 +29,6 @@ public struct Regularizer: Sendable, Equatable {
     }
     return Double(l1) * absolute + Double(l2) * squares
   }
-
-  /// The Swift expression.
-  public var swiftLiteral: String {
-    switch (l1, l2) {
-    case (_, 0) where l1 != 0: ".l1(\(l1))"
-    case (0, _) where l2 != 0: ".l2(\(l2))"
-    default: ".l1l2(l1: \(l1), l2: \(l2))"
-    }
-  }
 }
 
 /// A Keras weight constraint, applied after every optimizer step (`keras.constraints`). Axes are those of the
@@ -77,15 +68,6 @@ public enum Constraint: Sendable, Equatable {
         let target = limit.map { min(max(n, 0), $0) } ?? 1
         w[i] = w[i] * target / (1e-7 + n)
       }
-    }
-  }
-
-  /// The Swift expression.
-  public var swiftLiteral: String {
-    switch self {
-    case .maxNorm(let maxValue, let axes): ".maxNorm(maxValue: \(maxValue), axes: \(axes))"
-    case .nonNeg: ".nonNeg"
-    case .unitNorm(let axes): ".unitNorm(axes: \(axes))"
     }
   }
 }
