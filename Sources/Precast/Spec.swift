@@ -7,21 +7,6 @@ public struct SpecError: Error, CustomStringConvertible, Equatable {
   public var description: String { message }
 }
 
-/// One weight of a layer: Keras name, shape, initializer and fans.
-public struct WeightSpec: Sendable, Equatable {
-  public var name: String
-  public var shape: [Int]
-  public var initializer: Initializer
-  public var fanIn: Int
-  public var fanOut: Int
-  /// False for statistics the layer updates itself (BatchNormalization's moving mean and variance) and for
-  /// the weights of a layer declared `trainable: false`.
-  public var trainable = true
-  public var regularizer: Regularizer?
-  public var constraint: Constraint?
-  public var count: Int { shape.reduce(1, *) }
-}
-
 /// One layer with its Keras name and inferred shapes (per sample, without the batch dimension).
 public struct LayerSpec: Sendable, Equatable {
   public var name: String

@@ -1,38 +1,32 @@
 // ModelInfo.swift: what a generated model tells the runtime about itself, and the protocol it conforms to.
 
-/// Where one weight lives in the flat parameter buffer, and how it starts.
+/// Where one weight lives in the flat parameter buffer: its layer, its offset, and its description.
 public struct WeightSlot: Sendable {
   public var layer: String
-  public var name: String
-  public var shape: [Int]
   /// Offset into `CompiledModel.parameters`, in floats.
   public var offset: Int
-  public var initializer: Initializer
-  public var fanIn: Int
-  public var fanOut: Int
-  /// False for statistics the forward pass updates itself (BatchNormalization's moving mean and variance):
-  /// their gradient is always zero, so the optimizer leaves them unchanged.
-  public var trainable: Bool
-  /// Keras's kernel or bias regularizer: its penalty joins the loss, its gradient the weight's gradient.
-  public var regularizer: Regularizer?
-  /// Applied after every optimizer step.
-  public var constraint: Constraint?
-  public var count: Int { shape.reduce(1, *) }
+  public var weight: WeightSpec
 
+  public var name: String { weight.name }
+  public var shape: [Int] { weight.shape }
+  public var initializer: Initializer { weight.initializer }
+  public var fanIn: Int { weight.fanIn }
+  public var fanOut: Int { weight.fanOut }
+  public var trainable: Bool { weight.trainable }
+  public var regularizer: Regularizer? { weight.regularizer }
+  public var constraint: Constraint? { weight.constraint }
+  public var count: Int { weight.count }
+
+  /// The slot of the weight `name` of `layer` at `offset` (the literal a generated model writes).
   public init(
     layer: String, name: String, shape: [Int], offset: Int, initializer: Initializer, fanIn: Int, fanOut: Int,
     trainable: Bool = true, regularizer: Regularizer? = nil, constraint: Constraint? = nil
   ) {
-    self.trainable = trainable
-    self.regularizer = regularizer
-    self.constraint = constraint
     self.layer = layer
-    self.name = name
-    self.shape = shape
     self.offset = offset
-    self.initializer = initializer
-    self.fanIn = fanIn
-    self.fanOut = fanOut
+    weight = WeightSpec(
+      name: name, shape: shape, initializer: initializer, fanIn: fanIn, fanOut: fanOut, trainable: trainable,
+      regularizer: regularizer, constraint: constraint)
   }
 }
 
