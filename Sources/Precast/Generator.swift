@@ -95,7 +95,7 @@ extension Generator {
       case .batchNormalization:
         training.append(ForwardCallContext(fn: fn + "Training", input: layer.trainInput, part: part))
         inference.append(ForwardCallContext(fn: fn, input: layer.inferInput, part: part))
-      case _ where layer.spec.declaration.isRecurrent && layer.spec.declaration.options.usesRandom:
+      case _ where layer.spec.declaration.isRecurrent && layer.spec.declaration.recurrentLayer.options.usesRandom:
         training.append(ForwardCallContext(fn: fn + "Training", input: layer.trainInput, usesRandom: true, part: part))
         inference.append(ForwardCallContext(fn: fn, input: layer.inferInput, part: part))
       default:
@@ -181,13 +181,11 @@ extension Generator {
         + "padding top \(window.padTop) left \(window.padLeft)" + dilation
     }
     func view(_ name: String) -> String? { spec.weights.contains { $0.name == name } ? layer.weightView(name) : nil }
-    if let merge = spec.declaration.options.bidirectional {
+    switch spec.declaration.kind {
+    case .bidirectional(_, let merge):
       c.bidirectional = BidirectionalContext(
         layer, merge: merge, forward: layerContext(layer.directions[0], index: -1),
         backward: layerContext(layer.directions[1], index: -1))
-      return c
-    }
-    switch spec.declaration.kind {
     case .dense(let units, let activation, _, _, _):
       let bias = view("bias")
       c.dense = DenseContext(
@@ -365,12 +363,8 @@ private func bytes(_ n: Int) -> String {
 extension LayerDeclaration {
   /// How the layer reads in the builder, e.g. `Dense(12, relu)`.
   var swiftDescription: String {
-    if let merge = options.bidirectional {
-      var inner = self
-      inner.options.bidirectional = nil
-      return "Bidirectional(\(inner.swiftDescription), \(merge.rawValue))"
-    }
     switch kind {
+    case .bidirectional(let wrapped, let merge): return "Bidirectional(\(wrapped.swiftDescription), \(merge.rawValue))"
     case .dense(let units, let activation, let useBias, _, _):
       return "Dense(\(units), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
     case .activation(let activation): return "Activation(\(activation.kerasName))"

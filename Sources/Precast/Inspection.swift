@@ -17,7 +17,7 @@ extension Generator {
     let supported = plan.layers.allSatisfy { layer in
       switch layer.spec.declaration.kind {
       case .dense, .activation, .conv2D, .pooling2D, .globalPooling2D, .dropout, .flatten, .reshape:
-        return layer.spec.declaration.options.bidirectional == nil && !layer.spec.declaration.oneDimensional
+        return !layer.spec.declaration.oneDimensional
       default: return false
       }
     }

@@ -26,7 +26,7 @@ extension ModelSpec {
 extension LayerSpec {
   /// The layer as Keras serialises it, with its `build_config` when it has weights.
   var kerasConfig: JSON {
-    if declaration.options.bidirectional != nil { return bidirectionalConfig }
+    if let wrapped = declaration.wrapped { return bidirectionalConfig(wrapped) }
     let kerasClass = KerasLayerClass.of(declaration)
     return .kerasObject(
       module: KerasLayerClass.module, className: kerasClass.className, config: kerasClass.config(of: declaration, name: name),
@@ -37,13 +37,12 @@ extension LayerSpec {
 
   /// Keras's Bidirectional config (`KerasBidirectional`): the wrapper's arguments, the forward layer and the backward
   /// one, each with its half of the weights.
-  private var bidirectionalConfig: JSON {
+  private func bidirectionalConfig(_ wrapped: LayerDeclaration) -> JSON {
     let half = weights.count / 2
     func direction(_ side: String) -> JSON {
-      var inner = declaration
-      inner.options.bidirectional = nil
+      var inner = wrapped
       inner.options.goBackwards = side == "backward"
-      let innerName = KerasNames.bidirectionalLayerName(side: side, wrapped: declaration.wrappedClassName)
+      let innerName = KerasNames.bidirectionalLayerName(side: side, wrapped: wrapped.className)
       return LayerSpec(
         name: innerName, declaration: inner, inputShape: inputShape, outputShape: outputShape,
         weights: Array(side == "forward" ? weights[..<half] : weights[half...])

@@ -208,9 +208,11 @@ struct ImportedLayer: Layer {
   private static func bidirectional(_ k: KerasLayerConfig) throws(SpecError) -> LayerDeclaration {
     let layerKey = KerasBidirectional.layerKey
     guard let inner = k.config[layerKey], let innerClass = inner["class_name"]?.stringValue else { throw k.error(layerKey, "is missing") }
-    var d = try ImportedLayer(KerasLayerConfig(className: innerClass, inner["config"] ?? .object([]))).declaration
-    guard d.isRecurrent else { throw k.error(layerKey, "wraps \(innerClass): only LSTM, GRU and SimpleRNN") }
-    d.options.goBackwards = false
+    var wrapped = try ImportedLayer(KerasLayerConfig(className: innerClass, inner["config"] ?? .object([]))).declaration
+    guard wrapped.isRecurrent else { throw k.error(layerKey, "wraps \(innerClass): only LSTM, GRU and SimpleRNN") }
+    wrapped.options.goBackwards = false
+    wrapped.name = nil
+    var d = LayerDeclaration(kind: .bidirectional(wrapped, mergeMode: .concat), name: k.name)
     for argument in KerasBidirectional.arguments { try argument.read(&d, k) }
     d.name = k.name
     return d

@@ -208,8 +208,13 @@ enum KerasBidirectional {
 extension LayerDeclaration {
   /// Bidirectional's `merge_mode` (concat when not wrapped).
   var mergeMode: MergeMode {
-    get { options.bidirectional ?? .concat }
-    set { options.bidirectional = newValue }
+    get {
+      if case .bidirectional(_, let mergeMode) = kind { return mergeMode }
+      return .concat
+    }
+    set {
+      if case .bidirectional(let wrapped, _) = kind { kind = .bidirectional(wrapped, mergeMode: newValue) }
+    }
   }
 }
 
@@ -617,7 +622,7 @@ extension KerasValue where Value == Constraint? {
 struct KindFields: Equatable {
   enum Form: Equatable {
     case dense, activation, dropout, flatten, convolution, pooling(PoolingKind), globalPooling(PoolingKind)
-    case batchNormalization, reshape, embedding, lstm, gru, simpleRNN, masking
+    case batchNormalization, reshape, embedding, lstm, gru, simpleRNN, masking, bidirectional
   }
 
   var form: Form
@@ -629,6 +634,10 @@ struct KindFields: Equatable {
   var kernelSize: Size2D = 1, strides: Size2D = 1, poolSize: Size2D = 1
   var padding: Padding = .valid
   var targetShape: [Int] = []
+  /// Bidirectional: the wrapped layer and how the directions merge (no Keras class describes this form: the wrapper
+  /// has its own arguments, `KerasBidirectional`).
+  var wrapped: LayerDeclaration?
+  var mergeMode: MergeMode = .concat
 
   init(_ kind: LayerDeclaration.Kind) {
     switch kind {
@@ -655,6 +664,7 @@ struct KindFields: Equatable {
     case .gru(let units, let returnSequences): (form, self.units, self.returnSequences) = (.gru, units, returnSequences)
     case .simpleRNN(let units, let returnSequences): (form, self.units, self.returnSequences) = (.simpleRNN, units, returnSequences)
     case .masking(let value): (form, maskValue) = (.masking, value)
+    case .bidirectional(let wrapped, let mergeMode): (form, self.wrapped, self.mergeMode) = (.bidirectional, wrapped, mergeMode)
     }
   }
 
@@ -679,6 +689,7 @@ struct KindFields: Equatable {
     case .gru: .gru(units: units, returnSequences: returnSequences)
     case .simpleRNN: .simpleRNN(units: units, returnSequences: returnSequences)
     case .masking: .masking(value: maskValue)
+    case .bidirectional: .bidirectional(wrapped!, mergeMode: mergeMode)
     }
   }
 

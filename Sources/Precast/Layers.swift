@@ -24,6 +24,9 @@ public struct LayerDeclaration: Sendable, Equatable {
     case gru(units: Int, returnSequences: Bool)
     case simpleRNN(units: Int, returnSequences: Bool)
     case masking(value: Double)
+    /// Keras's `Bidirectional` around a recurrent layer: the wrapped declaration (its kind and options) runs forwards
+    /// and, as a mirror with its own weights, backwards (go_backwards); `mergeMode` combines the two outputs.
+    indirect case bidirectional(LayerDeclaration, mergeMode: MergeMode)
   }
   public var kind: Kind
   public var name: String?
@@ -37,17 +40,37 @@ public struct LayerDeclaration: Sendable, Equatable {
   public var isRecurrent: Bool {
     switch kind {
     case .lstm, .gru, .simpleRNN: return true
+    case .bidirectional(let wrapped, _): return wrapped.isRecurrent
     default: return false
     }
   }
 
-  /// Keras's class name ("Dense", "Dropout", …; the vocabulary's `KerasLayerClass`).
+  /// The layer a Bidirectional wrapper wraps, nil for any other layer.
+  public var wrapped: LayerDeclaration? {
+    if case .bidirectional(let wrapped, _) = kind { return wrapped }
+    return nil
+  }
+
+  /// The recurrent layer whose options (activations, dropout) apply: the wrapped one, or the layer itself.
+  public var recurrentLayer: LayerDeclaration { wrapped ?? self }
+
+  /// Whether a recurrent layer returns every step's output (nil for other layers).
+  public var returnsSequences: Bool? {
+    switch kind {
+    case .lstm(_, let returnSequences), .gru(_, let returnSequences), .simpleRNN(_, let returnSequences): return returnSequences
+    case .bidirectional(let wrapped, _): return wrapped.returnsSequences
+    default: return nil
+    }
+  }
+
+  /// Keras's class name ("Dense", "Dropout", "Bidirectional", …; the vocabulary's `KerasLayerClass`).
   public var className: String {
-    isRecurrent && options.bidirectional != nil ? KerasNames.bidirectionalClassName : wrappedClassName
+    if wrapped != nil { return KerasNames.bidirectionalClassName }
+    return KerasLayerClass.of(self).className
   }
 
   /// The class of the layer itself, inside a Bidirectional wrapper if any ("LSTM" for Bidirectional(LSTM(…))).
-  public var wrappedClassName: String { KerasLayerClass.of(self).className }
+  public var wrappedClassName: String { wrapped?.className ?? className }
 }
 
 /// `keras.layers.Dense`: y = activation(x·kernel + bias); kernel [inputs, units].
@@ -82,8 +105,6 @@ public struct LayerOptions: Sendable, Equatable {
   public var goBackwards = false
   /// GRU: apply the reset gate after the recurrent matmul (Keras's default, bias [2, 3u]) or before it (bias [3u]).
   public var resetAfter = true
-  /// Recurrent layers wrapped in `Bidirectional`: how the two directions' outputs combine.
-  public var bidirectional: MergeMode?
   /// Recurrent layers: Keras's `dropout` (of the inputs, one mask per sample and feature for all steps, training only).
   public var inputDropout = 0.0
   /// Recurrent layers: the candidate/output activation (`activation`) and the gates' (`recurrent_activation`).
@@ -476,9 +497,8 @@ public enum MergeMode: String, Sendable, Equatable, CaseIterable {
 public struct Bidirectional: Layer {
   public let declaration: LayerDeclaration
   public init(_ layer: some Layer, mergeMode: MergeMode = .concat, name: String? = nil) {
-    var d = layer.declaration
-    d.options.bidirectional = mergeMode
-    d.name = name
-    declaration = d
+    var wrapped = layer.declaration
+    wrapped.name = nil  // Keras names the directions forward_<layer> and backward_<layer>
+    declaration = LayerDeclaration(kind: .bidirectional(wrapped, mergeMode: mergeMode), name: name)
   }
 }

@@ -291,8 +291,8 @@ struct ModelPlan {
         plan.inverseStdBuffer = fixed("\(fn)InverseStd", layer.outputShape.last!, "\(layer.name) 1/√(batch var + ε) per channel, training")
         train = plan.outputBuffer
         infer = plan.outputBuffer
-      case _ where layer.declaration.isRecurrent && layer.declaration.options.bidirectional != nil:
-        planBidirectional(&plan, layer)
+      case .bidirectional(let wrapped, _):
+        planBidirectional(&plan, layer, wrapped: wrapped)
         train = plan.outputBuffer
         infer = plan.outputBuffer
       case .lstm, .gru, .simpleRNN:
@@ -367,14 +367,14 @@ struct ModelPlan {
   /// Bidirectional: a plan for each direction (the wrapped layer with the first or second half of the weights,
   /// the backward one with go_backwards), the merged output, and the backward's scratch: each direction's
   /// share of the output gradient and the backward direction's input gradient.
-  private mutating func planBidirectional(_ plan: inout LayerPlan, _ layer: LayerSpec) {
+  private mutating func planBidirectional(_ plan: inout LayerPlan, _ layer: LayerSpec, wrapped: LayerDeclaration) {
     let half = layer.weights.count / 2
     let units = layer.weights[1].shape[0]  // the recurrent kernel [u, gates·u]
     let innerOutput = layer.outputShape.count == 2 ? [layer.inputShape[0], units] : [units]
     for (side, weights) in [("forward", layer.weights[..<half]), ("backward", layer.weights[half...])] {
-      var declaration = layer.declaration
-      declaration.options.bidirectional = nil
+      var declaration = wrapped
       declaration.options.goBackwards = side == "backward"
+      declaration.options.trainable = declaration.options.trainable && layer.declaration.options.trainable
       let parts = KerasNames.bidirectionalParts(weights.first!.name)!  // forward_lstm, lstm_cell, kernel
       var spec = LayerSpec(
         name: "\(layer.name)/\(parts.layer)/\(parts.cell)", declaration: declaration, inputShape: layer.inputShape,
@@ -455,7 +455,7 @@ struct ModelPlan {
       switch layer.spec.declaration.kind {
       case .pooling2D where layer.fusedIntoPrevious:
         break  // the Conv2D below takes this gradient
-      case .dense, .conv2D, .pooling2D, .globalPooling2D, .lstm, .gru, .simpleRNN:
+      case .dense, .conv2D, .pooling2D, .globalPooling2D, .lstm, .gru, .simpleRNN, .bidirectional:
         let dx = needsInputGradient ? 1 - g : nil
         steps.append((i, g, dx))
         if let dx {
@@ -520,7 +520,6 @@ struct ModelPlan {
     let withInputGradient = Set(backward.filter { $0.inputGradient != nil }.map(\.layer))
     return layers.enumerated().compactMap { index, layer in
       let spec = layer.spec
-      if spec.declaration.options.bidirectional != nil { return nil }
       var gemm = GemmLayerPlan(
         name: spec.name, isConvolution: false, rowsPerSample: 1, inputs: spec.inputShape[0], outputs: 0, chunk: 0,
         inputGradient: withInputGradient.contains(index))

@@ -161,30 +161,31 @@ func inferLayers(_ declarations: [LayerDeclaration], input: [Int]) throws(SpecEr
   return result
 }
 
+/// A layer's spec: its kind's output shape and weights, the options applied to those weights, and for a Bidirectional
+/// wrapper the two directions' weights. Every error names the layer, its class and the shapes.
 func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecError) -> LayerSpec {
   let what = "layer '\(name)' (\(d.className))"
-  guard (0..<1).contains(d.options.inputDropout) else {
-    throw SpecError("\(what): dropout must be in [0, 1), got \(d.options.inputDropout)")
+  var shaped: (output: [Int], weights: [WeightSpec])
+  if case .bidirectional(let wrapped, let merge) = d.kind {
+    shaped = try bidirectional(wrapped, merge: merge, what, input: input)
+  } else {
+    shaped = try shapeAndWeights(d, what, input: input)
   }
-  guard (0..<1).contains(d.options.recurrentDropout) else {
-    throw SpecError("\(what): recurrent_dropout must be in [0, 1), got \(d.options.recurrentDropout)")
+  if !d.options.trainable {
+    for i in shaped.weights.indices { shaped.weights[i].trainable = false }
   }
-  if !d.options.unsupported.isEmpty {
-    throw SpecError("\(what): \(d.options.unsupported.joined(separator: ", ")) is not supported yet")
-  }
-  var output = input
-  var weights: [WeightSpec] = []
+  try checkConstraintAxes(shaped.weights, what)
+  return LayerSpec(name: name, declaration: d, inputShape: input, outputShape: shaped.output, weights: shaped.weights)
+}
+
+/// A (not wrapped) layer's options checked, its output shape and its weights in Keras's order with the layer's
+/// regularizers, constraints and `trainable`.
+private func shapeAndWeights(_ d: LayerDeclaration, _ what: String, input: [Int]) throws(SpecError) -> ([Int], [WeightSpec]) {
+  try checkOptions(d, what)
+  var (output, weights) = ([Int], [WeightSpec])(input, [])
   switch d.kind {
   case .dense(let units, _, let useBias, let kernelInit, let biasInit):
-    guard units > 0 else { throw SpecError("\(what): units must be positive, got \(units)") }
-    guard input.count == 1 else {
-      throw SpecError("\(what): expects a 1-D input per sample, got \(input); add Flatten() before it")
-    }
-    output = [units]
-    weights.append(WeightSpec(name: "kernel", shape: [input[0], units], initializer: kernelInit, fanIn: input[0], fanOut: units))
-    if useBias {
-      weights.append(WeightSpec(name: "bias", shape: [units], initializer: biasInit, fanIn: input[0], fanOut: units))
-    }
+    (output, weights) = try denseShape(what, input: input, units: units, useBias: useBias, kernelInit, biasInit)
   case .dropout(let rate):
     guard rate >= 0, rate < 1 else { throw SpecError("\(what): rate must be in [0, 1), got \(rate)") }
   case .masking(let value):
@@ -195,24 +196,8 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
   case .flatten:
     output = [input.reduce(1, *)]
   case .conv2D(let filters, let size, let strides, let padding, _, let useBias, let kernelInit, let biasInit):
-    guard filters > 0 else { throw SpecError("\(what): filters must be positive, got \(filters)") }
-    if padding == .causal && !d.oneDimensional { throw SpecError("\(what): causal padding is for Conv1D") }
-    let image = try imageShape(what, input, oneDimensional: d.oneDimensional)
-    let dilation = d.options.dilation
-    let shown = { (s: Size2D) in d.oneDimensional ? "\(s.width)" : "\(s)" }
-    guard dilation.height > 0, dilation.width > 0 else { throw SpecError("\(what): dilation_rate \(shown(dilation)) must be positive") }
-    if max(dilation.height, dilation.width) > 1 && max(strides.height, strides.width) > 1 {
-      throw SpecError("\(what): strides \(shown(strides)) cannot be combined with dilation_rate \(shown(dilation)) (Keras allows one of them > 1)")
-    }
-    let window = try window2D(what, input: image, size: size, strides: strides, padding: padding, dilation: dilation)
-    output = d.oneDimensional ? [window.outputWidth, filters] : [window.outputHeight, window.outputWidth, filters]
-    let receptive = size.height * size.width
-    let kernelShape = d.oneDimensional ? [size.width, image[2], filters] : [size.height, size.width, image[2], filters]
-    weights.append(WeightSpec(
-      name: "kernel", shape: kernelShape, initializer: kernelInit, fanIn: receptive * image[2], fanOut: receptive * filters))
-    if useBias {
-      weights.append(WeightSpec(name: "bias", shape: [filters], initializer: biasInit, fanIn: receptive * image[2], fanOut: receptive * filters))
-    }
+    (output, weights) = try convolutionShape(
+      d, what, input: input, filters: filters, size: size, strides: strides, padding: padding, useBias: useBias, kernelInit, biasInit)
   case .pooling2D(_, let size, let strides, let padding):
     if padding == .causal { throw SpecError("\(what): causal padding is for Conv1D") }
     let image = try imageShape(what, input, oneDimensional: d.oneDimensional)
@@ -222,88 +207,156 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
     let image = try imageShape(what, input, oneDimensional: d.oneDimensional)
     output = [image[2]]
   case .lstm(let units, let returnSequences):
-    guard units > 0 else { throw SpecError("\(what): units must be positive, got \(units)") }
-    guard input.count == 2 else { throw SpecError("\(what): expects [steps, features] per sample, got \(input)") }
-    output = returnSequences ? [input[0], units] : [units]
-    weights.append(WeightSpec(name: "kernel", shape: [input[1], 4 * units], initializer: .glorotUniform, fanIn: input[1], fanOut: 4 * units))
-    weights.append(WeightSpec(name: "recurrent_kernel", shape: [units, 4 * units], initializer: .orthogonal(), fanIn: units, fanOut: 4 * units))
-    weights.append(WeightSpec(name: "bias", shape: [4 * units], initializer: .unitForgetBias, fanIn: units, fanOut: 4 * units))
-  case .simpleRNN(let units, let returnSequences):
-    guard units > 0 else { throw SpecError("\(what): units must be positive, got \(units)") }
-    guard input.count == 2 else { throw SpecError("\(what): expects [steps, features] per sample, got \(input)") }
-    output = returnSequences ? [input[0], units] : [units]
-    weights.append(WeightSpec(name: "kernel", shape: [input[1], units], initializer: .glorotUniform, fanIn: input[1], fanOut: units))
-    weights.append(WeightSpec(name: "recurrent_kernel", shape: [units, units], initializer: .orthogonal(), fanIn: units, fanOut: units))
-    weights.append(WeightSpec(name: "bias", shape: [units], initializer: .zeros, fanIn: units, fanOut: units))
+    (output, weights) = try recurrentShape(what, input: input, units: units, gates: 4, returnSequences: returnSequences, bias: .unitForgetBias)
   case .gru(let units, let returnSequences):
-    guard units > 0 else { throw SpecError("\(what): units must be positive, got \(units)") }
-    guard input.count == 2 else { throw SpecError("\(what): expects [steps, features] per sample, got \(input)") }
-    output = returnSequences ? [input[0], units] : [units]
-    weights.append(WeightSpec(name: "kernel", shape: [input[1], 3 * units], initializer: .glorotUniform, fanIn: input[1], fanOut: 3 * units))
-    weights.append(WeightSpec(name: "recurrent_kernel", shape: [units, 3 * units], initializer: .orthogonal(), fanIn: units, fanOut: 3 * units))
-    let biasShape = d.options.resetAfter ? [2, 3 * units] : [3 * units]
-    weights.append(WeightSpec(name: "bias", shape: biasShape, initializer: .zeros, fanIn: units, fanOut: 3 * units))
+    (output, weights) = try recurrentShape(
+      what, input: input, units: units, gates: 3, returnSequences: returnSequences, bias: .zeros, biasRows: d.options.resetAfter ? 2 : nil)
+  case .simpleRNN(let units, let returnSequences):
+    (output, weights) = try recurrentShape(what, input: input, units: units, gates: 1, returnSequences: returnSequences, bias: .zeros)
   case .embedding(let inputDim, let outputDim, let initializer):
     guard inputDim > 0, outputDim > 0 else { throw SpecError("\(what): input_dim and output_dim must be positive, got \(inputDim) and \(outputDim)") }
     guard input.count == 1 else { throw SpecError("\(what): expects integer sequences [steps] per sample, got \(input)") }
     output = [input[0], outputDim]
-    weights.append(WeightSpec(name: "embeddings", shape: [inputDim, outputDim], initializer: initializer, fanIn: inputDim, fanOut: outputDim))
+    weights = [WeightSpec(name: "embeddings", shape: [inputDim, outputDim], initializer: initializer, fanIn: inputDim, fanOut: outputDim)]
   case .batchNormalization(let momentum, let epsilon, let center, let scale):
-    guard (0...1).contains(momentum), epsilon > 0 else {
-      throw SpecError("\(what): momentum must be in [0, 1] and epsilon positive, got \(momentum) and \(epsilon)")
-    }
-    let axis = d.options.normalizationAxis  // -1, or a Keras config's positive index of the last axis
-    guard axis == -1 || axis == input.count else {
-      throw SpecError("\(what): axis=\(axis) is not supported (Precast normalises the last axis, \(input.count))")
-    }
-    let c = input[input.count - 1]
-    func stat(_ name: String, _ initializer: Initializer, trainable: Bool) -> WeightSpec {
-      WeightSpec(name: name, shape: [c], initializer: initializer, fanIn: c, fanOut: c, trainable: trainable)
-    }
-    if scale { weights.append(stat("gamma", .ones, trainable: true)) }
-    if center { weights.append(stat("beta", .zeros, trainable: true)) }
-    weights.append(stat("moving_mean", .zeros, trainable: false))
-    weights.append(stat("moving_variance", .ones, trainable: false))
+    weights = try batchNormalizationWeights(
+      what, input: input, momentum: momentum, epsilon: epsilon, center: center, scale: scale, axis: d.options.normalizationAxis)
   case .reshape(let target):
     output = try reshaped(what, input: input, target: target)
+  case .bidirectional:
+    throw SpecError("\(what): Bidirectional wraps an LSTM, GRU or SimpleRNN, not another Bidirectional")
   }
-  for i in weights.indices {
-    if !d.options.trainable { weights[i].trainable = false }
-    switch weights[i].name {
-    case "kernel":
-      weights[i].regularizer = d.options.kernelRegularizer
-      weights[i].constraint = d.options.kernelConstraint
-    case "bias":
-      weights[i].regularizer = d.options.biasRegularizer
-      weights[i].constraint = d.options.biasConstraint
+  return (output, applyOptions(d.options, to: weights))
+}
+
+/// The checks of options any layer may carry: the recurrent dropouts in range, goBackwards only on recurrent layers,
+/// no Keras argument Precast does not compute.
+private func checkOptions(_ d: LayerDeclaration, _ what: String) throws(SpecError) {
+  guard (0..<1).contains(d.options.inputDropout) else {
+    throw SpecError("\(what): dropout must be in [0, 1), got \(d.options.inputDropout)")
+  }
+  guard (0..<1).contains(d.options.recurrentDropout) else {
+    throw SpecError("\(what): recurrent_dropout must be in [0, 1), got \(d.options.recurrentDropout)")
+  }
+  if !d.options.unsupported.isEmpty {
+    throw SpecError("\(what): \(d.options.unsupported.joined(separator: ", ")) is not supported yet")
+  }
+  if d.options.goBackwards && !d.isRecurrent { throw SpecError("\(what): goBackwards is for recurrent layers") }
+}
+
+/// The kernel's and bias's regularizers and constraints from the layer's options; `trainable: false` freezes all.
+private func applyOptions(_ options: LayerOptions, to weights: [WeightSpec]) -> [WeightSpec] {
+  weights.map { weight in
+    var weight = weight
+    if !options.trainable { weight.trainable = false }
+    switch weight.name {
+    case "kernel": (weight.regularizer, weight.constraint) = (options.kernelRegularizer, options.kernelConstraint)
+    case "bias": (weight.regularizer, weight.constraint) = (options.biasRegularizer, options.biasConstraint)
     default: break
     }
+    return weight
   }
-  if d.options.goBackwards {
-    switch d.kind {
-    case .lstm, .gru, .simpleRNN: break
-    default: throw SpecError("\(what): goBackwards is for recurrent layers")
+}
+
+// MARK: - Shapes and weights per kind
+
+/// Dense: [inputs] → [units]; kernel [inputs, units], bias [units].
+private func denseShape(
+  _ what: String, input: [Int], units: Int, useBias: Bool, _ kernelInit: Initializer, _ biasInit: Initializer
+) throws(SpecError) -> ([Int], [WeightSpec]) {
+  guard units > 0 else { throw SpecError("\(what): units must be positive, got \(units)") }
+  guard input.count == 1 else {
+    throw SpecError("\(what): expects a 1-D input per sample, got \(input); add Flatten() before it")
+  }
+  var weights = [WeightSpec(name: "kernel", shape: [input[0], units], initializer: kernelInit, fanIn: input[0], fanOut: units)]
+  if useBias { weights.append(WeightSpec(name: "bias", shape: [units], initializer: biasInit, fanIn: input[0], fanOut: units)) }
+  return ([units], weights)
+}
+
+/// Conv1D/Conv2D: the window over [h, w, c] (1-D: [steps, c]), kernel [kh, kw, c, filters] (1-D: [k, c, filters]).
+private func convolutionShape(
+  _ d: LayerDeclaration, _ what: String, input: [Int], filters: Int, size: Size2D, strides: Size2D, padding: Padding,
+  useBias: Bool, _ kernelInit: Initializer, _ biasInit: Initializer
+) throws(SpecError) -> ([Int], [WeightSpec]) {
+  guard filters > 0 else { throw SpecError("\(what): filters must be positive, got \(filters)") }
+  if padding == .causal && !d.oneDimensional { throw SpecError("\(what): causal padding is for Conv1D") }
+  let image = try imageShape(what, input, oneDimensional: d.oneDimensional)
+  let dilation = d.options.dilation
+  let shown = { (s: Size2D) in d.oneDimensional ? "\(s.width)" : "\(s)" }
+  guard dilation.height > 0, dilation.width > 0 else { throw SpecError("\(what): dilation_rate \(shown(dilation)) must be positive") }
+  if max(dilation.height, dilation.width) > 1 && max(strides.height, strides.width) > 1 {
+    throw SpecError("\(what): strides \(shown(strides)) cannot be combined with dilation_rate \(shown(dilation)) (Keras allows one of them > 1)")
+  }
+  let window = try window2D(what, input: image, size: size, strides: strides, padding: padding, dilation: dilation)
+  let output = d.oneDimensional ? [window.outputWidth, filters] : [window.outputHeight, window.outputWidth, filters]
+  let receptive = size.height * size.width
+  let kernelShape = d.oneDimensional ? [size.width, image[2], filters] : [size.height, size.width, image[2], filters]
+  let (fanIn, fanOut) = (receptive * image[2], receptive * filters)
+  var weights = [WeightSpec(name: "kernel", shape: kernelShape, initializer: kernelInit, fanIn: fanIn, fanOut: fanOut)]
+  if useBias { weights.append(WeightSpec(name: "bias", shape: [filters], initializer: biasInit, fanIn: fanIn, fanOut: fanOut)) }
+  return (output, weights)
+}
+
+/// LSTM (4 gates), GRU (3) and SimpleRNN (1): [steps, features] → [steps, units] or [units]; kernel
+/// [features, gates·units], recurrent kernel [units, gates·units], bias [gates·units] (GRU reset_after: [2, 3·units]).
+private func recurrentShape(
+  _ what: String, input: [Int], units: Int, gates: Int, returnSequences: Bool, bias: Initializer, biasRows: Int? = nil
+) throws(SpecError) -> ([Int], [WeightSpec]) {
+  guard units > 0 else { throw SpecError("\(what): units must be positive, got \(units)") }
+  guard input.count == 2 else { throw SpecError("\(what): expects [steps, features] per sample, got \(input)") }
+  let width = gates * units
+  let weights = [
+    WeightSpec(name: "kernel", shape: [input[1], width], initializer: .glorotUniform, fanIn: input[1], fanOut: width),
+    WeightSpec(name: "recurrent_kernel", shape: [units, width], initializer: .orthogonal(), fanIn: units, fanOut: width),
+    WeightSpec(name: "bias", shape: biasRows.map { [$0, width] } ?? [width], initializer: bias, fanIn: units, fanOut: width),
+  ]
+  return (returnSequences ? [input[0], units] : [units], weights)
+}
+
+/// BatchNormalization over the last axis: gamma and beta (when scaled and centred), then the moving statistics.
+private func batchNormalizationWeights(
+  _ what: String, input: [Int], momentum: Double, epsilon: Double, center: Bool, scale: Bool, axis: Int
+) throws(SpecError) -> [WeightSpec] {
+  guard (0...1).contains(momentum), epsilon > 0 else {
+    throw SpecError("\(what): momentum must be in [0, 1] and epsilon positive, got \(momentum) and \(epsilon)")
+  }
+  guard axis == -1 || axis == input.count else {  // -1, or a Keras config's positive index of the last axis
+    throw SpecError("\(what): axis=\(axis) is not supported (Precast normalises the last axis, \(input.count))")
+  }
+  let c = input[input.count - 1]
+  func stat(_ name: String, _ initializer: Initializer, trainable: Bool) -> WeightSpec {
+    WeightSpec(name: name, shape: [c], initializer: initializer, fanIn: c, fanOut: c, trainable: trainable)
+  }
+  var weights: [WeightSpec] = []
+  if scale { weights.append(stat("gamma", .ones, trainable: true)) }
+  if center { weights.append(stat("beta", .zeros, trainable: true)) }
+  return weights + [stat("moving_mean", .zeros, trainable: false), stat("moving_variance", .ones, trainable: false)]
+}
+
+/// Bidirectional: the wrapped recurrent layer's shape and weights, the output doubled by concat, and the weights
+/// twice under Keras's names (forward_lstm/lstm_cell/kernel, …, then backward_lstm/lstm_cell/kernel, …).
+private func bidirectional(
+  _ wrapped: LayerDeclaration, merge: MergeMode, _ what: String, input: [Int]
+) throws(SpecError) -> ([Int], [WeightSpec]) {
+  var (output, weights) = try shapeAndWeights(wrapped, what, input: input)
+  guard wrapped.isRecurrent else { throw SpecError("\(what): Bidirectional wraps an LSTM, GRU or SimpleRNN") }
+  if wrapped.options.goBackwards {
+    throw SpecError(
+      "\(what): the wrapped \(KerasNames.snakeCase(wrapped.className)) must not set goBackwards (the backward direction already reads the steps in reverse)")
+  }
+  if merge == .concat { output[output.count - 1] *= 2 }
+  weights = ["forward", "backward"].flatMap { side in
+    weights.map { weight in
+      var weight = weight
+      weight.name = KerasNames.bidirectionalWeightName(side: side, wrapped: wrapped.className, variable: weight.name)
+      return weight
     }
   }
-  if let merge = d.options.bidirectional {
-    switch d.kind {
-    case .lstm, .gru, .simpleRNN: break
-    default: throw SpecError("\(what): Bidirectional wraps an LSTM, GRU or SimpleRNN")
-    }
-    let inner = KerasNames.snakeCase(d.wrappedClassName)
-    if d.options.goBackwards {
-      throw SpecError("\(what): the wrapped \(inner) must not set goBackwards (the backward direction already reads the steps in reverse)")
-    }
-    if merge == .concat { output[output.count - 1] *= 2 }
-    // Keras's names: forward_lstm/lstm_cell/kernel, …, then backward_lstm/lstm_cell/kernel, …
-    weights = ["forward", "backward"].flatMap { side in
-      weights.map { weight in
-        var weight = weight
-        weight.name = KerasNames.bidirectionalWeightName(side: side, wrapped: d.wrappedClassName, variable: weight.name)
-        return weight
-      }
-    }
-  }
+  return (output, weights)
+}
+
+/// A max-norm or unit-norm constraint's axes must lie inside its weight's shape.
+private func checkConstraintAxes(_ weights: [WeightSpec], _ what: String) throws(SpecError) {
   for weight in weights {
     let axes: [Int]
     switch weight.constraint {
@@ -314,7 +367,6 @@ func inferLayer(_ d: LayerDeclaration, name: String, input: [Int]) throws(SpecEr
       throw SpecError("\(what): the \(weight.name) constraint's axis \(bad) is outside its shape \(weight.shape)")
     }
   }
-  return LayerSpec(name: name, declaration: d, inputShape: input, outputShape: output, weights: weights)
 }
 
 /// Follows Keras's mask from `Embedding(maskZero: true)` or `Masking`: Dropout and Activation pass it on, a recurrent layer uses it
@@ -333,8 +385,8 @@ func propagateMasks(_ layers: inout [LayerSpec]) throws(SpecError) {
       }
       masked = true
     case .dropout, .activation: break
-    case .lstm(_, let returnSequences), .gru(_, let returnSequences), .simpleRNN(_, let returnSequences):
-      masked = masked && returnSequences
+    case .lstm, .gru, .simpleRNN, .bidirectional:
+      masked = masked && layer.declaration.returnsSequences == true
     case .batchNormalization where masked:
       throw SpecError("layer '\(layer.name)' (BatchNormalization): a mask (from Embedding(maskZero:) or Masking) reaches it; masked batch statistics are not supported yet")
     default: masked = false

@@ -62,6 +62,13 @@ extension LayerDeclaration {
     }
     let call: String
     switch kind {
+    case .bidirectional(var wrapped, let merge):
+      // The builder's Bidirectional has no trainable argument: a frozen wrapper freezes the wrapped layer.
+      wrapped.options.trainable = wrapped.options.trainable && o.trainable
+      var outer = [wrapped.swiftCall(name: nil)]
+      if merge != .concat { outer.append("mergeMode: .\(merge)") }
+      if let name { outer.append("name: \(quoted(name))") }
+      return "Bidirectional(" + outer.joined(separator: ", ") + ")"
     case .dense(let units, let activation, let useBias, let kernel, let bias):
       call = "Dense"
       add(nil, "\(units)")
@@ -130,14 +137,6 @@ extension LayerDeclaration {
       recurrent(units, returnSequences: returnSequences, gates: false)
     }
     if !o.trainable { add("trainable", "false") }
-    if let merge = o.bidirectional {
-      var inner = self
-      inner.options.bidirectional = nil
-      var outer = [inner.swiftCall(name: nil)]
-      if merge != .concat { outer.append("mergeMode: .\(merge)") }
-      if let name { outer.append("name: \(quoted(name))") }
-      return "Bidirectional(" + outer.joined(separator: ", ") + ")"
-    }
     if let name { add("name", quoted(name)) }
     return call + "(" + arguments.joined(separator: ", ") + ")"
   }

@@ -74,7 +74,7 @@ final class SpecTests: XCTestCase {
       (Sequential(name: "m", input: [5, 3]) { Bidirectional(LSTM(4, goBackwards: true)); Dense(1) }.compile(loss: .meanSquaredError),
        "layer 'bidirectional' (Bidirectional): the wrapped lstm must not set goBackwards (the backward direction already reads the steps in reverse)"),
       (Sequential(name: "m", input: [5]) { Bidirectional(Dense(4)); Dense(1) }.compile(loss: .meanSquaredError),
-       "layer 'dense' (Dense): Bidirectional wraps an LSTM, GRU or SimpleRNN"),
+       "layer 'bidirectional' (Bidirectional): Bidirectional wraps an LSTM, GRU or SimpleRNN"),
     ]
     for (model, message) in cases {
       XCTAssertThrowsError(try ModelSpec(model)) { XCTAssertEqual("\($0)", message) }
