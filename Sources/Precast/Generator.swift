@@ -95,7 +95,7 @@ extension Generator {
       case .batchNormalization:
         training.append(ForwardCallContext(fn: fn + "Training", input: layer.trainInput, part: part))
         inference.append(ForwardCallContext(fn: fn, input: layer.inferInput, part: part))
-      case _ where layer.spec.declaration.isRecurrent && layer.spec.declaration.recurrentLayer.options.usesRandom:
+      case _ where layer.spec.declaration.recurrent?.usesRandom == true:
         training.append(ForwardCallContext(fn: fn + "Training", input: layer.trainInput, usesRandom: true, part: part))
         inference.append(ForwardCallContext(fn: fn, input: layer.inferInput, part: part))
       default:
@@ -220,15 +220,15 @@ extension Generator {
       c.globalPooling2D = GlobalPooling2DContext(
         poolName: kind == .max ? "max" : "average", isMax: kind == .max, pixels: spec.inputShape.dropLast().reduce(1, *),
         channels: spec.inputShape.last!, maskArgument: layer.stepMask.map { ", mask: \($0)" } ?? "")
-    case .simpleRNN(let units, let returnSequences):
+    case .simpleRNN(let units, let returnSequences, _):
       c.recurrent = recurrentContext(layer, units: units, returnSequences: returnSequences)
       c.recurrent!.simpleRNN = true
-    case .gru(let units, let returnSequences):
+    case .gru(let units, let returnSequences, _):
       c.recurrent = recurrentContext(layer, units: units, returnSequences: returnSequences)
       c.recurrent!.gru = GRUContext(
         recurrentBuffer: layer.cellsBuffer!, resetBefore: layer.resetHiddenBuffer != nil, resetHiddenBuffer: layer.resetHiddenBuffer,
         resetGradientBuffer: layer.resetHiddenBuffer == nil ? nil : layer.cellGradientBuffer!)
-    case .lstm(let units, let returnSequences):
+    case .lstm(let units, let returnSequences, _):
       c.recurrent = recurrentContext(layer, units: units, returnSequences: returnSequences)
       c.recurrent!.lstm = LSTMContext(cellsBuffer: layer.cellsBuffer!, cellGradientBuffer: layer.cellGradientBuffer!)
     case .masking(let value):
@@ -255,7 +255,7 @@ extension Generator {
   /// states (all of them, or the last step's).
   private func recurrentContext(_ layer: LayerPlan, units: Int, returnSequences: Bool) -> RecurrentContext {
     let spec = layer.spec
-    let options = spec.declaration.options
+    let options = spec.declaration.recurrent!
     var c = RecurrentContext(
       units: units, steps: spec.inputShape[0], features: spec.inputShape[1], kernel: layer.weightView("kernel"),
       recurrentKernel: layer.weightView("recurrent_kernel"), bias: layer.weightView("bias"), gatesBuffer: layer.gatesBuffer ?? "",
@@ -384,20 +384,15 @@ extension LayerDeclaration {
     case .globalPooling2D(let kind): return "Global\(kind == .max ? "Max" : "Average")Pooling\(oneDimensional ? 1 : 2)D()"
     case .embedding(let inputDim, let outputDim, _):
       return "Embedding(\(inputDim), \(outputDim)\(options.maskZero ? ", mask_zero=True" : ""))"
-    case .lstm(let units, let returnSequences): return "LSTM(\(units)\(returnSequences ? ", return sequences" : ""))"
-    case .simpleRNN(let units, let returnSequences): return "SimpleRNN(\(units)\(returnSequences ? ", return sequences" : ""))"
-    case .gru(let units, let returnSequences):
-      return "GRU(\(units)\(returnSequences ? ", return sequences" : "")\(options.resetAfter ? "" : ", reset_after=False"))"
+    case .lstm(let units, let returnSequences, _): return "LSTM(\(units)\(returnSequences ? ", return sequences" : ""))"
+    case .simpleRNN(let units, let returnSequences, _): return "SimpleRNN(\(units)\(returnSequences ? ", return sequences" : ""))"
+    case .gru(let units, let returnSequences, let r):
+      return "GRU(\(units)\(returnSequences ? ", return sequences" : "")\(r.resetAfter ? "" : ", reset_after=False"))"
     case .batchNormalization(let momentum, let epsilon, let center, let scale):
       return "BatchNormalization(momentum \(momentum), epsilon \(epsilon)\(center ? "" : ", no beta")\(scale ? "" : ", no gamma"))"
     case .reshape(let target): return "Reshape(\(target))"
     }
   }
-}
-
-extension LayerOptions {
-  /// A recurrent layer whose training forward draws masks (dropout or recurrent_dropout).
-  var usesRandom: Bool { inputDropout > 0 || recurrentDropout > 0 }
 }
 
 extension AccuracyKind {

@@ -41,7 +41,7 @@ extension LayerSpec {
     let half = weights.count / 2
     func direction(_ side: String) -> JSON {
       var inner = wrapped
-      inner.options.goBackwards = side == "backward"
+      inner.recurrent?.goBackwards = side == "backward"
       let innerName = KerasNames.bidirectionalLayerName(side: side, wrapped: wrapped.className)
       return LayerSpec(
         name: innerName, declaration: inner, inputShape: inputShape, outputShape: outputShape,

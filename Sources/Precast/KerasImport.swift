@@ -196,9 +196,8 @@ struct ImportedLayer: Layer {
     if d.options.activationClass == .relu, d.kind != .activation(.relu) {
       throw k.error(KerasLayerClass.reluNegativeSlope.key, "is not supported on ReLU (a LeakyReLU layer computes it)")
     }
-    if d.isRecurrent {
-      let o = d.options
-      d.options.unsupported = unsupportedRecurrentArguments(o.activation, o.recurrentActivation, o.inputDropout, o.recurrentDropout)
+    if let r = d.recurrent {
+      d.options.unsupported = unsupportedRecurrentArguments(r.activation, r.recurrentActivation, r.inputDropout, r.recurrentDropout)
     }
     declaration = d
   }
@@ -210,7 +209,7 @@ struct ImportedLayer: Layer {
     guard let inner = k.config[layerKey], let innerClass = inner["class_name"]?.stringValue else { throw k.error(layerKey, "is missing") }
     var wrapped = try ImportedLayer(KerasLayerConfig(className: innerClass, inner["config"] ?? .object([]))).declaration
     guard wrapped.isRecurrent else { throw k.error(layerKey, "wraps \(innerClass): only LSTM, GRU and SimpleRNN") }
-    wrapped.options.goBackwards = false
+    wrapped.recurrent?.goBackwards = false
     wrapped.name = nil
     var d = LayerDeclaration(kind: .bidirectional(wrapped, mergeMode: .concat), name: k.name)
     for argument in KerasBidirectional.arguments { try argument.read(&d, k) }

@@ -81,7 +81,7 @@ extension KerasLayerClass {
       .field("mask_value", .double, \.fields.maskValue, default: 0)
     ]),
     recurrent("LSTM", LSTM(1), gated: true, afterBiasInitializer: [.fixed("unit_forget_bias", .bool, true)]),
-    recurrent("GRU", GRU(1), gated: true, afterRecurrentDropout: [.field("reset_after", .bool, \.options.resetAfter, default: true)]),
+    recurrent("GRU", GRU(1), gated: true, afterRecurrentDropout: [.field("reset_after", .bool, \.fields.recurrent.resetAfter, default: true)]),
     recurrent("SimpleRNN", SimpleRNN(1), gated: false),
   ]
 
@@ -160,14 +160,14 @@ extension KerasLayerClass {
     var arguments: [KerasLayerArgument] = [
       .field("return_sequences", .bool, \.fields.returnSequences, default: false),
       .fixed("return_state", .bool, false),
-      .field("go_backwards", .bool, \.options.goBackwards, default: false),
+      .field("go_backwards", .bool, \.fields.recurrent.goBackwards, default: false),
       .fixed("stateful", .bool, false),
       .fixed("unroll", .bool, false),
       .ignored("zero_output_for_mask", .bool(false)),
       .field("units", .int, \.fields.units),
-      .field("activation", .activation, \.options.activation, default: .tanh),
+      .field("activation", .activation, \.fields.recurrent.activation, default: .tanh),
     ]
-    if gated { arguments.append(.field("recurrent_activation", .activation, \.options.recurrentActivation, default: .sigmoid)) }
+    if gated { arguments.append(.field("recurrent_activation", .activation, \.fields.recurrent.recurrentActivation, default: .sigmoid)) }
     arguments += [
       .fixed("use_bias", .bool, true),
       .fixed("kernel_initializer", .initializer, .glorotUniform),
@@ -183,8 +183,8 @@ extension KerasLayerClass {
       .fixed("kernel_constraint", .constraint, nil),
       .fixed("recurrent_constraint", .constraint, nil),
       .fixed("bias_constraint", .constraint, nil),
-      .field("dropout", .double, \.options.inputDropout, default: 0),
-      .field("recurrent_dropout", .double, \.options.recurrentDropout, default: 0),
+      .field("dropout", .double, \.fields.recurrent.inputDropout, default: 0),
+      .field("recurrent_dropout", .double, \.fields.recurrent.recurrentDropout, default: 0),
     ]
     arguments += afterRecurrentDropout
     arguments.append(.ignored("seed", .null))
@@ -634,6 +634,8 @@ struct KindFields: Equatable {
   var kernelSize: Size2D = 1, strides: Size2D = 1, poolSize: Size2D = 1
   var padding: Padding = .valid
   var targetShape: [Int] = []
+  /// Recurrent layers' settings.
+  var recurrent = RecurrentSettings()
   /// Bidirectional: the wrapped layer and how the directions merge (no Keras class describes this form: the wrapper
   /// has its own arguments, `KerasBidirectional`).
   var wrapped: LayerDeclaration?
@@ -660,9 +662,10 @@ struct KindFields: Equatable {
     case .reshape(let target): (form, targetShape) = (.reshape, target)
     case .embedding(let inputDim, let outputDim, let initializer):
       (form, self.inputDim, self.outputDim, embeddingsInitializer) = (.embedding, inputDim, outputDim, initializer)
-    case .lstm(let units, let returnSequences): (form, self.units, self.returnSequences) = (.lstm, units, returnSequences)
-    case .gru(let units, let returnSequences): (form, self.units, self.returnSequences) = (.gru, units, returnSequences)
-    case .simpleRNN(let units, let returnSequences): (form, self.units, self.returnSequences) = (.simpleRNN, units, returnSequences)
+    case .lstm(let units, let returnSequences, let recurrent): (form, self.units, self.returnSequences, self.recurrent) = (.lstm, units, returnSequences, recurrent)
+    case .gru(let units, let returnSequences, let recurrent): (form, self.units, self.returnSequences, self.recurrent) = (.gru, units, returnSequences, recurrent)
+    case .simpleRNN(let units, let returnSequences, let recurrent):
+      (form, self.units, self.returnSequences, self.recurrent) = (.simpleRNN, units, returnSequences, recurrent)
     case .masking(let value): (form, maskValue) = (.masking, value)
     case .bidirectional(let wrapped, let mergeMode): (form, self.wrapped, self.mergeMode) = (.bidirectional, wrapped, mergeMode)
     }
@@ -685,9 +688,9 @@ struct KindFields: Equatable {
     case .batchNormalization: .batchNormalization(momentum: momentum, epsilon: epsilon, center: center, scale: scale)
     case .reshape: .reshape(targetShape)
     case .embedding: .embedding(inputDim: inputDim, outputDim: outputDim, initializer: embeddingsInitializer)
-    case .lstm: .lstm(units: units, returnSequences: returnSequences)
-    case .gru: .gru(units: units, returnSequences: returnSequences)
-    case .simpleRNN: .simpleRNN(units: units, returnSequences: returnSequences)
+    case .lstm: .lstm(units: units, returnSequences: returnSequences, recurrent)
+    case .gru: .gru(units: units, returnSequences: returnSequences, recurrent)
+    case .simpleRNN: .simpleRNN(units: units, returnSequences: returnSequences, recurrent)
     case .masking: .masking(value: maskValue)
     case .bidirectional: .bidirectional(wrapped!, mergeMode: mergeMode)
     }

@@ -20,9 +20,9 @@ public struct LayerDeclaration: Sendable, Equatable {
     case batchNormalization(momentum: Double, epsilon: Double, center: Bool, scale: Bool)
     case reshape([Int])
     case embedding(inputDim: Int, outputDim: Int, initializer: Initializer)
-    case lstm(units: Int, returnSequences: Bool)
-    case gru(units: Int, returnSequences: Bool)
-    case simpleRNN(units: Int, returnSequences: Bool)
+    case lstm(units: Int, returnSequences: Bool, RecurrentSettings)
+    case gru(units: Int, returnSequences: Bool, RecurrentSettings)
+    case simpleRNN(units: Int, returnSequences: Bool, RecurrentSettings)
     case masking(value: Double)
     /// Keras's `Bidirectional` around a recurrent layer: the wrapped declaration (its kind and options) runs forwards
     /// and, as a mirror with its own weights, backwards (go_backwards); `mergeMode` combines the two outputs.
@@ -51,13 +51,34 @@ public struct LayerDeclaration: Sendable, Equatable {
     return nil
   }
 
-  /// The recurrent layer whose options (activations, dropout) apply: the wrapped one, or the layer itself.
-  public var recurrentLayer: LayerDeclaration { wrapped ?? self }
+  /// A recurrent layer's settings (a Bidirectional wrapper's: its wrapped layer's), nil for other layers (setting
+  /// them on another layer changes nothing).
+  public var recurrent: RecurrentSettings? {
+    get {
+      switch kind {
+      case .lstm(_, _, let settings), .gru(_, _, let settings), .simpleRNN(_, _, let settings): return settings
+      case .bidirectional(let wrapped, _): return wrapped.recurrent
+      default: return nil
+      }
+    }
+    set {
+      guard let settings = newValue else { return }
+      switch kind {
+      case .lstm(let units, let returnSequences, _): kind = .lstm(units: units, returnSequences: returnSequences, settings)
+      case .gru(let units, let returnSequences, _): kind = .gru(units: units, returnSequences: returnSequences, settings)
+      case .simpleRNN(let units, let returnSequences, _): kind = .simpleRNN(units: units, returnSequences: returnSequences, settings)
+      case .bidirectional(var wrapped, let mergeMode):
+        wrapped.recurrent = settings
+        kind = .bidirectional(wrapped, mergeMode: mergeMode)
+      default: break
+      }
+    }
+  }
 
   /// Whether a recurrent layer returns every step's output (nil for other layers).
   public var returnsSequences: Bool? {
     switch kind {
-    case .lstm(_, let returnSequences), .gru(_, let returnSequences), .simpleRNN(_, let returnSequences): return returnSequences
+    case .lstm(_, let returnSequences, _), .gru(_, let returnSequences, _), .simpleRNN(_, let returnSequences, _): return returnSequences
     case .bidirectional(let wrapped, _): return wrapped.returnsSequences
     default: return nil
     }
@@ -101,18 +122,6 @@ public struct LayerOptions: Sendable, Equatable {
   public var kernelConstraint: Constraint?
   public var biasConstraint: Constraint?
   public var trainable = true
-  /// Recurrent layers: process the steps last to first (Keras `go_backwards`; sequences come out reversed).
-  public var goBackwards = false
-  /// GRU: apply the reset gate after the recurrent matmul (Keras's default, bias [2, 3u]) or before it (bias [3u]).
-  public var resetAfter = true
-  /// Recurrent layers: Keras's `dropout` (of the inputs, one mask per sample and feature for all steps, training only).
-  public var inputDropout = 0.0
-  /// Recurrent layers: the candidate/output activation (`activation`) and the gates' (`recurrent_activation`).
-  public var activation: ActivationFunction = .tanh
-  public var recurrentActivation: ActivationFunction = .sigmoid
-  /// Recurrent layers: Keras's `recurrent_dropout` (of h_{t−1} in each gate's recurrent product, one mask per sample,
-  /// gate and unit for all steps, training only).
-  public var recurrentDropout = 0.0
   /// Embedding: Keras's `mask_zero` (index 0 is padding; layers that support masking skip those steps).
   public var maskZero = false
   /// Conv1D/Conv2D: Keras's `dilation_rate` (the kernel's taps this many steps/pixels apart; 1 = contiguous).
@@ -138,6 +147,38 @@ public struct LayerOptions: Sendable, Equatable {
     self.biasConstraint = biasConstraint
     self.trainable = trainable
   }
+}
+
+/// What a recurrent layer (LSTM, GRU, SimpleRNN) computes beyond its units and its output: Keras's go_backwards,
+/// activations, dropouts and, for GRU, reset_after.
+public struct RecurrentSettings: Sendable, Equatable {
+  /// Process the steps last to first (Keras `go_backwards`; sequences come out reversed).
+  public var goBackwards = false
+  /// The candidate/output activation (`activation`) and the gates' (`recurrent_activation`; SimpleRNN has none).
+  public var activation: ActivationFunction = .tanh
+  public var recurrentActivation: ActivationFunction = .sigmoid
+  /// Keras's `dropout` (of the inputs, one mask per sample and feature for all steps, training only).
+  public var inputDropout = 0.0
+  /// Keras's `recurrent_dropout` (of h_{t−1} in each gate's recurrent product, one mask per sample, gate and unit for
+  /// all steps, training only).
+  public var recurrentDropout = 0.0
+  /// GRU: apply the reset gate after the recurrent matmul (Keras's default, bias [2, 3u]) or before it (bias [3u]).
+  public var resetAfter = true
+
+  public init(
+    goBackwards: Bool = false, activation: ActivationFunction = .tanh, recurrentActivation: ActivationFunction = .sigmoid,
+    inputDropout: Double = 0, recurrentDropout: Double = 0, resetAfter: Bool = true
+  ) {
+    self.goBackwards = goBackwards
+    self.activation = activation
+    self.recurrentActivation = recurrentActivation
+    self.inputDropout = inputDropout
+    self.recurrentDropout = recurrentDropout
+    self.resetAfter = resetAfter
+  }
+
+  /// The training forward draws masks (dropout or recurrent_dropout).
+  public var usesRandom: Bool { inputDropout > 0 || recurrentDropout > 0 }
 }
 
 /// Keras's activation layers of their own class: the same computation as `Activation`, written to `model_config` under
@@ -417,13 +458,11 @@ public struct LSTM: Layer {
     recurrentDropout: Double = 0, returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil
   ) {
     var options = LayerOptions(trainable: trainable)
-    options.goBackwards = goBackwards
     options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
-    options.inputDropout = dropout
-    options.recurrentDropout = recurrentDropout
-    options.activation = activation
-    options.recurrentActivation = recurrentActivation
-    declaration = LayerDeclaration(kind: .lstm(units: units, returnSequences: returnSequences), name: name, options: options)
+    let settings = RecurrentSettings(
+      goBackwards: goBackwards, activation: activation, recurrentActivation: recurrentActivation, inputDropout: dropout,
+      recurrentDropout: recurrentDropout)
+    declaration = LayerDeclaration(kind: .lstm(units: units, returnSequences: returnSequences, settings), name: name, options: options)
   }
 }
 
@@ -438,14 +477,11 @@ public struct GRU: Layer {
     trainable: Bool = true, name: String? = nil
   ) {
     var options = LayerOptions(trainable: trainable)
-    options.goBackwards = goBackwards
-    options.resetAfter = resetAfter
     options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
-    options.inputDropout = dropout
-    options.recurrentDropout = recurrentDropout
-    options.activation = activation
-    options.recurrentActivation = recurrentActivation
-    declaration = LayerDeclaration(kind: .gru(units: units, returnSequences: returnSequences), name: name, options: options)
+    let settings = RecurrentSettings(
+      goBackwards: goBackwards, activation: activation, recurrentActivation: recurrentActivation, inputDropout: dropout,
+      recurrentDropout: recurrentDropout, resetAfter: resetAfter)
+    declaration = LayerDeclaration(kind: .gru(units: units, returnSequences: returnSequences, settings), name: name, options: options)
   }
 }
 
@@ -458,12 +494,9 @@ public struct SimpleRNN: Layer {
     returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil
   ) {
     var options = LayerOptions(trainable: trainable)
-    options.goBackwards = goBackwards
     options.unsupported = unsupportedRecurrentArguments(activation, .sigmoid, dropout, recurrentDropout)
-    options.inputDropout = dropout
-    options.recurrentDropout = recurrentDropout
-    options.activation = activation
-    declaration = LayerDeclaration(kind: .simpleRNN(units: units, returnSequences: returnSequences), name: name, options: options)
+    let settings = RecurrentSettings(goBackwards: goBackwards, activation: activation, inputDropout: dropout, recurrentDropout: recurrentDropout)
+    declaration = LayerDeclaration(kind: .simpleRNN(units: units, returnSequences: returnSequences, settings), name: name, options: options)
   }
 }
 

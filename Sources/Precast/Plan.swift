@@ -324,7 +324,7 @@ struct ModelPlan {
   /// output buffer for training and inference.
   private mutating func planRecurrent(_ plan: inout LayerPlan, _ layer: LayerSpec) -> (String, String) {
     let steps = layer.inputShape[0], fn = plan.fn
-    let options = layer.declaration.options, features = layer.inputShape[1]
+    let options = layer.declaration.recurrent!, features = layer.inputShape[1]
     let gates = layer.weights[1].shape[1] / layer.weights[1].shape[0]  // recurrent kernel [u, g·u]
     if options.inputDropout > 0 && options.recurrentDropout > 0 && gates > 1 {
       // Keras's implementation 1 (recurrent_dropout on): one input mask per gate
@@ -334,7 +334,7 @@ struct ModelPlan {
       plan.maskBuffer = buffer("\(fn)DropoutMask", features, "\(layer.name) dropout keep-mask per feature, the same at every step")
       plan.droppedBuffer = buffer("\(fn)Dropped", steps * features, "\(layer.name) input ⊙ dropout mask [steps, features], training")
     }
-    if layer.declaration.options.recurrentDropout > 0 {
+    if options.recurrentDropout > 0 {
       let units = layer.weights[1].shape[0], gates = layer.weights[1].shape[1]  // the recurrent kernel [u, g·u]
       plan.recurrentDropoutBuffers = [
         buffer("\(fn)RecurrentMask", gates, "\(layer.name) recurrent-dropout masks, one per gate and unit [g·u], training"),
@@ -344,20 +344,20 @@ struct ModelPlan {
     }
     reverseInput(&plan, layer)
     switch layer.declaration.kind {
-    case .lstm(let units, let returnSequences):
+    case .lstm(let units, let returnSequences, _):
       plan.gatesBuffer = buffer("\(fn)Gates", steps * 4 * units, "\(layer.name) activated gates i, f, c, o per step [steps, 4u] (their gradients in backward)")
       plan.cellsBuffer = buffer("\(fn)Cells", steps * units, "\(layer.name) cell states [steps, u]")
       plan.cellGradientBuffer = buffer("\(fn)CellGradient", units, "\(layer.name) ∂loss/∂cell state carried back a step [u]")
       return recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
-    case .gru(let units, let returnSequences):
+    case .gru(let units, let returnSequences, _):
       plan.gatesBuffer = buffer("\(fn)Gates", steps * 3 * units, "\(layer.name) activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)")
       plan.cellsBuffer = buffer("\(fn)Recurrent", steps * 3 * units, "\(layer.name) h_{t−1}·U + b' per step [steps, 3u] (recurrent-side gradients in backward)")
-      if !layer.declaration.options.resetAfter {
+      if !options.resetAfter {
         plan.resetHiddenBuffer = buffer("\(fn)ResetHidden", steps * units, "\(layer.name) r ⊙ h_{t−1} per step [steps, u] (reset_after=False)")
         plan.cellGradientBuffer = buffer("\(fn)ResetGradient", units, "\(layer.name) ∂loss/∂(r ⊙ h_{t−1}) of one step [u], backward")
       }
       return recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
-    case .simpleRNN(let units, let returnSequences):
+    case .simpleRNN(let units, let returnSequences, _):
       return recurrentStates(&plan, layer, units: units, returnSequences: returnSequences)
     default:
       preconditionFailure("planRecurrent on \(layer.className)")
@@ -373,7 +373,7 @@ struct ModelPlan {
     let innerOutput = layer.outputShape.count == 2 ? [layer.inputShape[0], units] : [units]
     for (side, weights) in [("forward", layer.weights[..<half]), ("backward", layer.weights[half...])] {
       var declaration = wrapped
-      declaration.options.goBackwards = side == "backward"
+      declaration.recurrent?.goBackwards = side == "backward"
       declaration.options.trainable = declaration.options.trainable && layer.declaration.options.trainable
       let parts = KerasNames.bidirectionalParts(weights.first!.name)!  // forward_lstm, lstm_cell, kernel
       var spec = LayerSpec(
@@ -407,7 +407,7 @@ struct ModelPlan {
   /// reversed copy); the step mask it reads, if any.
   private mutating func reverseInput(_ plan: inout LayerPlan, _ layer: LayerSpec) {
     if layer.inputMasked { plan.stepMask = modelStepMask }
-    guard layer.declaration.options.goBackwards else { return }
+    guard layer.declaration.recurrent?.goBackwards == true else { return }
     plan.reversedBuffer = buffer("\(plan.fn)Reversed", layer.inputShape.reduce(1, *), "\(layer.name) input with its steps reversed (go_backwards)")
     if layer.inputMasked {
       plan.unreversedMask = modelStepMask
@@ -528,7 +528,7 @@ struct ModelPlan {
       case .conv2D(let filters, _, _, _, _, _, _, _):
         let window = spec.window!
         (gemm.isConvolution, gemm.rowsPerSample, gemm.inputs, gemm.outputs, gemm.chunk) = (true, window.outputPixels, window.patchSize, filters, layer.chunk)
-      case .lstm(let units, _), .gru(let units, _), .simpleRNN(let units, _):
+      case .lstm(let units, _, _), .gru(let units, _, _), .simpleRNN(let units, _, _):
         (gemm.rowsPerSample, gemm.inputs, gemm.outputs, gemm.recurrentUnits) = (spec.inputShape[0], spec.inputShape[1], spec.weights[0].shape[1], units)
       default: return nil
       }

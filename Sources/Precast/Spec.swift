@@ -206,12 +206,12 @@ private func shapeAndWeights(_ d: LayerDeclaration, _ what: String, input: [Int]
   case .globalPooling2D:
     let image = try imageShape(what, input, oneDimensional: d.oneDimensional)
     output = [image[2]]
-  case .lstm(let units, let returnSequences):
+  case .lstm(let units, let returnSequences, _):
     (output, weights) = try recurrentShape(what, input: input, units: units, gates: 4, returnSequences: returnSequences, bias: .unitForgetBias)
-  case .gru(let units, let returnSequences):
+  case .gru(let units, let returnSequences, _):
     (output, weights) = try recurrentShape(
-      what, input: input, units: units, gates: 3, returnSequences: returnSequences, bias: .zeros, biasRows: d.options.resetAfter ? 2 : nil)
-  case .simpleRNN(let units, let returnSequences):
+      what, input: input, units: units, gates: 3, returnSequences: returnSequences, bias: .zeros, biasRows: d.recurrent!.resetAfter ? 2 : nil)
+  case .simpleRNN(let units, let returnSequences, _):
     (output, weights) = try recurrentShape(what, input: input, units: units, gates: 1, returnSequences: returnSequences, bias: .zeros)
   case .embedding(let inputDim, let outputDim, let initializer):
     guard inputDim > 0, outputDim > 0 else { throw SpecError("\(what): input_dim and output_dim must be positive, got \(inputDim) and \(outputDim)") }
@@ -229,19 +229,18 @@ private func shapeAndWeights(_ d: LayerDeclaration, _ what: String, input: [Int]
   return (output, applyOptions(d.options, to: weights))
 }
 
-/// The checks of options any layer may carry: the recurrent dropouts in range, goBackwards only on recurrent layers,
-/// no Keras argument Precast does not compute.
+/// The checks of settings before the shapes: a recurrent layer's dropouts in range, no Keras argument Precast does
+/// not compute.
 private func checkOptions(_ d: LayerDeclaration, _ what: String) throws(SpecError) {
-  guard (0..<1).contains(d.options.inputDropout) else {
-    throw SpecError("\(what): dropout must be in [0, 1), got \(d.options.inputDropout)")
-  }
-  guard (0..<1).contains(d.options.recurrentDropout) else {
-    throw SpecError("\(what): recurrent_dropout must be in [0, 1), got \(d.options.recurrentDropout)")
+  if let r = d.recurrent {
+    guard (0..<1).contains(r.inputDropout) else { throw SpecError("\(what): dropout must be in [0, 1), got \(r.inputDropout)") }
+    guard (0..<1).contains(r.recurrentDropout) else {
+      throw SpecError("\(what): recurrent_dropout must be in [0, 1), got \(r.recurrentDropout)")
+    }
   }
   if !d.options.unsupported.isEmpty {
     throw SpecError("\(what): \(d.options.unsupported.joined(separator: ", ")) is not supported yet")
   }
-  if d.options.goBackwards && !d.isRecurrent { throw SpecError("\(what): goBackwards is for recurrent layers") }
 }
 
 /// The kernel's and bias's regularizers and constraints from the layer's options; `trainable: false` freezes all.
@@ -340,7 +339,7 @@ private func bidirectional(
 ) throws(SpecError) -> ([Int], [WeightSpec]) {
   var (output, weights) = try shapeAndWeights(wrapped, what, input: input)
   guard wrapped.isRecurrent else { throw SpecError("\(what): Bidirectional wraps an LSTM, GRU or SimpleRNN") }
-  if wrapped.options.goBackwards {
+  if wrapped.recurrent?.goBackwards == true {
     throw SpecError(
       "\(what): the wrapped \(KerasNames.snakeCase(wrapped.className)) must not set goBackwards (the backward direction already reads the steps in reverse)")
   }

@@ -51,14 +51,14 @@ extension LayerDeclaration {
       if let c = o.kernelConstraint { add("kernelConstraint", c.swiftLiteral) }
       if let c = o.biasConstraint { add("biasConstraint", c.swiftLiteral) }
     }
-    func recurrent(_ units: Int, returnSequences: Bool, gates: Bool) {
+    func recurrent(_ units: Int, returnSequences: Bool, _ r: RecurrentSettings, gates: Bool) {
       add(nil, "\(units)")
-      if o.activation != .tanh { add("activation", o.activation.swiftLiteral) }
-      if gates && o.recurrentActivation != .sigmoid { add("recurrentActivation", o.recurrentActivation.swiftLiteral) }
-      if o.inputDropout != 0 { add("dropout", "\(o.inputDropout)") }
-      if o.recurrentDropout != 0 { add("recurrentDropout", "\(o.recurrentDropout)") }
+      if r.activation != .tanh { add("activation", r.activation.swiftLiteral) }
+      if gates && r.recurrentActivation != .sigmoid { add("recurrentActivation", r.recurrentActivation.swiftLiteral) }
+      if r.inputDropout != 0 { add("dropout", "\(r.inputDropout)") }
+      if r.recurrentDropout != 0 { add("recurrentDropout", "\(r.recurrentDropout)") }
       if returnSequences { add("returnSequences", "true") }
-      if o.goBackwards { add("goBackwards", "true") }
+      if r.goBackwards { add("goBackwards", "true") }
     }
     let call: String
     switch kind {
@@ -125,16 +125,16 @@ extension LayerDeclaration {
     case .masking(let value):
       call = "Masking"
       if value != 0 { add("maskValue", "\(value)") }
-    case .lstm(let units, let returnSequences):
+    case .lstm(let units, let returnSequences, let r):
       call = "LSTM"
-      recurrent(units, returnSequences: returnSequences, gates: true)
-    case .gru(let units, let returnSequences):
+      recurrent(units, returnSequences: returnSequences, r, gates: true)
+    case .gru(let units, let returnSequences, let r):
       call = "GRU"
-      recurrent(units, returnSequences: returnSequences, gates: true)
-      if !o.resetAfter { add("resetAfter", "false") }
-    case .simpleRNN(let units, let returnSequences):
+      recurrent(units, returnSequences: returnSequences, r, gates: true)
+      if !r.resetAfter { add("resetAfter", "false") }
+    case .simpleRNN(let units, let returnSequences, let r):
       call = "SimpleRNN"
-      recurrent(units, returnSequences: returnSequences, gates: false)
+      recurrent(units, returnSequences: returnSequences, r, gates: false)
     }
     if !o.trainable { add("trainable", "false") }
     if let name { add("name", quoted(name)) }

@@ -369,7 +369,7 @@ final class BidirectionalContext {
     backwardGradientBuffer = layer.directionGradientBuffers[1]
     inputGradientBuffer = layer.inputGradientBuffer!
     inputWidth = layer.spec.inputShape.reduce(1, *)
-    trainingForward = layer.spec.declaration.recurrentLayer.options.usesRandom
+    trainingForward = layer.spec.declaration.recurrent?.usesRandom == true
     zeroMaskedSteps = layer.stepMask
     maskedStepWidth = layer.spec.outputShape.last!
   }
