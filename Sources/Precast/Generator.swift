@@ -194,13 +194,13 @@ extension Generator {
         useBias: bias != nil, bias: bias, biasPointer: SwiftExpression.values(bias), biasGradientPointer: SwiftExpression.gradient(bias))
     case .dropout(let rate):
       c.dropout = DropoutContext(rate: SwiftExpression.float(rate), maskBuffer: layer.maskBuffer!)
-    case .activation(let activation):
+    case .activation(let activation, _):
       c.activationLayer = ActivationContext(activation: activation.swiftLiteral, activationName: activation.kerasName)
     case .flatten:
       c.flatten = true
     case .reshape:
       c.reshape = true
-    case .conv2D(let filters, _, _, _, let activation, _, _, _):
+    case .conv2D(let filters, _, _, _, let activation, _, _, _, _):
       let bias = view("bias"), pool = layer.fusedPool
       c.conv2D = Conv2DContext(
         filters: filters, activation: activation.swiftLiteral, activationName: activation.kerasName,
@@ -234,10 +234,10 @@ extension Generator {
     case .masking(let value):
       c.masking = MaskingContext(
         steps: spec.inputShape[0], features: spec.inputShape[1], maskValue: SwiftExpression.float(value), stepMask: layer.stepMask!)
-    case .embedding(let inputDim, let outputDim, _):
+    case .embedding(let inputDim, let outputDim, _, _):
       c.embedding = EmbeddingContext(
         inputDim: inputDim, outputDim: outputDim, steps: spec.inputShape[0], table: layer.weightView("embeddings"), stepMask: layer.stepMask)
-    case .batchNormalization(let momentum, let epsilon, _, _):
+    case .batchNormalization(let momentum, let epsilon, _, _, _):
       let channels = spec.outputShape.last!
       c.batchNormalization = BatchNormalizationContext(
         frozenByDeclaration: !spec.declaration.options.trainable, channels: channels,
@@ -367,28 +367,28 @@ extension LayerDeclaration {
     case .bidirectional(let wrapped, let merge): return "Bidirectional(\(wrapped.swiftDescription), \(merge.rawValue))"
     case .dense(let units, let activation, let useBias, _, _):
       return "Dense(\(units), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
-    case .activation(let activation): return "Activation(\(activation.kerasName))"
+    case .activation(let activation, _): return "Activation(\(activation.kerasName))"
     case .dropout(let rate): return "Dropout(\(rate))"
     case .masking(let value): return "Masking(mask_value=\(value))"
     case .flatten: return "Flatten()"
-    case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, _, _) where oneDimensional:
-      let dilation = options.dilation.width == 1 ? "" : ", dilation \(options.dilation.width)"
+    case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, _, _, let dilationRate) where oneDimensional:
+      let dilation = dilationRate.width == 1 ? "" : ", dilation \(dilationRate.width)"
       return "Conv1D(\(filters), \(size.width), strides \(strides.width), \(padding.rawValue)\(dilation), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
-    case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, _, _):
-      let dilation = options.dilation == 1 ? "" : ", dilation \(options.dilation)"
+    case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, _, _, let dilationRate):
+      let dilation = dilationRate == 1 ? "" : ", dilation \(dilationRate)"
       return "Conv2D(\(filters), \(size), strides \(strides), \(padding.rawValue)\(dilation), \(activation.kerasName)\(useBias ? "" : ", no bias"))"
     case .pooling2D(let kind, let size, let strides, let padding) where oneDimensional:
       return "\(kind == .max ? "Max" : "Average")Pooling1D(\(size.width), strides \(strides.width), \(padding.rawValue))"
     case .pooling2D(let kind, let size, let strides, let padding):
       return "\(kind == .max ? "Max" : "Average")Pooling2D(\(size), strides \(strides), \(padding.rawValue))"
     case .globalPooling2D(let kind): return "Global\(kind == .max ? "Max" : "Average")Pooling\(oneDimensional ? 1 : 2)D()"
-    case .embedding(let inputDim, let outputDim, _):
-      return "Embedding(\(inputDim), \(outputDim)\(options.maskZero ? ", mask_zero=True" : ""))"
+    case .embedding(let inputDim, let outputDim, _, let maskZero):
+      return "Embedding(\(inputDim), \(outputDim)\(maskZero ? ", mask_zero=True" : ""))"
     case .lstm(let units, let returnSequences, _): return "LSTM(\(units)\(returnSequences ? ", return sequences" : ""))"
     case .simpleRNN(let units, let returnSequences, _): return "SimpleRNN(\(units)\(returnSequences ? ", return sequences" : ""))"
     case .gru(let units, let returnSequences, let r):
       return "GRU(\(units)\(returnSequences ? ", return sequences" : "")\(r.resetAfter ? "" : ", reset_after=False"))"
-    case .batchNormalization(let momentum, let epsilon, let center, let scale):
+    case .batchNormalization(let momentum, let epsilon, let center, let scale, _):
       return "BatchNormalization(momentum \(momentum), epsilon \(epsilon)\(center ? "" : ", no beta")\(scale ? "" : ", no gamma"))"
     case .reshape(let target): return "Reshape(\(target))"
     }

@@ -44,13 +44,13 @@ extension Generator {
           lines.append(SwiftStatement.activationBackward(dy, output: layer.outputBuffer, preactivation: layer.zBuffer, rows: "n", cols: units, activation))
         }
         lines.append(backwardCall(layer, dy: dy, input: input, dx: dx))
-      case .activation(let activation):
+      case .activation(let activation, _):
         flips = false
         if activation != .linear {
           let cols = layer.spec.outputShape.reduce(1, *)
           lines.append(SwiftStatement.activationBackward(dy, output: layer.outputBuffer, preactivation: input, rows: "n", cols: cols, activation))
         }
-      case .conv2D(let filters, _, _, _, let activation, let useBias, _, _):
+      case .conv2D(let filters, _, _, _, let activation, let useBias, _, _, _):
         let window = layer.spec.window!
         let output = layer.fusedPool != nil ? "convOutput" : layer.outputBuffer
         let z = layer.fusedPool != nil ? "convOutput" : layer.zBuffer
@@ -93,7 +93,7 @@ extension Generator {
     var outputs: [InspectionContext.Output] = []
     for (i, layer) in plan.layers.enumerated() {
       switch layer.spec.declaration.kind {
-      case .conv2D(let filters, _, _, _, let activation, _, _, _) where layer.fusedPool != nil:
+      case .conv2D(let filters, _, _, _, let activation, _, _, _, _) where layer.fusedPool != nil:
         let bias = layer.spec.weights.count > 1 ? layer.weightView("bias") : nil
         forward.append(InspectionContext.Step(index: i, lines: SwiftStatement.unfusedConv2DMaxPool(
           fn: layer.fn, filters: filters, kernel: layer.weightView("kernel"), bias: bias, activation, output: layer.outputBuffer)))

@@ -40,7 +40,11 @@ public enum KerasImport {
       .compile(loss: training.loss, fromLogits: training.fromLogits, optimizer: training.optimizer, metrics: training.metrics)
     // A BatchNormalization's positive axis (tf-keras writes [1] for [None, 64]) is checked now, by the spec, to be the
     // last: refused before the model file is written, naming the layer as the file does.
-    if declarations.contains(where: { $0.declaration.options.normalizationAxis != -1 }) { _ = try ModelSpec(model) }
+    let positiveAxis = declarations.contains {
+      if case .batchNormalization(_, _, _, _, let axis) = $0.declaration.kind { return axis != -1 }
+      return false
+    }
+    if positiveAxis { _ = try ModelSpec(model) }
     return model
   }
 
@@ -193,7 +197,7 @@ struct ImportedLayer: Layer {
       throw SpecError("layer '\(k.name)' (\(k.className)): Precast has no \(k.className) layer (a Lambda or custom layer cannot be compiled)")
     }
     var d = try kerasClass.declaration(k)
-    if d.options.activationClass == .relu, d.kind != .activation(.relu) {
+    if case .activation(let function, .relu?) = d.kind, function != .relu {
       throw k.error(KerasLayerClass.reluNegativeSlope.key, "is not supported on ReLU (a LeakyReLU layer computes it)")
     }
     if let r = d.recurrent {

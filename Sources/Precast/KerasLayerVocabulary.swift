@@ -75,7 +75,7 @@ extension KerasLayerClass {
       .fixed("embeddings_regularizer", .regularizer, nil),
       .fixed("activity_regularizer", .regularizer, nil),
       .fixed("embeddings_constraint", .constraint, nil),
-      .field("mask_zero", .bool, \.options.maskZero, default: false),
+      .field("mask_zero", .bool, \.fields.maskZero, default: false),
     ]),
     KerasLayerClass("Masking", Masking(), weightless, [
       .field("mask_value", .double, \.fields.maskValue, default: 0)
@@ -110,7 +110,7 @@ extension KerasLayerClass {
       .size("strides", \.fields.strides, default: 1),
       .field("padding", .choice(padding), \.fields.padding, default: .valid),
       channelsLast,
-      .size("dilation_rate", \.options.dilation, default: 1),
+      .size("dilation_rate", \.fields.dilation, default: 1),
       .fixed("groups", .int, 1),
     ] + kernelAndBias(activityRegularizer: true))
   }
@@ -265,7 +265,7 @@ struct KerasLayerClass: Sendable {
   /// Whether `declaration` is of this class: the same kind of layer, number of dimensions and activation class.
   func describes(_ declaration: LayerDeclaration) -> Bool {
     form == declaration.fields.form && prototype.oneDimensional == declaration.oneDimensional
-      && prototype.options.activationClass == declaration.options.activationClass
+      && prototype.fields.activationClass == declaration.fields.activationClass
   }
 
   private static let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.className, $0) })
@@ -424,7 +424,7 @@ struct KerasLayerArgument: Sendable {
         guard axes.count == 1, case .int(let axis) = axes[0], axis == -1 || axis > 0 else {
           throw config.error(key, "is not supported (Precast normalises the last axis)")
         }
-        declaration.options.normalizationAxis = axis
+        declaration.fields.axis = axis
       },
       isRequired: false, variations: { _ in [] })
   }
@@ -634,8 +634,12 @@ struct KindFields: Equatable {
   var kernelSize: Size2D = 1, strides: Size2D = 1, poolSize: Size2D = 1
   var padding: Padding = .valid
   var targetShape: [Int] = []
-  /// Recurrent layers' settings.
+  /// Recurrent layers' settings; Activation's class; Conv's dilation; Embedding's mask_zero; BatchNormalization's axis.
   var recurrent = RecurrentSettings()
+  var activationClass: ActivationLayerClass?
+  var dilation: Size2D = 1
+  var maskZero = false
+  var axis = -1
   /// Bidirectional: the wrapped layer and how the directions merge (no Keras class describes this form: the wrapper
   /// has its own arguments, `KerasBidirectional`).
   var wrapped: LayerDeclaration?
@@ -647,21 +651,22 @@ struct KindFields: Equatable {
       form = .dense
       (self.units, self.activation, self.useBias) = (units, activation, useBias)
       (self.kernelInitializer, self.biasInitializer) = (kernelInitializer, biasInitializer)
-    case .activation(let activation): (form, self.activation) = (.activation, activation)
+    case .activation(let activation, let layerClass): (form, self.activation, activationClass) = (.activation, activation, layerClass)
     case .dropout(let rate): (form, self.rate) = (.dropout, rate)
     case .flatten: form = .flatten
-    case .conv2D(let filters, let kernelSize, let strides, let padding, let activation, let useBias, let kernelInitializer, let biasInitializer):
-      form = .convolution
+    case .conv2D(
+      let filters, let kernelSize, let strides, let padding, let activation, let useBias, let kernelInitializer, let biasInitializer, let dilation):
+      (form, self.dilation) = (.convolution, dilation)
       (self.filters, self.kernelSize, self.strides, self.padding) = (filters, kernelSize, strides, padding)
       (self.activation, self.useBias, self.kernelInitializer, self.biasInitializer) = (activation, useBias, kernelInitializer, biasInitializer)
     case .pooling2D(let pooling, let poolSize, let strides, let padding):
       (form, self.poolSize, self.strides, self.padding) = (.pooling(pooling), poolSize, strides, padding)
     case .globalPooling2D(let pooling): form = .globalPooling(pooling)
-    case .batchNormalization(let momentum, let epsilon, let center, let scale):
-      (form, self.momentum, self.epsilon, self.center, self.scale) = (.batchNormalization, momentum, epsilon, center, scale)
+    case .batchNormalization(let momentum, let epsilon, let center, let scale, let axis):
+      (form, self.momentum, self.epsilon, self.center, self.scale, self.axis) = (.batchNormalization, momentum, epsilon, center, scale, axis)
     case .reshape(let target): (form, targetShape) = (.reshape, target)
-    case .embedding(let inputDim, let outputDim, let initializer):
-      (form, self.inputDim, self.outputDim, embeddingsInitializer) = (.embedding, inputDim, outputDim, initializer)
+    case .embedding(let inputDim, let outputDim, let initializer, let maskZero):
+      (form, self.inputDim, self.outputDim, embeddingsInitializer, self.maskZero) = (.embedding, inputDim, outputDim, initializer, maskZero)
     case .lstm(let units, let returnSequences, let recurrent): (form, self.units, self.returnSequences, self.recurrent) = (.lstm, units, returnSequences, recurrent)
     case .gru(let units, let returnSequences, let recurrent): (form, self.units, self.returnSequences, self.recurrent) = (.gru, units, returnSequences, recurrent)
     case .simpleRNN(let units, let returnSequences, let recurrent):
@@ -676,18 +681,18 @@ struct KindFields: Equatable {
     switch form {
     case .dense:
       .dense(units: units, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer)
-    case .activation: .activation(activation)
+    case .activation: .activation(activation, layerClass: activationClass)
     case .dropout: .dropout(rate: rate)
     case .flatten: .flatten
     case .convolution:
       .conv2D(
         filters: filters, kernelSize: kernelSize, strides: strides, padding: padding, activation: activation, useBias: useBias,
-        kernelInitializer: kernelInitializer, biasInitializer: biasInitializer)
+        kernelInitializer: kernelInitializer, biasInitializer: biasInitializer, dilation: dilation)
     case .pooling(let pooling): .pooling2D(pooling, poolSize: poolSize, strides: strides, padding: padding)
     case .globalPooling(let pooling): .globalPooling2D(pooling)
-    case .batchNormalization: .batchNormalization(momentum: momentum, epsilon: epsilon, center: center, scale: scale)
+    case .batchNormalization: .batchNormalization(momentum: momentum, epsilon: epsilon, center: center, scale: scale, axis: axis)
     case .reshape: .reshape(targetShape)
-    case .embedding: .embedding(inputDim: inputDim, outputDim: outputDim, initializer: embeddingsInitializer)
+    case .embedding: .embedding(inputDim: inputDim, outputDim: outputDim, initializer: embeddingsInitializer, maskZero: maskZero)
     case .lstm: .lstm(units: units, returnSequences: returnSequences, recurrent)
     case .gru: .gru(units: units, returnSequences: returnSequences, recurrent)
     case .simpleRNN: .simpleRNN(units: units, returnSequences: returnSequences, recurrent)

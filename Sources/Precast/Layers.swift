@@ -11,15 +11,23 @@ public protocol Layer: Sendable {
 public struct LayerDeclaration: Sendable, Equatable {
   public enum Kind: Sendable, Equatable {
     case dense(units: Int, activation: ActivationFunction, useBias: Bool, kernelInitializer: Initializer, biasInitializer: Initializer)
-    case activation(ActivationFunction)
+    /// `layerClass`: the Keras class declaring the function (`LeakyReLU`, `ELU`, `ReLU`, `Softmax`), or nil for
+    /// `Activation`. Same computation; Keras's class, name (leaky_re_lu, …) and config.
+    case activation(ActivationFunction, layerClass: ActivationLayerClass? = nil)
     case dropout(rate: Double)
     case flatten
-    case conv2D(filters: Int, kernelSize: Size2D, strides: Size2D, padding: Padding, activation: ActivationFunction, useBias: Bool, kernelInitializer: Initializer, biasInitializer: Initializer)
+    /// `dilation`: Keras's `dilation_rate` (the kernel's taps this many steps/pixels apart; 1 = contiguous).
+    case conv2D(
+      filters: Int, kernelSize: Size2D, strides: Size2D, padding: Padding, activation: ActivationFunction, useBias: Bool,
+      kernelInitializer: Initializer, biasInitializer: Initializer, dilation: Size2D = 1)
     case pooling2D(PoolingKind, poolSize: Size2D, strides: Size2D, padding: Padding)
     case globalPooling2D(PoolingKind)
-    case batchNormalization(momentum: Double, epsilon: Double, center: Bool, scale: Bool)
+    /// `axis`: the axis a Keras config gives, -1 or, as tf-keras writes it, the last axis's index (1 for inputs
+    /// [None, 64]); the spec checks it is the last. Written -1.
+    case batchNormalization(momentum: Double, epsilon: Double, center: Bool, scale: Bool, axis: Int = -1)
     case reshape([Int])
-    case embedding(inputDim: Int, outputDim: Int, initializer: Initializer)
+    /// `maskZero`: Keras's `mask_zero` (index 0 is padding; layers that support masking skip those steps).
+    case embedding(inputDim: Int, outputDim: Int, initializer: Initializer, maskZero: Bool = false)
     case lstm(units: Int, returnSequences: Bool, RecurrentSettings)
     case gru(units: Int, returnSequences: Bool, RecurrentSettings)
     case simpleRNN(units: Int, returnSequences: Bool, RecurrentSettings)
@@ -122,16 +130,6 @@ public struct LayerOptions: Sendable, Equatable {
   public var kernelConstraint: Constraint?
   public var biasConstraint: Constraint?
   public var trainable = true
-  /// Embedding: Keras's `mask_zero` (index 0 is padding; layers that support masking skip those steps).
-  public var maskZero = false
-  /// Conv1D/Conv2D: Keras's `dilation_rate` (the kernel's taps this many steps/pixels apart; 1 = contiguous).
-  public var dilation: Size2D = 1
-  /// Activation layers: the Keras class that declares the function (`LeakyReLU`, `ELU`, `ReLU`, `Softmax`), or nil for
-  /// `Activation`. Same computation; Keras's class, name (leaky_re_lu, …) and config.
-  public var activationClass: ActivationLayerClass?
-  /// BatchNormalization: the axis a Keras config gives, -1 or, as tf-keras writes it, the last axis's index (1 for
-  /// inputs [None, 64]); the spec checks it is the last. Written -1.
-  public var normalizationAxis = -1
   /// Keras arguments given with values Precast cannot compute yet (e.g. "dropout=0.2"): the spec refuses the
   /// layer, naming them, instead of silently training something else.
   public var unsupported: [String] = []
@@ -191,9 +189,7 @@ public enum ActivationLayerClass: Sendable, Equatable {
 public struct LeakyReLU: Layer {
   public let declaration: LayerDeclaration
   public init(negativeSlope: Float = 0.3, name: String? = nil) {
-    var d = LayerDeclaration(kind: .activation(.leakyRelu(alpha: negativeSlope)), name: name)
-    d.options.activationClass = .leakyReLU
-    declaration = d
+    declaration = LayerDeclaration(kind: .activation(.leakyRelu(alpha: negativeSlope), layerClass: .leakyReLU), name: name)
   }
 }
 
@@ -201,9 +197,7 @@ public struct LeakyReLU: Layer {
 public struct ELU: Layer {
   public let declaration: LayerDeclaration
   public init(alpha: Float = 1, name: String? = nil) {
-    var d = LayerDeclaration(kind: .activation(.elu(alpha: alpha)), name: name)
-    d.options.activationClass = .elu
-    declaration = d
+    declaration = LayerDeclaration(kind: .activation(.elu(alpha: alpha), layerClass: .elu), name: name)
   }
 }
 
@@ -211,9 +205,7 @@ public struct ELU: Layer {
 public struct ReLU: Layer {
   public let declaration: LayerDeclaration
   public init(name: String? = nil) {
-    var d = LayerDeclaration(kind: .activation(.relu), name: name)
-    d.options.activationClass = .relu
-    declaration = d
+    declaration = LayerDeclaration(kind: .activation(.relu, layerClass: .relu), name: name)
   }
 }
 
@@ -221,9 +213,7 @@ public struct ReLU: Layer {
 public struct Softmax: Layer {
   public let declaration: LayerDeclaration
   public init(name: String? = nil) {
-    var d = LayerDeclaration(kind: .activation(.softmax), name: name)
-    d.options.activationClass = .softmax
-    declaration = d
+    declaration = LayerDeclaration(kind: .activation(.softmax, layerClass: .softmax), name: name)
   }
 }
 
@@ -289,14 +279,13 @@ public struct Conv2D: Layer {
     kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
     kernelConstraint: Constraint? = nil, biasConstraint: Constraint? = nil, trainable: Bool = true, name: String? = nil
   ) {
-    var options = LayerOptions(
+    let options = LayerOptions(
       kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
       kernelConstraint: kernelConstraint, biasConstraint: biasConstraint, trainable: trainable)
-    options.dilation = dilationRate
     declaration = LayerDeclaration(
       kind: .conv2D(
         filters: filters, kernelSize: kernelSize, strides: strides, padding: padding, activation: activation,
-        useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer),
+        useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer, dilation: dilationRate),
       name: name, options: options)
   }
 }
@@ -368,10 +357,9 @@ public struct Embedding: Layer {
     _ inputDim: Int, _ outputDim: Int, embeddingsInitializer: Initializer = .uniform, maskZero: Bool = false, trainable: Bool = true,
     name: String? = nil
   ) {
-    var options = LayerOptions(trainable: trainable)
-    options.maskZero = maskZero
     declaration = LayerDeclaration(
-      kind: .embedding(inputDim: inputDim, outputDim: outputDim, initializer: embeddingsInitializer), name: name, options: options)
+      kind: .embedding(inputDim: inputDim, outputDim: outputDim, initializer: embeddingsInitializer, maskZero: maskZero), name: name,
+      options: LayerOptions(trainable: trainable))
   }
 }
 

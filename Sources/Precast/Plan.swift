@@ -174,7 +174,7 @@ struct ModelPlan {
     var columns = -1, statistics = 0
     for (i, layer) in layers.enumerated() {
       switch layer.spec.declaration.kind {
-      case .conv2D(let filters, _, _, _, _, _, _, _) where layer.fusedPool == nil:  // the fused kernels need no scratch
+      case .conv2D(let filters, _, _, _, _, _, _, _, _) where layer.fusedPool == nil:  // the fused kernels need no scratch
         let window = layer.spec.window!
         // The direct kernels need no patch matrix; their backward runs only where no input gradient is due.
         let direct = window.supportsDirectConvolution(filters: filters) && !spec.layers[..<i].contains { $0.trainableCount > 0 }
@@ -230,7 +230,7 @@ struct ModelPlan {
         plan.backwardActivation = (isLast && fused) || activation == .linear ? nil : activation
         train = out
         infer = out
-      case .activation(let activation):
+      case .activation(let activation, _):
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output (\(activation.kerasName))")
         plan.zBuffer = train
         plan.backwardActivation = (isLast && fused) || activation == .linear ? nil : activation
@@ -240,7 +240,7 @@ struct ModelPlan {
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output in training (x ⊙ mask)")
         plan.maskBuffer = buffer("\(fn)Mask", width, "\(layer.name) keep-mask: 0 or 1/(1 − rate)")
         train = plan.outputBuffer
-      case .conv2D(_, _, _, _, let activation, _, _, _) where fusablePool(after: i) != nil:
+      case .conv2D(_, _, _, _, let activation, _, _, _, _) where fusablePool(after: i) != nil:
         let pool = spec.layers[i + 1], poolWindow = fusablePool(after: i)!
         let out = buffer("\(swiftIdentifier(pool.name))Output", pool.outputShape.reduce(1, *), "\(pool.name) output (\(layer.name), \(activation.kerasName) and the pooling in one pass)")
         plan.argmaxBuffer = byteBuffer("\(fn)Argmax", pool.outputShape.reduce(1, *), "\(pool.name)'s winning pixel per window and channel (0…\(poolWindow.kernelHeight * poolWindow.kernelWidth - 1))")
@@ -249,7 +249,7 @@ struct ModelPlan {
         plan.zBuffer = out
         train = out
         infer = out
-      case .conv2D(_, _, _, _, let activation, _, _, _):
+      case .conv2D(_, _, _, _, let activation, _, _, _, _):
         let out = buffer("\(fn)Output", width, "\(layer.name) output, after \(activation.kerasName)")
         plan.outputBuffer = out
         plan.zBuffer = out
@@ -259,7 +259,7 @@ struct ModelPlan {
         plan.backwardActivation = activation == .linear ? nil : activation
         let window = layer.window!
         plan.chunk = max(1, min(ModelPlan.columnBudget / (window.outputPixels * window.patchSize), 256))
-        if case .conv2D(let filters, _, _, _, _, _, _, _) = layer.declaration.kind,
+        if case .conv2D(let filters, _, _, _, _, _, _, _, _) = layer.declaration.kind,
           window.supportsWinograd(filters: filters) && !window.supportsDirectConvolution(filters: filters)
         {
           let tile = window.winogradTile
@@ -273,7 +273,7 @@ struct ModelPlan {
         plan.outputBuffer = train
       case .pooling2D(let kind, _, _, _):
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output")
-        if kind == .max, let previous = layers.last, case .conv2D(_, _, _, _, .relu, _, _, _) = previous.spec.declaration.kind {
+        if kind == .max, let previous = layers.last, case .conv2D(_, _, _, _, .relu, _, _, _, _) = previous.spec.declaration.kind {
           // A window's maximum is > 0 exactly where ReLU passes the gradient: the pooling backward does both.
           plan.poolsRelu = true
           layers[layers.count - 1].backwardActivation = nil
@@ -297,9 +297,9 @@ struct ModelPlan {
         infer = plan.outputBuffer
       case .lstm, .gru, .simpleRNN:
         (train, infer) = planRecurrent(&plan, layer)
-      case .embedding:
+      case .embedding(_, _, _, let maskZero):
         plan.outputBuffer = buffer("\(fn)Output", width, "\(layer.name) output, the looked-up rows")
-        if layer.declaration.options.maskZero && spec.layers.contains(where: \.inputMasked) {
+        if maskZero && spec.layers.contains(where: \.inputMasked) {
           modelStepMask = buffer("\(fn)StepMask", layer.inputShape[0], "\(layer.name) mask_zero: 1 where the index is not 0, else 0 [steps]")
           plan.stepMask = modelStepMask
         }
@@ -431,7 +431,7 @@ struct ModelPlan {
   func fusablePool(after i: Int) -> Window2D? {
     guard i + 1 < spec.layers.count, !spec.layers[..<i].contains(where: { $0.trainableCount > 0 }) else { return nil }
     let conv = spec.layers[i], pool = spec.layers[i + 1]
-    guard conv.declaration.options.activityRegularizer == nil, case .conv2D(let filters, _, _, _, .relu, _, _, _) = conv.declaration.kind,
+    guard conv.declaration.options.activityRegularizer == nil, case .conv2D(let filters, _, _, _, .relu, _, _, _, _) = conv.declaration.kind,
       case .pooling2D(.max, _, _, _) = pool.declaration.kind,
       conv.window!.supportsDirectConvolution(filters: filters), let p = pool.window,
       p.strideY == p.kernelHeight, p.strideX == p.kernelWidth, p.padTop == 0, p.padLeft == 0,
@@ -525,7 +525,7 @@ struct ModelPlan {
         inputGradient: withInputGradient.contains(index))
       switch spec.declaration.kind {
       case .dense(let units, _, _, _, _): gemm.outputs = units
-      case .conv2D(let filters, _, _, _, _, _, _, _):
+      case .conv2D(let filters, _, _, _, _, _, _, _, _):
         let window = spec.window!
         (gemm.isConvolution, gemm.rowsPerSample, gemm.inputs, gemm.outputs, gemm.chunk) = (true, window.outputPixels, window.patchSize, filters, layer.chunk)
       case .lstm(let units, _, _), .gru(let units, _, _), .simpleRNN(let units, _, _):

@@ -21,10 +21,13 @@ public struct LayerSpec: Sendable, Equatable {
   /// The window of a Conv2D or pooling layer.
   public var window: Window2D? {
     switch declaration.kind {
-    case .conv2D(_, let size, let strides, let padding, _, _, _, _), .pooling2D(_, let size, let strides, let padding):
+    case .conv2D(_, let size, let strides, let padding, _, _, _, _, let dilation):
       return try? window2D(
         "", input: declaration.oneDimensional ? [1] + inputShape : inputShape, size: size, strides: strides, padding: padding,
-        dilation: declaration.options.dilation)
+        dilation: dilation)
+    case .pooling2D(_, let size, let strides, let padding):
+      return try? window2D(
+        "", input: declaration.oneDimensional ? [1] + inputShape : inputShape, size: size, strides: strides, padding: padding)
     default: return nil
     }
   }
@@ -61,7 +64,7 @@ public struct ModelSpec: Sendable, Equatable {
   public var outputActivation: ActivationFunction? {
     switch layers.last?.declaration.kind {
     case .dense(_, let activation, _, _, _): return activation
-    case .activation(let activation): return activation
+    case .activation(let activation, _): return activation
     default: return nil
     }
   }
@@ -195,9 +198,10 @@ private func shapeAndWeights(_ d: LayerDeclaration, _ what: String, input: [Int]
     break
   case .flatten:
     output = [input.reduce(1, *)]
-  case .conv2D(let filters, let size, let strides, let padding, _, let useBias, let kernelInit, let biasInit):
+  case .conv2D(let filters, let size, let strides, let padding, _, let useBias, let kernelInit, let biasInit, let dilation):
     (output, weights) = try convolutionShape(
-      d, what, input: input, filters: filters, size: size, strides: strides, padding: padding, useBias: useBias, kernelInit, biasInit)
+      d, what, input: input, filters: filters, size: size, strides: strides, padding: padding, dilation: dilation, useBias: useBias,
+      kernelInit, biasInit)
   case .pooling2D(_, let size, let strides, let padding):
     if padding == .causal { throw SpecError("\(what): causal padding is for Conv1D") }
     let image = try imageShape(what, input, oneDimensional: d.oneDimensional)
@@ -213,14 +217,14 @@ private func shapeAndWeights(_ d: LayerDeclaration, _ what: String, input: [Int]
       what, input: input, units: units, gates: 3, returnSequences: returnSequences, bias: .zeros, biasRows: d.recurrent!.resetAfter ? 2 : nil)
   case .simpleRNN(let units, let returnSequences, _):
     (output, weights) = try recurrentShape(what, input: input, units: units, gates: 1, returnSequences: returnSequences, bias: .zeros)
-  case .embedding(let inputDim, let outputDim, let initializer):
+  case .embedding(let inputDim, let outputDim, let initializer, _):
     guard inputDim > 0, outputDim > 0 else { throw SpecError("\(what): input_dim and output_dim must be positive, got \(inputDim) and \(outputDim)") }
     guard input.count == 1 else { throw SpecError("\(what): expects integer sequences [steps] per sample, got \(input)") }
     output = [input[0], outputDim]
     weights = [WeightSpec(name: "embeddings", shape: [inputDim, outputDim], initializer: initializer, fanIn: inputDim, fanOut: outputDim)]
-  case .batchNormalization(let momentum, let epsilon, let center, let scale):
+  case .batchNormalization(let momentum, let epsilon, let center, let scale, let axis):
     weights = try batchNormalizationWeights(
-      what, input: input, momentum: momentum, epsilon: epsilon, center: center, scale: scale, axis: d.options.normalizationAxis)
+      what, input: input, momentum: momentum, epsilon: epsilon, center: center, scale: scale, axis: axis)
   case .reshape(let target):
     output = try reshaped(what, input: input, target: target)
   case .bidirectional:
@@ -275,12 +279,11 @@ private func denseShape(
 /// Conv1D/Conv2D: the window over [h, w, c] (1-D: [steps, c]), kernel [kh, kw, c, filters] (1-D: [k, c, filters]).
 private func convolutionShape(
   _ d: LayerDeclaration, _ what: String, input: [Int], filters: Int, size: Size2D, strides: Size2D, padding: Padding,
-  useBias: Bool, _ kernelInit: Initializer, _ biasInit: Initializer
+  dilation: Size2D, useBias: Bool, _ kernelInit: Initializer, _ biasInit: Initializer
 ) throws(SpecError) -> ([Int], [WeightSpec]) {
   guard filters > 0 else { throw SpecError("\(what): filters must be positive, got \(filters)") }
   if padding == .causal && !d.oneDimensional { throw SpecError("\(what): causal padding is for Conv1D") }
   let image = try imageShape(what, input, oneDimensional: d.oneDimensional)
-  let dilation = d.options.dilation
   let shown = { (s: Size2D) in d.oneDimensional ? "\(s.width)" : "\(s)" }
   guard dilation.height > 0, dilation.width > 0 else { throw SpecError("\(what): dilation_rate \(shown(dilation)) must be positive") }
   if max(dilation.height, dilation.width) > 1 && max(strides.height, strides.width) > 1 {
@@ -377,7 +380,7 @@ func propagateMasks(_ layers: inout [LayerSpec]) throws(SpecError) {
     layers[i].inputMasked = masked
     let layer = layers[i]
     switch layer.declaration.kind {
-    case .embedding: masked = layer.declaration.options.maskZero
+    case .embedding(_, _, _, let maskZero): masked = maskZero
     case .masking:
       if masked {
         throw SpecError("layer '\(layer.name)' (Masking): a mask already reaches it (Keras would replace it); Precast supports one mask per model")

@@ -73,8 +73,8 @@ extension LayerDeclaration {
       call = "Dense"
       add(nil, "\(units)")
       weighted(useBias: useBias, kernel: kernel, bias: bias, activation: activation)
-    case .activation(let f):
-      switch (o.activationClass, f) {
+    case .activation(let f, let layerClass):
+      switch (layerClass, f) {
       case (.leakyReLU?, .leakyRelu(let slope)):
         call = "LeakyReLU"
         if slope != 0.3 { add("negativeSlope", "\(slope)") }
@@ -92,13 +92,13 @@ extension LayerDeclaration {
       add(nil, "\(rate)")
     case .flatten:
       call = "Flatten"
-    case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, let kernel, let bias):
+    case .conv2D(let filters, let size, let strides, let padding, let activation, let useBias, let kernel, let bias, let dilation):
       call = oneDimensional ? "Conv1D" : "Conv2D"
       add(nil, "\(filters)")
       add(nil, oneDimensional ? "\(size.width)" : sizeLiteral(size))
       if strides != 1 { add("strides", oneDimensional ? "\(strides.width)" : sizeLiteral(strides)) }
       if padding != .valid { add("padding", ".\(padding)") }
-      if o.dilation != 1 { add("dilationRate", oneDimensional ? "\(o.dilation.width)" : sizeLiteral(o.dilation)) }
+      if dilation != 1 { add("dilationRate", oneDimensional ? "\(dilation.width)" : sizeLiteral(dilation)) }
       weighted(useBias: useBias, kernel: kernel, bias: bias, activation: activation)
     case .pooling2D(let pooling, let size, let strides, let padding):
       call = (pooling == .max ? "MaxPooling" : "AveragePooling") + (oneDimensional ? "1D" : "2D")
@@ -107,7 +107,7 @@ extension LayerDeclaration {
       if padding != .valid { add("padding", ".\(padding)") }
     case .globalPooling2D(let pooling):
       call = (pooling == .max ? "GlobalMaxPooling" : "GlobalAveragePooling") + (oneDimensional ? "1D" : "2D")
-    case .batchNormalization(let momentum, let epsilon, let center, let scale):
+    case .batchNormalization(let momentum, let epsilon, let center, let scale, _):
       call = "BatchNormalization"
       if momentum != 0.99 { add("momentum", "\(momentum)") }
       if epsilon != 0.001 { add("epsilon", "\(epsilon)") }
@@ -116,12 +116,12 @@ extension LayerDeclaration {
     case .reshape(let target):
       call = "Reshape"
       add(nil, "\(target)")
-    case .embedding(let inputDim, let outputDim, let initializer):
+    case .embedding(let inputDim, let outputDim, let initializer, let maskZero):
       call = "Embedding"
       add(nil, "\(inputDim)")
       add(nil, "\(outputDim)")
       if initializer != .uniform { add("embeddingsInitializer", initializer.swiftLiteral) }
-      if o.maskZero { add("maskZero", "true") }
+      if maskZero { add("maskZero", "true") }
     case .masking(let value):
       call = "Masking"
       if value != 0 { add("maskValue", "\(value)") }

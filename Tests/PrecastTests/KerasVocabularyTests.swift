@@ -55,8 +55,8 @@ final class KerasVocabularyTests: XCTestCase {
       XCTAssertEqual("\($0)", "layer 's' (Softmax): axis=1 is not supported (Precast computes -1)")
     }
     let leaky = try XCTUnwrap(KerasLayerClass.named("LeakyReLU"))
-    XCTAssertEqual(try read(leaky, [("name", .string("l")), ("alpha", .number(0.1))]).kind, .activation(.leakyRelu(alpha: 0.1)))
-    XCTAssertEqual(try read(leaky, [("name", .string("l"))]).kind, .activation(.leakyRelu(alpha: 0.3)))
+    XCTAssertEqual(try read(leaky, [("name", .string("l")), ("alpha", .number(0.1))]).kind, .activation(.leakyRelu(alpha: 0.1), layerClass: .leakyReLU))
+    XCTAssertEqual(try read(leaky, [("name", .string("l"))]).kind, .activation(.leakyRelu(alpha: 0.3), layerClass: .leakyReLU))
   }
 
   private func read(_ kerasClass: KerasLayerClass, _ config: [(String, JSON)]) throws -> LayerDeclaration {
