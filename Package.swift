@@ -91,13 +91,26 @@ let package = Package(
     .target(name: "FashionDeepCnnBnModel", dependencies: ["PrecastRuntime"], path: "Generated/fashion-deep-cnn-bn/Sources/FashionDeepCnnBnModel"),
     .target(name: "CifarCnnModel", dependencies: ["PrecastRuntime"], path: "Generated/cifar-cnn/Sources/CifarCnnModel"),
     .target(name: "CheckModels", dependencies: ["PrecastRuntime"], path: "Tests/Models"),
-    .testTarget(name: "PrecastHDF5Tests", dependencies: ["PrecastHDF5", "PrecastCore", "CHDF5"]),
-    .testTarget(name: "PrecastDataTests", dependencies: ["PrecastData", "PrecastCatalogue", "CZlib"]),
+    // Helpers every test target shares (fixture paths, NaN-safe comparisons); no dependencies, not even XCTest.
+    .target(name: "PrecastTestSupport", path: "Tests/PrecastTestSupport"),
+    .testTarget(name: "PrecastHDF5Tests", dependencies: ["PrecastHDF5", "PrecastCore", "CHDF5", "PrecastTestSupport"]),
+    .testTarget(name: "PrecastDataTests", dependencies: ["PrecastData", "PrecastCatalogue", "CZlib", "PrecastTestSupport"]),
+    // The compiler: spec, Keras vocabulary, config and import, golden files. No runtime and no generated model.
+    .testTarget(name: "PrecastCompilerTests", dependencies: ["Precast", "PrecastCatalogue", "PrecastHDF5", "PrecastTestSupport"]),
+    // The runtime's numerical pieces without a model: kernels against naive references, losses, metrics, initializers.
+    .testTarget(name: "PrecastKernelTests", dependencies: ["PrecastRuntime", "PrecastTestSupport"]),
+    // Generated models against references: Keras's predictions and training trajectories, and central differences.
     .testTarget(
-      name: "PrecastTests",
+      name: "PrecastKerasParityTests",
+      dependencies: ["PrecastRuntime", "PimaModel", "FashionMlpModel", "FashionCnnModel", "CheckModels", "PrecastTestSupport"]),
+    // The runtime with generated models: fit loop, callbacks, weight files, labels, ranks, inspection, the inference
+    // binary's option reader, fuzz regressions. FashionDeepCnnBnModel is imported by no test: it is here so that
+    // building the tests compiles its golden files, as for the other examples.
+    .testTarget(
+      name: "PrecastRuntimeTests",
       dependencies: [
-        "Precast", "PrecastRuntime", "PrecastInference", "PrecastHDF5", "PimaModel", "FashionMlpModel", "BostonModel", "FashionCnnModel",
-        "FashionDeepCnnBnModel", "CifarCnnModel", "CheckModels", "PrecastFuzzing", "PrecastCatalogue",
+        "PrecastRuntime", "PrecastInference", "PrecastFuzzing", "PimaModel", "BostonModel", "FashionCnnModel", "FashionDeepCnnBnModel",
+        "CifarCnnModel", "CheckModels", "PrecastTestSupport",
       ]),
   ]
 )

@@ -1,6 +1,7 @@
 // CSVReaderTests.swift: tests of the numbers-only CSV reader.
 
 import Glibc
+import PrecastTestSupport
 import XCTest
 
 @testable import PrecastData
@@ -169,8 +170,8 @@ final class CSVReaderTests: XCTestCase {
   // MARK: - Fixtures
 
   func testKerasFixtureCSVMatchesNPY() throws {
-    let csvPath = kerasFixture("tab.input.csv")
-    let npyPath = kerasFixture("tab.input.npy")
+    let csvPath = fixture("tab.input.csv")
+    let npyPath = fixture("tab.input.npy")
     guard fileExists(csvPath), fileExists(npyPath) else {
       XCTFail("missing vendored fixtures \(csvPath) / \(npyPath)")
       return

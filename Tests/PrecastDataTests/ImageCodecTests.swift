@@ -1,6 +1,7 @@
 // ImageCodecTests.swift: PNG and JPEG decoding (libpng, libjpeg-turbo) and Keras's bilinear resize, against the
 // pixels Pillow and TensorFlow give for the files `Tests/keras/image_fixture.py` wrote (Tests/Fixtures/images/).
 import Foundation
+import PrecastTestSupport
 import XCTest
 
 @testable import PrecastData
@@ -17,7 +18,7 @@ final class ImageCodecTests: XCTestCase {
       let file = key.replacingOccurrences(of: "__", with: "/")
       let image = try ImageCodec.read(path: root + "tree/" + file, channels: 3)
       XCTAssertEqual([image.height, image.width, image.channels], want.shape, file)
-      let worst = zip(image.pixels, want.values).map { abs(Float($0) - $1) }.max() ?? .nan
+      let worst = zip(image.pixels, want.values).reduce(Float(0)) { worse($0, abs(Float($1.0) - $1.1)) }
       if file.lowercased().hasSuffix(".png") {
         XCTAssertEqual(worst, 0, file)
       } else {
@@ -41,10 +42,7 @@ final class ImageCodecTests: XCTestCase {
         let image = try ImageCodec.read(path: root + "tree/" + file, channels: channels)
         out.withUnsafeMutableBufferPointer { image.resized(height: 24, width: 20, into: $0.baseAddress!) }
         let want = images.values[(index * size)..<((index + 1) * size)]
-        let worst = zip(out, want).reduce(Float(0)) { worst, pair in
-          let d = abs(pair.0 - pair.1)
-          return worst.isNaN || d.isNaN ? .nan : max(worst, d)
-        }
+        let worst = zip(out, want).reduce(Float(0)) { worse($0, abs($1.0 - $1.1)) }
         XCTAssertLessThanOrEqual(worst, file.lowercased().hasSuffix(".png") ? 1e-4 : 1, "\(mode) \(file)")
       }
     }
@@ -115,11 +113,4 @@ final class ImageCodecTests: XCTestCase {
     }
     return arrays
   }
-}
-
-/// `Tests/Fixtures/images/NAME`.
-func imageFixture(_ name: String, sourceFile: String = #filePath) -> String {
-  var parts = sourceFile.split(separator: "/", omittingEmptySubsequences: false)
-  parts.removeLast(2)
-  return parts.joined(separator: "/") + "/Fixtures/images/" + name
 }

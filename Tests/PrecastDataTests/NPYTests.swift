@@ -1,5 +1,6 @@
 // NPYTests.swift: tests of the .npy reader and writer.
 
+import PrecastTestSupport
 import XCTest
 
 @testable import PrecastData
@@ -146,7 +147,7 @@ final class NPYTests: XCTestCase {
   // MARK: - Fixture
 
   func testKerasFixtureNPY() throws {
-    let path = kerasFixture("tab.input.npy")
+    let path = fixture("tab.input.npy")
     guard fileExists(path) else {
       XCTFail("missing vendored fixture \(path)")
       return

@@ -1,4 +1,5 @@
-// TestSupport.swift: temporary files, byte builders and error capture shared by the PrecastData tests.
+// TestSupport.swift: temporary files, byte builders and error capture shared by the PrecastData tests (fixture paths
+// and the NaN-safe `worse` come from PrecastTestSupport).
 
 import Glibc
 import XCTest
@@ -79,14 +80,7 @@ func assertError<T>(
   XCTAssertFalse(error.description.contains("\n"), "message is not a single line", file: file, line: line)
 }
 
-// MARK: - Fixtures
-
-/// `Tests/Fixtures/keras/NAME`, located relative to this source file.
-func kerasFixture(_ name: String, sourceFile: String = #filePath) -> String {
-  var parts = sourceFile.split(separator: "/", omittingEmptySubsequences: false)
-  parts.removeLast(2)  // TestSupport.swift, PrecastDataTests
-  return parts.joined(separator: "/") + "/Fixtures/keras/" + name
-}
+// MARK: - Fixtures (their paths: `fixture` and `imageFixture` in PrecastTestSupport)
 
 /// Whether a file exists at `path`.
 func fileExists(_ path: String) -> Bool {

@@ -1,6 +1,7 @@
 // TestSupport.swift: fixture locations, the reference models' architectures, CSV parsing, a plain Dense forward pass.
 
 import Foundation
+import PrecastTestSupport
 import XCTest
 
 @testable import PrecastHDF5
@@ -9,13 +10,7 @@ import XCTest
 
 /// Files vendored in Tests/Fixtures/keras (see its README.md).
 enum Fixtures {
-  static let directory: String = {
-    let testFile = URL(fileURLWithPath: #filePath)
-    return testFile.deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("Fixtures/keras").path
-  }()
-
-  static func path(_ name: String) -> String { "\(directory)/\(name)" }
+  static func path(_ name: String) -> String { fixture(name) }
 
   /// The five weight files Keras wrote for model `name`, with the format each must be detected as.
   static func weightFiles(_ name: String) -> [(file: String, format: KerasWeightFormat)] {

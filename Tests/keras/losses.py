@@ -2,7 +2,7 @@
 #
 # Run: KERAS_BACKEND=jax .build-keras-venv/bin/python Tests/keras/losses.py Tests/Fixtures/keras/losses.json
 # For each loss: predictions p and targets t [6, 4] from a seeded generator (in the loss's domain), the loss
-# (Keras's default reduction, mean over the batch) and ∂loss/∂p from jax.grad. PrecastTests.LossTests compares.
+# (Keras's default reduction, mean over the batch) and ∂loss/∂p from jax.grad. PrecastKernelTests.LossTests compares.
 import json
 import os
 import sys

@@ -2,7 +2,7 @@
 #
 # Run: KERAS_BACKEND=jax .build-keras-venv/bin/python Tests/keras/metrics.py Tests/Fixtures/keras/metrics.json
 # Each case: predictions and targets [rows, cols] split into two batches (update_state twice, then result()),
-# as fit accumulates a metric over an epoch. PrecastTests.MetricTests replays them.
+# as fit accumulates a metric over an epoch. PrecastKernelTests.MetricTests replays them.
 import json
 import os
 import sys

@@ -6,7 +6,7 @@
 #                   Keras's model.save before training (what Precast starts from with --weights initial.keras)
 #   fit.json        the 50 rows x (8 features), y (0/1), batch 16 (so each epoch ends with a batch of 2), 3 epochs,
 #                   Adam(0.01), Keras's per-epoch loss (history) and the final weights in model order
-# PrecastTests.TrainingTests.testNoShuffleFitFollowsKeras runs Trainer.fit with shuffle off and compares.
+# PrecastRuntimeTests.TrainingTests.testNoShuffleFitFollowsKeras runs Trainer.fit with shuffle off and compares.
 import json
 import os
 

@@ -6,7 +6,7 @@
 # RNNs, Bidirectional wrappers, dilated convolutions, mask_zero, Masking: each the architecture of a check model) and each optimizer configuration below, it starts from the same saved
 # initial weights, feeds the same batches in order (no shuffling, no dropout) through `train_on_batch`, and
 # records the loss of every step (computed before that step's update, as Keras reports it) and the final
-# weights. PrecastTests.TrajectoryTests replays the same steps and compares within 1e-4 relative.
+# weights. PrecastKerasParityTests.TrajectoryTests replays the same steps and compares within 1e-4 relative.
 import json
 import os
 import sys

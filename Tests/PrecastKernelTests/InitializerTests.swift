@@ -1,5 +1,6 @@
 // InitializerTests.swift: each Keras initializer's distribution: limits, mean and variance; orthogonality.
 import PrecastRuntime
+import PrecastTestSupport
 import XCTest
 
 final class InitializerTests: XCTestCase {

@@ -1,6 +1,7 @@
 // LossTests.swift: every element-wise Keras loss against Keras's value and gradient on fixed inputs.
 import Foundation
 import PrecastKernels
+import PrecastTestSupport
 import XCTest
 
 /// Replays `Tests/Fixtures/keras/losses.json` (made by `Tests/keras/losses.py`: Keras 3 on JAX, gradients by

@@ -2,6 +2,7 @@
 // model_config, the compile config, and the builder's fit options.
 import Foundation
 import Precast
+import PrecastTestSupport
 import XCTest
 
 final class KerasConfigTests: XCTestCase {

@@ -6,6 +6,7 @@ import FashionCnnModel
 import Foundation
 import PimaModel
 import PrecastRuntime
+import PrecastTestSupport
 import XCTest
 
 final class TrainingTests: XCTestCase {

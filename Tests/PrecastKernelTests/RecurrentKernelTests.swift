@@ -1,6 +1,7 @@
 // RecurrentKernelTests.swift: the recurrent kernels split the batch over the cores; a batch must equal its samples run one by one.
 import Foundation
 import PrecastRuntime
+import PrecastTestSupport
 import XCTest
 
 final class RecurrentKernelTests: XCTestCase {

@@ -4,6 +4,7 @@ import FashionCnnModel
 import FashionMlpModel
 import PimaModel
 import PrecastRuntime
+import PrecastTestSupport
 import XCTest
 
 final class KerasParityTests: XCTestCase {

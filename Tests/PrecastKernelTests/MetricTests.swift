@@ -1,6 +1,7 @@
 // MetricTests.swift: every metric against Keras's result after two batches of fixed inputs.
 import Foundation
 @testable import PrecastRuntime
+import PrecastTestSupport
 import XCTest
 
 /// Replays `Tests/Fixtures/keras/metrics.json` (made by `Tests/keras/metrics.py`): each case feeds two batches

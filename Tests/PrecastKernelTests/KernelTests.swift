@@ -1,5 +1,6 @@
 // KernelTests.swift: BLAS kernels against plain loops, and losses against values computed by hand from Keras's formulas.
 import PrecastRuntime
+import PrecastTestSupport
 import XCTest
 
 final class KernelTests: XCTestCase {

@@ -3,6 +3,7 @@ import CheckModels
 import Foundation
 import PimaModel
 import PrecastRuntime
+import PrecastTestSupport
 import XCTest
 
 /// Replays `Tests/Fixtures/keras/trajectories/*.json` (made by `Tests/keras/trajectories.py` with Keras 3 on JAX):

@@ -3,6 +3,7 @@
 import Foundation
 import PimaModel
 import PrecastRuntime
+import PrecastTestSupport
 import XCTest
 
 final class KerasArchiveTests: XCTestCase {

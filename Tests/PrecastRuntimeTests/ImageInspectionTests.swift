@@ -4,21 +4,18 @@ import CheckModels
 import Foundation
 import PrecastData
 import PrecastRuntime
+import PrecastTestSupport
 import XCTest
 
 final class ImageInspectionTests: XCTestCase {
-  private var fixtures: String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/keras").path
-  }
-
   /// Keras's Grad-CAM (Tests/keras/gradcam_fixture.py: jax.grad through the classifier part of the split model) of
   /// three inputs, one at the predicted class and two at given classes, equals Precast's map within 1e-4.
   func testGradCamMatchesKeras() throws {
     let model = CheckGradCam(maxBatch: 1)
-    try model.loadWeights(path: fixtures + "/gradcam.h5")
-    let x = try DataLoader.load(path: fixtures + "/gradcam.input.npy")
-    let expected = try DataLoader.load(path: fixtures + "/gradcam.heatmap.npy")
-    let classes = try String(contentsOfFile: fixtures + "/gradcam.classes.csv", encoding: .utf8).split(separator: "\n").map { Int($0)! }
+    try model.loadWeights(path: fixture("gradcam.h5"))
+    let x = try DataLoader.load(path: fixture("gradcam.input.npy"))
+    let expected = try DataLoader.load(path: fixture("gradcam.heatmap.npy"))
+    let classes = try String(contentsOfFile: fixture("gradcam.classes.csv"), encoding: .utf8).split(separator: "\n").map { Int($0)! }
     XCTAssertEqual(expected.shape, [3, 4, 4])
     var largest: Float = 0
     defer { print("Grad-CAM against Keras: largest difference \(largest) over \(classes.count) maps") }
@@ -38,8 +35,8 @@ final class ImageInspectionTests: XCTestCase {
   /// [12, 12, 8] among them, equal to a plain re-computation of its ReLU convolution; the grid PNG decodes back.
   func testActivationsAndFilterPatterns() throws {
     let model = CheckGradCam(maxBatch: 4)
-    try model.loadWeights(path: fixtures + "/gradcam.h5")
-    let x = try DataLoader.load(path: fixtures + "/gradcam.input.npy")
+    try model.loadWeights(path: fixture("gradcam.h5"))
+    let x = try DataLoader.load(path: fixture("gradcam.input.npy"))
     let directory = NSTemporaryDirectory() + "precast-inspection-\(getpid())"
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let files = try x.values.withUnsafeBufferPointer { try writeActivations(model, $0.baseAddress!, directory: directory) }
@@ -69,7 +66,7 @@ final class ImageInspectionTests: XCTestCase {
   /// after steps − 1 updates; sample s is filter s's pattern).
   func testFilterAscentRaisesTheActivation() throws {
     let model = CheckGradCam(maxBatch: 8)
-    try model.loadWeights(path: fixtures + "/gradcam.h5")
+    try model.loadWeights(path: fixture("gradcam.h5"))
     func meanActivation(steps: Int) -> Float {
       var settings = FilterAscent()
       settings.steps = steps

@@ -2,6 +2,7 @@ import PrecastCatalogue
 import Foundation
 import PrecastCore
 import PrecastHDF5
+import PrecastTestSupport
 import XCTest
 
 @testable import Precast
@@ -42,9 +43,8 @@ final class KerasImportTests: XCTestCase {
 
   /// Keras 3 `.keras`/`.h5` and tf-keras `.h5` configs of the reference fixtures import, with Keras's layer classes.
   func testKerasFixturesImport() throws {
-    let directory = fixturesDirectory()
     for name in ["mlp", "cnn", "tab", "conv1d", "lstm", "gru", "bn"] {
-      let json = try String(contentsOfFile: "\(directory)/\(name).model.json", encoding: .utf8)
+      let json = try String(contentsOfFile: fixture("\(name).model.json"), encoding: .utf8)
       let config = try JSON.parse(json)
       let model = try KerasImport.model(config: config, compile: nil, name: name, loss: "mse")
       let classes = (config["config"]?["layers"]?.arrayValue ?? []).compactMap { $0["class_name"]?.stringValue }.filter { $0 != "InputLayer" }
@@ -55,12 +55,11 @@ final class KerasImportTests: XCTestCase {
   /// Legacy `.h5` files of Keras 3 and tf-keras 2.x (`batch_input_shape`, `Custom>Adam`, nested-list metrics) import
   /// with their layer classes and their compile settings.
   func testLegacyH5FilesOfBothDialectsImport() throws {
-    let directory = fixturesDirectory()
     for name in ["mlp", "cnn", "tab", "conv1d", "lstm", "gru", "bn"] {
-      let classes = try JSON.parse(String(contentsOfFile: "\(directory)/\(name).model.json", encoding: .utf8))["config"]?["layers"]?
+      let classes = try JSON.parse(String(contentsOfFile: fixture("\(name).model.json"), encoding: .utf8))["config"]?["layers"]?
         .arrayValue?.compactMap { $0["class_name"]?.stringValue }.filter { $0 != "InputLayer" } ?? []
       for file in ["\(name).h5", "\(name).tfkeras.h5"] {
-        let attributes = try KerasWeightFile.modelConfigAttributes(path: "\(directory)/\(file)")
+        let attributes = try KerasWeightFile.modelConfigAttributes(path: fixture(file))
         let configs = try KerasImport.configs(modelConfig: XCTUnwrap(attributes.model, file), compileConfig: attributes.training, file: file)
         let model = try KerasImport.model(config: configs.model, compile: configs.compile, name: name)
         XCTAssertEqual(try ModelSpec(model).layers.map(\.className), classes, file)
@@ -80,10 +79,5 @@ final class KerasImportTests: XCTestCase {
     XCTAssertEqual(refusal(#"{"class_name": "Lambda", "config": {"name": "lambda"}}"#), "layer 'lambda' (Lambda): Precast has no Lambda layer (a Lambda or custom layer cannot be compiled)")
     XCTAssertEqual(refusal(#"{"class_name": "Dense", "config": {"name": "d", "units": 2, "activation": "gelu"}}"#), #"layer 'd' (Dense): activation="gelu" is not an activation Precast computes"#)
     XCTAssertEqual(refusal(#"{"class_name": "Conv2D", "config": {"name": "c", "filters": 2, "kernel_size": 3, "data_format": "channels_first"}}"#), #"layer 'c' (Conv2D): data_format="channels_first" is not supported (Precast computes "channels_last")"#)
-  }
-
-  private func fixturesDirectory() -> String {
-    let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    return tests.appendingPathComponent("Fixtures/keras").path
   }
 }

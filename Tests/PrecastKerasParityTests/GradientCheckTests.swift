@@ -1,6 +1,7 @@
 // GradientCheckTests.swift: finite-difference checks of the generated backward passes, one per check model.
 import CheckModels
 import PrecastRuntime
+import PrecastTestSupport
 import XCTest
 
 final class GradientCheckTests: XCTestCase {

@@ -2,6 +2,7 @@
 import PrecastCatalogue
 import Foundation
 import Precast
+import PrecastTestSupport
 import XCTest
 
 final class GoldenTests: XCTestCase {

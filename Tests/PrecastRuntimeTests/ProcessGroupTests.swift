@@ -6,6 +6,7 @@ import CheckModels
 import Foundation
 import PimaModel
 @testable import PrecastRuntime
+import PrecastTestSupport
 import XCTest
 
 final class ProcessGroupTests: XCTestCase {
