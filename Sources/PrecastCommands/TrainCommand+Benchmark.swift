@@ -6,16 +6,16 @@ extension TrainCommand {
   /// exactly the GEMMs the epoch ran, for the ratio Docs/results.md reports.
   func runBenchmark() throws(PrecastError) {
     let info = Model.info
-    let batch = batchSize ?? info.defaults.batchSize
+    let batch = training.batch
     var dataset: Dataset
-    if let data {
-      dataset = try loadData(data, labels: labels)
-      if normalize { dataset.preprocess(Preprocessing(inputScale: 1 / 255)) }
+    if let data = files.data {
+      dataset = try loadData(data, labels: files.labels)
+      if training.normalize { dataset.preprocess(Preprocessing(inputScale: 1 / 255)) }
     } else {
       dataset = syntheticDataset(info: info, count: 60_000)
     }
     let model = Model(maxBatch: batch)
-    model.initializeParameters(seed: seed ?? 1)
+    model.initializeParameters(seed: training.seed ?? 1)
     let trainer = Trainer(model: model, preprocessing: Preprocessing())
     _ = trainer.timeEpoch(dataset, batchSize: batch, seed: 1, limit: 20)  // warm-up
     // Three timed epochs; the figures are the median one's (this shared machine's runs vary by ±20%).

@@ -10,7 +10,7 @@ extension TrainCommand {
     guard k <= all.count else { throw PrecastError("--kfold \(k) is larger than the number of rows (\(all.count))") }
     let classes = all.classes(info: info)
     let folds = kFolds(count: all.count, k: k, classes: classes, seed: seed)
-    let epochs = epochs ?? info.defaults.epochs
+    let epochs = training.epochCount, verbose = outputs.verbose
     if verbose > 0 {
       print("\(k)-fold cross-validation of \(all.count) rows (\(classes == nil ? "shuffled" : "stratified, shuffled")), \(epochs) epochs per fold - seed \(seed)")
     }
@@ -20,22 +20,22 @@ extension TrainCommand {
       var train = all.subset((0..<all.count).filter { !heldSet.contains($0) }), test = all.subset(held)
       let model = Model(maxBatch: batch)
       var preprocessing = Preprocessing()
-      if let weights { preprocessing = try model.loadWeights(path: weights) } else { model.initializeParameters(seed: seed &+ UInt64(index)) }
-      try preprocessing.adoptClassNames(all.classNames, weightsPath: weights)
-      if normalize { preprocessing.inputScale = 1 / 255 }
+      if let weights = training.weights { preprocessing = try model.loadWeights(path: weights) } else { model.initializeParameters(seed: seed &+ UInt64(index)) }
+      try preprocessing.adoptClassNames(all.classNames, weightsPath: training.weights)
+      if training.normalize { preprocessing.inputScale = 1 / 255 }
       train.preprocess(preprocessing)
-      if standardize {
+      if training.standardize {
         let standardizer = Standardizer.fit(train.x)
         preprocessing.standardizer = standardizer
         train.preprocess(Preprocessing(standardizer: standardizer))
       }
       test.preprocess(preprocessing)
-      let trainer = Trainer(model: model, preprocessing: preprocessing, optimizer: try optimizerConfig(), frozen: Set(freeze))
+      let trainer = Trainer(model: model, preprocessing: preprocessing, optimizer: try optimization.config(), frozen: Set(optimization.freeze))
       var options = FitOptions(
         epochs: epochs, batchSize: batch, seed: seed &+ UInt64(index), verbose: 0,
         outputPath: foldPath(outputPath, index + 1), format: format, historyPath: nil)
-      options.augmentation = augmentation
-      options.shuffle = shuffle ?? info.defaults.shuffle
+      options.augmentation = augmentation.settings
+      options.shuffle = training.shuffle ?? info.defaults.shuffle
       options.schedule = try callbackOptions().schedule
       let start = now()
       if case .interrupted = try trainer.fit(train, validation: nil, options: options) { return }

@@ -79,19 +79,19 @@ row "--batch-size 0" 64 'error: --batch-size must be at least 1 (see pima-train 
     $train --data pima.csv --batch-size 0
 row "--validation-split 1.5" 64 'error: --validation-split must be in [0, 1) (see pima-train --help)' \
     $train --data pima.csv --validation-split 1.5
-row "--learning-rate=-1" 1 'error: --learning-rate must be positive, got -1.0' \
+row "--learning-rate=-1" 64 'error: --learning-rate must be positive, got -1.0 (see pima-train --help)' \
     $train --data pima.csv --learning-rate=-1
-row "unknown optimizer" 1 'error: --optimizer '\''adamw'\'': use one of sgd, adam, rmsprop, adagrad, adadelta, adamax, nadam' \
+row "unknown optimizer" 64 'error: --optimizer '\''adamw'\'': use one of sgd, adam, rmsprop, adagrad, adadelta, adamax, nadam (see pima-train --help)' \
     $train --data pima.csv --optimizer adamw
-row "momentum for adam" 1 'error: --momentum is for sgd and rmsprop, --nesterov for sgd; the optimizer is Adam' \
+row "momentum for adam" 64 'error: --momentum is for sgd and rmsprop, --nesterov for sgd; the optimizer is Adam (see pima-train --help)' \
     $train --data pima.csv --optimizer adam --momentum 0.9
-row "malformed --class-weight" 1 'error: --class-weight '\''0-1'\'': use CLASS:WEIGHT pairs such as 0:1,1:3 (weights ≥ 0)' \
+row "malformed --class-weight" 64 'error: --class-weight '\''0-1'\'': use CLASS:WEIGHT pairs such as 0:1,1:3 (weights ≥ 0) (see pima-train --help)' \
     $train --data pima.csv --class-weight 0-1
-row "monitoring a metric the logs do not have" 1 'error: cannot monitor '\''auc'\'': the logs have loss, accuracy, val_loss, val_accuracy' \
+row "monitoring a metric the logs do not have" 64 'error: cannot monitor '\''auc'\'': the logs have loss, accuracy, val_loss, val_accuracy (see pima-train --help)' \
     $train --data pima.csv --early-stopping-patience 3 --monitor auc
 row "--kfold larger than the data" 1 'error: --kfold 800 is larger than the number of rows (768)' \
     $train --data pima.csv --kfold 800
-row "--format with a .keras output" 1 'error: --format does not apply to a .keras output (its weights are always in the .weights.h5 layout)' \
+row "--format with a .keras output" 64 'error: --format does not apply to a .keras output (its weights are always in the .weights.h5 layout) (see pima-train --help)' \
     $train --data pima.csv --output x.keras --format h5
 row "output folder missing" 1 'error: missing/x.h5: the folder missing does not exist' \
     $train --data pima.csv --output missing/x.h5
