@@ -140,6 +140,13 @@ fi
 [ "$(grep -c '^error:' "$tmp/o.err")" -eq 1 ] && ok "an error every rank has is printed once: $(grep '^error:' "$tmp/o.err")" || bad "errors: $(grep '^error:' "$tmp/o.err" | head -3)"
 "${mpi[@]}" "$ptrain" --data "$pima" --epochs 0 >"$tmp/u.out" 2>"$tmp/u.err"
 [ "$(grep -c "^error:" "$tmp/u.err")" -eq 1 ] && ok "a usage error is printed once: $(grep "^error:" "$tmp/u.err")" || bad "usage errors: $(grep "^error:" "$tmp/u.err" | head -3)"
+# A failure of rank 0 alone (it writes the files: a missing output folder) is one line, and no rank waits for it.
+timeout 60 "${mpi[@]}" "$ptrain" --data "$pima" --epochs 1 --output "$tmp/missing/x.h5" >"$tmp/w.out" 2>"$tmp/w.err"; status=$?
+if [ $status -ne 0 ] && [ $status -ne 124 ] && [ "$(grep -c '^error:' "$tmp/w.err")" -eq 1 ] && grep -q "^error: .*x.h5: the folder .*missing does not exist" "$tmp/w.err"; then
+  ok "a missing output folder under mpirun: $(grep '^error:' "$tmp/w.err")"
+else
+  bad "missing output folder under mpirun: exit $status, $(grep -c '^error:' "$tmp/w.err") error lines: $(head -2 "$tmp/w.err")"
+fi
 # Without mpirun nothing changes: no MPI initialised (no Open MPI environment needed).
 env | grep -q '^OMPI_COMM_WORLD' && bad "the checks run inside mpirun" || { "$ptrain" --data "$pima" --epochs 1 --verbose 0 --output "$tmp/alone.h5" && ok "without mpirun the trainer runs alone"; }
 

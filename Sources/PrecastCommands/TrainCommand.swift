@@ -89,7 +89,6 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
       if execution.benchmark { return try runBenchmark() }
       if let evaluate = execution.evaluate { return try evaluateOnly(weightsPath: evaluate) }
       if execution.predict { return try predictOnly() }
-      try checkOutputFolders()
       try train()
     } catch {
       if error.message != MPIGroup.quietMessage && (group != nil || MPIGroup.launchedRank == 0) { printError("error: \(error.message)") }
@@ -104,11 +103,6 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   private func trainDistributed(_ group: MPIGroup) throws(PrecastError) {
     var command = self
     if !group.isRoot { command.outputs.verbose = 0 }
-    do throws(PrecastError) {
-      try command.checkOutputFolders()
-    } catch {
-      try group.agree(failure: error)
-    }
     try command.train(group: group)
     group.finish()
   }
@@ -212,6 +206,8 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
     // Every rank trains with rank 0's seed (one shuffled order for all).
     var clockSeed: UInt64 = training.seed ?? wallClockSeed() % 1_000_000
     if let group { clockSeed = group.broadcast(clockSeed) }
+    // After the ranks' first collective: a failure of rank 0 alone (it writes) is agreed on where every rank's is.
+    try checkOutputFolders()
     let outputPath = outputs.outputPath, fileFormat = outputs.fileFormat
 
     // Buffers from 256 KB up come from mmap and go back to the system when freed (glibc's dynamic threshold
