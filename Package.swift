@@ -104,13 +104,14 @@ let package = Package(
       name: "PrecastKerasParityTests",
       dependencies: ["PrecastRuntime", "PimaModel", "FashionMlpModel", "FashionCnnModel", "CheckModels", "PrecastTestSupport"]),
     // The runtime with generated models: fit loop, callbacks, weight files, labels, ranks, inspection, the inference
-    // binary's option reader, fuzz regressions. FashionDeepCnnBnModel is imported by no test: it is here so that
-    // building the tests compiles its golden files, as for the other examples.
+    // binary's option reader, the trainer's flags, fuzz regressions. FashionDeepCnnBnModel is imported by no test: it
+    // is here so that building the tests compiles its golden files, as for the other examples.
     .testTarget(
       name: "PrecastRuntimeTests",
       dependencies: [
         "PrecastRuntime", "PrecastInference", "PrecastFuzzing", "PimaModel", "BostonModel", "FashionCnnModel", "FashionDeepCnnBnModel",
-        "CifarCnnModel", "CheckModels", "PrecastTestSupport",
+        "CifarCnnModel", "CheckModels", "PrecastTestSupport", "PrecastCommands",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
   ]
 )
