@@ -111,9 +111,9 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   /// read, not after the first epoch.
   private func checkOutputFolders() throws(PrecastError) {
     guard MPIGroup.launchedRank == 0 else { return }
-    var files = [outputs.outputPath, outputs.historyPath, outputs.plotPath]
-    if let checkpoint = callbacks.checkpoint { files.append(checkpoint) }
-    for file in files { try checkWritableFolder(of: file) }
+    var paths = [outputs.outputPath, outputs.historyPath, outputs.plotPath]
+    if let checkpoint = callbacks.checkpoint { paths.append(checkpoint) }
+    for path in paths { try checkWritableFolder(of: path) }
   }
 
   /// Throws unless the folder `path` would be written in exists and this process may create files there.
@@ -186,7 +186,7 @@ public struct TrainCommand<Model: CompiledModel>: ParsableCommand {
   func callbackOptions() throws(PrecastError) -> (
     checkpoint: CheckpointOptions?, stopping: EarlyStoppingOptions?, plateau: ReduceLROnPlateauOptions?, schedule: EpochSchedule?
   ) {
-    try callbacks.callbacks(hasValidation: hasValidation, epochs: training.epochCount)
+    try callbacks.resolved(hasValidation: hasValidation, epochs: training.epochCount)
   }
 
   // MARK: - Training

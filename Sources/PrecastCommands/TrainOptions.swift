@@ -280,7 +280,7 @@ extension TrainCommand {
 
   /// Keras's callbacks: ModelCheckpoint, EarlyStopping, ReduceLROnPlateau (with the log value they watch) and
   /// LearningRateScheduler presets. Whether the watched name is in the logs depends on the validation data too:
-  /// `TrainCommand.validate()` checks it with `callbacks(hasValidation:epochs:)`.
+  /// `TrainCommand.validate()` checks it with `resolved(hasValidation:epochs:)`.
   struct CallbackOptions: ParsableArguments {
     @Option(help: "ModelCheckpoint: also save after each epoch to this pattern, e.g. 'weights.{epoch:02d}-{val_loss:.2f}.h5'.")
     var checkpoint: String?
@@ -327,7 +327,7 @@ extension TrainCommand {
 
     /// The callbacks the flags ask for, their monitored name and checkpoint pattern checked against the logs the
     /// model will have (`hasValidation`: whether training has validation data; `epochs`: the run's, for cosine).
-    func callbacks(hasValidation: Bool, epochs: Int) throws(PrecastError) -> (
+    func resolved(hasValidation: Bool, epochs: Int) throws(PrecastError) -> (
       checkpoint: CheckpointOptions?, stopping: EarlyStoppingOptions?, plateau: ReduceLROnPlateauOptions?, schedule: EpochSchedule?
     ) {
       let name = monitor ?? (hasValidation ? "val_loss" : "loss")
