@@ -100,9 +100,10 @@ extension TrainCommand {
     var augmentPreview: String?
 
     func validate() throws {
-      if rotationRange < 0 || rotationRange > 180 { throw ValidationError("--rotation-range must be in [0, 180] degrees") }
+      // Each check is written so that NaN fails it too.
+      if !(0...180).contains(rotationRange) { throw ValidationError("--rotation-range must be in [0, 180] degrees") }
       for (name, value) in [("--width-shift-range", widthShiftRange), ("--height-shift-range", heightShiftRange), ("--zoom-range", zoomRange)]
-      where value < 0 || value >= 1 {
+      where !(0..<1).contains(value) {
         throw ValidationError("\(name) must be in [0, 1)")
       }
       if !settings.isIdentity || augmentPreview != nil, Augmentation.imageShape(Model.info.inputShape) == nil {
@@ -268,7 +269,7 @@ extension TrainCommand {
       var weights: [Int: Float] = [:]
       for item in classWeight.split(separator: ",") {
         let parts = item.split(separator: ":").map { $0.filter { $0 != " " } }
-        guard parts.count == 2, let label = Int(parts[0]), let weight = Float(parts[1]), weight >= 0
+        guard parts.count == 2, let label = Int(parts[0]), let weight = Float(parts[1]), weight >= 0, weight.isFinite
         else { throw PrecastError("--class-weight '\(classWeight)': use CLASS:WEIGHT pairs such as 0:1,1:3 (weights ≥ 0)") }
         weights[label] = weight
       }
@@ -313,6 +314,7 @@ extension TrainCommand {
       if saveBestOnly && checkpoint == nil { throw ValidationError("--save-best-only needs --checkpoint") }
       if restoreBestWeights && earlyStoppingPatience == nil { throw ValidationError("--restore-best-weights needs --early-stopping-patience") }
       if let earlyStoppingPatience, earlyStoppingPatience < 0 { throw ValidationError("--early-stopping-patience must be ≥ 0") }
+      if !minDelta.isFinite { throw ValidationError("--min-delta must be a number, got \(minDelta)") }
       if let reduceLrPatience, !(reduceLrPatience >= 0 && reduceLrFactor > 0 && reduceLrFactor < 1 && minLr >= 0 && cooldown >= 0) {
         throw ValidationError("--reduce-lr-patience ≥ 0, 0 < --reduce-lr-factor < 1, --min-lr ≥ 0 and --cooldown ≥ 0 are needed")
       }
