@@ -83,10 +83,17 @@ extension Generator {
         initializer: w.initializer.swiftLiteral, fanIn: w.fanIn, fanOut: w.fanOut, trainable: w.trainable,
         regularizer: w.regularizer?.swiftLiteral, constraint: w.constraint?.swiftLiteral)
     }
+    // StepProbe's buckets: one per layer in model order (its raw value is the index), then the loss and the rest.
+    var parts = plan.layers.map { SwiftExpression.caseName($0.fn) }
+    for extra in ["loss", "rest"] {
+      var name = extra
+      while parts.contains(name) { name += "Part" }
+      parts.append(name)
+    }
     var inference: [ForwardCallContext] = []
     var training: [ForwardCallContext] = []
-    for layer in plan.layers {
-      let (fn, part) = (layer.fn, layer.fn)
+    for (index, layer) in plan.layers.enumerated() {
+      let (fn, part) = (layer.fn, parts[index])
       switch layer.spec.declaration.kind {
       case .flatten, .reshape: continue
       case .pooling2D where layer.fusedIntoPrevious: continue
@@ -113,17 +120,10 @@ extension Generator {
     let backward = plan.backward.map { step in
       let layer = plan.layers[step.layer]
       return BackwardCallContext(
-        fn: layer.fn, gradient: step.gradient, part: layer.fn, hasInput: layer.backwardReadsInput, input: layer.trainInput,
+        fn: layer.fn, gradient: step.gradient, part: parts[step.layer], hasInput: layer.backwardReadsInput, input: layer.trainInput,
         writesInputGradient: layer.backwardWritesInputGradient, inputGradient: step.inputGradient ?? "nil",
         activityRegularizer: layer.spec.declaration.options.activityRegularizer?.swiftLiteral, outputBuffer: layer.outputBuffer,
         width: layer.spec.outputShape.reduce(1, *))
-    }
-    // StepProbe's buckets: one per layer in model order (its raw value is the index), then the loss and the rest.
-    var parts = plan.layers.map(\.fn)
-    for extra in ["loss", "rest"] {
-      var name = extra
-      while parts.contains(name) { name += "Part" }
-      parts.append(name)
     }
     var fixedOffset = 0
     let fixedBuffers = plan.fixedBuffers.map { buffer in
@@ -255,7 +255,7 @@ extension Generator {
   /// states (all of them, or the last step's).
   private func recurrentContext(_ layer: LayerPlan, units: Int, returnSequences: Bool) -> RecurrentContext {
     let spec = layer.spec
-    let options = spec.declaration.recurrent!
+    let settings = spec.declaration.recurrent!
     var c = RecurrentContext(
       units: units, steps: spec.inputShape[0], features: spec.inputShape[1], kernel: layer.weightView("kernel"),
       recurrentKernel: layer.weightView("recurrent_kernel"), bias: layer.weightView("bias"), gatesBuffer: layer.gatesBuffer ?? "",
@@ -265,11 +265,11 @@ extension Generator {
       sequenceInput: layer.reversedBuffer ?? "x", backwardInput: layer.reversedBuffer ?? layer.droppedBuffer ?? "x",
       dropout: layer.droppedBuffer != nil, droppedBuffer: layer.droppedBuffer,
       gateDropout: layer.inputDropoutScratch != nil, recurrentDropout: !layer.recurrentDropoutBuffers.isEmpty,
-      trainingForward: options.usesRandom, trainingInput: layer.droppedBuffer ?? "x",
+      trainingForward: settings.usesRandom, trainingInput: layer.droppedBuffer ?? "x",
       optionArguments: SwiftExpression.recurrentOptions(
-        activation: options.activation, recurrentActivation: options.recurrentActivation, mask: layer.stepMask))
+        activation: settings.activation, recurrentActivation: settings.recurrentActivation, mask: layer.stepMask))
     if c.dropout || c.gateDropout {
-      c.dropoutRate = SwiftExpression.float(options.inputDropout)
+      c.dropoutRate = SwiftExpression.float(settings.inputDropout)
       c.maskBuffer = layer.maskBuffer!
     }
     if let scratch = layer.inputDropoutScratch {
@@ -278,7 +278,7 @@ extension Generator {
     }
     if c.recurrentDropout {
       let names = layer.recurrentDropoutBuffers
-      c.recurrentDropoutRate = SwiftExpression.float(options.recurrentDropout)
+      c.recurrentDropoutRate = SwiftExpression.float(settings.recurrentDropout)
       c.recurrentMaskBuffer = names[0]
       c.gateWidth = spec.weights[1].shape[1]
       c.recurrentDropoutBuffers = SwiftExpression.recurrentDropoutBuffers(masks: names[0], saved: names[1], scratch: names[2])

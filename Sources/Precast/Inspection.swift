@@ -6,8 +6,8 @@
 // still computes no input gradient), and the scratch they need is allocated by the first inspection call.
 
 extension Generator {
-  /// The template keys of the inspection passes (`inspectable` false for models without a 2-D convolution over an
-  /// image input, or with layers whose inference backward differs from training's: BatchNormalization, recurrent).
+  /// The inspection passes' context, or nil for models without a 2-D convolution over an image input, or with layers
+  /// whose inference backward differs from training's (BatchNormalization, recurrent).
   func inspectionContext(_ plan: ModelPlan) -> InspectionContext? {
     let spec = plan.spec
     let hasConvolution = plan.layers.contains {

@@ -201,7 +201,7 @@ struct ImportedLayer: Layer {
       throw k.error(KerasLayerClass.reluNegativeSlope.key, "is not supported on ReLU (a LeakyReLU layer computes it)")
     }
     if let r = d.recurrent {
-      d.options.unsupported = unsupportedRecurrentArguments(r.activation, r.recurrentActivation, r.inputDropout, r.recurrentDropout)
+      d.options.unsupported = unsupportedRecurrentArguments(r.activation, r.recurrentActivation)
     }
     declaration = d
   }
@@ -212,12 +212,11 @@ struct ImportedLayer: Layer {
     let layerKey = KerasBidirectional.layerKey
     guard let inner = k.config[layerKey], let innerClass = inner["class_name"]?.stringValue else { throw k.error(layerKey, "is missing") }
     var wrapped = try ImportedLayer(KerasLayerConfig(className: innerClass, inner["config"] ?? .object([]))).declaration
-    guard wrapped.isRecurrent else { throw k.error(layerKey, "wraps \(innerClass): only LSTM, GRU and SimpleRNN") }
+    guard wrapped.isRecurrent, wrapped.wrapped == nil else { throw k.error(layerKey, "wraps \(innerClass): only LSTM, GRU and SimpleRNN") }
     wrapped.recurrent?.goBackwards = false
     wrapped.name = nil
     var d = LayerDeclaration(kind: .bidirectional(wrapped, mergeMode: .concat), name: k.name)
     for argument in KerasBidirectional.arguments { try argument.read(&d, k) }
-    d.name = k.name
     return d
   }
 }

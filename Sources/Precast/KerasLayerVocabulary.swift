@@ -414,7 +414,7 @@ struct KerasLayerArgument: Sendable {
   }
 
   /// BatchNormalization's `axis`, written -1: a config may give -1 or one positive axis (tf-keras writes [1] for
-  /// [None, 64]), kept in `normalizationAxis` for the spec to check it is the last.
+  /// [None, 64]), kept as the `.batchNormalization` kind's `axis` for the spec to check it is the last.
   static func lastAxis(_ key: String) -> KerasLayerArgument {
     KerasLayerArgument(
       key: key, write: { _ in .int(-1) },

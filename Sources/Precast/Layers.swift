@@ -41,7 +41,8 @@ public struct LayerDeclaration: Sendable, Equatable {
   /// The 1-D variant of a window layer (Conv1D, MaxPooling1D, AveragePooling1D, GlobalMax/AveragePooling1D):
   /// input [steps, channels], computed as a [1, steps, channels] image with a 1×k window.
   public var oneDimensional = false
-  /// Regularizers, constraints and `trainable` (Dense, Conv2D; `trainable` also BatchNormalization).
+  /// Regularizers and constraints (Dense, Conv2D), `trainable` (any layer with weights; a Bidirectional wrapper's freezes
+  /// both directions), and the Keras arguments Precast refuses.
   public var options = LayerOptions()
 
   /// LSTM, GRU or SimpleRNN (also when wrapped in Bidirectional).
@@ -98,8 +99,6 @@ public struct LayerDeclaration: Sendable, Equatable {
     return KerasLayerClass.of(self).className
   }
 
-  /// The class of the layer itself, inside a Bidirectional wrapper if any ("LSTM" for Bidirectional(LSTM(…))).
-  public var wrappedClassName: String { wrapped?.className ?? className }
 }
 
 /// `keras.layers.Dense`: y = activation(x·kernel + bias); kernel [inputs, units].
@@ -446,7 +445,7 @@ public struct LSTM: Layer {
     recurrentDropout: Double = 0, returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil
   ) {
     var options = LayerOptions(trainable: trainable)
-    options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
+    options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation)
     let settings = RecurrentSettings(
       goBackwards: goBackwards, activation: activation, recurrentActivation: recurrentActivation, inputDropout: dropout,
       recurrentDropout: recurrentDropout)
@@ -465,7 +464,7 @@ public struct GRU: Layer {
     trainable: Bool = true, name: String? = nil
   ) {
     var options = LayerOptions(trainable: trainable)
-    options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation, dropout, recurrentDropout)
+    options.unsupported = unsupportedRecurrentArguments(activation, recurrentActivation)
     let settings = RecurrentSettings(
       goBackwards: goBackwards, activation: activation, recurrentActivation: recurrentActivation, inputDropout: dropout,
       recurrentDropout: recurrentDropout, resetAfter: resetAfter)
@@ -482,17 +481,16 @@ public struct SimpleRNN: Layer {
     returnSequences: Bool = false, goBackwards: Bool = false, trainable: Bool = true, name: String? = nil
   ) {
     var options = LayerOptions(trainable: trainable)
-    options.unsupported = unsupportedRecurrentArguments(activation, .sigmoid, dropout, recurrentDropout)
+    options.unsupported = unsupportedRecurrentArguments(activation, .sigmoid)
     let settings = RecurrentSettings(goBackwards: goBackwards, activation: activation, inputDropout: dropout, recurrentDropout: recurrentDropout)
     declaration = LayerDeclaration(kind: .simpleRNN(units: units, returnSequences: returnSequences, settings), name: name, options: options)
   }
 }
 
 /// The recurrent layers' Keras arguments Precast does not compute yet, as Keras would print them: activations other
-/// than tanh, sigmoid, hard_sigmoid, relu and linear (`dropout` and `recurrent_dropout` are computed: see `LayerOptions`).
-func unsupportedRecurrentArguments(
-  _ activation: ActivationFunction, _ recurrentActivation: ActivationFunction, _ dropout: Double, _ recurrentDropout: Double
-) -> [String] {
+/// than tanh, sigmoid, hard_sigmoid, relu and linear (`dropout` and `recurrent_dropout` are computed: see
+/// `RecurrentSettings`).
+func unsupportedRecurrentArguments(_ activation: ActivationFunction, _ recurrentActivation: ActivationFunction) -> [String] {
   var list: [String] = []
   let computed: [ActivationFunction] = [.tanh, .sigmoid, .hardSigmoid, .relu, .linear]
   if !computed.contains(activation) { list.append("activation=\"\(activation.kerasName)\"") }

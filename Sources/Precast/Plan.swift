@@ -324,17 +324,17 @@ struct ModelPlan {
   /// output buffer for training and inference.
   private mutating func planRecurrent(_ plan: inout LayerPlan, _ layer: LayerSpec) -> (String, String) {
     let steps = layer.inputShape[0], fn = plan.fn
-    let options = layer.declaration.recurrent!, features = layer.inputShape[1]
+    let settings = layer.declaration.recurrent!, features = layer.inputShape[1]
     let gates = layer.weights[1].shape[1] / layer.weights[1].shape[0]  // recurrent kernel [u, g·u]
-    if options.inputDropout > 0 && options.recurrentDropout > 0 && gates > 1 {
+    if settings.inputDropout > 0 && settings.recurrentDropout > 0 && gates > 1 {
       // Keras's implementation 1 (recurrent_dropout on): one input mask per gate
       plan.maskBuffer = buffer("\(fn)DropoutMask", gates * features, "\(layer.name) dropout keep-masks, one per gate and feature [g·features]")
       plan.inputDropoutScratch = buffer("\(fn)MaskedInput", steps * features, "\(layer.name) one gate's input ⊙ its mask [steps, features], training")
-    } else if options.inputDropout > 0 {
+    } else if settings.inputDropout > 0 {
       plan.maskBuffer = buffer("\(fn)DropoutMask", features, "\(layer.name) dropout keep-mask per feature, the same at every step")
       plan.droppedBuffer = buffer("\(fn)Dropped", steps * features, "\(layer.name) input ⊙ dropout mask [steps, features], training")
     }
-    if options.recurrentDropout > 0 {
+    if settings.recurrentDropout > 0 {
       let units = layer.weights[1].shape[0], gates = layer.weights[1].shape[1]  // the recurrent kernel [u, g·u]
       plan.recurrentDropoutBuffers = [
         buffer("\(fn)RecurrentMask", gates, "\(layer.name) recurrent-dropout masks, one per gate and unit [g·u], training"),
@@ -352,7 +352,7 @@ struct ModelPlan {
     case .gru(let units, let returnSequences, _):
       plan.gatesBuffer = buffer("\(fn)Gates", steps * 3 * units, "\(layer.name) activated gates z, r, ĥ per step [steps, 3u] (input-side gradients in backward)")
       plan.cellsBuffer = buffer("\(fn)Recurrent", steps * 3 * units, "\(layer.name) h_{t−1}·U + b' per step [steps, 3u] (recurrent-side gradients in backward)")
-      if !options.resetAfter {
+      if !settings.resetAfter {
         plan.resetHiddenBuffer = buffer("\(fn)ResetHidden", steps * units, "\(layer.name) r ⊙ h_{t−1} per step [steps, u] (reset_after=False)")
         plan.cellGradientBuffer = buffer("\(fn)ResetGradient", units, "\(layer.name) ∂loss/∂(r ⊙ h_{t−1}) of one step [u], backward")
       }
@@ -374,7 +374,6 @@ struct ModelPlan {
     for (side, weights) in [("forward", layer.weights[..<half]), ("backward", layer.weights[half...])] {
       var declaration = wrapped
       declaration.recurrent?.goBackwards = side == "backward"
-      declaration.options.trainable = declaration.options.trainable && layer.declaration.options.trainable
       let parts = KerasNames.bidirectionalParts(weights.first!.name)!  // forward_lstm, lstm_cell, kernel
       var spec = LayerSpec(
         name: "\(layer.name)/\(parts.layer)/\(parts.cell)", declaration: declaration, inputShape: layer.inputShape,

@@ -212,9 +212,9 @@ private func shapeAndWeights(_ d: LayerDeclaration, _ what: String, input: [Int]
     output = [image[2]]
   case .lstm(let units, let returnSequences, _):
     (output, weights) = try recurrentShape(what, input: input, units: units, gates: 4, returnSequences: returnSequences, bias: .unitForgetBias)
-  case .gru(let units, let returnSequences, _):
+  case .gru(let units, let returnSequences, let settings):
     (output, weights) = try recurrentShape(
-      what, input: input, units: units, gates: 3, returnSequences: returnSequences, bias: .zeros, biasRows: d.recurrent!.resetAfter ? 2 : nil)
+      what, input: input, units: units, gates: 3, returnSequences: returnSequences, bias: .zeros, biasRows: settings.resetAfter ? 2 : nil)
   case .simpleRNN(let units, let returnSequences, _):
     (output, weights) = try recurrentShape(what, input: input, units: units, gates: 1, returnSequences: returnSequences, bias: .zeros)
   case .embedding(let inputDim, let outputDim, let initializer, _):

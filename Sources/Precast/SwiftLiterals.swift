@@ -107,6 +107,23 @@ extension LossCallPlan {
 
 /// Swift expressions over a generated model's views and buffers.
 enum SwiftExpression {
+  /// `name` as an enum case of generated code: `name` itself unless Swift reserves it (a layer named `in` or
+  /// `default`) or an `Int` enum has a member of that name, then `name` + "Layer".
+  static func caseName(_ name: String) -> String {
+    reservedNames.contains(name) ? name + "Layer" : name
+  }
+
+  /// Swift's keywords and the members every `enum …: Int` has.
+  static let reservedNames: Set<String> = [
+    "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init", "inout", "internal",
+    "let", "open", "operator", "private", "precedencegroup", "protocol", "public", "rethrows", "static", "struct",
+    "subscript", "typealias", "var", "break", "case", "catch", "continue", "default", "defer", "do", "else", "fallthrough",
+    "for", "guard", "if", "in", "repeat", "return", "throw", "switch", "where", "while", "Any", "as", "await", "false",
+    "is", "nil", "self", "Self", "super", "throws", "true", "try", "Type", "Protocol", "rawValue", "hashValue", "hash",
+    "some", "any", "async", "actor", "consume", "borrowing", "consuming", "copy", "discard", "each", "macro",
+    "package",
+  ]
+
   /// A float hyper-parameter as the kernels take it (`Float`'s shortest spelling: 0.1, not 0.1000000001).
   static func float(_ value: Double) -> String { "\(Float(value))" }
 

@@ -315,7 +315,7 @@ extension TrainCommand {
       if restoreBestWeights && earlyStoppingPatience == nil { throw ValidationError("--restore-best-weights needs --early-stopping-patience") }
       if let earlyStoppingPatience, earlyStoppingPatience < 0 { throw ValidationError("--early-stopping-patience must be ≥ 0") }
       if !minDelta.isFinite { throw ValidationError("--min-delta must be a number, got \(minDelta)") }
-      if let reduceLrPatience, !(reduceLrPatience >= 0 && reduceLrFactor > 0 && reduceLrFactor < 1 && minLr >= 0 && cooldown >= 0) {
+      if let reduceLrPatience, !(reduceLrPatience >= 0 && reduceLrFactor > 0 && reduceLrFactor < 1 && minLr >= 0 && minLr.isFinite && cooldown >= 0) {
         throw ValidationError("--reduce-lr-patience ≥ 0, 0 < --reduce-lr-factor < 1, --min-lr ≥ 0 and --cooldown ≥ 0 are needed")
       }
       if let lrSchedule { _ = try usageError { () throws(PrecastError) in try EpochSchedule(parsing: lrSchedule, epochs: 1) } }

@@ -216,10 +216,10 @@ extension OptimizerConfig {
   /// check behind the spec (`compile(optimizer:)`) and the trainer's optimizer flags.
   public func problem(naming name: (Setting) -> String) -> String? {
     guard learningRate > 0 && learningRate.isFinite else { return "\(name(.learningRate)) must be positive, got \(learningRate)" }
-    guard decay >= 0 else { return "\(name(.decay)) must be ≥ 0, got \(decay)" }
+    guard decay >= 0 && decay.isFinite else { return "\(name(.decay)) must be ≥ 0, got \(decay)" }
     let clips = [clipNorm, clipValue, globalClipNorm].compactMap { $0 }
     guard clips.count <= 1 else { return "set at most one of \(name(.clipping))" }
-    if let clip = clips.first, !(clip > 0) { return "\(name(.clipBound)) must be positive, got \(clip)" }
+    if let clip = clips.first, !(clip > 0 && clip.isFinite) { return "\(name(.clipBound)) must be positive, got \(clip)" }
     func unit(_ value: Float, _ setting: Setting, closed: Bool = false) -> String? {
       value >= 0 && (closed ? value <= 1 : value < 1) ? nil : "\(name(setting)) must be in [0, 1\(closed ? "]" : ")"), got \(value)"
     }

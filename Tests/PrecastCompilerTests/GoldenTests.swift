@@ -71,4 +71,26 @@ final class GoldenTests: XCTestCase {
       XCTAssertLessThanOrEqual(worst, 250, "\(file.path) has a function of \(worst) lines")
     }
   }
+
+  /// Layers may carry any Keras name, Swift keywords included: the generated model still parses (its `Part` buckets
+  /// become `inLayer`, `defaultLayer`), checked with `swiftc -parse`.
+  func testLayersNamedAfterSwiftKeywordsGenerateValidSwift() throws {
+    let model = Sequential(name: "keywords", input: [4]) {
+      Dense(3, activation: .relu, name: "in")
+      Dense(2, activation: .relu, name: "default")
+      Dense(1, activation: .sigmoid, name: "rawValue")
+    }.compile(loss: .binaryCrossentropy)
+    let generator = try Generator(templatesDirectory: repositoryRoot + "/Templates")
+    let file = try XCTUnwrap(try generator.render(model, source: "x", precastPath: "../..").first { $0.path.hasSuffix("Keywords.swift") })
+    XCTAssertTrue(file.contents.contains("case inLayer, defaultLayer, rawValueLayer, loss, rest"), "the Part cases")
+    let path = NSTemporaryDirectory() + "precast-keywords-\(getpid()).swift"
+    try file.contents.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let swiftc = Process()
+    swiftc.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    swiftc.arguments = ["swiftc", "-parse", path]
+    try swiftc.run()
+    swiftc.waitUntilExit()
+    XCTAssertEqual(swiftc.terminationStatus, 0, "swiftc -parse of the generated model")
+  }
 }

@@ -44,7 +44,7 @@ final class KerasVocabularyTests: XCTestCase {
     XCTAssertEqual(LeakyReLU().declaration.className, "LeakyReLU")
     XCTAssertEqual(GlobalAveragePooling1D().declaration.className, "GlobalAveragePooling1D")
     XCTAssertEqual(Bidirectional(GRU(3)).declaration.className, "Bidirectional")
-    XCTAssertEqual(Bidirectional(GRU(3)).declaration.wrappedClassName, "GRU")
+    XCTAssertEqual(Bidirectional(GRU(3)).declaration.wrapped?.className, "GRU")
   }
 
   /// A fixed argument is refused at another value, naming the layer, class and argument; tf-keras's LeakyReLU `alpha`

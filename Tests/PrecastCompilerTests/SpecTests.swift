@@ -80,4 +80,29 @@ final class SpecTests: XCTestCase {
       XCTAssertThrowsError(try ModelSpec(model)) { XCTAssertEqual("\($0)", message) }
     }
   }
+
+  /// A frozen wrapped layer freezes both directions; Keras's config says so where Keras writes it (the wrapped layer's
+  /// `trainable` in each direction, the wrapper's own beside its `merge_mode`), and a frozen wrapper freezes them too.
+  func testBidirectionalTrainable() throws {
+    let wrappedFrozen = try ModelSpec(
+      Sequential(name: "m", input: [5, 3]) { Bidirectional(LSTM(2, trainable: false)); Dense(1) }.compile(loss: .meanSquaredError))
+    XCTAssertEqual(wrappedFrozen.layers[0].weights.count, 6)
+    XCTAssertTrue(wrappedFrozen.layers[0].weights.allSatisfy { !$0.trainable }, "the wrapped layer's trainable: false")
+    let config = wrappedFrozen.kerasModelConfig
+    XCTAssertTrue(config.contains(#""class_name": "Bidirectional", "config": {"name": "bidirectional", "trainable": true"#), config)
+    XCTAssertTrue(config.contains(#""config": {"name": "forward_lstm", "trainable": false"#), config)
+    XCTAssertTrue(config.contains(#""config": {"name": "backward_lstm", "trainable": false"#), config)
+
+    var wrapper = Bidirectional(LSTM(2)).declaration
+    wrapper.options.trainable = false
+    let wrapperFrozen = try ModelSpec(
+      Sequential(name: "m", input: [5, 3]) { Declared(declaration: wrapper); Dense(1) }.compile(loss: .meanSquaredError))
+    XCTAssertTrue(wrapperFrozen.layers[0].weights.allSatisfy { !$0.trainable }, "the wrapper's trainable: false")
+    XCTAssertTrue(wrapperFrozen.layers[1].weights.allSatisfy(\.trainable))
+  }
+}
+
+/// A layer given by its declaration (a Keras config's wrapper `trainable: false` has no builder argument).
+private struct Declared: Layer {
+  let declaration: LayerDeclaration
 }
