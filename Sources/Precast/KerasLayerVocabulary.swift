@@ -199,23 +199,10 @@ extension KerasLayerClass {
 /// them. Precast reads the forward layer and computes the backward one as its mirror.
 enum KerasBidirectional {
   static let arguments: [KerasLayerArgument] =
-    KerasLayerClass.weighted + [.field("merge_mode", .choice(MergeMode.allCases), \.mergeMode, default: .concat)]
+    KerasLayerClass.weighted + [.field("merge_mode", .choice(MergeMode.allCases), \.fields.mergeMode, default: .concat)]
   static let className = KerasNames.bidirectionalClassName
   static let layerKey = "layer"
   static let backwardLayerKey = "backward_layer"
-}
-
-extension LayerDeclaration {
-  /// Bidirectional's `merge_mode` (concat when not wrapped).
-  var mergeMode: MergeMode {
-    get {
-      if case .bidirectional(_, let mergeMode) = kind { return mergeMode }
-      return .concat
-    }
-    set {
-      if case .bidirectional(let wrapped, _) = kind { kind = .bidirectional(wrapped, mergeMode: newValue) }
-    }
-  }
 }
 
 // MARK: - The model around the layers

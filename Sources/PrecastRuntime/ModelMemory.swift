@@ -3,7 +3,7 @@
 /// Everything a generated model computes in, allocated by its `init(maxBatch:)` and freed with it: the parameters and
 /// their gradients (same layout), the per-sample arena of activations, masks and gradient scratch (`floatsPerSample`
 /// floats for each of `maxBatch` samples, buffer by buffer), and scratch whose size does not depend on the batch.
-/// The model keeps views into it (`weight(at:)`, `batch(at:)`, `batchBytes(at:count:)`, `fixed(at:)`); no pass
+/// The model keeps views into it (`weight(at:)`, `batch(at:)`, `batchBytes(at:width:)`, `fixed(at:)`); no pass
 /// allocates.
 public final class ModelMemory {
   public let maxBatch: Int
@@ -50,10 +50,10 @@ public final class ModelMemory {
     return arena + maxBatch * offset
   }
 
-  /// A per-sample buffer of `count` bytes in the float slots at arena offset `offset`: [maxBatch, count] bytes.
-  public func batchBytes(at offset: Int, count: Int) -> UnsafeMutablePointer<UInt8> {
-    let floats = batch(at: offset, width: (count + 3) / 4)
-    return UnsafeMutableRawPointer(floats).bindMemory(to: UInt8.self, capacity: maxBatch * count)
+  /// The per-sample buffer of `width` float slots at arena offset `offset` as bytes (the plan packs a sample's bytes
+  /// four to a slot): [maxBatch, 4·width] bytes.
+  public func batchBytes(at offset: Int, width: Int) -> UnsafeMutablePointer<UInt8> {
+    UnsafeMutableRawPointer(batch(at: offset, width: width)).bindMemory(to: UInt8.self, capacity: maxBatch * width * 4)
   }
 
   /// The batch-independent scratch of `count` floats at `offset`.

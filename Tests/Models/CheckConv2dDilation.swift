@@ -158,7 +158,7 @@ public final class CheckConv2dDilation: InspectableModel {
     denseKernel = memory.weight(at: 171, count: 12)
     denseBias = memory.weight(at: 183, count: 2)
     maxPooling2dOutput = memory.batch(at: 0, width: 72)
-    conv2dArgmax = memory.batchBytes(at: 72, count: 72)
+    conv2dArgmax = memory.batchBytes(at: 72, width: 18)
     conv2d1Output = memory.batch(at: 90, width: 6)
     denseOutput = memory.batch(at: 96, width: 2)
     denseLogits = memory.batch(at: 98, width: 2)

@@ -165,7 +165,7 @@ public final class CheckConvReluPool: InspectableModel {
     denseKernel = memory.weight(at: 680, count: 48)
     denseBias = memory.weight(at: 728, count: 3)
     maxPooling2dOutput = memory.batch(at: 0, width: 72)
-    conv2dArgmax = memory.batchBytes(at: 72, count: 72)
+    conv2dArgmax = memory.batchBytes(at: 72, width: 18)
     conv2d1Output = memory.batch(at: 90, width: 64)
     maxPooling2d1Output = memory.batch(at: 154, width: 16)
     denseOutput = memory.batch(at: 170, width: 3)

@@ -175,7 +175,7 @@ public final class CheckGradCam: InspectableModel {
     denseKernel = memory.weight(at: 808, count: 96)
     denseBias = memory.weight(at: 904, count: 3)
     maxPooling2dOutput = memory.batch(at: 0, width: 288)
-    conv2dArgmax = memory.batchBytes(at: 288, count: 288)
+    conv2dArgmax = memory.batchBytes(at: 288, width: 72)
     conv2d1Output = memory.batch(at: 360, width: 128)
     maxPooling2d1Output = memory.batch(at: 488, width: 32)
     dropoutOutput = memory.batch(at: 520, width: 32)

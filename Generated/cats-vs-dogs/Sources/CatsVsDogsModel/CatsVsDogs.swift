@@ -251,7 +251,7 @@ public final class CatsVsDogs: InspectableModel {
     dense1Kernel = memory.weight(at: 3452608, count: 512)
     dense1Bias = memory.weight(at: 3453120, count: 1)
     maxPooling2dOutput = memory.batch(at: 0, width: 175232)
-    conv2dArgmax = memory.batchBytes(at: 175232, count: 175232)
+    conv2dArgmax = memory.batchBytes(at: 175232, width: 43808)
     conv2d1Output = memory.batch(at: 219040, width: 331776)
     maxPooling2d1Output = memory.batch(at: 550816, width: 82944)
     conv2d2Output = memory.batch(at: 633760, width: 147968)

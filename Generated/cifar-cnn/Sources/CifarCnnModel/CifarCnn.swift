@@ -207,7 +207,7 @@ public final class CifarCnn: InspectableModel {
     dense1Kernel = memory.weight(at: 121920, count: 640)
     dense1Bias = memory.weight(at: 122560, count: 10)
     maxPooling2dOutput = memory.batch(at: 0, width: 7200)
-    conv2dArgmax = memory.batchBytes(at: 7200, count: 7200)
+    conv2dArgmax = memory.batchBytes(at: 7200, width: 1800)
     conv2d1Output = memory.batch(at: 9000, width: 10816)
     maxPooling2d1Output = memory.batch(at: 19816, width: 2304)
     conv2d2Output = memory.batch(at: 22120, width: 1024)

@@ -155,7 +155,7 @@ public final class FashionCnn: InspectableModel {
     dense1Kernel = memory.weight(at: 692672, count: 1280)
     dense1Bias = memory.weight(at: 693952, count: 10)
     maxPooling2dOutput = memory.batch(at: 0, width: 5408)
-    conv2dArgmax = memory.batchBytes(at: 5408, count: 5408)
+    conv2dArgmax = memory.batchBytes(at: 5408, width: 1352)
     denseOutput = memory.batch(at: 6760, width: 128)
     dense1Output = memory.batch(at: 6888, width: 10)
     dense1Logits = memory.batch(at: 6898, width: 10)
