@@ -15,7 +15,8 @@ mkdir -p "$repo/out"
   --test-data $data/t10k-images-idx3-ubyte.gz --test-labels $data/t10k-labels-idx1-ubyte.gz \
   --normalize --epochs 5 --batch-size 128 --seed 1 --output "$repo/out/fashion-mlp.h5"
 echo "First 10 test images, predicted class (0 T-shirt … 9 ankle boot):"
-.build/release/fashion-mlp-infer --weights "$repo/out/fashion-mlp.h5" --classes $data/t10k-images-idx3-ubyte.gz | head -10 | tr '\n' ' '; echo
+# awk reads every line: with head, the binary could be killed by SIGPIPE mid-output and pipefail would fail the demo
+.build/release/fashion-mlp-infer --weights "$repo/out/fashion-mlp.h5" --classes $data/t10k-images-idx3-ubyte.gz | awk 'NR <= 10' | tr '\n' ' '; echo
 echo "Their labels:"
 python3 - "$data/t10k-labels-idx1-ubyte.gz" <<'PY' 2>/dev/null || true
 import gzip, sys
